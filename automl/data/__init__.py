@@ -1,0 +1,33 @@
+"""Data input: files, folders, MLTable data assets and DataFrames -> pandas.
+
+Public API
+----------
+Input
+    An Azure-shaped data reference: ``Input(type="mltable", path="data/train")``.
+load_data
+    Any supported source (Input, path, URL, MLTable, DataFrame) -> DataFrame.
+MLTable, load_mltable, from_delimited_files, from_parquet_files, from_json_lines_files
+    MLTable data assets: load, inspect, author and save.
+"""
+from automl.data._input import INPUT_TYPES, Input
+from automl.data._loader import load_data
+from automl.data.mltable import (
+    SUPPORTED_SUFFIXES,
+    MLTable,
+    from_delimited_files,
+    from_json_lines_files,
+    from_parquet_files,
+    load_mltable,
+)
+
+__all__ = [
+    "INPUT_TYPES",
+    "Input",
+    "MLTable",
+    "SUPPORTED_SUFFIXES",
+    "from_delimited_files",
+    "from_json_lines_files",
+    "from_parquet_files",
+    "load_data",
+    "load_mltable",
+]
