@@ -1,0 +1,36 @@
+"""guardrails: Azure-AutoML-style data checks that report Passed / Done / Alerted.
+
+Build a :class:`GuardrailContext` from the training data and settings, call
+:func:`run_all`, and print :func:`format_results`. Each check is a function of the
+context registered in :data:`GUARDRAILS`; it returns ``None`` when it does not apply.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from guardrails import GuardrailContext, run_all
+>>> X = pd.DataFrame({"a": [1.0, None, 3.0, 4.0]})
+>>> y = pd.Series(["yes", "no", "no", "no"])
+>>> [(r.name, r.status) for r in run_all(GuardrailContext(X, y, "classification"))]
+... # doctest: +NORMALIZE_WHITESPACE
+[('Validation split handling', 'Done'), ('Missing feature values imputation', 'Done'),
+ ('Constant and empty feature detection', 'Passed'), ('Class balancing detection', 'Passed')]
+"""
+from ._context import GuardrailContext
+from ._format import format_results, format_table
+from ._registry import GUARDRAILS, run_all
+from ._result import ALERTED, DONE, PASSED, STATUSES, GuardrailResult
+from ._validation import auto_validation
+
+__all__ = [
+    "PASSED",
+    "DONE",
+    "ALERTED",
+    "STATUSES",
+    "GuardrailResult",
+    "GuardrailContext",
+    "GUARDRAILS",
+    "run_all",
+    "format_results",
+    "format_table",
+    "auto_validation",
+]

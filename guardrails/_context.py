@@ -1,0 +1,90 @@
+"""Everything a guardrail may look at, gathered once by the caller."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+__all__ = ["GuardrailContext", "TASKS", "DROPPED_PURPOSES", "missing_counts", "unique_counts"]
+
+TASKS = ("classification", "regression", "forecasting")
+#: Column purposes whose columns the featurizer drops (mirrors ``featurizers``' names).
+DROPPED_PURPOSES = frozenset({"Hashes", "Ignore", "AllNan"})
+
+
+@dataclass
+class GuardrailContext:
+    """Inputs of the guardrails.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Training features (no target column).
+    y : Series or None
+        Training target.
+    task : {"classification", "regression", "forecasting"}
+    purposes : dict of str to str, optional
+        Column purposes from the featurizer (``Numeric``, ``Categorical``, ``CategoricalHash``,
+        ``DateTime``, ``Text``, ``Hashes``, ``Ignore``, ``AllNan``).
+    validation : dict, optional
+        The validation scheme, e.g. ``{"method": "cross_validation", "n_folds": 10,
+        "auto": True, "n_rows": 891}``, ``{"method": "holdout", "fraction": 0.1, "auto": True}``
+        or ``{"method": "validation_data"}``; ``None`` means Azure's automatic rule.
+    class_weights_applied : bool, default=False
+        Whether class weights are used to counter imbalance.
+    featurized_bytes_estimate : int, optional
+        Expected size of the featurized training data.
+    available_memory_bytes : int, optional
+        Memory available for it.
+    memory_mitigation : str, optional
+        What was done to fit in memory (e.g. "sparse output", "sampled to 1,000,000 rows").
+    featurization_mode : str, default="auto"
+        ``auto`` / ``custom`` / ``off``; with ``off`` nothing is imputed or dropped.
+    """
+
+    X: pd.DataFrame
+    y: pd.Series | None
+    task: str
+    purposes: dict[str, str] | None = None
+    validation: dict[str, Any] | None = None
+    class_weights_applied: bool = False
+    featurized_bytes_estimate: int | None = None
+    available_memory_bytes: int | None = None
+    memory_mitigation: str | None = None
+    featurization_mode: str = "auto"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.X, pd.DataFrame):
+            raise TypeError(f"GuardrailContext.X must be a pandas DataFrame, got {type(self.X).__name__}.")
+        if self.task not in TASKS:
+            raise ValueError(f"GuardrailContext.task must be one of {TASKS}, got {self.task!r}.")
+
+    @property
+    def featurizing(self) -> bool:
+        """Whether the featurizer imputes and drops (mode ``auto`` or ``custom``)."""
+        return str(self.featurization_mode).lower() != "off"
+
+    def purpose(self, column: str) -> str | None:
+        """The featurizer's purpose of ``column``, if known."""
+        return (self.purposes or {}).get(column)
+
+
+def _missing(values: pd.Series) -> np.ndarray:
+    missing = values.isna().to_numpy()
+    dtype = values.dtype
+    if ptypes.is_float_dtype(dtype):
+        missing = missing | np.isinf(values.to_numpy(dtype=np.float64, na_value=np.nan))
+    return missing
+
+
+def missing_counts(X: pd.DataFrame) -> dict[str, int]:
+    """Missing values per column (``NaN``, ``None``, ``NaT``, and ``+/-inf`` in float columns)."""
+    return {column: int(_missing(X[column]).sum()) for column in X.columns}
+
+
+def unique_counts(X: pd.DataFrame) -> dict[str, int]:
+    """Distinct non-missing values per column (``+/-inf`` excluded in float columns)."""
+    return {column: int(X[column][~_missing(X[column])].nunique()) for column in X.columns}
