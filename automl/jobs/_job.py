@@ -1,0 +1,150 @@
+"""The job objects behind ``automl.classification`` and ``automl.regression``."""
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Mapping, Sequence
+
+from automl import metrics
+from automl.algorithms import registry_for_task
+from automl.errors import ConfigError
+from automl.jobs._names import random_job_name
+from automl.settings import (
+    DataSettings,
+    FeaturizationSettings,
+    LimitSettings,
+    StackEnsembleSettings,
+    TrainingSettings,
+    merge,
+)
+
+_VERBOSITIES = ("not_set", "debug", "info", "warning", "error", "critical")
+_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,200}$")
+
+
+class AutoMLJob:
+    """An AutoML job: its settings, and ``submit()`` to run it.
+
+    Use the factories :func:`automl.classification` and
+    :func:`automl.regression` rather than this class. Setters are merge-style:
+    an argument left ``None`` keeps the current value.
+    """
+
+    task: ClassVar[str] = ""
+
+    def __init__(self, *, primary_metric: str | None = None, name: str | None = None,
+                 display_name: str | None = None, experiment_name: str | None = None,
+                 description: str | None = None, tags: Mapping[str, str] | None = None,
+                 properties: Mapping[str, str] | None = None, compute: str | None = None,
+                 log_verbosity: str = "info") -> None:
+        self.primary_metric = metrics.resolve_primary_metric(primary_metric, self.task)
+        if name is not None and not _NAME_PATTERN.match(str(name)):
+            raise ConfigError(f"name {name!r} may only hold letters, digits, '_' and '-' (1-200 characters).")
+        self.name = name or random_job_name()
+        self.display_name = display_name or self.name
+        self.experiment_name = experiment_name or "Default"
+        self.description = description
+        self.tags = dict(tags or {})
+        self.properties = dict(properties or {})
+        self.compute = self._check_compute(compute)
+        verbosity = str(log_verbosity).lower()
+        if verbosity not in _VERBOSITIES:
+            raise ConfigError(f"log_verbosity must be one of {', '.join(_VERBOSITIES)}, got {log_verbosity!r}.")
+        self.log_verbosity = verbosity
+        self.data = DataSettings()
+        self.limits = LimitSettings()
+        self.training = TrainingSettings()
+        self.featurization = FeaturizationSettings()
+
+    @staticmethod
+    def _check_compute(compute: str | None) -> str:
+        if compute is None or compute == "local":
+            return "local"
+        raise ConfigError(f"compute={compute!r} is not supported yet; use compute='local'.")
+
+    def set_data(self, *, training_data: Any = None, target_column_name: str | None = None,
+                 weight_column_name: str | None = None, validation_data: Any = None,
+                 validation_data_size: float | None = None,
+                 n_cross_validations: int | str | None = None,
+                 cv_split_column_names: Sequence[str] | None = None, test_data: Any = None,
+                 test_data_size: float | None = None) -> None:
+        """Set where the data comes from and how it is split (Azure's ``set_data``)."""
+        self.data = merge(self.data, **{k: v for k, v in locals().items() if k != "self"})
+
+    def set_limits(self, *, enable_early_termination: bool | None = None, exit_score: float | None = None,
+                   max_concurrent_trials: int | None = None, max_cores_per_trial: int | None = None,
+                   max_nodes: int | None = None, max_trials: int | None = None,
+                   timeout_minutes: float | None = None, trial_timeout_minutes: float | None = None) -> None:
+        """Set time and trial limits (Azure's ``set_limits``)."""
+        self.limits = merge(self.limits, **{k: v for k, v in locals().items() if k != "self"})
+
+    def set_training(self, *, allowed_training_algorithms: Sequence[str] | None = None,
+                     blocked_training_algorithms: Sequence[str] | None = None,
+                     enable_onnx_compatible_models: bool | None = None,
+                     enable_model_explainability: bool | None = None,
+                     enable_vote_ensemble: bool | None = None, enable_stack_ensemble: bool | None = None,
+                     enable_dnn_training: bool | None = None,
+                     stack_ensemble_settings: StackEnsembleSettings | Mapping | None = None,
+                     ensemble_model_download_timeout: float | None = None,
+                     training_mode: str | None = None) -> None:
+        """Choose algorithms and ensembles (Azure's ``set_training``).
+
+        As in Azure, the allowed and blocked lists are always overwritten, even with ``None``.
+        """
+        registry = registry_for_task(self.task)
+        allowed = self._resolve_algorithms(allowed_training_algorithms, "allowed_training_algorithms")
+        blocked = self._resolve_algorithms(blocked_training_algorithms, "blocked_training_algorithms")
+        changes = {k: v for k, v in locals().items()
+                   if k not in ("self", "registry", "allowed", "blocked",
+                                "allowed_training_algorithms", "blocked_training_algorithms")}
+        updated = merge(self.training, **changes)
+        updated.allowed_training_algorithms, updated.blocked_training_algorithms = allowed, blocked
+        registry.select(allowed, blocked, onnx_only=updated.enable_onnx_compatible_models)
+        self.training = updated
+
+    def _resolve_algorithms(self, names: Sequence[str] | None, setting: str) -> list[str] | None:
+        if names is None:
+            return None
+        if isinstance(names, str):
+            names = [names]
+        registry = registry_for_task(self.task)
+        return [registry.resolve(n, setting) for n in names]
+
+    def set_featurization(self, *, blocked_transformers: Sequence[str] | None = None,
+                          column_name_and_types: Mapping[str, str] | None = None,
+                          dataset_language: str | None = None,
+                          transformer_params: Mapping[str, list] | None = None, mode: str | None = None,
+                          enable_dnn_featurization: bool | None = None) -> None:
+        """Configure featurization (Azure's ``set_featurization``)."""
+        changes = {k: v for k, v in locals().items() if k != "self"}
+        for key in ("column_name_and_types", "transformer_params"):
+            if changes[key] is not None:
+                changes[key] = dict(changes[key])
+        if changes["blocked_transformers"] is not None and not isinstance(changes["blocked_transformers"], str):
+            changes["blocked_transformers"] = list(changes["blocked_transformers"])
+        self.featurization = merge(self.featurization, **changes)
+
+    def submit(self):
+        """Run the job here and now; returns an :class:`~automl.result.AutoMLResult`."""
+        from automl._run import run_job
+
+        return run_job(self)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(name={self.name!r}, primary_metric={self.primary_metric!r}, "
+                f"target_column_name={self.data.target_column_name!r})")
+
+
+class ClassificationJob(AutoMLJob):
+    """A classification job; ``positive_label`` names the positive class for ``*_binary`` metrics."""
+
+    task = "classification"
+
+    def __init__(self, *, positive_label: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.positive_label = positive_label
+
+
+class RegressionJob(AutoMLJob):
+    """A regression job."""
+
+    task = "regression"

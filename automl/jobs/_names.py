@@ -1,0 +1,15 @@
+"""Job names in Azure ML v2's style: ``adjective_noun_suffix``."""
+from __future__ import annotations
+
+import secrets
+
+_ADJECTIVES = ("amber", "brave", "calm", "clever", "eager", "gentle", "happy", "keen", "lively",
+               "mellow", "nimble", "quiet", "rapid", "shy", "sunny", "tidy", "witty", "zesty")
+_NOUNS = ("apple", "brook", "cloud", "dune", "ember", "fern", "garden", "harbor", "island",
+          "lantern", "meadow", "orchard", "pepper", "river", "spoon", "tiger", "violet", "willow")
+
+
+def random_job_name() -> str:
+    """A fresh, readable, unique-enough job name such as ``calm_river_x7k2p9``."""
+    suffix = "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(6))
+    return f"{secrets.choice(_ADJECTIVES)}_{secrets.choice(_NOUNS)}_{suffix}"

@@ -1,0 +1,71 @@
+"""What a trial is (:class:`TrialSpec`) and what it produced (:class:`TrialResult`)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from automl.algorithms import Algorithm
+
+COMPLETED, FAILED, CANCELED = "Completed", "Failed", "Canceled"
+
+
+@dataclass(frozen=True)
+class TrialSpec:
+    """One algorithm with one configuration, to be trained and scored.
+
+    ``name`` follows Azure: ``<job>_<iteration>``, iterations counted from 0.
+    """
+
+    iteration: int
+    name: str
+    algorithm: Algorithm
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def display_name(self) -> str:
+        """``"MaxAbsScaler LightGBM"``."""
+        return self.algorithm.display_name
+
+
+@dataclass
+class TrialResult:
+    """The outcome of one trial.
+
+    Attributes
+    ----------
+    metrics : dict
+        Every metric of the task, averaged over folds.
+    score : float
+        The primary metric (NaN when the trial failed).
+    valid_predictions : ndarray or None
+        Validation predictions in pool order (out-of-fold under CV), float32:
+        class probabilities for classification, values for regression. Kept
+        for ensembles.
+    """
+
+    iteration: int
+    name: str
+    algorithm: str
+    preprocessor: str
+    params: dict[str, Any]
+    status: str
+    score: float = math.nan
+    metrics: dict[str, float] = field(default_factory=dict)
+    duration_seconds: float = 0.0
+    started_at: float = 0.0
+    error: str | None = None
+    valid_predictions: np.ndarray | None = None
+    valid_rows: np.ndarray | None = None
+
+    @property
+    def display_name(self) -> str:
+        """``"MaxAbsScaler LightGBM"``."""
+        return f"{self.preprocessor} {self.algorithm}"
+
+    @property
+    def succeeded(self) -> bool:
+        """Completed with a numeric score."""
+        return self.status == COMPLETED and not math.isnan(self.score)

@@ -1,0 +1,29 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture
+def small_classification_frame() -> pd.DataFrame:
+    """120 rows, a numeric and a categorical feature, a learnable binary target."""
+    rows = []
+    for i in range(120):
+        colour = ["red", "green", "blue"][i % 3]
+        x = (i * 7) % 50
+        rows.append({"x": float(x), "colour": colour, "label": "yes" if x > 25 or colour == "red" else "no"})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def small_regression_frame() -> pd.DataFrame:
+    rows = [{"x": float(i % 40), "z": float((i * 3) % 11), "kind": ["a", "b"][i % 2],
+             "y": 2.0 * (i % 40) + (5.0 if i % 2 else 0.0)} for i in range(150)]
+    return pd.DataFrame(rows)

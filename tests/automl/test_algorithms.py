@@ -1,0 +1,79 @@
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from automl.algorithms import registry_for_task
+from automl.algorithms._registry import Algorithm, AlgorithmRegistry
+from automl.errors import ConfigError
+
+AZURE_CLASSIFICATION = {"LogisticRegression", "SGD", "MultinomialNaiveBayes", "BernoulliNaiveBayes",
+                        "SVM", "LinearSVM", "KNN", "DecisionTree", "RandomForest",
+                        "ExtremeRandomTrees", "LightGBM", "GradientBoosting", "XGBoostClassifier"}
+AZURE_REGRESSION = {"ElasticNet", "GradientBoosting", "DecisionTree", "KNN", "LassoLars", "SGD",
+                    "RandomForest", "ExtremeRandomTrees", "LightGBM", "XGBoostRegressor"}
+
+
+def test_tables_hold_azure_algorithms():
+    assert set(registry_for_task("classification").names()) == AZURE_CLASSIFICATION
+    assert set(registry_for_task("regression").names()) == AZURE_REGRESSION
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_every_algorithm_fits_and_predicts_with_defaults(task):
+    rng = np.random.default_rng(0)
+    X = rng.random((80, 4))
+    y = np.where(X[:, 0] > 0.5, "yes", "no") if task == "classification" else X @ [1.0, 2.0, 0, 0]
+    for algorithm in registry_for_task(task):
+        model = clone(algorithm.make_estimator(n_jobs=1))
+        scaled = algorithm.make_preprocessor().fit_transform(X)
+        model.fit(scaled, y)
+        prediction = model.predict(scaled)
+        assert len(prediction) == 80, algorithm.name
+        if task == "classification":
+            assert set(prediction) <= {"yes", "no"}, algorithm.name
+            assert model.predict_proba(scaled).shape == (80, 2), algorithm.name
+        pickle.loads(pickle.dumps(model))
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_default_params_lie_in_search_space(task):
+    for algorithm in registry_for_task(task):
+        for name, value in algorithm.default_params.items():
+            if name in algorithm.search_space:
+                assert algorithm.search_space[name].contains(value), (algorithm.name, name)
+
+
+def test_display_names_read_like_azure():
+    reg = registry_for_task("classification")
+    assert reg["LightGBM"].display_name == "MaxAbsScaler LightGBM"
+    assert reg["logistic_regression"].display_name == "StandardScalerWrapper LogisticRegression"
+
+
+def test_select_orders_by_priority_and_filters():
+    reg = registry_for_task("classification")
+    chosen = [a.name for a in reg.select(["random_forest", "LightGBM"], None)]
+    assert chosen == ["LightGBM", "RandomForest"]
+    blocked = [a.name for a in reg.select(None, ["KNN", "svm"])]
+    assert "KNN" not in blocked and "SVM" not in blocked and blocked[0] == "LightGBM"
+
+
+def test_select_skips_quadratic_algorithms_on_large_data_unless_allowed():
+    reg = registry_for_task("classification")
+    assert "SVM" not in [a.name for a in reg.select(None, None, n_rows=50_000)]
+    assert [a.name for a in reg.select(["SVM"], None, n_rows=50_000)] == ["SVM"]
+
+
+def test_select_that_leaves_nothing_is_a_config_error():
+    reg = registry_for_task("regression")
+    with pytest.raises(ConfigError, match="leave no regression algorithm.*Allow at least one of: LightGBM"):
+        reg.select(["LightGBM"], ["light_gbm"])
+
+
+def test_registry_refuses_duplicates():
+    registry = AlgorithmRegistry("regression")
+    algorithm = Algorithm("LightGBM", "regression", dict, "MaxAbsScaler")
+    registry.register(algorithm)
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register(Algorithm("light_gbm", "regression", dict, "MaxAbsScaler"))

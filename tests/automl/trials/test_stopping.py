@@ -1,0 +1,76 @@
+import time
+
+from automl.settings import LimitSettings
+from automl.trials import COMPLETED, FAILED, StopRules, TrialResult
+
+
+def _result(i, score, status=COMPLETED):
+    return TrialResult(i, f"job_{i}", "LightGBM", "MaxAbsScaler", {}, status, score=score)
+
+
+def _rules(**limits):
+    return StopRules(LimitSettings(**limits), "AUC_weighted", "classification")
+
+
+def test_max_trials_is_exact():
+    rules = _rules(max_trials=3)
+    for i in range(3):
+        assert not rules.should_stop()
+        rules.record(_result(i, 0.5))
+    assert rules.should_stop() and "max_trials (3)" in rules.reason
+
+
+def test_timeout_stops_new_trials():
+    rules = _rules(timeout_minutes=1)
+    rules.started_at = time.monotonic() - 61
+    assert rules.should_stop() and "timeout_minutes" in rules.reason
+
+
+def test_exit_score_reached():
+    rules = _rules(exit_score=0.9)
+    rules.record(_result(0, 0.85))
+    assert not rules.should_stop()
+    rules.record(_result(1, 0.91))
+    assert rules.should_stop() and "exit_score" in rules.reason
+
+
+def test_exit_score_for_a_minimised_metric():
+    rules = StopRules(LimitSettings(exit_score=0.1), "normalized_root_mean_squared_error", "regression")
+    rules.record(_result(0, 0.2))
+    assert not rules.should_stop()
+    rules.record(_result(1, 0.05))
+    assert rules.should_stop()
+
+
+def test_early_termination_waits_for_landmarks_then_patience():
+    rules = _rules()
+    rules.record(_result(0, 0.9))          # the best, never improved afterwards
+    for i in range(1, 20):
+        rules.record(_result(i, 0.5))
+        assert not rules.should_stop(), i  # no stop during the first 20 iterations
+    stopped_at = None
+    for i in range(20, 40):
+        if rules.should_stop():
+            stopped_at = i
+            break
+        rules.record(_result(i, 0.5))
+    assert stopped_at == 21 and "early termination" in rules.reason
+
+
+def test_improvement_resets_the_window_and_early_termination_can_be_off():
+    rules = _rules()
+    for i in range(25):
+        rules.record(_result(i, 0.5 + i * 0.01))
+    assert not rules.should_stop()
+    off = _rules(enable_early_termination=False)
+    for i in range(60):
+        off.record(_result(i, 0.5))
+    assert not off.should_stop()
+
+
+def test_failed_trials_count_but_never_become_best():
+    rules = _rules(max_trials=2)
+    rules.record(_result(0, float("nan"), FAILED))
+    assert rules.best != rules.best  # still NaN
+    rules.record(_result(1, 0.7))
+    assert rules.best == 0.7 and rules.should_stop()
