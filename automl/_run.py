@@ -9,33 +9,17 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from automl import metrics
-from automl._console import ConsoleProgress
+from automl._observers import ObserverGroup, default_observers
 from automl._setup import PreparedData, prepare
 from automl.algorithms import registry_for_task
+from automl.refit import refit_trial
 from automl.result import AutoMLResult
-from automl.trials import (
-    PortfolioThenRandomProposer,
-    SequentialTrialRunner,
-    StopRules,
-    TrialResult,
-    build_model,
-    TrialSpec,
-    fit_model,
-)
+from automl.trials import PortfolioThenRandomProposer, SequentialTrialRunner, StopRules, TrialResult
 
 
 def _rank(trials: list[TrialResult], metric: str, task: str) -> list[TrialResult]:
     key = metrics.sort_key(metric, task)
     return sorted((t for t in trials if t.succeeded), key=lambda t: key(t.score))
-
-
-def refit_best(trial: TrialResult, prepared: PreparedData, n_jobs: int) -> Pipeline:
-    """Refit ``trial``'s configuration on all training rows, behind the fitted datatransformer."""
-    algorithm = registry_for_task(prepared.task)[trial.algorithm]
-    spec = TrialSpec(trial.iteration, trial.name, algorithm, trial.params)
-    X, y, w = prepared.refit_arrays()
-    model = fit_model(build_model(spec, n_jobs), spec, X, y, w)
-    return Pipeline([("datatransformer", prepared.refit_transformer), *model.steps])
 
 
 def score_test(model: Pipeline, prepared: PreparedData) -> dict[str, float] | None:
@@ -59,40 +43,36 @@ def _engineered_names(prepared: PreparedData) -> list[str]:
         return []
 
 
-def run_job(job: Any) -> AutoMLResult:
+def _refit_best(trials: list[TrialResult], prepared: PreparedData, job: Any,
+                n_jobs: int) -> tuple[Pipeline | None, TrialResult | None]:
+    for candidate in _rank(trials, job.primary_metric, job.task):
+        try:
+            return refit_trial(candidate, prepared, n_jobs), candidate
+        except Exception as exc:  # fall back to the next best trial
+            candidate.error = f"refit failed: {type(exc).__name__}: {exc}"
+    return None, None
+
+
+def run_job(job: Any, observers: list | None = None) -> AutoMLResult:
     """Run ``job`` to the end and return its result."""
     started = time.monotonic()
-    progress = ConsoleProgress(job.log_verbosity)
+    watchers = ObserverGroup(default_observers(job) if observers is None else observers)
     stop = StopRules(job.limits, job.primary_metric, job.task)
     training = job.training
     prepared = prepare(job.data, job.featurization, task=job.task,
                        positive_label=getattr(job, "positive_label", None),
                        onnx_compatible=training.enable_onnx_compatible_models)
-    progress.start(job.name, job.task, job.primary_metric, prepared.X.shape,
-                   prepared.validation.describe())
-    progress.guardrails(prepared.guardrails)
+    watchers.job_started(job, prepared)
     algorithms = registry_for_task(job.task).select(
         training.allowed_training_algorithms, training.blocked_training_algorithms,
         onnx_only=training.enable_onnx_compatible_models, n_rows=prepared.n_train_rows,
         sample_weight=prepared.sample_weight is not None)
     proposer = PortfolioThenRandomProposer(algorithms, job.primary_metric, job.task)
     runner = SequentialTrialRunner(n_jobs=job.limits.cores_per_trial())
-    progress.header(job.primary_metric)
-
-    def on_result(result: TrialResult) -> None:
-        progress.trial(result, better=result.succeeded and stop.best == result.score)
-
-    trials = runner.run(proposer, prepared, stop, lambda i: f"{job.name}_{i}", on_result)
-    best_model, best = None, None
-    for candidate in _rank(trials, job.primary_metric, job.task):
-        try:
-            best_model, best = refit_best(candidate, prepared, runner.n_jobs), candidate
-            break
-        except Exception as exc:  # fall back to the next best trial
-            candidate.error = f"refit failed: {type(exc).__name__}: {exc}"
+    trials = runner.run(proposer, prepared, stop, lambda i: f"{job.name}_{i}", watchers.trial_finished)
+    best_model, best = _refit_best(trials, prepared, job, runner.n_jobs)
     test_metrics = score_test(best_model, prepared) if best_model is not None else None
-    progress.finish(stop.reason or "done", best, job.primary_metric, test_metrics)
-    return AutoMLResult(
+    result = AutoMLResult(
         name=job.name, task=job.task, primary_metric=job.primary_metric,
         status="Completed" if best is not None else "Failed", stop_reason=stop.reason or "done",
         best_model=best_model, best_trial=best, trials=trials,
@@ -102,3 +82,5 @@ def run_job(job: Any) -> AutoMLResult:
         validation=prepared.validation.to_dict(), duration_seconds=time.monotonic() - started,
         dropped_target_rows=prepared.dropped_target_rows, data_shape=tuple(prepared.X.shape),
         engineered_feature_names=_engineered_names(prepared))
+    watchers.job_finished(job, result)
+    return result

@@ -41,9 +41,12 @@ class TrialResult:
     score : float
         The primary metric (NaN when the trial failed).
     valid_predictions : ndarray or None
-        Validation predictions in pool order (out-of-fold under CV), float32:
-        class probabilities for classification, values for regression. Kept
-        for ensembles.
+        Validation predictions (out-of-fold under CV) of the pool rows
+        ``valid_rows``, float32: class probabilities for classification (columns
+        in the order of the prepared classes), values for regression. Kept for
+        ensembles.
+    ensemble : object or None
+        For ensemble trials, what ``automl.ensembles`` needs to refit them.
     """
 
     iteration: int
@@ -59,11 +62,12 @@ class TrialResult:
     error: str | None = None
     valid_predictions: np.ndarray | None = None
     valid_rows: np.ndarray | None = None
+    ensemble: Any = None
 
     @property
     def display_name(self) -> str:
-        """``"MaxAbsScaler LightGBM"``."""
-        return f"{self.preprocessor} {self.algorithm}"
+        """``"MaxAbsScaler LightGBM"``; ensembles have no preprocessor: ``"VotingEnsemble"``."""
+        return f"{self.preprocessor} {self.algorithm}".strip()
 
     @property
     def succeeded(self) -> bool:
