@@ -24,13 +24,39 @@ class JobObserver(Protocol):
     def trial_finished(self, result: TrialResult) -> None:
         """After each trial, ensembles included."""
 
+    # Optional: trial_started(spec) when a trial starts, and progress(status) with a
+    # SchedulerStatus snapshot about twice a second while trials run.
+
     def job_finished(self, job: Any, result: Any) -> None:
         """After the best model was refit and scored on the test data."""
 
 
-def default_observers(job: Any) -> list[JobObserver]:
-    """The observers every job gets."""
-    return [ConsoleProgress(job.log_verbosity)]
+class LoggingObserver:
+    """Reports trials through Python ``logging`` (logger ``"automl"``), for library users."""
+
+    def job_started(self, job: Any, prepared: Any) -> None:
+        logger.info("job %s started: %s, %d rows, %s", job.name, job.task, prepared.X.shape[0],
+                    prepared.validation.describe())
+
+    def trial_finished(self, result: TrialResult) -> None:
+        logger.info("trial %s %s: %s %s%s", result.name, result.display_name, result.status,
+                    f"{result.score:.4f}" if result.succeeded else "",
+                    f" ({result.error})" if result.error else "")
+
+    def job_finished(self, job: Any, result: Any) -> None:
+        logger.info("job %s %s: %s", job.name, result.status, result.stop_reason)
+
+
+def default_observers(job: Any, show_progress: bool = True) -> list[JobObserver]:
+    """The observers every job gets: logging, and the console unless ``show_progress=False``."""
+    observers: list[JobObserver] = [LoggingObserver()]
+    if show_progress:
+        observers.append(ConsoleProgress(job.log_verbosity))
+    from automl.tracking import MlflowTracker, tracking_enabled  # MLflow loads on its own thread
+
+    if tracking_enabled(job):
+        observers.append(MlflowTracker(getattr(job, "tracking_uri", None)))
+    return observers
 
 
 class ObserverGroup:
@@ -42,8 +68,11 @@ class ObserverGroup:
 
     def _call(self, method: str, *args: Any) -> None:
         for observer in list(self.observers):
+            hook = getattr(observer, method, None)
+            if hook is None:
+                continue
             try:
-                getattr(observer, method)(*args)
+                hook(*args)
             except Exception as exc:  # an observer must never take the job down
                 message = f"{type(observer).__name__}.{method} failed: {type(exc).__name__}: {exc}"
                 logger.warning("%s; it is not called again for this job.", message)
@@ -53,8 +82,14 @@ class ObserverGroup:
     def job_started(self, job: Any, prepared: Any) -> None:
         self._call("job_started", job, prepared)
 
+    def trial_started(self, spec: Any) -> None:
+        self._call("trial_started", spec)
+
     def trial_finished(self, result: TrialResult) -> None:
         self._call("trial_finished", result)
+
+    def progress(self, status: Any) -> None:
+        self._call("progress", status)
 
     def job_finished(self, job: Any, result: Any) -> None:
         self._call("job_finished", job, result)

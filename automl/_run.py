@@ -1,6 +1,9 @@
-"""Runs a job: setup, trials, refit of the best, test scoring."""
+"""Runs a job: setup, trials on the scheduler, refit of the best, test scoring."""
 from __future__ import annotations
 
+import dataclasses
+import os
+import threading
 import time
 from typing import Any
 
@@ -8,13 +11,21 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from threadpoolctl import threadpool_limits
+
 from automl import metrics
 from automl._observers import ObserverGroup, default_observers
 from automl._setup import PreparedData, prepare
 from automl.algorithms import registry_for_task
+from automl.ensembles import build_ensemble_trials, planned_ensembles
 from automl.refit import refit_trial
 from automl.result import AutoMLResult
-from automl.trials import PortfolioThenRandomProposer, SequentialTrialRunner, StopRules, TrialResult
+from automl.scheduler import TrialScheduler, make_engine
+from automl.search import AdaptiveProposer
+from automl.trials import StopRules, TrialResult
+
+#: Share of the budget the search leaves at most for the final refit.
+MAX_REFIT_RESERVE = 0.25
 
 
 def _rank(trials: list[TrialResult], metric: str, task: str) -> list[TrialResult]:
@@ -47,35 +58,91 @@ def _refit_best(trials: list[TrialResult], prepared: PreparedData, job: Any,
                 n_jobs: int) -> tuple[Pipeline | None, TrialResult | None]:
     for candidate in _rank(trials, job.primary_metric, job.task):
         try:
-            return refit_trial(candidate, prepared, n_jobs), candidate
+            # BLAS on one thread: it otherwise fights the boosters' OpenMP threads for the cores.
+            with threadpool_limits(limits=1, user_api="blas"):
+                return refit_trial(candidate, prepared, n_jobs), candidate
         except Exception as exc:  # fall back to the next best trial
             candidate.error = f"refit failed: {type(exc).__name__}: {exc}"
     return None, None
 
 
-def run_job(job: Any, observers: list | None = None) -> AutoMLResult:
-    """Run ``job`` to the end and return its result."""
-    started = time.monotonic()
-    watchers = ObserverGroup(default_observers(job) if observers is None else observers)
-    stop = StopRules(job.limits, job.primary_metric, job.task)
-    training = job.training
-    prepared = prepare(job.data, job.featurization, task=job.task,
-                       positive_label=getattr(job, "positive_label", None),
-                       onnx_compatible=training.enable_onnx_compatible_models)
-    watchers.job_started(job, prepared)
+def _ensembles(job: Any, trials: list[TrialResult], prepared: PreparedData,
+               watchers: ObserverGroup) -> list[TrialResult]:
+    """VotingEnsemble and StackEnsemble as the last trials (not after a cancellation)."""
+    ensembles = build_ensemble_trials(
+        trials, prepared, job.training, primary_metric=job.primary_metric, task=job.task,
+        max_trials=job.limits.max_trials,
+        start_iteration=max((t.iteration for t in trials), default=-1) + 1,
+        name_of=lambda i: f"{job.name}_{i}", seed=job.seed)
+    for ensemble in ensembles:
+        watchers.trial_finished(ensemble)
+    return ensembles
+
+
+def _reserve_refit_time(stop: StopRules, prepared: PreparedData, budget_seconds: float):
+    """Keep time for refitting the best trial: about one fold's duration on all the rows."""
+    n_folds = max(1, len(prepared.folds))
+
+    def update(result: TrialResult) -> None:
+        if result.succeeded and result.score == stop.best:
+            per_fold = result.duration_seconds / n_folds
+            stop.reserve_seconds = min(per_fold * 1.5, MAX_REFIT_RESERVE * budget_seconds)
+    return update
+
+
+def _search(job: Any, prepared: PreparedData, stop: StopRules, watchers: ObserverGroup,
+            engine: Any, cancel_event: threading.Event) -> list[TrialResult]:
+    training, limits = job.training, job.limits
     algorithms = registry_for_task(job.task).select(
         training.allowed_training_algorithms, training.blocked_training_algorithms,
         onnx_only=training.enable_onnx_compatible_models, n_rows=prepared.n_train_rows,
         sample_weight=prepared.sample_weight is not None)
-    proposer = PortfolioThenRandomProposer(algorithms, job.primary_metric, job.task)
-    runner = SequentialTrialRunner(n_jobs=job.limits.cores_per_trial())
-    trials = runner.run(proposer, prepared, stop, lambda i: f"{job.name}_{i}", watchers.trial_finished)
-    best_model, best = _refit_best(trials, prepared, job, runner.n_jobs)
+    proposer = AdaptiveProposer(algorithms, job.primary_metric, job.task, seed=job.seed)
+    reserve = _reserve_refit_time(stop, prepared, limits.timeout_minutes * 60)
+
+    def on_result(result: TrialResult) -> None:
+        reserve(result)
+        watchers.trial_finished(result)
+
+    scheduler = TrialScheduler(engine, limits.trial_timeout_minutes * 60, lambda i: f"{job.name}_{i}",
+                               cancel_event, on_start=watchers.trial_started, on_result=on_result,
+                               on_tick=watchers.progress)
+    return scheduler.run(proposer, prepared.trial_data(), stop)
+
+
+def _status(stop: StopRules, best: TrialResult | None) -> str:
+    if stop.canceled:
+        return "Canceled"
+    return "Completed" if best is not None else "Failed"
+
+
+def run_job(job: Any, observers: list | None = None, *, compute: Any = "local",
+            show_progress: bool = True, cancel_event: threading.Event | None = None) -> AutoMLResult:
+    """Run ``job`` to the end and return its result."""
+    started = time.monotonic()
+    limits = job.limits
+    # The engine first: a Dask address that does not answer fails before any work.
+    engine = make_engine(compute, limits.concurrent_trials(), job.primary_metric, limits.cores_per_trial())
+    watchers = ObserverGroup(default_observers(job, show_progress) if observers is None else observers)
+    # Azure counts the ensembles inside max_trials: they are its last iterations.
+    n_ensembles = len(planned_ensembles(job.training, task=job.task, max_trials=limits.max_trials))
+    stop = StopRules(dataclasses.replace(limits, max_trials=limits.max_trials - n_ensembles),
+                     job.primary_metric, job.task)
+    try:
+        prepared = prepare(job.data, job.featurization, task=job.task,
+                           positive_label=getattr(job, "positive_label", None),
+                           onnx_compatible=job.training.enable_onnx_compatible_models)
+        watchers.job_started(job, prepared)
+        trials = _search(job, prepared, stop, watchers, engine, cancel_event or threading.Event())
+    finally:
+        engine.close()
+    if not stop.canceled:
+        trials = trials + _ensembles(job, trials, prepared, watchers)
+    best_model, best = _refit_best(trials, prepared, job, os.cpu_count() or 1)
     test_metrics = score_test(best_model, prepared) if best_model is not None else None
     result = AutoMLResult(
-        name=job.name, task=job.task, primary_metric=job.primary_metric,
-        status="Completed" if best is not None else "Failed", stop_reason=stop.reason or "done",
-        best_model=best_model, best_trial=best, trials=trials,
+        name=job.name, task=job.task, primary_metric=job.primary_metric, status=_status(stop, best),
+        stop_reason=stop.reason or "done", best_model=best_model, best_trial=best, trials=trials,
         metrics=dict(best.metrics) if best else {}, test_metrics=test_metrics,
         guardrails=prepared.guardrails,
         featurization_summary=pd.DataFrame(prepared.featurization_summary),

@@ -59,9 +59,21 @@ class PreparedData:
     guardrails: list = field(default_factory=list)
 
     @property
+    def n_pool(self) -> int:
+        """Rows of the pool: training rows, then validation rows."""
+        return len(self.y)
+
+    @property
     def n_train_rows(self) -> int:
         """Rows the final model is refit on."""
         return len(self.validation.refit_rows)
+
+    def trial_data(self) -> "TrialData":
+        """What a trial needs, and nothing more: shipped once to trial processes."""
+        from automl.trials import TrialData
+
+        return TrialData(task=self.task, folds=self.folds, n_pool=len(self.y), classes=self.classes,
+                         positive_label=self.positive_label, y_min=self.y_min, y_max=self.y_max)
 
     def refit_arrays(self) -> tuple[Any, np.ndarray, np.ndarray | None]:
         """Featurized features, target and weights of all training rows."""

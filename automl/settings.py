@@ -132,14 +132,16 @@ class LimitSettings:
 
     Defaults: ``timeout_minutes`` 60 and ``trial_timeout_minutes`` 30 (Azure's
     sources say 6 days / 30 days or 360 / 30 minutes; a laptop wants the short
-    ones), ``max_trials`` 1000, ``max_concurrent_trials`` 1,
-    ``max_cores_per_trial`` -1 (all cores), ``enable_early_termination`` True.
+    ones), ``max_trials`` 1000, ``max_concurrent_trials`` None (the machine's
+    cores, at most ``max_trials``), ``max_cores_per_trial`` -1 (the cores divided
+    among concurrent trials), ``enable_early_termination`` True. A trial never
+    runs past the job's own timeout, whatever ``trial_timeout_minutes`` says.
     """
 
     timeout_minutes: float = DEFAULT_TIMEOUT_MINUTES
     trial_timeout_minutes: float = DEFAULT_TRIAL_TIMEOUT_MINUTES
     max_trials: int = DEFAULT_MAX_TRIALS
-    max_concurrent_trials: int = 1
+    max_concurrent_trials: int | None = None
     max_cores_per_trial: int = -1
     enable_early_termination: bool = True
     exit_score: float | None = None
@@ -151,6 +153,10 @@ class LimitSettings:
         _check_positive_number("trial_timeout_minutes", self.trial_timeout_minutes)
         _check_positive_number("max_trials", self.max_trials, integer=True)
         _check_positive_number("max_concurrent_trials", self.max_concurrent_trials, integer=True)
+        if self.max_concurrent_trials is not None and self.max_concurrent_trials > self.max_trials:
+            raise ConfigError(
+                f"max_concurrent_trials ({self.max_concurrent_trials}) is above max_trials "
+                f"({self.max_trials}): at most max_trials trials can run at once. Lower it or raise max_trials.")
         _check_positive_number("max_nodes", self.max_nodes, integer=True)
         cores = self.max_cores_per_trial
         if isinstance(cores, bool) or not isinstance(cores, int) or (cores != -1 and cores < 1):
@@ -162,11 +168,17 @@ class LimitSettings:
         ):
             raise ConfigError(f"exit_score must be a number, got {self.exit_score!r}.")
 
+    def concurrent_trials(self) -> int:
+        """Trials run at once: ``max_concurrent_trials``, or this machine's cores."""
+        if self.max_concurrent_trials is not None:
+            return self.max_concurrent_trials
+        return max(1, min(os.cpu_count() or 1, self.max_trials))
+
     def cores_per_trial(self) -> int:
         """The number of cores one trial may use on this machine."""
         available = os.cpu_count() or 1
         if self.max_cores_per_trial == -1:
-            return max(1, available // self.max_concurrent_trials)
+            return max(1, available // self.concurrent_trials())
         return min(self.max_cores_per_trial, available)
 
 

@@ -100,6 +100,10 @@ class AlgorithmRegistry:
         self._algorithms[algorithm.name] = algorithm
         return algorithm
 
+    def unregister(self, name: str) -> Algorithm:
+        """Remove and return the algorithm ``name`` (for test-only entries)."""
+        return self._algorithms.pop(self.resolve(name))
+
     def __getitem__(self, name: str) -> Algorithm:
         return self._algorithms[self.resolve(name)]
 

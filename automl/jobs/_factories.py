@@ -7,7 +7,7 @@ from automl.errors import ConfigError, did_you_mean
 from automl.jobs._job import AutoMLJob, ClassificationJob, RegressionJob
 
 _JOB_KWARGS = ("name", "display_name", "experiment_name", "description", "tags", "properties",
-               "compute", "log_verbosity")
+               "compute", "log_verbosity", "seed")
 
 
 def _make(job_class: type[AutoMLJob], data: dict[str, Any], primary_metric: str | None,
@@ -55,7 +55,8 @@ def classification(*, training_data: Any, target_column_name: str, primary_metri
         The positive class, for the ``*_binary`` metrics.
     **kwargs
         ``name``, ``display_name``, ``experiment_name``, ``description``,
-        ``tags``, ``properties``, ``compute``, ``log_verbosity``.
+        ``tags``, ``properties``, ``compute`` (``"local"`` or a Dask cluster),
+        ``log_verbosity``, ``seed`` (of the search and the splits).
 
     Returns
     -------

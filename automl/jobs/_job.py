@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import warnings
 from typing import Any, ClassVar, Mapping, Sequence
 
 from automl import metrics
@@ -34,8 +36,8 @@ class AutoMLJob:
     def __init__(self, *, primary_metric: str | None = None, name: str | None = None,
                  display_name: str | None = None, experiment_name: str | None = None,
                  description: str | None = None, tags: Mapping[str, str] | None = None,
-                 properties: Mapping[str, str] | None = None, compute: str | None = None,
-                 log_verbosity: str = "info") -> None:
+                 properties: Mapping[str, str] | None = None, compute: Any = None,
+                 log_verbosity: str = "info", seed: int = 0) -> None:
         self.primary_metric = metrics.resolve_primary_metric(primary_metric, self.task)
         if name is not None and not _NAME_PATTERN.match(str(name)):
             raise ConfigError(f"name {name!r} may only hold letters, digits, '_' and '-' (1-200 characters).")
@@ -46,6 +48,10 @@ class AutoMLJob:
         self.tags = dict(tags or {})
         self.properties = dict(properties or {})
         self.compute = self._check_compute(compute)
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ConfigError(f"seed must be a whole number, got {seed!r}.")
+        self.seed = seed
+        self._cancel_event = threading.Event()
         verbosity = str(log_verbosity).lower()
         if verbosity not in _VERBOSITIES:
             raise ConfigError(f"log_verbosity must be one of {', '.join(_VERBOSITIES)}, got {log_verbosity!r}.")
@@ -56,10 +62,13 @@ class AutoMLJob:
         self.featurization = FeaturizationSettings()
 
     @staticmethod
-    def _check_compute(compute: str | None) -> str:
+    def _check_compute(compute: Any) -> Any:
         if compute is None or compute == "local":
             return "local"
-        raise ConfigError(f"compute={compute!r} is not supported yet; use compute='local'.")
+        if isinstance(compute, str) and not compute.startswith("dask://"):
+            raise ConfigError(f"compute={compute!r} is not supported: use 'local' (default), "
+                              "'dask://host:port' or a dask.distributed.Client.")
+        return compute
 
     def set_data(self, *, training_data: Any = None, target_column_name: str | None = None,
                  weight_column_name: str | None = None, validation_data: Any = None,
@@ -74,8 +83,17 @@ class AutoMLJob:
                    max_concurrent_trials: int | None = None, max_cores_per_trial: int | None = None,
                    max_nodes: int | None = None, max_trials: int | None = None,
                    timeout_minutes: float | None = None, trial_timeout_minutes: float | None = None) -> None:
-        """Set time and trial limits (Azure's ``set_limits``)."""
+        """Set time and trial limits (Azure's ``set_limits``).
+
+        A ``trial_timeout_minutes`` above ``timeout_minutes`` only warns, as in Azure: no trial
+        runs past the job's own timeout.
+        """
         self.limits = merge(self.limits, **{k: v for k, v in locals().items() if k != "self"})
+        if trial_timeout_minutes is not None and trial_timeout_minutes > self.limits.timeout_minutes:
+            warnings.warn(
+                f"trial_timeout_minutes ({trial_timeout_minutes:g}) is above timeout_minutes "
+                f"({self.limits.timeout_minutes:g}); trials stop at the job's timeout.", UserWarning,
+                stacklevel=2)
 
     def set_training(self, *, allowed_training_algorithms: Sequence[str] | None = None,
                      blocked_training_algorithms: Sequence[str] | None = None,
@@ -123,15 +141,99 @@ class AutoMLJob:
             changes["blocked_transformers"] = list(changes["blocked_transformers"])
         self.featurization = merge(self.featurization, **changes)
 
-    def submit(self):
-        """Run the job here and now; returns an :class:`~automl.result.AutoMLResult`."""
+    def submit(self, *, compute: Any = None, show_progress: bool = True, wait: bool = True):
+        """Run the job.
+
+        Parameters
+        ----------
+        compute : str or distributed.Client, optional
+            ``"local"`` (worker processes on this machine, the default) or a
+            Dask cluster: ``"dask://host:port"`` or a ``Client``. Overrides the
+            job's ``compute``.
+        show_progress : bool
+            Print guardrails, trials and a live status line on stderr.
+        wait : bool
+            With False the job runs in a background thread and a
+            :class:`~automl.jobs.JobRun` handle is returned at once.
+
+        Returns
+        -------
+        AutoMLResult or JobRun
+        """
         from automl._run import run_job
 
-        return run_job(self)
+        from automl._observers import default_observers
+
+        target = self._check_compute(compute) if compute is not None else self.compute
+        self._cancel_event = threading.Event()
+        kwargs = dict(compute=target, show_progress=show_progress, cancel_event=self._cancel_event)
+        if wait:
+            return run_job(self, **kwargs)
+        run = JobRun(self)
+        observers = default_observers(self, show_progress) + [run]
+        run.start(lambda: run_job(self, observers, **kwargs))
+        return run
+
+    def cancel(self) -> None:
+        """Stop a running ``submit()`` from another thread: running trials are stopped, finished
+        ones kept, and the best model so far is returned with status ``Canceled``."""
+        self._cancel_event.set()
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(name={self.name!r}, primary_metric={self.primary_metric!r}, "
                 f"target_column_name={self.data.target_column_name!r})")
+
+
+class JobRun:
+    """A job running in a background thread (``job.submit(wait=False)``).
+
+    ``finished_trials`` fills up as trials end.
+    """
+
+    def __init__(self, job: AutoMLJob) -> None:
+        self.job = job
+        self.finished_trials: list = []
+        self._result = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, target) -> None:
+        """Run ``target`` in a background thread."""
+        self._thread = threading.Thread(target=self._run, args=(target,), name=f"automl-{self.job.name}",
+                                        daemon=True)
+        self._thread.start()
+
+    def job_started(self, job: Any, prepared: Any) -> None:  # observer hooks
+        pass
+
+    def trial_finished(self, result: Any) -> None:
+        self.finished_trials.append(result)
+
+    def job_finished(self, job: Any, result: Any) -> None:
+        pass
+
+    def _run(self, target) -> None:
+        try:
+            self._result = target()
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+
+    def done(self) -> bool:
+        """Whether the job has ended."""
+        return not self._thread.is_alive()
+
+    def cancel(self) -> None:
+        """Stop the job; ``result()`` then returns what was finished, status ``Canceled``."""
+        self.job.cancel()
+
+    def result(self, timeout: float | None = None):
+        """Wait for the job and return its :class:`~automl.result.AutoMLResult`."""
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise TimeoutError(f"job {self.job.name} is still running after {timeout} s")
+        if self._error is not None:
+            raise self._error
+        return self._result
 
 
 class ClassificationJob(AutoMLJob):

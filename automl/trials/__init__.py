@@ -3,10 +3,10 @@ from automl.trials._evaluate import build_model, evaluate_trial, fit_model, pred
 from automl.trials._proposer import PortfolioThenRandomProposer, TrialProposer
 from automl.trials._runner import SequentialTrialRunner, TrialRunner
 from automl.trials._stopping import StopRules
-from automl.trials._trial import CANCELED, COMPLETED, FAILED, TrialResult, TrialSpec
+from automl.trials._trial import CANCELED, COMPLETED, FAILED, TrialData, TrialResult, TrialSpec
 
 __all__ = [
-    "TrialSpec", "TrialResult", "COMPLETED", "FAILED", "CANCELED", "StopRules",
+    "TrialData", "TrialSpec", "TrialResult", "COMPLETED", "FAILED", "CANCELED", "StopRules",
     "TrialProposer", "PortfolioThenRandomProposer", "TrialRunner", "SequentialTrialRunner",
     "build_model", "evaluate_trial", "fit_model", "predict_scores",
 ]

@@ -10,8 +10,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from automl import metrics
-from automl._setup import PreparedData
-from automl.trials._trial import COMPLETED, FAILED, TrialResult, TrialSpec
+from automl.trials._trial import COMPLETED, FAILED, TrialData, TrialResult, TrialSpec
 
 
 def to_dense(X: Any) -> Any:
@@ -43,13 +42,13 @@ def predict_scores(model: Pipeline, X: Any, task: str) -> np.ndarray:
     return np.asarray(model.predict(X), dtype=float)
 
 
-def _fold_scores(prepared: PreparedData, y_true: np.ndarray, prediction: np.ndarray,
+def _fold_scores(data: TrialData, y_true: np.ndarray, prediction: np.ndarray,
                  classes: np.ndarray | None, w: np.ndarray | None) -> dict[str, float]:
-    if prepared.task == "classification":
-        proba = _align_classes(prediction, classes, prepared.classes)
-        return metrics.score_classification(y_true, proba, prepared.classes, sample_weight=w,
-                                            positive_label=prepared.positive_label)
-    return metrics.score_regression(y_true, prediction, y_min=prepared.y_min, y_max=prepared.y_max,
+    if data.task == "classification":
+        proba = _align_classes(prediction, classes, data.classes)
+        return metrics.score_classification(y_true, proba, data.classes, sample_weight=w,
+                                            positive_label=data.positive_label)
+    return metrics.score_regression(y_true, prediction, y_min=data.y_min, y_max=data.y_max,
                                     sample_weight=w)
 
 
@@ -64,7 +63,7 @@ def _align_classes(proba: np.ndarray, fitted: np.ndarray, all_classes: np.ndarra
     return aligned
 
 
-def evaluate_trial(spec: TrialSpec, prepared: PreparedData, primary_metric: str,
+def evaluate_trial(spec: TrialSpec, data: TrialData, primary_metric: str,
                    n_jobs: int = 1) -> TrialResult:
     """Fit ``spec`` on every fold, score it, keep its validation predictions.
 
@@ -74,19 +73,19 @@ def evaluate_trial(spec: TrialSpec, prepared: PreparedData, primary_metric: str,
     started = time.time()
     result = TrialResult(spec.iteration, spec.name, spec.algorithm.name, spec.algorithm.preprocessor,
                          dict(spec.params), COMPLETED, started_at=started)
-    n_pool = len(prepared.y)
-    width = len(prepared.classes) if prepared.task == "classification" else 1
+    n_pool = data.n_pool
+    width = len(data.classes) if data.task == "classification" else 1
     oof = np.full((n_pool, width), np.nan, dtype=np.float32)
     fold_scores = []
     try:
-        for fold in prepared.folds:
+        for fold in data.folds:
             model = fit_model(build_model(spec, n_jobs), spec, fold.X_train, fold.y_train, fold.w_train)
-            prediction = predict_scores(model, fold.X_valid, prepared.task)
+            prediction = predict_scores(model, fold.X_valid, data.task)
             classes = getattr(model, "classes_", None)
-            scores = _fold_scores(prepared, fold.y_valid, prediction, classes, fold.w_valid)
+            scores = _fold_scores(data, fold.y_valid, prediction, classes, fold.w_valid)
             fold_scores.append(scores)
-            if prepared.task == "classification":
-                prediction = _align_classes(prediction, classes, prepared.classes)
+            if data.task == "classification":
+                prediction = _align_classes(prediction, classes, data.classes)
             oof[fold.valid_rows] = prediction.reshape(len(fold.valid_rows), width)
     except Exception as exc:  # a failing trial never fails the job
         result.status = FAILED
@@ -94,7 +93,7 @@ def evaluate_trial(spec: TrialSpec, prepared: PreparedData, primary_metric: str,
     else:
         result.metrics = metrics.average_scores(fold_scores)
         result.score = result.metrics.get(primary_metric, np.nan)
-        rows = np.unique(np.concatenate([f.valid_rows for f in prepared.folds]))
+        rows = np.unique(np.concatenate([f.valid_rows for f in data.folds]))
         result.valid_rows = rows
         result.valid_predictions = oof[rows] if width > 1 else oof[rows, 0]
     result.duration_seconds = time.time() - started

@@ -19,15 +19,22 @@ EARLY_TERMINATION_PATIENCE = 10
 class StopRules:
     """Tracks a job's progress against its limits.
 
-    ``reason`` is None while the job may go on, else a sentence saying why it stopped.
+    ``reason`` is None while new trials may start, else a sentence saying why
+    the search stopped. ``max_trials`` counts started trials, so it is exact
+    with trials running in parallel; ``cancel_running`` tells whether trials
+    still running should be stopped too (time is up, or the exit score was reached).
     """
 
     limits: LimitSettings
     primary_metric: str
     task: str
     started_at: float = field(default_factory=time.monotonic)
+    n_started: int = 0
     n_done: int = 0
     best: float = math.nan
+    cancel_running: bool = False
+    canceled: bool = False
+    reserve_seconds: float = 0.0
     last_improvement: int = -1
     reason: str | None = None
 
@@ -40,6 +47,10 @@ class StopRules:
         """Seconds left of ``timeout_minutes``."""
         return self.deadline - time.monotonic()
 
+    def record_start(self) -> None:
+        """Count a trial that started."""
+        self.n_started += 1
+
     def record(self, result: TrialResult) -> None:
         """Count a finished trial and update the best score."""
         self.n_done += 1
@@ -48,24 +59,41 @@ class StopRules:
             self.best = result.score
             self.last_improvement = self.n_done
 
+    def cancel(self, reason: str) -> None:
+        """The user canceled the job: this reason wins over any other, running trials stop."""
+        if not self.canceled:
+            self.reason, self.canceled, self.cancel_running = reason, True, True
+
+    def stop(self, reason: str, *, cancel_running: bool = True) -> None:
+        """Stop the search from outside (cancellation); the first reason wins."""
+        if self.reason is None:
+            self.reason = reason
+        self.cancel_running = self.cancel_running or cancel_running
+
     def should_stop(self) -> bool:
-        """Whether no further trial may start; sets ``reason``."""
+        """Whether no further trial may start; sets ``reason`` and ``cancel_running``."""
+        remaining = self.remaining_seconds()
+        if remaining <= 0:
+            self.stop(f"timeout_minutes ({self.limits.timeout_minutes:g}) reached")
+        elif self.reason is None and remaining <= self.reserve_seconds:
+            self.stop(f"timeout_minutes ({self.limits.timeout_minutes:g}) nearly reached: the rest is "
+                      "kept for the final refit", cancel_running=False)
         if self.reason is None:
             self.reason = self._check()
         return self.reason is not None
 
     def _check(self) -> str | None:
         limits = self.limits
-        if self.n_done >= limits.max_trials:
-            return f"max_trials ({limits.max_trials}) reached"
-        if self.remaining_seconds() <= 0:
-            return f"timeout_minutes ({limits.timeout_minutes:g}) reached"
         if limits.exit_score is not None and not math.isnan(self.best):
             target = limits.exit_score
             if self.best == target or metrics.is_better(self.primary_metric, self.task, self.best, target):
+                self.cancel_running = True
                 return f"exit_score ({target:g}) reached: best {self.primary_metric} {self.best:.4f}"
-        if (limits.enable_early_termination and self.n_done > EARLY_TERMINATION_LANDMARKS
-                and self.n_done - self.last_improvement >= EARLY_TERMINATION_PATIENCE):
+        if max(self.n_started, self.n_done) >= limits.max_trials:
+            return f"max_trials ({limits.max_trials}) reached"
+        # The look-back window only starts after the landmarks: the earliest stop is after 30 trials.
+        window_start = max(self.last_improvement, EARLY_TERMINATION_LANDMARKS)
+        if limits.enable_early_termination and self.n_done - window_start >= EARLY_TERMINATION_PATIENCE:
             return (f"early termination: no improvement of {self.primary_metric} in the last "
                     f"{EARLY_TERMINATION_PATIENCE} trials")
         return None

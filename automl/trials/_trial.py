@@ -12,6 +12,23 @@ from automl.algorithms import Algorithm
 COMPLETED, FAILED, CANCELED = "Completed", "Failed", "Canceled"
 
 
+@dataclass
+class TrialData:
+    """The featurized folds and what scoring needs: all a trial reads.
+
+    Built once per job by the setup step and shared with trial processes
+    (memory-mapped), never copied per trial.
+    """
+
+    task: str
+    folds: list
+    n_pool: int
+    classes: np.ndarray | None = None
+    positive_label: Any = None
+    y_min: float | None = None
+    y_max: float | None = None
+
+
 @dataclass(frozen=True)
 class TrialSpec:
     """One algorithm with one configuration, to be trained and scored.

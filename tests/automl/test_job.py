@@ -45,24 +45,17 @@ def test_classification_job_end_to_end_on_a_small_frame(small_classification_fra
     assert result.validation["method"] == "cross_validation" and result.validation["n_folds"] == 10
 
 
-def test_failed_trials_are_recorded_and_the_job_goes_on(small_regression_frame, monkeypatch):
-    from automl.algorithms import Algorithm
+def test_failed_trials_are_recorded_and_the_job_goes_on(small_regression_frame):
+    from automl.testing import registered_test_algorithm
 
-    original = Algorithm.make_estimator
-
-    def make_estimator(self, params=None, *, n_jobs=1):
-        if self.name == "ElasticNet":
-            raise RuntimeError("boom")
-        return original(self, params, n_jobs=n_jobs)
-
-    monkeypatch.setattr(Algorithm, "make_estimator", make_estimator)
-    job = automl.regression(training_data=small_regression_frame, target_column_name="y",
-                            log_verbosity="error")
-    job.set_training(allowed_training_algorithms=["ElasticNet", "DecisionTree"])
-    job.set_limits(max_trials=2)
-    result = job.submit()
+    with registered_test_algorithm("regression", "BrokenLearner", "raise"):
+        job = automl.regression(training_data=small_regression_frame, target_column_name="y",
+                                log_verbosity="error")
+        job.set_training(allowed_training_algorithms=["BrokenLearner", "DecisionTree"])
+        job.set_limits(max_trials=2, max_concurrent_trials=1)
+        result = job.submit()
     statuses = {t.algorithm: t.status for t in result.trials}
-    assert statuses["ElasticNet"] == FAILED and "boom" in result.trials[0].error
+    assert statuses["BrokenLearner"] == FAILED and "failed on purpose" in result.trials[0].error
     assert result.best_trial.algorithm == "DecisionTree"
     assert result.leaderboard.iloc[-1]["status"] == FAILED
 
@@ -100,6 +93,6 @@ def test_weights_and_explicit_validation_data(small_classification_frame):
 def test_exit_score_ends_the_search(small_classification_frame):
     job = automl.classification(training_data=small_classification_frame, target_column_name="label",
                                 log_verbosity="error")
-    job.set_limits(max_trials=10, exit_score=0.5)
+    job.set_limits(max_trials=10, exit_score=0.5, max_concurrent_trials=1)
     result = job.submit()
     assert len(result.trials) == 1 and "exit_score" in result.stop_reason

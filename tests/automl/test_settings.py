@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from automl.errors import ConfigError
@@ -13,7 +15,9 @@ def test_merge_keeps_values_left_none():
 def test_limit_defaults_follow_the_documented_choices():
     limits = LimitSettings()
     assert limits.max_trials == 1000
-    assert limits.max_concurrent_trials == 1
+    assert limits.max_concurrent_trials is None  # the machine's cores
+    assert limits.concurrent_trials() == min(os.cpu_count(), 1000)
+    assert merge(limits, max_trials=1).concurrent_trials() == 1
     assert limits.enable_early_termination is True
     assert limits.timeout_minutes == 60 and limits.trial_timeout_minutes == 30
 
@@ -55,3 +59,14 @@ def test_limits_out_of_range(field, value):
 def test_training_rejects_dnn():
     with pytest.raises(ConfigError, match="enable_dnn_training"):
         merge(TrainingSettings(), enable_dnn_training=True)
+
+
+def test_more_concurrent_trials_than_trials_is_rejected():
+    with pytest.raises(ConfigError, match=r"max_concurrent_trials \(4\) is above max_trials \(2\)"):
+        merge(LimitSettings(), max_trials=2, max_concurrent_trials=4)
+
+
+def test_cores_are_divided_among_concurrent_trials():
+    limits = merge(LimitSettings(), max_concurrent_trials=2)
+    assert limits.cores_per_trial() == max(1, (os.cpu_count() or 1) // 2)
+    assert merge(limits, max_cores_per_trial=1).cores_per_trial() == 1

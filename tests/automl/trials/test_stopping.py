@@ -12,18 +12,19 @@ def _rules(**limits):
     return StopRules(LimitSettings(**limits), "AUC_weighted", "classification")
 
 
-def test_max_trials_is_exact():
+def test_max_trials_counts_started_trials():
     rules = _rules(max_trials=3)
     for i in range(3):
         assert not rules.should_stop()
-        rules.record(_result(i, 0.5))
+        rules.record_start()
     assert rules.should_stop() and "max_trials (3)" in rules.reason
+    assert not rules.cancel_running  # the three running trials may finish
 
 
 def test_timeout_stops_new_trials():
     rules = _rules(timeout_minutes=1)
     rules.started_at = time.monotonic() - 61
-    assert rules.should_stop() and "timeout_minutes" in rules.reason
+    assert rules.should_stop() and "timeout_minutes" in rules.reason and rules.cancel_running
 
 
 def test_exit_score_reached():
@@ -31,7 +32,7 @@ def test_exit_score_reached():
     rules.record(_result(0, 0.85))
     assert not rules.should_stop()
     rules.record(_result(1, 0.91))
-    assert rules.should_stop() and "exit_score" in rules.reason
+    assert rules.should_stop() and "exit_score" in rules.reason and rules.cancel_running
 
 
 def test_exit_score_for_a_minimised_metric():
@@ -43,18 +44,29 @@ def test_exit_score_for_a_minimised_metric():
 
 
 def test_early_termination_waits_for_landmarks_then_patience():
+    """Azure: no stop in the first 20 iterations; the 10-iteration window starts at iteration 21,
+    so the earliest stop comes after 30 trials."""
     rules = _rules()
     rules.record(_result(0, 0.9))          # the best, never improved afterwards
-    for i in range(1, 20):
-        rules.record(_result(i, 0.5))
-        assert not rules.should_stop(), i  # no stop during the first 20 iterations
-    stopped_at = None
-    for i in range(20, 40):
+    stopped_after = None
+    for i in range(1, 60):
         if rules.should_stop():
-            stopped_at = i
+            stopped_after = rules.n_done
             break
         rules.record(_result(i, 0.5))
-    assert stopped_at == 21 and "early termination" in rules.reason
+    assert stopped_after == 30 and "early termination" in rules.reason
+
+
+def test_late_improvement_moves_the_window():
+    rules = _rules()
+    for i in range(25):
+        rules.record(_result(i, 0.5))
+    rules.record(_result(25, 0.9))         # improvement at trial 26
+    for i in range(26, 35):
+        rules.record(_result(i, 0.5))
+        assert not rules.should_stop(), i
+    rules.record(_result(35, 0.5))
+    assert rules.should_stop() and rules.n_done == 36
 
 
 def test_improvement_resets_the_window_and_early_termination_can_be_off():

@@ -1,0 +1,169 @@
+"""The StackEnsemble meta learner: which one (Azure's ``StackMetaLearnerType``) and its honest score.
+
+How the meta learner is scored
+------------------------------
+The meta learner learns from the members' validation predictions, so it
+cannot be scored on the rows it learnt from. Its validation predictions are
+*cross-fitted*: every row is predicted by meta learners that never saw it.
+
+- Under cross-validation (and Monte Carlo or custom folds) the job's own folds
+  are used: for each fold the meta learner is fit on the out-of-fold
+  predictions of the other folds' rows and predicts this fold's rows. Azure
+  likewise trains the meta learner on the out-of-fold predictions.
+- With a holdout (``validation_data_size`` or ``validation_data``) Azure keeps
+  ``stack_meta_learner_train_percentage`` (p, 0.2) of the data for the meta
+  learner. Here the holdout rows are split into parts so that each meta learner
+  is fit on a p share of them: for p <= 0.5 into ``round(1 / p)`` parts, fitting
+  on one part and predicting the others (each row's predictions are averaged);
+  for p > 0.5 into ``round(1 / (1 - p))`` parts, fitting on all parts but one.
+
+Either way the StackEnsemble is scored on the same rows, fold by fold, as every
+other trial. The meta learner of the final model is then fit on all validation
+predictions.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable, Mapping
+
+import numpy as np
+from lightgbm import LGBMClassifier, LGBMRegressor
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import (
+    ElasticNet,
+    ElasticNetCV,
+    LinearRegression,
+    LogisticRegression,
+    LogisticRegressionCV,
+)
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.utils.validation import has_fit_parameter
+from threadpoolctl import threadpool_limits
+
+from automl._naming import name_key
+from automl.ensembles._stack import align_proba
+from automl.errors import ConfigError
+
+CLASSIFICATION, REGRESSION = "classification", "regression"
+
+#: Azure's ``StackMetaLearnerType`` values (besides ``None``): task and default estimator.
+META_LEARNERS: dict[str, tuple[str, Callable[[], Any]]] = {
+    "LogisticRegression": (CLASSIFICATION, lambda: LogisticRegression(max_iter=1000)),
+    "LogisticRegressionCV": (CLASSIFICATION, lambda: LogisticRegressionCV(
+        l1_ratios=(0.0,), scoring="neg_log_loss", use_legacy_attributes=False, max_iter=1000)),
+    "LightGBMClassifier": (CLASSIFICATION, lambda: LGBMClassifier(
+        n_estimators=100, num_leaves=8, random_state=0, n_jobs=1, verbose=-1)),
+    "ElasticNet": (REGRESSION, ElasticNet),
+    "ElasticNetCV": (REGRESSION, lambda: ElasticNetCV(random_state=0)),
+    "LightGBMRegressor": (REGRESSION, lambda: LGBMRegressor(
+        n_estimators=100, num_leaves=8, random_state=0, n_jobs=1, verbose=-1)),
+    "LinearRegression": (REGRESSION, LinearRegression),
+}
+#: Validation methods with several folds, where Azure defaults to the ``*CV`` meta learners.
+CV_METHODS = ("cross_validation", "monte_carlo", "custom_cv")
+
+
+def resolve_meta_learner(name: str | None, task: str, cross_validated: bool) -> str:
+    """The canonical meta learner name for ``stack_meta_learner_type`` (None: Azure's default).
+
+    Defaults: ``LogisticRegression`` (classification) or ``ElasticNet``
+    (regression, forecasting); their ``*CV`` variants under cross-validation.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown name or one of the other task.
+
+    Examples
+    --------
+    >>> resolve_meta_learner(None, "classification", cross_validated=True)
+    'LogisticRegressionCV'
+    >>> resolve_meta_learner("light_gbm_regressor", "regression", cross_validated=False)
+    'LightGBMRegressor'
+    """
+    kind = CLASSIFICATION if task == CLASSIFICATION else REGRESSION
+    if name is None or name_key(name) == "none":
+        base = "LogisticRegression" if kind == CLASSIFICATION else "ElasticNet"
+        return base + ("CV" if cross_validated else "")
+    valid = [n for n, (t, _) in META_LEARNERS.items() if t == kind]
+    for candidate in META_LEARNERS:
+        if name_key(candidate) == name_key(str(name)):
+            if candidate in valid:
+                return candidate
+            break
+    raise ConfigError(f"stack_meta_learner_type: {name!r} is not a {task} meta learner. "
+                      f"Valid values: None, {', '.join(valid)}.")
+
+
+def make_meta_learner(name: str, kwargs: Mapping[str, Any] | None = None) -> Any:
+    """The unfitted meta learner ``name`` with ``stack_meta_learner_kwargs`` applied.
+
+    Raises
+    ------
+    ConfigError
+        When a keyword is not a parameter of the meta learner.
+    """
+    estimator = META_LEARNERS[name][1]()
+    try:
+        return estimator.set_params(**dict(kwargs or {}))
+    except ValueError as exc:
+        raise ConfigError(f"stack_meta_learner_kwargs do not fit {name}: {exc}") from None
+
+
+def fit_meta(learner: Any, Z: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> Any:
+    """Fit a clone of ``learner`` (with sample weights when it takes them)."""
+    model = clone(learner)
+    fit_params = {} if w is None or not has_fit_parameter(model, "sample_weight") else {"sample_weight": w}
+    # One thread: the problem is tiny, and idle BLAS threads spinning next to
+    # the OpenMP pools of LightGBM / XGBoost make it up to ten times slower.
+    with warnings.catch_warnings(), threadpool_limits(1):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(Z, y, **fit_params)
+
+
+def predict_meta(model: Any, Z: np.ndarray, task: str, classes: np.ndarray | None) -> np.ndarray:
+    """Probabilities in ``classes`` order (classification) or values (regression)."""
+    if task == CLASSIFICATION:
+        return align_proba(model.predict_proba(Z), model.classes_, classes)
+    return np.asarray(model.predict(Z), dtype=float)
+
+
+def holdout_splits(y: np.ndarray, train_fraction: float, task: str,
+                   seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(fit, predict) position pairs over one holdout; each fit part holds about ``train_fraction``."""
+    small = train_fraction <= 0.5
+    k = max(2, int(round(1 / train_fraction if small else 1 / (1 - train_fraction))))
+    k = min(k, len(y))
+    stratify = task == CLASSIFICATION and np.unique(y, return_counts=True)[1].min() >= k
+    splitter = (StratifiedKFold(k, shuffle=True, random_state=seed) if stratify
+                else KFold(k, shuffle=True, random_state=seed))
+    pairs = list(splitter.split(np.zeros(len(y)), y if stratify else None))
+    return [(small_part, rest) if small else (rest, small_part) for rest, small_part in pairs]
+
+
+def fold_splits(parts: list[np.ndarray], n_rows: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(fit, predict) position pairs from the job's folds: fit on the rows outside each fold."""
+    pairs = []
+    for part in parts:
+        outside = np.ones(n_rows, dtype=bool)
+        outside[part] = False
+        pairs.append((np.flatnonzero(outside), part))
+    return pairs
+
+
+def cross_fit(learner: Any, Z: np.ndarray, y: np.ndarray, w: np.ndarray | None,
+              splits: list[tuple[np.ndarray, np.ndarray]], task: str,
+              classes: np.ndarray | None) -> np.ndarray:
+    """Out-of-sample meta predictions of every row: the average over the splits predicting it."""
+    width = len(classes) if task == CLASSIFICATION else 1
+    total = np.zeros((len(y), width))
+    count = np.zeros(len(y))
+    for fit_rows, predict_rows in splits:
+        model = fit_meta(learner, Z[fit_rows], y[fit_rows], None if w is None else w[fit_rows])
+        total[predict_rows] += predict_meta(model, Z[predict_rows], task, classes).reshape(-1, width)
+        count[predict_rows] += 1
+    if (count == 0).any():
+        raise ValueError("cross-fitting left rows without a meta learner prediction.")
+    mean = total / count[:, None]
+    return mean if task == CLASSIFICATION else mean[:, 0]

@@ -1,0 +1,87 @@
+"""Misbehaving estimators for testing the scheduler's promises.
+
+They live in the package (not in a test module) so trial processes, local or on
+a Dask worker, can import them. Register them with
+:func:`registered_test_algorithm`; nothing registers them by default.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from typing import Iterator
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.dummy import DummyClassifier, DummyRegressor
+
+from automl.algorithms import Algorithm, registry_for_task
+
+
+class MisbehavingEstimator(BaseEstimator):
+    """Does ``behaviour`` in ``fit``: ``"sleep"`` (for ``seconds``), ``"exit"`` (``os._exit``),
+    ``"memory"`` (raise MemoryError), ``"raise"`` (raise RuntimeError) or ``"fine"``."""
+
+    def __init__(self, behaviour: str = "fine", seconds: float = 3600.0, n_jobs: int = 1):
+        self.behaviour = behaviour
+        self.seconds = seconds
+        self.n_jobs = n_jobs
+
+    def _misbehave(self) -> None:
+        if self.behaviour == "sleep":
+            time.sleep(self.seconds)
+        elif self.behaviour == "exit":
+            os._exit(1)
+        elif self.behaviour == "memory":
+            raise MemoryError("test estimator ran out of memory")
+        elif self.behaviour == "raise":
+            raise RuntimeError("test estimator failed on purpose")
+
+    def fit(self, X, y, sample_weight=None):
+        """Misbehave, then fit a dummy model."""
+        self._misbehave()
+        self.model_ = self._dummy().fit(X, y)
+        return self
+
+    def predict(self, X):
+        """The dummy model's predictions."""
+        return self.model_.predict(X)
+
+
+class MisbehavingClassifier(ClassifierMixin, MisbehavingEstimator):
+    """Classification flavour of :class:`MisbehavingEstimator`."""
+
+    def _dummy(self):
+        return DummyClassifier(strategy="prior")
+
+    def fit(self, X, y, sample_weight=None):  # noqa: D102
+        super().fit(X, y, sample_weight)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        """The dummy model's probabilities."""
+        return np.asarray(self.model_.predict_proba(X))
+
+
+class MisbehavingRegressor(RegressorMixin, MisbehavingEstimator):
+    """Regression flavour of :class:`MisbehavingEstimator`."""
+
+    def _dummy(self):
+        return DummyRegressor()
+
+
+@contextlib.contextmanager
+def registered_test_algorithm(task: str, name: str, behaviour: str, *, priority: int = -1,
+                              seconds: float = 3600.0) -> Iterator[Algorithm]:
+    """Register a misbehaving algorithm for ``task`` while the block runs."""
+    factory = MisbehavingClassifier if task == "classification" else MisbehavingRegressor
+    algorithm = Algorithm(name, task, factory, "MaxAbsScaler", priority=priority,
+                          default_params={"behaviour": behaviour, "seconds": seconds},
+                          thread_param="n_jobs")
+    registry = registry_for_task(task)
+    registry.register(algorithm)
+    try:
+        yield algorithm
+    finally:
+        registry.unregister(name)

@@ -1,0 +1,174 @@
+"""Ensembles on real data: titanic (CV), bank marketing (holdout), diamonds (CV, regression).
+
+Each case prepares a job's data through the public API, trains five quick
+trials, builds the two ensemble trials, refits them, and scores them on a
+25% held-out split of the raw rows.
+"""
+import pickle
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
+from sklearn.model_selection import train_test_split
+
+import automl
+from automl import metrics
+from automl._setup import prepare
+from automl.algorithms import registry_for_task
+from automl.ensembles import build_ensemble_trials
+from automl.refit import refit_steps, refit_trial
+from automl.settings import TrainingSettings
+from automl.trials import COMPLETED, TrialSpec, evaluate_trial
+
+pytestmark = pytest.mark.slow
+
+FAST = {"n_estimators": 50}
+CASES = {
+    "titanic": dict(file="titanic.csv", target="Survived", task="classification", metric="AUC_weighted",
+                    data={"n_cross_validations": 5}, method="cross_validation",
+                    algorithms=[("LightGBM", FAST), ("RandomForest", FAST), ("ExtremeRandomTrees", FAST),
+                                ("LogisticRegression", {}), ("DecisionTree", {"min_samples_leaf": 10})]),
+    "bank_marketing": dict(file="bank_marketing.csv.gz", target="y", task="classification", metric="accuracy",
+                           data={"validation_data_size": 0.2}, method="holdout",
+                           algorithms=[("LightGBM", FAST), ("XGBoostClassifier", FAST), ("RandomForest", FAST),
+                                       ("ExtremeRandomTrees", FAST), ("DecisionTree", {"min_samples_leaf": 20})]),
+    "diamonds": dict(file="diamonds.csv.gz", target="price", task="regression",
+                     metric="normalized_root_mean_squared_error", data={}, method="cross_validation",
+                     sample=8000, algorithms=[("LightGBM", FAST), ("RandomForest", {"n_estimators": 30}),
+                                              ("ExtremeRandomTrees", {"n_estimators": 30}), ("LassoLars", {}),
+                                              ("DecisionTree", {"min_samples_leaf": 5})]),
+}
+
+
+@dataclass
+class Case:
+    name: str
+    prepared: object
+    trials: list
+    ensembles: list
+    test: pd.DataFrame
+    target: str
+    metric: str
+    ensembling_seconds: float
+    models: dict = field(default_factory=dict)
+
+
+def _run_case(name: str, data_dir) -> Case:
+    spec = CASES[name]
+    frame = pd.read_csv(data_dir / spec["file"])
+    if "sample" in spec:
+        frame = frame.sample(spec["sample"], random_state=0)
+    task, target, metric = spec["task"], spec["target"], spec["metric"]
+    train, test = train_test_split(frame, test_size=0.25, random_state=0,
+                                   stratify=frame[target] if task == "classification" else None)
+    factory = automl.classification if task == "classification" else automl.regression
+    job = factory(training_data=train, target_column_name=target, primary_metric=metric, name=name,
+                  log_verbosity="warning", **spec["data"])
+    job.set_limits(max_trials=len(spec["algorithms"]) + 2)
+    prepared = prepare(job.data, job.featurization, task=task)
+    assert prepared.validation.method == spec["method"]
+    registry = registry_for_task(task)
+    trials = [evaluate_trial(TrialSpec(i, f"{name}_{i}", registry[a], params), prepared, metric)
+              for i, (a, params) in enumerate(spec["algorithms"])]
+    assert all(t.status == COMPLETED for t in trials), [t.error for t in trials]
+    started = time.perf_counter()
+    ensembles = build_ensemble_trials(trials, prepared, job.training, primary_metric=metric, task=task,
+                                      max_trials=job.limits.max_trials, start_iteration=len(trials),
+                                      name_of=lambda i: f"{name}_{i}")
+    seconds = time.perf_counter() - started
+    print(f"\n{name}: ensembling took {seconds:.2f}s; "
+          + "; ".join(f"{t.display_name} {metric}={t.score:.4f}" for t in [*trials, *ensembles]))
+    return Case(name, prepared, trials, ensembles, test, target, metric, seconds)
+
+
+_DONE: dict[str, Case] = {}
+
+
+def _case(name: str, data_dir) -> Case:
+    if name not in _DONE:
+        _DONE[name] = _run_case(name, data_dir)
+    return _DONE[name]
+
+
+@pytest.fixture(scope="module", params=list(CASES))
+def case(request, data_dir):
+    return _case(request.param, data_dir)
+
+
+def _refit(case: Case, trial):
+    if trial.name not in case.models:
+        case.models[trial.name] = refit_trial(trial, case.prepared)
+    return case.models[trial.name]
+
+
+def test_both_ensembles_run_last_with_full_metrics(case):
+    voting, stack = case.ensembles
+    n = len(case.trials)
+    assert [(t.name, t.algorithm, t.preprocessor, t.status) for t in case.ensembles] == [
+        (f"{case.name}_{n}", "VotingEnsemble", "", COMPLETED), (f"{case.name}_{n + 1}", "StackEnsemble", "", COMPLETED)]
+    for t in case.ensembles:
+        assert set(t.metrics) == set(case.trials[0].metrics)
+        assert np.isfinite(t.score) and t.duration_seconds > 0
+        assert len(t.valid_rows) == len(case.trials[0].valid_rows)
+    assert voting.ensemble.weights.sum() == pytest.approx(1.0)
+    assert len(voting.ensemble.members) == len(voting.ensemble.weights) >= 1
+
+
+def test_voting_ensemble_is_at_least_as_good_as_the_best_single_trial(case):
+    voting = case.ensembles[0]
+    task = case.prepared.task
+    best = min((t.score for t in case.trials), key=metrics.sort_key(case.metric, task))
+    assert not metrics.is_better(case.metric, task, best, voting.score + (1e-6 if task == "classification"
+                                                                          else -1e-6))
+
+
+def test_refit_ensembles_predict_held_out_raw_rows_and_survive_pickle(case):
+    X_test, y_test = case.test.drop(columns=case.target), case.test[case.target]
+    for trial in case.ensembles:
+        model = _refit(case, trial)
+        loaded = pickle.loads(pickle.dumps(model))
+        if case.prepared.task == "classification":
+            proba = model.predict_proba(X_test)
+            np.testing.assert_array_equal(loaded.predict_proba(X_test), proba)
+            np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+            predicted = model.predict(X_test)
+            assert set(predicted) <= set(model.classes_)
+            if case.name == "titanic":
+                quality = roc_auc_score(y_test, proba[:, list(model.classes_).index(1)])
+                assert quality >= 0.82
+            else:
+                quality = accuracy_score(y_test, predicted)
+                assert quality >= 0.88
+        else:
+            predicted = model.predict(X_test)
+            np.testing.assert_array_equal(loaded.predict(X_test), predicted)
+            quality = r2_score(y_test, predicted)
+            assert quality >= 0.95
+        print(f"{case.name} {trial.display_name}: held-out quality {quality:.4f}")
+
+
+def test_refit_voting_ensemble_is_the_weighted_average_of_its_refit_members(case):
+    voting = case.ensembles[0]
+    model = _refit(case, voting)
+    X = case.test.drop(columns=case.target).head(200)
+    features = case.prepared.refit_transformer.transform(X)
+    members = [refit_steps(m, case.prepared) for m in voting.ensemble.members]
+    method = "predict_proba" if case.prepared.task == "classification" else "predict"
+    expected = np.average([getattr(m, method)(features) for m in members], axis=0,
+                          weights=voting.ensemble.weights)
+    np.testing.assert_allclose(getattr(model, method)(X), expected, rtol=1e-6, atol=1e-9)
+
+
+def test_off_rules_on_real_data(data_dir):
+    case = _case("bank_marketing", data_dir)
+    kwargs = dict(primary_metric=case.metric, task=case.prepared.task, start_iteration=len(case.trials),
+                  name_of=str)
+    assert build_ensemble_trials(case.trials, case.prepared, TrainingSettings(), max_trials=3, **kwargs) == []
+    onnx = TrainingSettings(enable_onnx_compatible_models=True)
+    assert [t.algorithm for t in build_ensemble_trials(case.trials, case.prepared, onnx, max_trials=3,
+                                                       **kwargs)] == ["VotingEnsemble"]
+    assert build_ensemble_trials(case.trials[:1], case.prepared, TrainingSettings(), max_trials=7,
+                                 **kwargs) == []

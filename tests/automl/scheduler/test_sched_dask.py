@@ -1,0 +1,47 @@
+"""The same job on a Dask LocalCluster: same leaderboard, same limits."""
+import pytest
+from distributed import Client, LocalCluster
+
+import automl
+from automl.errors import ConfigError
+from automl.testing import registered_test_algorithm
+from automl.trials import CANCELED, COMPLETED
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def _job(frame):
+    job = automl.classification(training_data=frame, target_column_name="label",
+                                primary_metric="AUC_weighted", log_verbosity="warning")
+    job.set_training(allowed_training_algorithms=["Sleeper", "DecisionTree", "LightGBM"],
+                     enable_stack_ensemble=False)
+    job.set_limits(max_trials=4, max_concurrent_trials=2, trial_timeout_minutes=0.1)
+    return job
+
+
+def test_job_on_a_local_cluster_matches_the_local_leaderboard(small_classification_frame, dask_client):
+    with registered_test_algorithm("classification", "Sleeper", "sleep", priority=-1):
+        on_dask = _job(small_classification_frame).submit(compute=dask_client)
+        local = _job(small_classification_frame).submit()
+    assert list(on_dask.leaderboard.columns) == list(local.leaderboard.columns)
+    statuses = {t.algorithm: t.status for t in on_dask.trials}
+    assert statuses == {"Sleeper": CANCELED, "DecisionTree": COMPLETED, "LightGBM": COMPLETED,
+                        "VotingEnsemble": COMPLETED}
+    sleeper = next(t for t in on_dask.trials if t.algorithm == "Sleeper")
+    assert "trial_timeout_minutes (0.1)" in sleeper.error and sleeper.duration_seconds <= 6 + 15
+    assert on_dask.status == "Completed"
+    raw = small_classification_frame.drop(columns="label")
+    assert (on_dask.best_model.predict(raw) == local.best_model.predict(raw)).mean() > 0.9
+
+
+def test_unreachable_scheduler_is_a_config_error_before_any_work(tmp_path):
+    job = automl.classification(training_data=str(tmp_path / "missing.csv"), target_column_name="y")
+    with pytest.raises(ConfigError, match="dask://127.0.0.1:9"):
+        job.submit(compute="dask://127.0.0.1:9")  # a DataError would mean data was read first

@@ -1,0 +1,115 @@
+"""The scheduler's promises: limits, failure isolation, exact counts, seeds, cancellation."""
+import time
+
+import pandas as pd
+import pytest
+
+import automl
+from automl.testing import registered_test_algorithm
+from automl.trials import CANCELED, COMPLETED, FAILED
+
+
+def test_timeout_one_minute_on_adult_returns_in_time(data_dir):
+    frame = pd.read_csv(data_dir / "adult.csv.gz")
+    job = automl.classification(training_data=frame, target_column_name="class",
+                                primary_metric="AUC_weighted", log_verbosity="warning")
+    job.set_limits(timeout_minutes=1)
+    started = time.monotonic()
+    result = job.submit()
+    elapsed = time.monotonic() - started
+    completed = [t for t in result.trials if t.status == COMPLETED]
+    print(f"adult, timeout 1 min: {elapsed:.1f} s, {len(completed)} completed of {len(result.trials)}")
+    assert elapsed <= 90
+    assert len(completed) >= 3 and result.status == "Completed"
+    assert "timeout_minutes" in result.stop_reason
+    assert result.best_model is not None
+
+
+def test_misbehaving_trials_are_isolated(small_classification_frame):
+    with registered_test_algorithm("classification", "Sleeper", "sleep", priority=-3), \
+            registered_test_algorithm("classification", "Exiter", "exit", priority=-2), \
+            registered_test_algorithm("classification", "MemoryHog", "memory", priority=-1):
+        job = automl.classification(training_data=small_classification_frame,
+                                    target_column_name="label", log_verbosity="warning")
+        job.set_training(allowed_training_algorithms=["Sleeper", "Exiter", "MemoryHog", "DecisionTree"],
+                         enable_vote_ensemble=False, enable_stack_ensemble=False)
+        job.set_limits(max_trials=4, max_concurrent_trials=2, trial_timeout_minutes=0.1)
+        result = job.submit()
+    by_algorithm = {t.algorithm: t for t in result.trials}
+    sleeper = by_algorithm["Sleeper"]
+    assert sleeper.status == CANCELED and "trial_timeout_minutes (0.1)" in sleeper.error
+    assert sleeper.duration_seconds <= 6 + 15
+    assert by_algorithm["Exiter"].status == FAILED
+    assert "exited with code 1" in by_algorithm["Exiter"].error
+    assert by_algorithm["MemoryHog"].status == FAILED and "MemoryError" in by_algorithm["MemoryHog"].error
+    assert by_algorithm["DecisionTree"].status == COMPLETED
+    assert result.status == "Completed" and result.best_trial.algorithm == "DecisionTree"
+
+
+def test_max_trials_is_exact_with_parallel_trials(small_regression_frame):
+    job = automl.regression(training_data=small_regression_frame, target_column_name="y",
+                            log_verbosity="warning")
+    job.set_limits(max_trials=7, max_concurrent_trials=2)
+    result = job.submit()
+    assert len(result.trials) == 7 and [t.iteration for t in result.trials] == list(range(7))
+    assert len({t.name for t in result.trials}) == 7
+
+
+def test_early_termination_stops_a_plateau(separable_frame):
+    job = automl.classification(training_data=separable_frame, target_column_name="label",
+                                primary_metric="AUC_weighted", log_verbosity="warning")
+    job.set_training(allowed_training_algorithms=["DecisionTree"])
+    job.set_limits(max_trials=60, max_concurrent_trials=1)
+    result = job.submit()
+    assert result.best_trial.score == 1.0
+    searched = [t for t in result.trials if t.ensemble is None]
+    assert len(searched) == 30 and "early termination" in result.stop_reason
+
+
+def test_seeded_sequential_runs_repeat_their_configurations(small_regression_frame):
+    def configurations():
+        job = automl.regression(training_data=small_regression_frame, target_column_name="y",
+                                log_verbosity="warning", seed=7)
+        job.set_training(allowed_training_algorithms=["LightGBM", "ElasticNet"])
+        job.set_limits(max_trials=8, max_concurrent_trials=1)
+        return [(t.algorithm, t.params) for t in job.submit().trials]
+
+    first, second = configurations(), configurations()
+    assert first == second
+    assert len({(a, str(p)) for a, p in first}) == 8  # the search moved on from the defaults
+    assert [a for a, _ in first[-2:]] == ["VotingEnsemble", "StackEnsemble"]
+
+
+def test_cancel_from_another_thread_keeps_finished_trials(small_classification_frame):
+    with registered_test_algorithm("classification", "Sleeper", "sleep", priority=50):
+        job = automl.classification(training_data=small_classification_frame,
+                                    target_column_name="label", log_verbosity="warning")
+        job.set_training(allowed_training_algorithms=["DecisionTree", "Sleeper"])
+        job.set_limits(max_trials=2, max_concurrent_trials=1)
+        run = job.submit(wait=False)
+        deadline = time.monotonic() + 60
+        while not run.finished_trials and time.monotonic() < deadline:  # the DecisionTree comes first
+            time.sleep(0.2)
+        time.sleep(1.0)  # the Sleeper is running now
+        run.cancel()
+        result = run.result(timeout=60)
+    assert result.status == "Canceled" and "canceled" in result.stop_reason
+    statuses = {t.algorithm: t.status for t in result.trials}
+    assert statuses == {"DecisionTree": COMPLETED, "Sleeper": CANCELED}
+    assert result.best_model is not None
+
+
+@pytest.mark.parametrize("limits,match", [
+    ({"max_trials": 2, "max_concurrent_trials": 3}, "max_concurrent_trials"),
+    ({"trial_timeout_minutes": 0}, "trial_timeout_minutes"),
+])
+def test_bad_limits(limits, match):
+    job = automl.classification(training_data="a.csv", target_column_name="y")
+    with pytest.raises(automl.errors.ConfigError, match=match):
+        job.set_limits(**limits)
+
+
+def test_trial_timeout_above_the_job_timeout_warns():
+    job = automl.classification(training_data="a.csv", target_column_name="y")
+    with pytest.warns(UserWarning, match=r"trial_timeout_minutes \(20\) is above timeout_minutes \(5\)"):
+        job.set_limits(timeout_minutes=5, trial_timeout_minutes=20)
