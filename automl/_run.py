@@ -131,7 +131,8 @@ def run_job(job: Any, observers: list | None = None, *, compute: Any = "local",
     try:
         prepared = prepare(job.data, job.featurization, task=job.task,
                            positive_label=getattr(job, "positive_label", None),
-                           onnx_compatible=job.training.enable_onnx_compatible_models)
+                           onnx_compatible=job.training.enable_onnx_compatible_models, seed=job.seed,
+                           primary_metric=job.primary_metric)
         watchers.job_started(job, prepared)
         trials = _search(job, prepared, stop, watchers, engine, cancel_event or threading.Event())
     finally:

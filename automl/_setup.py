@@ -14,6 +14,7 @@ from sklearn.base import clone
 
 import featurizers
 import guardrails
+from automl import _balancing, _memory
 from automl.data import load_data
 from automl.errors import ConfigError, DataError, did_you_mean
 from automl.settings import DataSettings, FeaturizationSettings
@@ -57,6 +58,7 @@ class PreparedData:
     dropped_target_rows: int = 0
     featurization_summary: list[dict] = field(default_factory=list)
     guardrails: list = field(default_factory=list)
+    class_weights: dict | None = None    # applied to training rows when they help (Class balancing)
 
     @property
     def n_pool(self) -> int:
@@ -76,10 +78,17 @@ class PreparedData:
                          positive_label=self.positive_label, y_min=self.y_min, y_max=self.y_max)
 
     def refit_arrays(self) -> tuple[Any, np.ndarray, np.ndarray | None]:
-        """Featurized features, target and weights of all training rows."""
+        """Featurized features, target and fitting weights of all training rows."""
         rows = self.validation.refit_rows
+        return self.X_refit, self.y[rows], self.fit_weights(self.y[rows], rows)
+
+    def fit_weights(self, y: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
+        """Weights models are fitted with: the user's, times the class weights when applied."""
         w = None if self.sample_weight is None else self.sample_weight[rows]
-        return self.X_refit, self.y[rows], w
+        if self.class_weights is None:
+            return w
+        balance = _balancing.row_weights(y, self.class_weights)
+        return balance if w is None else w * balance
 
 
 def _require_column(frame: pd.DataFrame, column: str, setting: str, source: str) -> None:
@@ -182,9 +191,46 @@ def _resolve_positive_label(classes: np.ndarray, positive_label: Any) -> Any:
                     f"classes: {', '.join(map(repr, classes.tolist()))}.")
 
 
+def _mitigate_memory(plan: Any, X: pd.DataFrame, y: np.ndarray, validation: ValidationPlan,
+                     task: str, seed: int) -> tuple[ValidationPlan, dict[str, Any]]:
+    """Estimate the featurized folds' size; switch auto CV to a holdout when it would not fit."""
+    available = guardrails.available_memory_bytes()
+    copies = validation.n_folds + 1  # every fold holds about all the rows, plus the refit copy
+    estimate = _memory.featurized_bytes(plan.build(), X.iloc[validation.refit_rows], y, copies)
+    facts = {"featurized_bytes_estimate": estimate, "available_memory_bytes": available}
+    if (available and estimate > _memory.MAX_SHARE * available and validation.auto
+            and validation.method == "cross_validation"):
+        validation = plan_validation(len(validation.refit_rows),
+                                     y[validation.refit_rows] if task == "classification" else None,
+                                     validation_data_size=0.1, seed=seed)
+        facts["memory_mitigation"] = ("a 10% holdout instead of cross-validation, so the featurized "
+                                      "data is held twice instead of once per fold")
+        facts["featurized_bytes_estimate"] = _memory.featurized_bytes(
+            plan.build(), X.iloc[validation.refit_rows], y, 2)
+    return validation, facts
+
+
+def _apply_class_weights(prepared: PreparedData, primary_metric: str | None, seed: int) -> None:
+    """Balanced class weights for the training rows, when a quick check shows they help."""
+    y_train = prepared.y[prepared.validation.refit_rows]
+    if prepared.task != "classification" or primary_metric is None or not _balancing.is_imbalanced(y_train):
+        return
+    if not _balancing.class_weights_help(prepared.folds[0], prepared.classes, primary_metric,
+                                         prepared.positive_label, seed):
+        return
+    prepared.class_weights = _balancing.balanced_weights(y_train)
+    for fold, spec in zip(prepared.folds, prepared.validation.folds):
+        fold.w_train = prepared.fit_weights(fold.y_train, spec.train)
+
+
 def prepare(settings: DataSettings, featurization: FeaturizationSettings, *, task: str,
-            positive_label: Any = None, onnx_compatible: bool = False, seed: int = 0) -> PreparedData:
-    """Run the setup step of a job and return the prepared data."""
+            positive_label: Any = None, onnx_compatible: bool = False, seed: int = 0,
+            primary_metric: str | None = None) -> PreparedData:
+    """Run the setup step of a job and return the prepared data.
+
+    With ``primary_metric`` given, imbalanced classification data gets balanced class
+    weights when a quick check shows they improve that metric.
+    """
     frames = load_frames(settings, task)
     train, valid = frames["training_data"], frames["validation_data"]
     target, weight = settings.target_column_name, settings.weight_column_name
@@ -215,6 +261,7 @@ def prepare(settings: DataSettings, featurization: FeaturizationSettings, *, tas
         validation_data_size=settings.validation_data_size,
         n_cross_validations=settings.n_cross_validations, cv_columns=cv_columns, seed=seed)
     plan = _plan_featurization(X.iloc[validation.refit_rows], featurization, onnx_compatible)
+    validation, memory = _mitigate_memory(plan, X, y, validation, task, seed)
     folds, refit, X_refit = _featurize_folds(plan, X, y, w, validation)
     prepared = PreparedData(task, target, X, y, w, validation, plan, folds, refit, X_refit,
                             dropped_target_rows=frames["dropped"])
@@ -231,8 +278,11 @@ def prepare(settings: DataSettings, featurization: FeaturizationSettings, *, tas
         prepared.y_test = test[target].to_numpy()
         if weight and weight in test.columns:
             prepared.w_test = pd.to_numeric(test[weight], errors="coerce").to_numpy(dtype=float)
+    _apply_class_weights(prepared, primary_metric, seed)
     context = guardrails.GuardrailContext(
         X=X.iloc[validation.refit_rows], y=pd.Series(y_train), task=task,
-        purposes=plan.purposes, validation=validation.to_dict())
+        purposes=plan.purposes, validation=validation.to_dict(),
+        class_weights_applied=prepared.class_weights is not None,
+        featurization_mode=featurization.mode, **memory)
     prepared.guardrails = guardrails.run_all(context)
     return prepared

@@ -17,6 +17,7 @@ Examples
 """
 from ._context import GuardrailContext
 from ._format import format_results, format_table
+from ._memory import available_memory_bytes
 from ._registry import GUARDRAILS, run_all
 from ._result import ALERTED, DONE, PASSED, STATUSES, GuardrailResult
 from ._validation import auto_validation
@@ -33,4 +34,5 @@ __all__ = [
     "format_results",
     "format_table",
     "auto_validation",
+    "available_memory_bytes",
 ]

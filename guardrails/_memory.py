@@ -12,7 +12,15 @@ NAME = "Memory issues detection"
 
 
 def available_memory_bytes() -> int | None:
-    """Physical memory currently available on this machine, when the OS tells it."""
+    """Memory available to new allocations (Linux ``MemAvailable``, page cache included),
+    else the free physical pages, when the OS tells it."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     except (AttributeError, ValueError, OSError):
