@@ -48,7 +48,8 @@ class LoggingObserver:
 
 
 def default_observers(job: Any, show_progress: bool = True) -> list[JobObserver]:
-    """The observers every job gets: logging, and the console unless ``show_progress=False``."""
+    """The observers every job gets: logging, the console unless ``show_progress=False``, and
+    MLflow tracking (:class:`automl.tracking.MlflowTracker`)."""
     observers: list[JobObserver] = [LoggingObserver()]
     if show_progress:
         observers.append(ConsoleProgress(job.log_verbosity))

@@ -1,0 +1,129 @@
+"""Check an exported graph against the Python model with onnxruntime.
+
+Classification passes when the probabilities differ by at most ``1e-4`` on
+every row and the labels agree on at least 99.9% of rows. Regression passes
+when every value differs by at most ``1e-4`` relative to its size (values below
+1 in absolute terms count as 1) on at least 99.9% of rows. The figures are kept
+either way.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from automl.export._convert import LABEL, PROBABILITIES, VALUE
+from automl.export._inputs import onnx_feed
+
+#: Largest accepted difference of a probability (or relative difference of a value).
+MAX_DIFFERENCE = 1e-4
+#: Smallest accepted share of rows with equal labels (or values within tolerance).
+MIN_AGREEMENT = 0.999
+
+
+@dataclass
+class OnnxCheck:
+    """The figures of one parity check.
+
+    Attributes
+    ----------
+    rows : int
+        Validation rows compared.
+    max_abs_difference : float
+        Largest absolute difference of a probability (classification) or value (regression).
+    max_relative_difference : float or None
+        Regression only: largest ``|diff| / max(1, |value|)``.
+    agreement : float
+        Share of rows with equal labels (classification) or values within tolerance.
+    passed : bool
+    python_seconds, onnx_seconds : float
+        Time to predict the rows with each runtime.
+    """
+
+    task: str
+    rows: int
+    max_abs_difference: float
+    agreement: float
+    passed: bool
+    max_relative_difference: float | None = None
+    python_seconds: float = 0.0
+    onnx_seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The figures as plain data."""
+        return asdict(self)
+
+    def metrics(self) -> dict[str, float]:
+        """The figures as MLflow metrics (``onnx_check_*``)."""
+        out = {"onnx_check_rows": float(self.rows),
+               "onnx_check_max_abs_difference": float(self.max_abs_difference),
+               "onnx_check_agreement": float(self.agreement),
+               "onnx_check_passed": float(self.passed)}
+        if self.max_relative_difference is not None:
+            out["onnx_check_max_relative_difference"] = float(self.max_relative_difference)
+        return out
+
+    def __str__(self) -> str:
+        what = "labels" if self.task == "classification" else "values"
+        return (f"{self.rows} rows, max abs difference {self.max_abs_difference:.3g}, "
+                f"{what} agree on {100 * self.agreement:.2f}% ({'passed' if self.passed else 'FAILED'})")
+
+
+def _abs_difference(a: Any, b: Any) -> np.ndarray:
+    """``|a - b|``; 0 where both are NaN, infinity where only one is."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float).reshape(np.shape(a))
+    diff = np.abs(a - b)
+    both = np.isnan(a) & np.isnan(b)
+    return np.where(both, 0.0, np.where(np.isnan(diff), np.inf, diff))
+
+
+def _same_labels(python: np.ndarray, onnx: np.ndarray) -> np.ndarray:
+    python, onnx = np.asarray(python).ravel(), np.asarray(onnx).ravel()
+    if python.dtype.kind in "iub" and onnx.dtype.kind in "iub":
+        return python.astype(np.int64) == onnx.astype(np.int64)
+    if python.dtype.kind == "f" and onnx.dtype.kind in "iuf":
+        return python == onnx.astype(python.dtype)
+    return python.astype(str) == onnx.astype(str)
+
+
+def session(onnx_model: Any) -> Any:
+    """An onnxruntime CPU session for ``onnx_model``."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    return ort.InferenceSession(onnx_model.SerializeToString(), options,
+                                providers=["CPUExecutionProvider"])
+
+
+def check_onnx(model: Any, onnx_model: Any, kinds: dict[str, str], X: pd.DataFrame,
+               task: str) -> OnnxCheck:
+    """Predict ``X`` with both runtimes and compare (see the module docstring)."""
+    sess = session(onnx_model)
+    feed = onnx_feed(X, kinds)
+    started = time.perf_counter()
+    outputs = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, feed)))
+    onnx_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    if task == "classification":
+        proba = np.asarray(model.predict_proba(X), dtype=float)
+        labels = np.asarray(model.predict(X))
+        python_seconds = time.perf_counter() - started
+        diff = _abs_difference(proba, outputs[PROBABILITIES])
+        max_diff = float(diff.max()) if diff.size else 0.0
+        agreement = float(_same_labels(labels, outputs[LABEL]).mean()) if len(labels) else 1.0
+        passed = max_diff <= MAX_DIFFERENCE and agreement >= MIN_AGREEMENT
+        return OnnxCheck(task, len(X), max_diff, agreement, bool(passed),
+                         python_seconds=python_seconds, onnx_seconds=onnx_seconds)
+    values = np.asarray(model.predict(X), dtype=float).ravel()
+    python_seconds = time.perf_counter() - started
+    diff = _abs_difference(values, np.asarray(outputs[VALUE]).ravel())
+    relative = diff / np.maximum(1.0, np.abs(values))
+    agreement = float((relative <= MAX_DIFFERENCE).mean()) if len(values) else 1.0
+    return OnnxCheck(task, len(X), float(diff.max()) if diff.size else 0.0, agreement,
+                     bool(agreement >= MIN_AGREEMENT),
+                     max_relative_difference=float(relative.max()) if relative.size else 0.0,
+                     python_seconds=python_seconds, onnx_seconds=onnx_seconds)

@@ -1,0 +1,117 @@
+"""Convert a fitted automl-studio pipeline (raw rows in) to one ONNX graph.
+
+A copy of the model is adapted first (:mod:`automl.export._adapt`); the graph
+gets one input per raw column (:mod:`automl.export._inputs`) and the outputs
+``label`` and ``probabilities`` (classification) or ``variable`` (regression).
+"""
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pandas as pd
+from sklearn.base import is_classifier
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+
+from automl.errors import ConfigError
+from automl.export._adapt import adapt, is_densify, walk
+from automl.export._converters import register_converters
+from automl.export._inputs import MISSING_STRING, STRING, input_kinds
+
+#: Opsets of the exported graphs: widely supported by ONNX runtimes (onnxruntime >= 1.12).
+TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
+#: Graph outputs: label and probabilities (classification), the value (regression).
+LABEL, PROBABILITIES, VALUE = "label", "probabilities", "variable"
+_HINT = ("Train the job with set_training(enable_onnx_compatible_models=True) so that only "
+         "algorithms and featurization steps that convert to ONNX are used.")
+
+
+def check_convertible(model: Any) -> None:
+    """Raise :class:`ConfigError` naming the first step without an ONNX converter."""
+    from skl2onnx._supported_operators import sklearn_operator_name_map
+
+    register_converters()
+    for path, step in walk(model):
+        if is_densify(step) or isinstance(step, SimpleImputer):
+            continue
+        if type(step) not in sklearn_operator_name_map:
+            raise ConfigError(
+                f"The model cannot be converted to ONNX: step {path!r} ({type(step).__name__}) has "
+                f"no ONNX converter. {_HINT}")
+
+
+def _culprit(model: Any, exc: Exception) -> str:
+    """`` at step 'a/b' (Kind)`` for the first step whose class the error names, else ``""``."""
+    text = str(exc)
+    for path, step in walk(model):
+        if type(step).__name__ in text:
+            return f" at step {path!r} ({type(step).__name__})"
+    return ""
+
+
+def _initial_types(kinds: dict[str, str]) -> list[tuple[str, Any]]:
+    from skl2onnx.common.data_types import DoubleTensorType, StringTensorType
+
+    return [(name, (StringTensorType if kind == STRING else DoubleTensorType)([None, 1]))
+            for name, kind in kinds.items()]
+
+
+def to_onnx(model: Pipeline, X: pd.DataFrame | None = None, *, name: str = "automl",
+            target_opset: int | dict | None = None) -> tuple[Any, dict[str, str]]:
+    """Convert a fitted pipeline whose first step is the ``datatransformer``.
+
+    Parameters
+    ----------
+    model : Pipeline
+        ``best_model`` of a job (a VotingEnsemble included).
+    X : DataFrame, optional
+        Raw rows, to type the columns the featurization drops.
+    name : str
+        Graph name.
+    target_opset : dict, optional
+        Opset per domain; default :data:`TARGET_OPSET`.
+
+    Returns
+    -------
+    onnx.ModelProto
+        Inputs: one per raw column; outputs ``label`` and ``probabilities``
+        (classification) or ``variable`` (regression).
+    dict of str to str
+        The input kinds (:func:`automl.export.input_kinds`).
+
+    Raises
+    ------
+    ConfigError
+        When a step has no ONNX converter or the conversion fails.
+    """
+    if not isinstance(model, Pipeline) or not isinstance(model.steps[0][1], ColumnTransformer):
+        raise ConfigError("Only a fitted Pipeline whose first step is the datatransformer "
+                          f"(a ColumnTransformer) can be exported to ONNX, got {type(model).__name__}.")
+    check_convertible(model)
+    kinds = input_kinds(model.steps[0][1], X)
+    adapted = copy.deepcopy(model)
+    options: dict[int, dict] = {id(adapted): {"zipmap": False}} if is_classifier(adapted) else {}
+    adapt(adapted, options, bool(getattr(model.steps[0][1], "sparse_output_", False)))
+    from skl2onnx import convert_sklearn
+
+    try:
+        onx = convert_sklearn(adapted, name=name, initial_types=_initial_types(kinds),
+                              options=options, target_opset=target_opset or TARGET_OPSET)
+    except ConfigError:
+        raise
+    except Exception as exc:  # skl2onnx raises many kinds of errors
+        raise ConfigError(f"The model cannot be converted to ONNX{_culprit(model, exc)}: "
+                          f"{type(exc).__name__}: {str(exc)[:500]} {_HINT}") from exc
+    _set_metadata(onx, kinds)
+    return onx, kinds
+
+
+def _set_metadata(onx: Any, kinds: dict[str, str]) -> None:
+    for key, value in (("automl.inputs", json.dumps(kinds)),
+                       ("automl.missing_string", MISSING_STRING),
+                       ("automl.producer", "automl-studio")):
+        entry = onx.metadata_props.add()
+        entry.key, entry.value = key, value

@@ -1,0 +1,122 @@
+"""The inputs of an exported graph: one per raw column, and how to feed raw rows to them.
+
+Each raw column the datatransformer saw becomes one graph input of shape
+``[N, 1]``, typed by how the featurization reads it:
+
+- ``"number"`` (double): numeric columns; missing values are ``NaN``. Double,
+  not float32: the Python model reads them as float64, and a float32 input would
+  round values such as 7.925 differently from the model's own arithmetic, which
+  moves rows across tree thresholds;
+- ``"string"``: categorical and text columns, and columns the featurization
+  drops; missing values are the empty string ``""``;
+- ``"datetime"`` (float64): date-time columns as seconds since the epoch
+  (ONNX cannot parse dates); missing values are ``NaN``.
+
+:func:`onnx_feed` turns a DataFrame of raw rows into that feed dictionary with
+the featurizers' own casts, so Python and ONNX see the same values.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+
+from featurizers import DateTimeFeatures, HashOneHotEncoder, NumericCast, StringCast
+from featurizers._datetime import parse_datetime
+from featurizers._numeric import column_to_float
+from featurizers._strings import column_to_str
+
+NUMBER, STRING, DATETIME = "number", "string", "datetime"
+#: What a missing value of a string input is fed as.
+MISSING_STRING = ""
+
+
+def _first_step(transformer: Any) -> Any:
+    while isinstance(transformer, Pipeline):
+        transformer = transformer.steps[0][1]
+    return transformer
+
+
+def _kind_of(transformer: Any) -> str | None:
+    first = _first_step(transformer)
+    if isinstance(first, (StringCast, HashOneHotEncoder)):
+        return STRING
+    if isinstance(first, DateTimeFeatures):
+        return DATETIME
+    if isinstance(first, NumericCast):
+        return NUMBER
+    return None
+
+
+def input_kinds(transformer: ColumnTransformer, X: pd.DataFrame | None = None) -> dict[str, str]:
+    """The kind of each raw column, in the order the datatransformer was fitted on.
+
+    Parameters
+    ----------
+    transformer : ColumnTransformer
+        The fitted ``datatransformer`` step.
+    X : DataFrame, optional
+        Raw rows, to type the columns no step reads (numeric dtype: number, else string).
+
+    Returns
+    -------
+    dict of str to {"number", "string", "datetime"}
+    """
+    columns = [str(c) for c in getattr(transformer, "feature_names_in_", [])]
+    if not columns and X is not None:
+        columns = [str(c) for c in X.columns]
+    kinds: dict[str, str] = {}
+    for _, step, selected in transformer.transformers_:
+        if isinstance(step, str):
+            continue
+        kind = _kind_of(step)
+        for column in ([selected] if isinstance(selected, str) else list(selected)):
+            if isinstance(column, str) and kind is not None:
+                kinds[column] = kind
+    out = {}
+    for column in columns:
+        if column in kinds:
+            out[column] = kinds[column]
+        elif X is not None and column in X.columns and ptypes.is_numeric_dtype(X[column].dtype) \
+                and not ptypes.is_bool_dtype(X[column].dtype):
+            out[column] = NUMBER
+        else:
+            out[column] = STRING
+    return out
+
+
+def _epoch_seconds(values: pd.Series) -> np.ndarray:
+    stamps = parse_datetime(values.reset_index(drop=True))
+    seconds = (stamps - pd.Timestamp(0)).dt.total_seconds()
+    return seconds.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def onnx_feed(X: pd.DataFrame, kinds: dict[str, str]) -> dict[str, np.ndarray]:
+    """The feed dictionary of an exported graph for the raw rows ``X``.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Raw rows with (at least) the columns of ``kinds``.
+    kinds : dict of str to str
+        :func:`input_kinds` of the exported model (also stored in the graph's
+        metadata under ``automl.inputs``).
+
+    Returns
+    -------
+    dict of str to ndarray of shape (n_rows, 1)
+    """
+    feed = {}
+    for column, kind in kinds.items():
+        values = X[column]
+        if kind == NUMBER:
+            feed[column] = column_to_float(values).reshape(-1, 1)
+        elif kind == DATETIME:
+            feed[column] = _epoch_seconds(values).reshape(-1, 1)
+        else:
+            feed[column] = column_to_str(values, MISSING_STRING).astype(str).reshape(-1, 1)
+    return feed

@@ -1,0 +1,66 @@
+"""The parent run's files: featurization summary, engineered names, guardrails,
+leaderboard and metric chart data, written once into one folder and uploaded in one call.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from automl.tracking._charts import chart_data
+
+#: Folder of the chart files inside the parent run's artifacts.
+CHARTS = "charts"
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy of ``value`` (dataclasses, numpy scalars and arrays, NaN as null)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _write_json(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(_plain(value), indent=1, allow_nan=False), encoding="utf-8")
+
+
+def best_trial_charts(result: Any, prepared: Any) -> dict[str, dict]:
+    """Chart data from the best trial's validation predictions (empty when there are none)."""
+    best = result.best_trial
+    if best is None or best.valid_predictions is None or best.valid_rows is None:
+        return {}
+    rows = np.asarray(best.valid_rows)
+    return chart_data(prepared.task, prepared.y[rows], best.valid_predictions, prepared.classes)
+
+
+def write_parent_artifacts(folder: Path, result: Any, prepared: Any) -> list[str]:
+    """Write every parent artifact under ``folder``; return their relative paths."""
+    folder = Path(folder)
+    files: dict[str, Any] = {
+        "featurization_summary.json": result.featurization_summary.to_dict(orient="records"),
+        "engineered_feature_names.json": list(result.engineered_feature_names),
+        "guardrails.json": [_plain(g) for g in result.guardrails],
+    }
+    for name, data in best_trial_charts(result, prepared).items():
+        files[f"{CHARTS}/{name}.json"] = data
+    for name, value in files.items():
+        _write_json(folder / name, value)
+    board = result.leaderboard
+    board.to_csv(folder / "leaderboard.csv", index=False)
+    return sorted([*files, "leaderboard.csv"])

@@ -1,0 +1,110 @@
+"""The best model as an MLflow model (sklearn + pyfunc, or ONNX) and its registry versions.
+
+Serialisation: ``cloudpickle``. MLflow 3 defaults scikit-learn models to the
+``skops`` format, which refuses the LightGBM and XGBoost objects inside our
+pipelines (and our own featurizers) unless each type is trusted by name;
+cloudpickle stores any fitted pipeline and loads it back wherever the same
+package versions are installed, which the pinned requirements give.
+"""
+from __future__ import annotations
+
+import importlib.metadata as importlib_metadata
+import re
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from automl.tracking._store import using_tracking_uri
+
+#: How scikit-learn pipelines are serialised (see the module docstring).
+SERIALIZATION_FORMAT = "cloudpickle"
+#: Artifact names of the logged models.
+MODEL_NAME, ONNX_MODEL_NAME = "model", "model_onnx"
+#: Rows in the input example.
+EXAMPLE_ROWS = 5
+_DISTRIBUTION = "automl-studio"
+
+
+def _installed(name: str) -> str | None:
+    try:
+        return importlib_metadata.version(name)
+    except importlib_metadata.PackageNotFoundError:
+        return None
+
+
+def pinned_requirements(extra: tuple[str, ...] = ("cloudpickle",)) -> list[str]:
+    """``name==version`` of automl-studio and everything it needs to load a model here."""
+    names: list[str] = []
+    try:
+        for requirement in importlib_metadata.requires(_DISTRIBUTION) or []:
+            if "extra ==" in requirement:
+                continue
+            names.append(re.split(r"[ ;<>=!~\[]", requirement, maxsplit=1)[0])
+    except importlib_metadata.PackageNotFoundError:
+        names += ["numpy", "pandas", "scipy", "scikit-learn", "lightgbm", "xgboost"]
+    pins = []
+    for name in [_DISTRIBUTION, *names, *extra]:
+        version = _installed(name)
+        if version and not any(p.split("==")[0] == name for p in pins):
+            pins.append(f"{name}=={version}")
+    return pins
+
+
+def model_signature(model: Any, X: pd.DataFrame | None) -> tuple[Any, pd.DataFrame | None]:
+    """Signature inferred from raw training-like rows and the model's predictions, and an input example.
+
+    Columns keep their training types: an integer column is ``long``, so rows
+    must bring it as integers (a column with missing values in training is
+    ``double`` and optional), as MLflow recommends.
+    """
+    if X is None or len(X) == 0:
+        return None, None
+    from mlflow.models import infer_signature
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # MLflow's hint about integer columns
+        signature = infer_signature(X, np.asarray(model.predict(X.head(200))))
+    return signature, X.head(EXAMPLE_ROWS)
+
+
+def log_sklearn_model(model: Any, run_id: str, uri: str, X: pd.DataFrame | None) -> str:
+    """Log ``model`` with the sklearn and pyfunc flavours under ``run_id``; return its model URI.
+
+    ``X`` (raw training rows) gives the signature and the input example.
+    """
+    import mlflow.sklearn
+
+    signature, example = model_signature(model, X)
+    with using_tracking_uri(uri):
+        info = mlflow.sklearn.log_model(
+            model, name=MODEL_NAME, run_id=run_id, serialization_format=SERIALIZATION_FORMAT,
+            signature=signature, input_example=example, pip_requirements=pinned_requirements())
+    return info.model_uri
+
+
+def log_onnx_model(onnx_model: Any, run_id: str, uri: str, metadata: dict | None = None) -> str:
+    """Log an ONNX graph with MLflow's onnx flavour under ``run_id``; return its model URI."""
+    import mlflow.onnx
+
+    requirements = [f"{n}=={_installed(n)}" for n in ("onnx", "onnxruntime", "numpy") if _installed(n)]
+    with using_tracking_uri(uri):
+        info = mlflow.onnx.log_model(onnx_model, name=ONNX_MODEL_NAME, run_id=run_id,
+                                     pip_requirements=requirements, metadata=metadata,
+                                     save_as_external_data=False)
+    return info.model_uri
+
+
+def register(model_uri: str, name: str, uri: str, tags: dict | None = None,
+             description: str | None = None) -> Any:
+    """A new version of registered model ``name`` from ``model_uri``; returns MLflow's ``ModelVersion``."""
+    import mlflow
+
+    with using_tracking_uri(uri):
+        version = mlflow.register_model(model_uri, name, tags={k: str(v) for k, v in (tags or {}).items()}
+                                        or None)
+        if description:
+            version = mlflow.MlflowClient(uri, uri).update_model_version(name, version.version,
+                                                                         description=description)
+    return version

@@ -1,0 +1,187 @@
+"""The job observer that records a job in MLflow: one parent run, one child run per trial.
+
+Every call to MLflow runs on a background thread (:class:`LoggingWorker`), so
+opening the store (a new SQLite store takes seconds to create) overlaps the
+first trials, and a trial costs the job only the time to queue its record.
+At the end of the job the observer waits (at most ``flush_timeout`` seconds)
+for the queue, then writes to the result what was logged and what was not.
+"""
+from __future__ import annotations
+
+import logging
+import tempfile
+from typing import Any, Callable
+
+from automl.tracking import _records as rec
+from automl.tracking._artifacts import write_parent_artifacts
+from automl.tracking._store import get_or_create_experiment, make_client, resolve_tracking_uri
+from automl.tracking._worker import LoggingWorker
+
+logger = logging.getLogger("automl")
+
+#: Seconds ``job_finished`` waits for queued logging before giving up on it.
+DEFAULT_FLUSH_TIMEOUT = 300.0
+
+
+class MlflowTracker:
+    """Logs a job to MLflow (a :class:`~automl._observers.JobObserver`).
+
+    Parameters
+    ----------
+    tracking_uri : str, optional
+        Where to log; default: the job's ``tracking_uri`` attribute, else
+        ``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db`` in the working directory.
+    log_model : bool, default=True
+        Log the best model (sklearn + pyfunc flavours) when the job ends, and in
+        ONNX mode its ONNX graph, checked against the Python model.
+    flush_timeout : float
+        Seconds to wait at the end of the job for logging still queued.
+    client_factory : callable, optional
+        ``client_factory(uri)`` returns the ``MlflowClient`` to use (tests).
+
+    Attributes
+    ----------
+    run_id : str or None
+        The parent run, once created.
+    child_run_ids : dict of str to str
+        Child run id of each trial name.
+    """
+
+    def __init__(self, tracking_uri: str | None = None, *, log_model: bool = True,
+                 flush_timeout: float = DEFAULT_FLUSH_TIMEOUT,
+                 client_factory: Callable[[str], Any] | None = None) -> None:
+        self.tracking_uri = tracking_uri
+        self.log_model = log_model
+        self.flush_timeout = flush_timeout
+        self.client_factory = client_factory or make_client
+        self.run_id: str | None = None
+        self.child_run_ids: dict[str, str] = {}
+        self._uri: str | None = None
+        self._client: Any = None
+        self._experiment_id: str | None = None
+        self._prepared: Any = None
+        self._worker: LoggingWorker | None = None
+        self._model_uris: dict[str, str] = {}
+        self._onnx_check: dict | None = None
+
+    # -- observer hooks: queue only, never block -------------------------------------------
+    def job_started(self, job: Any, prepared: Any) -> None:
+        """Queue the creation of the parent run."""
+        self._prepared = prepared
+        self._uri = resolve_tracking_uri(self.tracking_uri or getattr(job, "tracking_uri", None))
+        self._worker = LoggingWorker()
+        self._worker.submit(f"parent run of job {job.name}", lambda: self._start_parent(job, prepared))
+
+    def trial_finished(self, result: Any) -> None:
+        """Queue the child run of a trial."""
+        if self._worker is not None:
+            self._worker.submit(f"child run {result.name}", lambda: self._log_trial(result))
+
+    def job_finished(self, job: Any, result: Any) -> None:
+        """Queue the end of the job, wait for the queue, and record the outcome on ``result``."""
+        if self._worker is None:
+            return
+        self._fill_check_rows(result)
+        self._worker.submit(f"artifacts of job {job.name}", lambda: self._log_parent_artifacts(result))
+        if self.log_model and result.best_model is not None:
+            self._worker.submit(f"best model of job {job.name}", lambda: self._log_best_model(result))
+            if getattr(job.training, "enable_onnx_compatible_models", False):
+                self._worker.submit(f"ONNX model of job {job.name}", lambda: self._log_onnx(result))
+        self._worker.submit(f"end of parent run of job {job.name}", lambda: self._end_parent(result))
+        finished = self._worker.drain(self.flush_timeout)
+        errors = list(self._worker.errors)
+        if not finished:
+            errors.append(f"tracking did not finish within {self.flush_timeout:.0f} s; not logged: "
+                          + "; ".join(self._worker.pending()))
+        self._worker.close()
+        self._record(result, errors)
+
+    # -- work done on the logging thread ----------------------------------------------------
+    def _start_parent(self, job: Any, prepared: Any) -> None:
+        self._client = self.client_factory(self._uri)
+        self._experiment_id = get_or_create_experiment(self._client, job.experiment_name, self._uri)
+        run = self._client.create_run(self._experiment_id, run_name=job.name, tags=rec.job_tags(job))
+        self.run_id = run.info.run_id
+        _, params, _ = rec.batch(rec.job_params(job, prepared), {}, {}, rec.millis())
+        self._client.log_batch(self.run_id, params=params)
+
+    def _log_trial(self, trial: Any) -> None:
+        if self.run_id is None:
+            raise RuntimeError("the parent run was not created")
+        tags = rec.trial_tags(trial, self.run_id)
+        start = trial.started_at or None
+        run = self._client.create_run(self._experiment_id, run_name=trial.name, tags=tags,
+                                      start_time=rec.millis(start) if start else None)
+        end = rec.millis((trial.started_at + trial.duration_seconds) if start else None)
+        metrics, params, _ = rec.batch(rec.trial_params(trial), rec.trial_metrics(trial), {}, end)
+        self._client.log_batch(run.info.run_id, metrics=metrics, params=params)
+        self._client.set_terminated(run.info.run_id, status=rec.RUN_STATUS.get(trial.status, "FINISHED"),
+                                    end_time=end)
+        self.child_run_ids[trial.name] = run.info.run_id
+
+    def _log_parent_artifacts(self, result: Any) -> None:
+        if self.run_id is None:
+            raise RuntimeError("the parent run was not created")
+        with tempfile.TemporaryDirectory(prefix="automl-artifacts-") as folder:
+            write_parent_artifacts(folder, result, self._prepared)
+            self._client.log_artifacts(self.run_id, folder)
+
+    def _model_run(self, result: Any) -> str:
+        """The run the best model belongs to: the best trial's child run, else the parent."""
+        best = result.best_trial
+        run_id = self.child_run_ids.get(best.name) if best is not None else None
+        if run_id is None and self.run_id is None:
+            raise RuntimeError("the parent run was not created")
+        return run_id or self.run_id
+
+    def _log_best_model(self, result: Any) -> None:
+        from automl.tracking._models import log_sklearn_model
+
+        rows = self._prepared.X if self._prepared is not None else result.check_rows
+        uri = log_sklearn_model(result.best_model, self._model_run(result), self._uri, rows)
+        self._model_uris["mlflow"] = uri
+
+    def _log_onnx(self, result: Any) -> None:
+        from automl.export import convert_result
+        from automl.tracking._models import log_onnx_model
+
+        exported = convert_result(result)
+        self._onnx_check = exported.check.to_dict()
+        run_id = self._model_run(result)
+        metrics, _, _ = rec.batch({}, exported.check.metrics(), {}, rec.millis())
+        self._client.log_batch(self.run_id, metrics=metrics)
+        if not exported.check.passed:
+            raise RuntimeError(f"the ONNX graph does not match the Python model: {exported.check}")
+        self._model_uris["onnx"] = log_onnx_model(exported.model, run_id, self._uri,
+                                                  {"automl.inputs": exported.input_kinds})
+
+    def _end_parent(self, result: Any) -> None:
+        if self.run_id is None:
+            raise RuntimeError("the parent run was not created")
+        tags = {"status": result.status, "stop_reason": rec.text(result.stop_reason)}
+        best = result.best_trial
+        if best is not None and best.name in self.child_run_ids:
+            tags[rec.BEST_CHILD_TAG] = self.child_run_ids[best.name]
+            tags["best_trial"] = best.name
+        metrics = rec.trial_metrics(best) if best is not None else {}
+        for name, value in (result.test_metrics or {}).items():
+            metrics[f"test_{rec.key(name)}"] = float(value)
+        m, _, t = rec.batch({}, metrics, tags, rec.millis())
+        self._client.log_batch(self.run_id, metrics=m, tags=t)
+        status = "FINISHED" if result.status == "Completed" else "FAILED"
+        self._client.set_terminated(self.run_id, status=status)
+
+    # -- results ----------------------------------------------------------------------------
+    def _fill_check_rows(self, result: Any) -> None:
+        if getattr(result, "check_rows", None) is None and self._prepared is not None:
+            from automl.export import validation_rows
+
+            result.check_rows = validation_rows(self._prepared)
+
+    def _record(self, result: Any, errors: list[str]) -> None:
+        result.mlflow_run_id = self.run_id
+        result.tracking_uri = self._uri
+        result.tracking_errors = list(getattr(result, "tracking_errors", None) or []) + errors
+        result.logged_models = {**(getattr(result, "logged_models", None) or {}), **self._model_uris}
+        if self._onnx_check is not None:
+            result.onnx_check = self._onnx_check

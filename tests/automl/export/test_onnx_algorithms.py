@@ -1,0 +1,47 @@
+"""Every ONNX-convertible algorithm converts and predicts like Python (ONNX-mode featurization)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from automl.algorithms import registry_for_task
+from automl.export import MAX_DIFFERENCE, export_onnx
+
+ROWS = 600
+
+
+def _convertible(task: str) -> list[str]:
+    return [a.name for a in registry_for_task(task) if a.onnx_convertible]
+
+
+@pytest.mark.parametrize("algorithm", _convertible("classification"))
+def test_classifier_parity_on_titanic(algorithm, load, single_model):
+    frame, target, task = load("titanic")
+    model, X = single_model(frame.head(ROWS), target, task, algorithm)
+    exported = export_onnx(model, None, X, task)  # strict: raises when the check fails
+    check = exported.check
+    assert check.passed and check.rows == ROWS
+    assert check.max_abs_difference <= MAX_DIFFERENCE and check.agreement >= 0.999
+
+
+@pytest.mark.parametrize("algorithm", _convertible("regression"))
+def test_regressor_parity_on_diamonds(algorithm, load, single_model):
+    frame, target, task = load("diamonds")
+    model, X = single_model(frame.head(ROWS), target, task, algorithm)
+    check = export_onnx(model, None, X, task).check
+    assert check.passed and check.max_relative_difference <= MAX_DIFFERENCE
+
+
+def test_regression_random_forest_is_not_convertible_in_onnx_mode():
+    assert "RandomForest" not in _convertible("regression")
+
+
+def test_string_labels_of_xgboost_come_back(load, single_model):
+    frame, target, task = load("adult")
+    model, X = single_model(frame.head(ROWS), target, task, "XGBoostClassifier")
+    exported = export_onnx(model, None, X, task)
+    from automl.export import onnx_feed, session
+
+    labels, _ = session(exported.model).run(None, onnx_feed(X, exported.input_kinds))
+    assert set(np.asarray(labels).tolist()) <= {"<=50K", ">50K"}
+    np.testing.assert_array_equal(labels, model.predict(X))

@@ -1,0 +1,117 @@
+"""The custom converters, one transformer at a time, against the Python transformers."""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+
+import featurizers
+from automl.algorithms._xgboost import XGBoostLabelClassifier
+from automl.export import export_onnx, input_kinds, onnx_feed, register_converters, session
+from automl.export._adapt import adapt
+from automl.export._convert import TARGET_OPSET, _initial_types
+from featurizers._text import build_tfidf
+
+
+def _graph_output(transformer: ColumnTransformer, X: pd.DataFrame) -> np.ndarray:
+    """Convert a fitted ColumnTransformer alone and run it on ``X``."""
+    from skl2onnx import convert_sklearn
+
+    register_converters()
+    kinds = input_kinds(transformer, X)
+    transformer = copy.deepcopy(transformer)
+    options: dict = {}
+    adapt(transformer, options, False)
+    graph = convert_sklearn(transformer, initial_types=_initial_types(kinds), target_opset=TARGET_OPSET,
+                            options=options)
+    return session(graph).run(None, onnx_feed(X, kinds))[0]
+
+
+def _both(step, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    ct = ColumnTransformer([("step", step, list(X.columns))]).fit(X)
+    python = ct.transform(X)
+    python = python.toarray() if sp.issparse(python) else np.asarray(python)
+    return python, _graph_output(ct, X)
+
+
+def test_numeric_cast_imputer_and_marker():
+    X = pd.DataFrame({"a": [1.5, np.nan, np.inf, -2.0, 7.925],
+                      "b": pd.array([1, None, 3, 4, 5], dtype="Int64")})
+    from featurizers._recipes import RECIPES
+
+    python, graph = _both(RECIPES["numeric"].build({"strategy": "mean"}, False), X)
+    assert python.shape == (5, 4)  # two values, two markers
+    np.testing.assert_array_equal(graph, python)  # bit for bit, in double
+
+
+@pytest.mark.parametrize("recipe", ["label", "onehot"])
+def test_categorical_recipes_fill_missing_strings(recipe):
+    from featurizers._recipes import RECIPES
+
+    X = pd.DataFrame({"c": ["x", None, "y", "x", "z", None, "x"], "n": [1, 2, 1, 3, 1, 1, 2]})
+    step = RECIPES[recipe].build({}, False)
+    ct = ColumnTransformer([("s", step, ["c", "n"])]).fit(X)
+    unseen = pd.DataFrame({"c": ["never seen", None, "y"], "n": [9, 2, np.nan]})
+    for rows in (X, unseen):
+        np.testing.assert_array_equal(_graph_output(ct, rows), ct.transform(rows))
+
+
+def test_tfidf_variants_in_double():
+    texts = pd.DataFrame({"t": ["The quick brown fox", "a b c quick", None, "Ünïcode WÖRDS here",
+                                "fox fox fox jumps", "brown dog", "quick quick brown", "__"]})
+    for params in ({"ngram_range": (1, 2)}, {"sublinear_tf": True, "norm": "l1"},
+                   {"use_idf": False}, {"binary": True, "ngram_range": (1, 3)}):
+        python, graph = _both(build_tfidf(params), texts)
+        np.testing.assert_allclose(graph, python, rtol=1e-12, atol=1e-12)
+
+
+def test_an_empty_string_is_read_as_missing():
+    """The graph's string inputs have no NaN: ``""`` stands for a missing value."""
+    X = pd.DataFrame({"t": ["a b", None, "b c", "a c"] * 3})
+    python, graph = _both(build_tfidf({"min_df": 1}), X)
+    np.testing.assert_allclose(graph, python, atol=1e-12)
+    empty = pd.DataFrame({"t": ["", None]})
+    ct = ColumnTransformer([("s", build_tfidf({"min_df": 1}), ["t"])]).fit(X)
+    out = _graph_output(ct, empty)
+    np.testing.assert_array_equal(out[0], out[1])  # both the __missing__ token
+
+
+def test_date_parts_are_exact():
+    rng = np.random.default_rng(1)
+    seconds = rng.integers(-80 * 365 * 86400, 130 * 365 * 86400, 400)
+    stamps = pd.Series(pd.to_datetime(seconds, unit="s")).dt.strftime("%Y-%m-%d %H:%M:%S").astype(object)
+    stamps.iloc[::17] = None
+    stamps.iloc[1] = "2024-02-29 23:59:59"   # leap day
+    stamps.iloc[2] = "2021-01-03 00:00:00"   # ISO week 53 of 2020
+    stamps.iloc[3] = "1969-12-31 23:59:59"   # the second before the epoch
+    python, graph = _both(featurizers.DateTimeFeatures(), pd.DataFrame({"when": stamps}))
+    np.testing.assert_array_equal(graph, python)
+
+
+@pytest.mark.parametrize("labels", [np.array(["no", "maybe", "yes"]), np.array([3, 7, 11])])
+def test_xgboost_label_classifier_keeps_the_original_labels(labels):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
+    y = labels[(X["a"] > 0).astype(int) + (X["b"] > 0.5).astype(int)]
+    numeric = featurizers.plan_featurization(X).build().fit(X)
+    est = XGBoostLabelClassifier(n_estimators=15, max_depth=3, tree_method="hist")
+    est.fit(numeric.transform(X), y)
+    model = Pipeline([("datatransformer", numeric), ("estimator", est)])
+    exported = export_onnx(model, None, X, "classification")
+    labels_out, proba = session(exported.model).run(None, onnx_feed(X, exported.input_kinds))
+    np.testing.assert_array_equal(labels_out, model.predict(X))
+    assert exported.check.max_abs_difference < 1e-6
+
+
+def test_xgboost_trained_on_sparse_features_reads_zeros_as_missing(load, single_model):
+    frame, target, task = load("titanic")  # a TF-IDF column makes the features sparse
+    model, X = single_model(frame, target, task, "XGBoostClassifier")
+    assert model.named_steps["datatransformer"].sparse_output_
+    exported = export_onnx(model, None, X, task)
+    assert "Where" in {n.op_type for n in exported.model.graph.node}
+    assert exported.check.max_abs_difference < 1e-5
