@@ -18,6 +18,7 @@ from automl._observers import ObserverGroup, default_observers
 from automl._setup import PreparedData, prepare
 from automl.algorithms import registry_for_task
 from automl.ensembles import build_ensemble_trials, planned_ensembles
+from automl.export import validation_rows
 from automl.refit import refit_trial
 from automl.result import AutoMLResult
 from automl.scheduler import TrialScheduler, make_engine
@@ -149,6 +150,8 @@ def run_job(job: Any, observers: list | None = None, *, compute: Any = "local",
         featurization_summary=pd.DataFrame(prepared.featurization_summary),
         validation=prepared.validation.to_dict(), duration_seconds=time.monotonic() - started,
         dropped_target_rows=prepared.dropped_target_rows, data_shape=tuple(prepared.X.shape),
-        engineered_feature_names=_engineered_names(prepared))
+        engineered_feature_names=_engineered_names(prepared), check_rows=validation_rows(prepared),
+        datatransformer=prepared.refit_transformer)
     watchers.job_finished(job, result)
+    result.tracking_errors.extend(watchers.errors)
     return result

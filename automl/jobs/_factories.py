@@ -7,7 +7,7 @@ from automl.errors import ConfigError, did_you_mean
 from automl.jobs._job import AutoMLJob, ClassificationJob, RegressionJob
 
 _JOB_KWARGS = ("name", "display_name", "experiment_name", "description", "tags", "properties",
-               "compute", "log_verbosity", "seed")
+               "compute", "log_verbosity", "seed", "tracking_uri")
 
 
 def _make(job_class: type[AutoMLJob], data: dict[str, Any], primary_metric: str | None,
@@ -56,7 +56,8 @@ def classification(*, training_data: Any, target_column_name: str, primary_metri
     **kwargs
         ``name``, ``display_name``, ``experiment_name``, ``description``,
         ``tags``, ``properties``, ``compute`` (``"local"`` or a Dask cluster),
-        ``log_verbosity``, ``seed`` (of the search and the splits).
+        ``log_verbosity``, ``seed`` (of the search and the splits), ``tracking_uri``
+        (an MLflow URI; default ``MLFLOW_TRACKING_URI`` or ``./mlflow.db``; False: no tracking).
 
     Returns
     -------

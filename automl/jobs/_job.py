@@ -37,7 +37,7 @@ class AutoMLJob:
                  display_name: str | None = None, experiment_name: str | None = None,
                  description: str | None = None, tags: Mapping[str, str] | None = None,
                  properties: Mapping[str, str] | None = None, compute: Any = None,
-                 log_verbosity: str = "info", seed: int = 0) -> None:
+                 log_verbosity: str = "info", seed: int = 0, tracking_uri: Any = None) -> None:
         self.primary_metric = metrics.resolve_primary_metric(primary_metric, self.task)
         if name is not None and not _NAME_PATTERN.match(str(name)):
             raise ConfigError(f"name {name!r} may only hold letters, digits, '_' and '-' (1-200 characters).")
@@ -51,6 +51,8 @@ class AutoMLJob:
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise ConfigError(f"seed must be a whole number, got {seed!r}.")
         self.seed = seed
+        #: MLflow tracking URI; None: MLFLOW_TRACKING_URI or ./mlflow.db; False: no tracking.
+        self.tracking_uri = tracking_uri
         self._cancel_event = threading.Event()
         verbosity = str(log_verbosity).lower()
         if verbosity not in _VERBOSITIES:

@@ -96,3 +96,15 @@ def test_exit_score_ends_the_search(small_classification_frame):
     job.set_limits(max_trials=10, exit_score=0.5, max_concurrent_trials=1)
     result = job.submit()
     assert len(result.trials) == 1 and "exit_score" in result.stop_reason
+
+
+def test_featurize_returns_the_engineered_frame(small_classification_frame):
+    job = automl.classification(training_data=small_classification_frame, target_column_name="label",
+                                log_verbosity="error")
+    job.set_limits(max_trials=1)
+    result = job.submit()
+    raw = small_classification_frame.drop(columns="label").head(5)
+    engineered = result.featurize(raw)
+    assert list(engineered.columns) == result.engineered_feature_names
+    assert engineered.shape == (5, len(result.engineered_feature_names))
+    assert {"x", "colour_red"} <= set(engineered.columns) or "x" in engineered.columns
