@@ -18,6 +18,7 @@ from automl import _balancing, _memory
 from automl.data import load_data
 from automl.errors import ConfigError, DataError, did_you_mean
 from automl.settings import DataSettings, FeaturizationSettings
+from automl.trials import TrialData
 from automl.validation import ValidationPlan, plan_validation, split_test
 
 
@@ -70,10 +71,8 @@ class PreparedData:
         """Rows the final model is refit on."""
         return len(self.validation.refit_rows)
 
-    def trial_data(self) -> "TrialData":
+    def trial_data(self) -> TrialData:
         """What a trial needs, and nothing more: shipped once to trial processes."""
-        from automl.trials import TrialData
-
         return TrialData(task=self.task, folds=self.folds, n_pool=len(self.y), classes=self.classes,
                          positive_label=self.positive_label, y_min=self.y_min, y_max=self.y_max)
 

@@ -1,6 +1,7 @@
 """Plumbing shared by the featurizers' estimators: input checks, feature names, tags."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 import numpy as np
@@ -45,7 +46,7 @@ def as_frame(estimator: BaseEstimator, X: Any, *, reset: bool) -> pd.DataFrame:
     return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
 
 
-class FrameTransformer(TransformerMixin, BaseEstimator):
+class FrameTransformer(TransformerMixin, BaseEstimator, ABC):
     """Base of the column-wise transformers: accept DataFrames of any dtypes and missing values.
 
     Subclasses implement ``fit`` (calling :func:`as_frame` with ``reset=True``),
@@ -79,5 +80,6 @@ class FrameTransformer(TransformerMixin, BaseEstimator):
         names = _check_feature_names_in(self, input_features)
         return np.asarray(self._names_for([str(n) for n in names]), dtype=object)
 
-    def _names_for(self, input_names: list[str]) -> list[str]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _names_for(self, input_names: list[str]) -> list[str]:
+        """The output names for these input column names."""

@@ -11,18 +11,23 @@ from sklearn.svm import SVC, LinearSVC
 from sklearn.tree import DecisionTreeClassifier
 
 from automl.algorithms._registry import Algorithm, AlgorithmRegistry
-from automl.algorithms._space import Choice, Float, Int
+from automl.algorithms._space import (
+    FOREST_SPACE,
+    GRADIENT_BOOSTING_SPACE,
+    LIGHTGBM_DEFAULTS,
+    LIGHTGBM_SPACE,
+    XGBOOST_DEFAULTS,
+    XGBOOST_SPACE,
+    Choice,
+    Float,
+    Int,
+)
 from automl.algorithms._xgboost import XGBoostLabelClassifier
 
 TASK = "classification"
 CLASSIFICATION = AlgorithmRegistry(TASK)
 
-_TREE_SPACE = {
-    "n_estimators": Int(10, 500, log=True),
-    "max_features": Float(0.1, 1.0),
-    "min_samples_leaf": Int(1, 32, log=True),
-    "criterion": Choice(["gini", "entropy"]),
-}
+_TREE_SPACE = {**FOREST_SPACE, "criterion": Choice(["gini", "entropy"])}
 
 
 def _linear_svm(C: float = 1.0, random_state: int = 0) -> CalibratedClassifierCV:
@@ -38,24 +43,12 @@ def _svm(C: float = 1.0, kernel: str = "rbf", random_state: int = 0) -> Calibrat
 for _algorithm in (
     Algorithm(
         "LightGBM", TASK, LGBMClassifier, "MaxAbsScaler", priority=0, thread_param="n_jobs",
-        default_params={"n_estimators": 100, "learning_rate": 0.1, "num_leaves": 31,
-                        "min_child_samples": 20, "random_state": 0, "verbose": -1},
-        search_space={"n_estimators": Int(20, 2000, log=True), "num_leaves": Int(4, 512, log=True),
-                      "learning_rate": Float(0.01, 0.3, log=True),
-                      "min_child_samples": Int(2, 128, log=True),
-                      "colsample_bytree": Float(0.3, 1.0), "subsample": Float(0.5, 1.0),
-                      "reg_lambda": Float(1e-3, 10.0, log=True)},
+        default_params=LIGHTGBM_DEFAULTS, search_space=LIGHTGBM_SPACE,
     ),
     Algorithm(
         "XGBoostClassifier", TASK, XGBoostLabelClassifier, "MaxAbsScaler", priority=1,
         thread_param="n_jobs",
-        default_params={"n_estimators": 100, "max_depth": 6, "learning_rate": 0.1,
-                        "tree_method": "hist", "random_state": 0, "verbosity": 0},
-        search_space={"n_estimators": Int(20, 2000, log=True), "max_depth": Int(2, 12),
-                      "learning_rate": Float(0.01, 0.3, log=True),
-                      "min_child_weight": Float(0.01, 20.0, log=True),
-                      "colsample_bytree": Float(0.3, 1.0), "subsample": Float(0.5, 1.0),
-                      "reg_lambda": Float(1e-3, 10.0, log=True)},
+        default_params=XGBOOST_DEFAULTS, search_space=XGBOOST_SPACE,
     ),
     Algorithm(
         "RandomForest", TASK, RandomForestClassifier, "MaxAbsScaler", priority=2,
@@ -75,8 +68,7 @@ for _algorithm in (
     Algorithm(
         "GradientBoosting", TASK, GradientBoostingClassifier, "MaxAbsScaler", priority=5,
         default_params={"n_estimators": 100, "random_state": 0},
-        search_space={"n_estimators": Int(20, 500, log=True), "max_depth": Int(2, 8),
-                      "learning_rate": Float(0.01, 0.3, log=True), "subsample": Float(0.5, 1.0)},
+        search_space=GRADIENT_BOOSTING_SPACE,
     ),
     Algorithm(
         "SGD", TASK, SGDClassifier, "StandardScalerWrapper", priority=6,

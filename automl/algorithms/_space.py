@@ -73,3 +73,24 @@ Domain = Float | Int | Choice
 def sample_config(space: dict[str, Domain], rng: np.random.Generator) -> dict[str, Any]:
     """Draw one configuration from ``space``."""
     return {name: domain.sample(rng) for name, domain in space.items()}
+
+
+#: LightGBM's defaults and search space, the same for both tasks.
+LIGHTGBM_DEFAULTS = {"n_estimators": 100, "learning_rate": 0.1, "num_leaves": 31,
+                     "min_child_samples": 20, "random_state": 0, "verbose": -1}
+LIGHTGBM_SPACE = {"n_estimators": Int(20, 2000, log=True), "num_leaves": Int(4, 512, log=True),
+                  "learning_rate": Float(0.01, 0.3, log=True), "min_child_samples": Int(2, 128, log=True),
+                  "colsample_bytree": Float(0.3, 1.0), "subsample": Float(0.5, 1.0),
+                  "reg_lambda": Float(1e-3, 10.0, log=True)}
+#: XGBoost's defaults and search space, the same for both tasks.
+XGBOOST_DEFAULTS = {"n_estimators": 100, "max_depth": 6, "learning_rate": 0.1, "tree_method": "hist",
+                    "random_state": 0, "verbosity": 0}
+XGBOOST_SPACE = {"n_estimators": Int(20, 2000, log=True), "max_depth": Int(2, 12),
+                 "learning_rate": Float(0.01, 0.3, log=True), "min_child_weight": Float(0.01, 20.0, log=True),
+                 "colsample_bytree": Float(0.3, 1.0), "subsample": Float(0.5, 1.0),
+                 "reg_lambda": Float(1e-3, 10.0, log=True)}
+#: Forests: the same space for random forests and extremely randomised trees.
+FOREST_SPACE = {"n_estimators": Int(10, 500, log=True), "max_features": Float(0.1, 1.0),
+                "min_samples_leaf": Int(1, 32, log=True)}
+GRADIENT_BOOSTING_SPACE = {"n_estimators": Int(20, 500, log=True), "max_depth": Int(2, 8),
+                           "learning_rate": Float(0.01, 0.3, log=True), "subsample": Float(0.5, 1.0)}

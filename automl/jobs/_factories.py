@@ -1,7 +1,7 @@
 """``automl.classification(...)`` and ``automl.regression(...)``: Azure's factory functions."""
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 from automl.errors import ConfigError, did_you_mean
 from automl.jobs._job import AutoMLJob, ClassificationJob, RegressionJob

@@ -1,7 +1,5 @@
 """The job API on small frames: setters, the trial loop, the result."""
 import numpy as np
-import pandas as pd
-import pytest
 
 import automl
 from automl.trials import FAILED
