@@ -32,6 +32,8 @@ warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning
 LEADING_DEFAULTS = 2
 #: Smallest spread assumed for oriented scores, so a flat start still explores.
 MIN_SPREAD = 1e-3
+#: The first adaptive trial of a boosting learner uses this share of its default rounds.
+LOW_COST_ROUNDS = 0.25
 
 
 class _AlgorithmState:
@@ -44,6 +46,16 @@ class _AlgorithmState:
         self.study = optuna.create_study(direction=direction, sampler=sampler)
         self.scores: list[float] = []
         self.n_failed = 0
+        self._enqueue_low_cost_start()
+
+    def _enqueue_low_cost_start(self) -> None:
+        """Boosting learners start the adaptive phase with few rounds; TPE grows them if that pays."""
+        rounds = self.algorithm.search_space.get("n_estimators")
+        default = self.algorithm.default_params.get("n_estimators")
+        if rounds is None or default is None:
+            return
+        self.study.enqueue_trial({"n_estimators": max(rounds.low, int(default * LOW_COST_ROUNDS))},
+                                 skip_if_exists=True)
 
     def tell_known(self, params: dict[str, Any], value: float | None) -> None:
         point = known_params(self.algorithm.search_space, params, self.algorithm.default_params)

@@ -113,3 +113,17 @@ def test_trial_timeout_above_the_job_timeout_warns():
     job = automl.classification(training_data="a.csv", target_column_name="y")
     with pytest.warns(UserWarning, match=r"trial_timeout_minutes \(20\) is above timeout_minutes \(5\)"):
         job.set_limits(timeout_minutes=5, trial_timeout_minutes=20)
+
+
+def test_boosting_starts_the_adaptive_phase_with_few_rounds():
+    from automl.algorithms import registry_for_task
+    from automl.search import AdaptiveProposer
+    from automl.trials import TrialResult
+
+    lightgbm = registry_for_task("regression")["LightGBM"]
+    proposer = AdaptiveProposer([lightgbm], "r2_score", "regression", use_portfolio=False)
+    default = proposer.propose(0, "job_0")
+    assert default.params == {}
+    proposer.observe(TrialResult(0, "job_0", "LightGBM", "MaxAbsScaler", {}, COMPLETED, score=0.8))
+    first_adaptive = proposer.propose(1, "job_1")
+    assert first_adaptive.params["n_estimators"] == 25  # a quarter of the default 100 rounds
