@@ -1,8 +1,8 @@
 """What to train next: a portfolio of starting points, then an adaptive search.
 
 1. The portfolio: every allowed algorithm's default configuration (most
-   promising first) with the learned configurations of ``portfolio.json``
-   after the leading defaults.
+   promising first), the learned configurations of ``portfolio.json``
+   interleaved with them after the two leading defaults.
 2. Then, for each trial, the algorithm with the highest expected improvement
    per unit of cost, and its hyper-parameters from that algorithm's own optuna
    study (TPE, seeded). Costs are the algorithms' typical relative trial times,
@@ -103,7 +103,12 @@ class AdaptiveProposer:
         allowed = {a.name: a for a in self.algorithms}
         learned = [(allowed[c["algorithm"]], dict(c["params"])) for c in portfolio_configs(self.task)
                    if c["algorithm"] in allowed]
-        return defaults[:LEADING_DEFAULTS] + learned + defaults[LEADING_DEFAULTS:]
+        # The leading defaults, then learned configurations and the other defaults in turn, so a
+        # small budget still sees several algorithms (and the ensembles diverse members).
+        queue, rest = defaults[:LEADING_DEFAULTS], defaults[LEADING_DEFAULTS:]
+        for i in range(max(len(learned), len(rest))):
+            queue += learned[i:i + 1] + rest[i:i + 1]
+        return queue
 
     def propose(self, iteration: int, name: str) -> TrialSpec | None:
         """The next trial: the portfolio, then the adaptive choice."""
