@@ -5,6 +5,8 @@ from typing import Any
 
 import numpy as np
 
+from automl.errors import ConfigError
+
 CLASSIFIER_OPTIONS = {"nocl": [True, False], "zipmap": [True, False, "columns"]}
 
 
@@ -20,8 +22,9 @@ def _convert_xgboost_labels(scope: Any, operator: Any, container: Any) -> None:
 
     classes = np.asarray(operator.raw_operator.classes_)
     if classes.dtype.kind == "f" and not np.all(classes == np.round(classes)):
-        raise NotImplementedError("XGBoostLabelClassifier with fractional float labels: ONNX labels "
-                                  "are integers or strings.")
+        raise ConfigError("ONNX export: an XGBoostClassifier trained on fractional float labels "
+                          "cannot be converted (ONNX labels are integers or strings). Encode the "
+                          "target as integers or strings, or block XGBoostClassifier.")
     convert_xgboost(scope, operator, container)
 
 

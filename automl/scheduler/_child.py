@@ -9,6 +9,7 @@ from __future__ import annotations
 import pickle
 import resource
 import sys
+import warnings
 from typing import Any
 
 from threadpoolctl import threadpool_limits
@@ -26,6 +27,9 @@ def run_trial(spec: TrialSpec, data_path: str, primary_metric: str, n_jobs: int,
               memory_limit_bytes: int | None = None) -> TrialResult:
     """Evaluate ``spec`` on the shared data with at most ``n_jobs`` threads."""
     _limit_memory(memory_limit_bytes)
+    # A trial's convergence and deprecation warnings would only interleave with the progress
+    # table: the trial's score and status say what matters.
+    warnings.simplefilter("ignore")
     data = load_trial_data(data_path)
     # OpenMP (the boosters) gets the trial's cores; BLAS one thread, so the two never fight.
     with threadpool_limits(limits=n_jobs, user_api="openmp"), threadpool_limits(limits=1, user_api="blas"):
