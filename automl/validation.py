@@ -106,8 +106,8 @@ def _kfold(y: np.ndarray | None, n_rows: int, n_splits: int, seed: int) -> list[
         )
     splitter = (StratifiedKFold(n_splits, shuffle=True, random_state=seed) if _can_stratify(y, n_splits)
                 else KFold(n_splits, shuffle=True, random_state=seed))
-    placeholder = np.zeros(n_rows)
-    return [Fold(t, v) for t, v in splitter.split(placeholder, y if y is not None else placeholder)]
+    unused_X = np.zeros(n_rows)  # splitters only look at the number of rows
+    return [Fold(t, v) for t, v in splitter.split(unused_X, y if y is not None else unused_X)]
 
 
 def _holdouts(y: np.ndarray | None, n_rows: int, fraction: float, n_splits: int, seed: int) -> list[Fold]:
@@ -120,8 +120,8 @@ def _holdouts(y: np.ndarray | None, n_rows: int, fraction: float, n_splits: int,
     stratify = y is not None and _can_stratify(y, 2) and n_valid >= len(np.unique(y))
     cls = StratifiedShuffleSplit if stratify else ShuffleSplit
     splitter = cls(n_splits=n_splits, test_size=fraction, random_state=seed)
-    placeholder = np.zeros(n_rows)
-    return [Fold(t, v) for t, v in splitter.split(placeholder, y if stratify else None)]
+    unused_X = np.zeros(n_rows)  # splitters only look at the number of rows
+    return [Fold(t, v) for t, v in splitter.split(unused_X, y if stratify else None)]
 
 
 def _custom_folds(cv_columns: pd.DataFrame) -> list[Fold]:
