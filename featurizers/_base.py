@@ -49,8 +49,8 @@ def as_frame(estimator: BaseEstimator, X: Any, *, reset: bool) -> pd.DataFrame:
 class FrameTransformer(TransformerMixin, BaseEstimator, ABC):
     """Base of the column-wise transformers: accept DataFrames of any dtypes and missing values.
 
-    Subclasses implement ``fit`` (calling :func:`as_frame` with ``reset=True``),
-    ``transform`` and ``_names_for(input_names)``.
+    ``fit`` records the input columns; subclasses that learn more override it (calling
+    :func:`as_frame` with ``reset=True``) and implement ``transform`` and ``_names_for(input_names)``.
     """
 
     def __sklearn_tags__(self):
@@ -59,6 +59,21 @@ class FrameTransformer(TransformerMixin, BaseEstimator, ABC):
         tags.input_tags.string = True
         tags.input_tags.categorical = True
         return tags
+
+    def fit(self, X, y=None):
+        """Record the input columns.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        as_frame(self, X, reset=True)
+        return self
 
     def _checked(self, X: Any) -> pd.DataFrame:
         check_is_fitted(self, "n_features_in_")

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from ._base import FrameTransformer, as_frame
+from ._base import FrameTransformer
 
 __all__ = ["DATE_PARTS", "DateTimeFeatures", "parse_datetime", "looks_like_datetime"]
 
@@ -175,21 +175,6 @@ class DateTimeFeatures(FrameTransformer):
     >>> DateTimeFeatures().fit_transform(X)[:, :3].tolist()
     [[2024.0, 2.0, 29.0], [nan, nan, nan]]
     """
-
-    def fit(self, X, y=None):
-        """Record the input columns.
-
-        Parameters
-        ----------
-        X : DataFrame or array-like of shape (n_samples, n_features)
-        y : ignored
-
-        Returns
-        -------
-        self
-        """
-        as_frame(self, X, reset=True)
-        return self
 
     def transform(self, X) -> np.ndarray:
         """Extract the date parts.

@@ -7,7 +7,7 @@ from pandas.api import types as ptypes
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
-from ._base import FrameTransformer, as_frame
+from ._base import FrameTransformer
 
 __all__ = ["NumericCast", "ImputationMarker", "column_to_float"]
 
@@ -59,21 +59,6 @@ class NumericCast(FrameTransformer):
     array([[1. , 2.5],
            [nan, nan]])
     """
-
-    def fit(self, X, y=None):
-        """Record the input columns.
-
-        Parameters
-        ----------
-        X : DataFrame or array-like of shape (n_samples, n_features)
-        y : ignored
-
-        Returns
-        -------
-        self
-        """
-        as_frame(self, X, reset=True)
-        return self
 
     def transform(self, X) -> np.ndarray:
         """Cast to float64.
