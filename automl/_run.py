@@ -25,8 +25,12 @@ from automl.scheduler import TrialScheduler, make_engine
 from automl.search import AdaptiveProposer
 from automl.trials import StopRules, TrialResult
 
-#: Share of the budget the search leaves at most for the final refit.
-MAX_REFIT_RESERVE = 0.25
+#: Share of the budget the search leaves at most for what follows it.
+MAX_POST_SEARCH_RESERVE = 0.25
+#: The best trials whose refits the reserve counts (an ensemble refits its members).
+RESERVED_MEMBERS = 5
+#: Seconds always kept for the ensembles' selection and the end of the job (tracking).
+FIXED_POST_SEARCH_SECONDS = 3.0
 
 
 def _rank(trials: list[TrialResult], metric: str, task: str) -> list[TrialResult]:
@@ -80,14 +84,27 @@ def _ensembles(job: Any, trials: list[TrialResult], prepared: PreparedData,
     return ensembles
 
 
-def _reserve_refit_time(stop: StopRules, prepared: PreparedData, budget_seconds: float):
-    """Keep time for refitting the best trial: about one fold's duration on all the rows."""
+def _reserve_post_search_time(stop: StopRules, prepared: PreparedData, budget_seconds: float,
+                               task: str, primary_metric: str, explain: bool):
+    """Keep time for what follows the search, estimated from the trials so far.
+
+    The refit of the likely best model, an ensemble of the best trials, costs
+    about one fold of each of its members on all the rows; explanations predict
+    on validation rows a few times per feature, which costs about as much again.
+    """
     n_folds = max(1, len(prepared.folds))
+    key = metrics.sort_key(primary_metric, task)
+    best: list[TrialResult] = []
 
     def update(result: TrialResult) -> None:
-        if result.succeeded and result.score == stop.best:
-            per_fold = result.duration_seconds / n_folds
-            stop.reserve_seconds = min(per_fold * 1.5, MAX_REFIT_RESERVE * budget_seconds)
+        if not result.succeeded:
+            return
+        best.append(result)
+        best.sort(key=lambda t: key(t.score))
+        del best[RESERVED_MEMBERS:]
+        refit = 1.2 * sum(t.duration_seconds for t in best) / n_folds
+        estimate = FIXED_POST_SEARCH_SECONDS + refit * (2.0 if explain else 1.0)
+        stop.reserve_seconds = min(estimate, MAX_POST_SEARCH_RESERVE * budget_seconds)
     return update
 
 
@@ -99,7 +116,8 @@ def _search(job: Any, prepared: PreparedData, stop: StopRules, watchers: Observe
         onnx_only=training.enable_onnx_compatible_models, n_rows=prepared.n_train_rows,
         sample_weight=prepared.sample_weight is not None)
     proposer = AdaptiveProposer(algorithms, job.primary_metric, job.task, seed=job.seed)
-    reserve = _reserve_refit_time(stop, prepared, limits.timeout_minutes * 60)
+    reserve = _reserve_post_search_time(stop, prepared, limits.timeout_minutes * 60, job.task,
+                                        job.primary_metric, training.enable_model_explainability)
 
     def on_result(result: TrialResult) -> None:
         reserve(result)
@@ -129,19 +147,26 @@ def run_job(job: Any, observers: list | None = None, *, compute: Any = "local",
     n_ensembles = len(planned_ensembles(job.training, task=job.task, max_trials=limits.max_trials))
     stop = StopRules(dataclasses.replace(limits, max_trials=limits.max_trials - n_ensembles),
                      job.primary_metric, job.task)
+    timings: dict[str, float] = {}
+    mark = time.monotonic()
     try:
         prepared = prepare(job.data, job.featurization, task=job.task,
                            positive_label=getattr(job, "positive_label", None),
                            onnx_compatible=job.training.enable_onnx_compatible_models, seed=job.seed,
                            primary_metric=job.primary_metric)
+        timings["setup"], mark = time.monotonic() - mark, time.monotonic()
         watchers.job_started(job, prepared)
         trials = _search(job, prepared, stop, watchers, engine, cancel_event or threading.Event())
     finally:
         engine.close()
+    timings["search"], mark = time.monotonic() - mark, time.monotonic()
     if not stop.canceled:
         trials = trials + _ensembles(job, trials, prepared, watchers)
+    timings["ensembles"], mark = time.monotonic() - mark, time.monotonic()
     best_model, best = _refit_best(trials, prepared, job, os.cpu_count() or 1)
+    timings["refit"], mark = time.monotonic() - mark, time.monotonic()
     test_metrics = score_test(best_model, prepared) if best_model is not None else None
+    timings["test"] = time.monotonic() - mark
     result = AutoMLResult(
         name=job.name, task=job.task, primary_metric=job.primary_metric, status=_status(stop, best),
         stop_reason=stop.reason or "done", best_model=best_model, best_trial=best, trials=trials,
@@ -151,7 +176,10 @@ def run_job(job: Any, observers: list | None = None, *, compute: Any = "local",
         validation=prepared.validation.to_dict(), duration_seconds=time.monotonic() - started,
         dropped_target_rows=prepared.dropped_target_rows, data_shape=tuple(prepared.X.shape),
         engineered_feature_names=_engineered_names(prepared), check_rows=validation_rows(prepared),
-        datatransformer=prepared.refit_transformer)
+        datatransformer=prepared.refit_transformer, timings=timings,
+        concurrent_trials=limits.concurrent_trials())
+    mark = time.monotonic()
     watchers.job_finished(job, result)
+    timings["tracking"] = time.monotonic() - mark
     result.tracking_errors.extend(watchers.errors)
     return result

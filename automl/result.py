@@ -54,6 +54,12 @@ class AutoMLResult:
         Figures of the last ONNX parity check (:class:`automl.export.OnnxCheck`).
     check_rows : pandas.DataFrame or None
         A sample of raw validation rows that exports are checked on.
+    timings : dict of str to float
+        Seconds spent in each stage of the job: ``setup`` (loading, guardrails,
+        featurization), ``search`` (the trials), ``ensembles``, ``refit``, ``test``
+        and ``tracking``.
+    concurrent_trials : int
+        How many trials ran at a time.
     """
 
     name: str
@@ -80,6 +86,8 @@ class AutoMLResult:
     onnx_check: dict[str, Any] | None = None
     check_rows: pd.DataFrame | None = field(default=None, repr=False)
     datatransformer: Any = field(default=None, repr=False)
+    timings: dict[str, float] = field(default_factory=dict)
+    concurrent_trials: int = 1
 
     def featurize(self, X: pd.DataFrame) -> pd.DataFrame:
         """The engineered features of raw rows ``X``, as the models see them.

@@ -16,6 +16,7 @@ import numpy as np
 
 from automl import metrics
 from automl._setup import PreparedData
+from automl.metrics._fast import fast_scorer
 from automl.ensembles._selection import MAXIMUM_MODELS_FOR_SELECTION
 from automl.trials import TrialResult
 
@@ -89,6 +90,8 @@ class ValidationScorer:
         self.y = prepared.y[self.rows]
         self.w = None if prepared.sample_weight is None else prepared.sample_weight[self.rows]
         self.parts = self._fold_parts()
+        self._fast = [fast_scorer(self.metric.name, prepared.task, self.y[part], prepared.classes,
+                                  None if self.w is None else self.w[part]) for part in self.parts]
 
     def _fold_parts(self) -> list[np.ndarray]:
         """Positions in ``rows`` of each fold's validation rows (empty folds dropped)."""
@@ -113,8 +116,11 @@ class ValidationScorer:
 
     def primary(self, y: np.ndarray, prediction: np.ndarray) -> float:
         """The primary metric, averaged over folds (NaN folds ignored); ``score_fn`` of selection."""
-        values = [self._compute(self.metric, y[part], prediction[part],
-                                None if self.w is None else self.w[part]) for part in self.parts]
+        if y is self.y and all(f is not None for f in self._fast):  # the lean path of selection
+            values = [fast(prediction[part]) for fast, part in zip(self._fast, self.parts)]
+        else:
+            values = [self._compute(self.metric, y[part], prediction[part],
+                                    None if self.w is None else self.w[part]) for part in self.parts]
         finite = [v for v in values if not math.isnan(v)]
         return math.fsum(finite) / len(finite) if finite else math.nan
 

@@ -77,6 +77,13 @@ class LocalProcessEngine:
         """Trials started and not yet returned."""
         return len(self._running)
 
+    def warm_up(self) -> None:
+        """Start the forkserver now: it imports the learners while the job prepares its data."""
+        from multiprocessing import forkserver
+
+        with _main_script_not_rerun():
+            forkserver.ensure_running()
+
     def open(self, data: TrialData) -> None:
         """Write the trial data once for every trial process to map."""
         self._shared = SharedTrialData(data)

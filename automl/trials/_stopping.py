@@ -13,6 +13,8 @@ from automl.trials._trial import TrialResult
 EARLY_TERMINATION_LANDMARKS = 20
 #: ... then stop when the best score has not improved for 10 iterations.
 EARLY_TERMINATION_PATIENCE = 10
+#: Share of the reserved end-of-job time that trials still running may use before they are stopped.
+IN_FLIGHT_SHARE = 0.5
 
 
 @dataclass
@@ -34,7 +36,7 @@ class StopRules:
     best: float = math.nan
     cancel_running: bool = False
     canceled: bool = False
-    reserve_seconds: float = 0.0
+    reserve_seconds: float = 0.0  # time kept at the end of the budget for what follows the search
     last_improvement: int = -1
     reason: str | None = None
 
@@ -75,9 +77,11 @@ class StopRules:
         remaining = self.remaining_seconds()
         if remaining <= 0:
             self.stop(f"timeout_minutes ({self.limits.timeout_minutes:g}) reached")
-        elif self.reason is None and remaining <= self.reserve_seconds:
+        elif remaining <= self.reserve_seconds:
+            # No new trial; running ones may use half of the time kept for the end of the job.
             self.stop(f"timeout_minutes ({self.limits.timeout_minutes:g}) nearly reached: the rest is "
-                      "kept for the final refit", cancel_running=False)
+                      "kept for the ensembles and the final refit",
+                      cancel_running=remaining <= self.reserve_seconds * IN_FLIGHT_SHARE)
         if self.reason is None:
             self.reason = self._check()
         return self.reason is not None
