@@ -1,0 +1,128 @@
+"""Markdown report of the tabular benchmark, and the README section it refreshes."""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import defaultdict
+from pathlib import Path
+
+OURS, PEER = "automl-studio", "FLAML"
+README_START, README_END = "<!-- bench:tabular:start -->", "<!-- bench:tabular:end -->"
+
+
+def _median(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def _fmt(value, digits: int = 4, suffix: str = "") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}{suffix}"
+    return f"{value}{suffix}"
+
+
+def _by(records: list[dict], *keys: str) -> dict:
+    grouped = defaultdict(list)
+    for r in records:
+        grouped[tuple(r[k] for k in keys)].append(r)
+    return grouped
+
+
+def _score_table(records: list[dict], systems: list[str]) -> tuple[list[str], dict]:
+    """Median held-out score per dataset and system; the best of a row in bold."""
+    scores = {key: _median([r.get("score") for r in group])
+              for key, group in _by(records, "dataset", "system").items()}
+    datasets = list(dict.fromkeys(r["dataset"] for r in records))
+    metric = {r["dataset"]: r["metric"] for r in records}
+    lines = [f"| dataset | metric | {' | '.join(systems)} |", "|---|---|" + "---|" * len(systems)]
+    for d in datasets:
+        row = [scores.get((d, s)) for s in systems]
+        best = max((v for v in row if v is not None), default=None)
+        cells = [("**" + _fmt(v) + "**") if v is not None and v == best else _fmt(v) for v in row]
+        lines.append(f"| {d} | {metric[d]} | {' | '.join(cells)} |")
+    means = [_mean([scores.get((d, s)) for d in datasets]) for s in systems]
+    lines.append(f"| **mean** | | {' | '.join(_fmt(m) for m in means)} |")
+    return lines, scores
+
+
+def _mean(values: list) -> float | None:
+    return None if any(v is None for v in values) or not values else sum(values) / len(values)
+
+
+def _versus(scores: dict, datasets: list[str]) -> list[str]:
+    pairs = [(scores.get((d, OURS)), scores.get((d, PEER))) for d in datasets]
+    pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
+    if not pairs:
+        return []
+    wins = sum(a >= b for a, b in pairs)
+    ours, peer = (sum(p[i] for p in pairs) / len(pairs) for i in (0, 1))
+    return [f"- {OURS} scores at least {PEER}'s on **{wins} of {len(pairs)}** datasets; "
+            f"mean {ours:.4f} vs {peer:.4f} ({ours - peer:+.4f})."]
+
+
+def _system_table(records: list[dict], systems: list[str]) -> list[str]:
+    lines = ["| system | wall s (median / max) | overrun max | peak memory MB (median / max) | trials (median) "
+             "| 1-row p50 ms | batch rows/s | ONNX 1-row p50 ms | ONNX rows/s |", "|---|---|---|---|---|---|---|---|---|"]
+    for s in systems:
+        group = [r for r in records if r["system"] == s and "error" not in r]
+        if not group:
+            continue
+        walls = [r["wall_seconds"] for r in group]
+        peaks = [r["peak_memory_mb"] for r in group]
+        onnx = [r["onnx"] for r in group if r.get("onnx")]
+        lines.append("| " + " | ".join([
+            s, f"{_median(walls):.1f} / {max(walls):.1f}", f"{max(r['overrun'] for r in group):+.1%}",
+            f"{_median(peaks):.0f} / {max(peaks):.0f}", _fmt(_median([r["trials"] for r in group]), 0),
+            _fmt(_median([r["python"]["single_row_p50_ms"] for r in group]), 2),
+            _fmt(_median([r["python"]["batch_rows_per_s"] for r in group]), 0),
+            _fmt(_median([o["single_row_p50_ms"] for o in onnx]), 3),
+            _fmt(_median([o["batch_rows_per_s"] for o in onnx]), 0)]) + " |")
+    return lines
+
+
+def _ours_table(records: list[dict]) -> list[str]:
+    lines = ["| dataset | wall s | overrun | first trial s | outside fit & predict | trials | best "
+             "| setup / search / ensembles / refit / tracking s |", "|---|---|---|---|---|---|---|---|"]
+    for r in records:
+        if r["system"] != OURS or "error" in r:
+            continue
+        t = r.get("timings", {})
+        stages = " / ".join(_fmt(t.get(k), 1) for k in ("setup", "search", "ensembles", "refit", "tracking"))
+        lines.append(f"| {r['dataset']} | {r['wall_seconds']:.1f} | {r['overrun']:+.1%} "
+                     f"| {_fmt(r.get('first_trial_seconds'), 1)} | {_fmt(r.get('outside_fit_share'), 1, '')} "
+                     f"| {r['trials']} | {r['best']} | {stages} |")
+    return lines
+
+
+def render_markdown(records: list[dict], context: dict, unavailable: dict[str, str]) -> str:
+    """The benchmark's Markdown report."""
+    systems = list(dict.fromkeys(r["system"] for r in records))
+    datasets = list(dict.fromkeys(r["dataset"] for r in records))
+    score_lines, scores = _score_table(records, systems)
+    versions = ", ".join(f"{k} {v}" for k, v in context["versions"].items())
+    out = [f"Run {context['date']} on {context['machine']}, {context['cpus']} cores, "
+           f"{context['memory_gib']} GiB, Python {context['python']}; {versions}. "
+           f"Budget {context['budget']:.0f} s per run, seeds {sorted({r['seed'] for r in records})}; "
+           "held-out score on the manifest's 25% test split (median over seeds).", "",
+           *score_lines, "", *_versus(scores, datasets)]
+    out += [f"- {name} not run: {reason}." for name, reason in unavailable.items()]
+    out += ["", *_system_table(records, systems), "", f"{OURS} per dataset (outside fit & predict: share "
+            "of wall time in which the trial slots were not fitting or predicting):", "", *_ours_table(records)]
+    errors = [f"- {r['system']} on {r['dataset']}: {r['error']}" for r in records if "error" in r]
+    if errors:
+        out += ["", "Runs that failed:", *errors]
+    return "\n".join(out) + "\n"
+
+
+def readme_update(readme: Path, markdown: str) -> None:
+    """Put ``markdown`` between the README's benchmark markers (added at the end when absent)."""
+    text = readme.read_text(encoding="utf-8")
+    block = f"{README_START}\n{markdown}{README_END}"
+    if README_START in text:
+        text = re.sub(re.escape(README_START) + ".*?" + re.escape(README_END), lambda _: block, text,
+                      flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n## Benchmarks\n\n" + block + "\n"
+    readme.write_text(text, encoding="utf-8")
