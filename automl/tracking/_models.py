@@ -34,6 +34,22 @@ def _installed(name: str) -> str | None:
         return None
 
 
+def warm_requirement_checks() -> None:
+    """Build MLflow's module-to-package index now, off the job's critical path.
+
+    ``log_model`` checks every requirement against the installed packages, and
+    the first check indexes every installed distribution: seconds, which the
+    end of a job would otherwise wait for. The tracker runs this on its logging
+    thread while the trials train; the index is cached for the process.
+    """
+    try:
+        from mlflow.utils import requirements_utils
+
+        requirements_utils._init_packages_to_modules_map()
+    except Exception:  # a private MLflow helper: without it the check just runs later
+        pass
+
+
 def pinned_requirements(extra: tuple[str, ...] = ("cloudpickle",)) -> list[str]:
     """``name==version`` of automl-studio and everything it needs to load a model here."""
     names: list[str] = []
@@ -65,8 +81,23 @@ def model_signature(model: Any, X: pd.DataFrame | None) -> tuple[Any, pd.DataFra
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # MLflow's hint about integer columns
-        signature = infer_signature(X, np.asarray(model.predict(X.head(200))))
+        sample = signature_rows(X)
+        signature = infer_signature(sample, np.asarray(model.predict(sample.head(200))))
     return signature, X.head(EXAMPLE_ROWS)
+
+
+def signature_rows(X: pd.DataFrame, head: int = 200) -> pd.DataFrame:
+    """The first ``head`` rows plus, per column, its first missing and first present value.
+
+    Enough for MLflow to infer every column's type and whether it is optional,
+    at a fixed cost: inferring from all rows scans every string value.
+    """
+    positions = set(range(min(head, len(X))))
+    for j in range(X.shape[1]):
+        missing = X.iloc[:, j].isna().to_numpy()
+        positions.update(np.flatnonzero(missing)[:1].tolist())
+        positions.update(np.flatnonzero(~missing)[:1].tolist())
+    return X.iloc[sorted(positions)]
 
 
 def log_sklearn_model(model: Any, run_id: str, uri: str, X: pd.DataFrame | None) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from automl.tracking import _records as rec
 from automl.tracking._artifacts import write_parent_artifacts
+from automl.tracking._models import warm_requirement_checks
 from automl.tracking._store import get_or_create_experiment, make_client, resolve_tracking_uri
 from automl.tracking._worker import LoggingWorker
 
@@ -71,6 +72,8 @@ class MlflowTracker:
         self._uri = resolve_tracking_uri(self.tracking_uri or getattr(job, "tracking_uri", None))
         self._worker = LoggingWorker()
         self._worker.submit(f"parent run of job {job.name}", lambda: self._start_parent(job, prepared))
+        if self.log_model:
+            self._worker.submit("package index for the model's requirements", warm_requirement_checks)
 
     def trial_finished(self, result: Any) -> None:
         """Queue the child run of a trial."""
