@@ -21,6 +21,7 @@ from automl.ensembles._meta import (
     holdout_splits,
     make_meta_learner,
     resolve_meta_learner,
+    tuned_plain,
 )
 from automl.ensembles._scoring import Candidates, ValidationScorer, gather_candidates
 from automl.ensembles._selection import caruana_selection, default_rounds
@@ -120,13 +121,16 @@ def _stack(result: TrialResult, selection: _Selection, primary: str, prepared: P
     share = settings.stack_meta_learner_train_percentage
     splits = (fold_splits(scorer.parts, len(Z)) if cross_validated
               else holdout_splits(scorer.y, share, task, seed))
-    _score(result, cross_fit(learner, Z, scorer.y, scorer.w, splits, task, prepared.classes),
+    meta = fit_meta(learner, Z, scorer.y, scorer.w)
+    # With default settings, the folds reuse the hyper-parameters the *CV learner chose on all rows.
+    folds_learner = (tuned_plain(meta) if not kwargs else None) or learner
+    _score(result, cross_fit(folds_learner, Z, scorer.y, scorer.w, splits, task, prepared.classes),
            selection, primary)
     members = selection.members()
     result.params = {**_member_params(members), "stack_meta_learner_type": name,
                      "stack_meta_learner_kwargs": kwargs,
                      "stack_meta_learner_train_percentage": None if cross_validated else share}
-    result.ensemble = StackEnsembleSpec(members, name, kwargs, fit_meta(learner, Z, scorer.y, scorer.w),
+    result.ensemble = StackEnsembleSpec(members, name, kwargs, meta,
                                         selection.candidates.rows, None if cross_validated else share)
 
 
