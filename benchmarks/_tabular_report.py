@@ -105,7 +105,10 @@ def render_markdown(records: list[dict], context: dict, unavailable: dict[str, s
     out = [f"Run {context['date']} on {context['machine']}, {context['cpus']} cores, "
            f"{context['memory_gib']} GiB, Python {context['python']}; {versions}. "
            f"Budget {context['budget']:.0f} s per run, seeds {sorted({r['seed'] for r in records})}; "
-           "held-out score on the manifest's 25% test split (median over seeds).", "",
+           "held-out score on the manifest's 25% test split (median over seeds). "
+           f"Machine load (1-minute average after each run, {context['cpus']} cores): median "
+           f"{_fmt(_median([r.get('load_average') for r in records]), 1)}, max "
+           f"{_fmt(max((r.get('load_average') or 0.0 for r in records), default=None), 1)}.", "",
            *score_lines, "", *_versus(scores, datasets)]
     out += [f"- {name} not run: {reason}." for name, reason in unavailable.items()]
     out += ["", *_system_table(records, systems), "", f"{OURS} per dataset (outside fit & predict: share "

@@ -111,6 +111,7 @@ def run_one(system: str, dataset: str, budget: float, seed: int) -> dict:
         else:
             record = {"error": "no result; stderr: " + (Path(scratch) / "stderr.txt").read_text()[-500:]}
     record["peak_memory_mb"] = round(peak / 2**20)
+    record["load_average"] = round(os.getloadavg()[0], 2)  # other work on the machine skews the figures
     return record
 
 
