@@ -16,6 +16,7 @@ import featurizers
 import guardrails
 from automl import _balancing, _memory
 from automl.data import load_data
+from automl.data._consistency import conform_to_training
 from automl.errors import ConfigError, DataError, did_you_mean
 from automl.settings import DataSettings, FeaturizationSettings
 from automl.trials import TrialData
@@ -122,6 +123,16 @@ def _check_target(frame: pd.DataFrame, target: str, task: str, source: str) -> N
                 "automl.classification for categories."
             )
         frame[target] = values.astype(float)
+        infinite = np.isinf(frame[target].to_numpy())
+        if infinite.any():
+            raise DataError(
+                f"The target column {target!r} of {source} holds {int(infinite.sum())} infinite "
+                "value(s). Replace them with finite numbers or drop those rows.")
+        if source == "training_data" and frame[target].nunique() < 2:
+            raise DataError(
+                f"The target column {target!r} of {source} holds the same value "
+                f"({float(frame[target].iloc[0])!r}) in every row; there is nothing to learn. "
+                "Check the target column or use more data.")
 
 
 def load_frames(settings: DataSettings, task: str) -> dict[str, Any]:
@@ -143,12 +154,8 @@ def load_frames(settings: DataSettings, task: str) -> dict[str, Any]:
         frames[role] = frame
     train = frames["training_data"]
     for role in ("validation_data", "test_data"):
-        other = frames[role]
-        if other is not None:
-            missing = [c for c in train.columns if c not in other.columns]
-            if missing:
-                raise DataError(f"{role} lacks the training column(s) {', '.join(map(repr, missing))}. "
-                                "Give it the same columns as training_data.")
+        if frames[role] is not None:
+            frames[role] = conform_to_training(frames[role], train, target, task, role)
     if settings.test_data_size is not None:
         frames["training_data"], frames["test_data"] = split_test(
             train, target, settings.test_data_size, stratify=task == "classification")
@@ -163,6 +170,17 @@ def _plan_featurization(X: pd.DataFrame, settings: FeaturizationSettings, onnx: 
             transformer_params=settings.transformer_params, onnx_compatible=onnx)
     except featurizers.FeaturizationConfigError as exc:
         raise ConfigError(f"set_featurization: {exc}") from None
+
+
+def _require_features(plan: Any) -> None:
+    """Refuse data whose every feature column the featurization drops: nothing to learn from."""
+    if plan.steps:
+        return
+    why = "; ".join(f"{c!r}: {plan.notes.get(c, 'dropped')}" for c in list(plan.recipes)[:10])
+    raise DataError(
+        f"training_data: featurization drops every feature column ({why}), leaving nothing to "
+        "learn from. Add informative columns, or keep a column with "
+        "set_featurization(column_name_and_types={'<column>': 'Categorical'}) (or 'Numeric', 'Text').")
 
 
 def _featurize_folds(plan: Any, X: pd.DataFrame, y: np.ndarray, w: np.ndarray | None,
@@ -260,6 +278,7 @@ def prepare(settings: DataSettings, featurization: FeaturizationSettings, *, tas
         validation_data_size=settings.validation_data_size,
         n_cross_validations=settings.n_cross_validations, cv_columns=cv_columns, seed=seed)
     plan = _plan_featurization(X.iloc[validation.refit_rows], featurization, onnx_compatible)
+    _require_features(plan)
     validation, memory = _mitigate_memory(plan, X, y, validation, task, seed)
     folds, refit, X_refit = _featurize_folds(plan, X, y, w, validation)
     prepared = PreparedData(task, target, X, y, w, validation, plan, folds, refit, X_refit,

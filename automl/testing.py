@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import time
 from typing import Iterator
 
@@ -20,18 +21,26 @@ from automl.algorithms import Algorithm, registry_for_task
 
 class MisbehavingEstimator(BaseEstimator):
     """Does ``behaviour`` in ``fit``: ``"sleep"`` (for ``seconds``), ``"exit"`` (``os._exit``),
-    ``"memory"`` (raise MemoryError), ``"raise"`` (raise RuntimeError) or ``"fine"``."""
+    ``"sigkill"`` (its process killed by SIGKILL, as the kernel's out-of-memory killer does),
+    ``"allocate"`` (fill ``megabytes`` of memory), ``"memory"`` (raise MemoryError),
+    ``"raise"`` (raise RuntimeError) or ``"fine"``."""
 
-    def __init__(self, behaviour: str = "fine", seconds: float = 3600.0, n_jobs: int = 1):
+    def __init__(self, behaviour: str = "fine", seconds: float = 3600.0, n_jobs: int = 1,
+                 megabytes: float = 0.0):
         self.behaviour = behaviour
         self.seconds = seconds
         self.n_jobs = n_jobs
+        self.megabytes = megabytes
 
     def _misbehave(self) -> None:
         if self.behaviour == "sleep":
             time.sleep(self.seconds)
         elif self.behaviour == "exit":
             os._exit(1)
+        elif self.behaviour == "sigkill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        elif self.behaviour == "allocate":
+            self.ballast_ = np.ones(int(self.megabytes * 2**20) // 8)
         elif self.behaviour == "memory":
             raise MemoryError("test estimator ran out of memory")
         elif self.behaviour == "raise":
@@ -73,11 +82,12 @@ class MisbehavingRegressor(RegressorMixin, MisbehavingEstimator):
 
 @contextlib.contextmanager
 def registered_test_algorithm(task: str, name: str, behaviour: str, *, priority: int = -1,
-                              seconds: float = 3600.0) -> Iterator[Algorithm]:
+                              seconds: float = 3600.0, megabytes: float = 0.0) -> Iterator[Algorithm]:
     """Register a misbehaving algorithm for ``task`` while the block runs."""
     factory = MisbehavingClassifier if task == "classification" else MisbehavingRegressor
     algorithm = Algorithm(name, task, factory, "MaxAbsScaler", priority=priority,
-                          default_params={"behaviour": behaviour, "seconds": seconds},
+                          default_params={"behaviour": behaviour, "seconds": seconds,
+                                          "megabytes": megabytes},
                           thread_param="n_jobs")
     registry = registry_for_task(task)
     registry.register(algorithm)

@@ -1,6 +1,8 @@
 """Numeric columns: cast to float (``+/-inf`` as missing) and mark imputed values."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
@@ -9,15 +11,40 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, v
 
 from ._base import FrameTransformer
 
-__all__ = ["NumericCast", "ImputationMarker", "column_to_float"]
+__all__ = ["NumericCast", "ImputationMarker", "column_to_float", "parse_numbers"]
+
+#: Magnitudes beyond float32 are clipped: many learners train on float32 and would see infinity.
+FLOAT32_LIMIT = float(np.finfo(np.float32).max)
+#: A number written with thousands separators: ``1,234``, ``-12,345,678.9``.
+_GROUPED = re.compile(r"^\s*[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?\s*$")
+
+
+def parse_numbers(values: pd.Series) -> np.ndarray:
+    """Parse a ``str`` / object column as float64; what is not a number becomes ``NaN``.
+
+    Numbers written with thousands separators (``"1,234.5"``, as spreadsheets export
+    them) parse too; a comma in any other position (``"1,5"``) does not.
+    """
+    raw = values.astype(object)
+    parsed = pd.Series(pd.to_numeric(raw, errors="coerce"))
+    out = np.array(parsed.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64, copy=True)
+    failed = np.flatnonzero(np.isnan(out) & raw.notna().to_numpy())
+    if failed.size:
+        text = raw.iloc[failed].astype(str)
+        grouped = text.str.match(_GROUPED).to_numpy(dtype=bool)
+        if grouped.any():
+            plain = text[grouped].str.replace(",", "", regex=False)
+            out[failed[grouped]] = pd.to_numeric(plain, errors="coerce").to_numpy(dtype=np.float64)
+    return out
 
 
 def column_to_float(values: pd.Series) -> np.ndarray:
-    """Return a column as float64; anything that is not a finite number becomes ``NaN``.
+    """Return a column as float64; anything that is not a finite number becomes ``NaN``,
+    and magnitudes beyond float32's range are clipped to it.
 
     Handles numeric and nullable dtypes, bools (0/1), datetimes (seconds since the epoch),
-    timedeltas (seconds), and ``str`` / object / category columns holding numbers
-    (values that do not parse become ``NaN``).
+    timedeltas (seconds), and ``str`` / object / category columns holding numbers, with or
+    without thousands separators (values that do not parse become ``NaN``).
     """
     dtype = values.dtype
     if isinstance(dtype, pd.CategoricalDtype):
@@ -33,15 +60,20 @@ def column_to_float(values: pd.Series) -> np.ndarray:
     elif ptypes.is_bool_dtype(dtype) or ptypes.is_numeric_dtype(dtype):
         out = values.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
-        parsed = pd.to_numeric(values.astype(object), errors="coerce")
-        out = pd.Series(parsed).to_numpy(dtype=np.float64, na_value=np.nan)
-    out = np.array(out, dtype=np.float64, copy=True)
+        out = parse_numbers(values)
+    return finite_or_nan(np.array(out, dtype=np.float64, copy=True))
+
+
+def finite_or_nan(out: np.ndarray) -> np.ndarray:
+    """In place: ``+/-inf`` as ``NaN``, magnitudes beyond float32 clipped to its largest value."""
     out[~np.isfinite(out)] = np.nan
+    np.clip(out, -FLOAT32_LIMIT, FLOAT32_LIMIT, out=out)
     return out
 
 
 class NumericCast(FrameTransformer):
-    """Cast every column to float64, with ``NaN`` for missing, ``+/-inf`` and unparseable values.
+    """Cast every column to float64, with ``NaN`` for missing, ``+/-inf`` and unparseable values
+    (magnitudes beyond float32 are clipped to its range: float32 learners would see infinity).
 
     Accepts pandas nullable integers and booleans, ``str`` / object columns holding
     numbers, mixed-type object columns, datetimes (epoch seconds) and timedeltas (seconds).
@@ -72,7 +104,16 @@ class NumericCast(FrameTransformer):
         ndarray of float64, shape (n_samples, n_features)
         """
         frame = self._checked(X)
-        return np.column_stack([column_to_float(frame.iloc[:, j]) for j in range(frame.shape[1])])
+        out = np.empty(frame.shape, dtype=np.float64)
+        # Plain numpy numbers and bools in one block: wide frames (10,000 columns) would
+        # otherwise spend seconds selecting columns one by one.
+        plain = np.array([isinstance(d, np.dtype) and d.kind in "fiub" for d in frame.dtypes], dtype=bool)
+        if plain.any():
+            block = frame.iloc[:, np.flatnonzero(plain)].to_numpy(dtype=np.float64)
+            out[:, plain] = finite_or_nan(np.array(block, copy=True))
+        for j in np.flatnonzero(~plain):
+            out[:, j] = column_to_float(frame.iloc[:, j])
+        return out
 
     def _names_for(self, input_names: list[str]) -> list[str]:
         return input_names

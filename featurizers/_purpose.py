@@ -9,7 +9,8 @@ Let u = distinct non-missing values, n = rows, cr = u / n. The checks run in ord
    else ``Numeric``; other numbers -> ``Numeric``; everything else -> ``Categorical``.
 
 "Numbers" are numeric and bool dtypes, plus ``str`` / object columns whose every value
-parses as a number; "integers" are integer dtypes and numbers that are all integral.
+parses as a number (thousands separators allowed: ``"1,234.5"``); "integers" are integer
+dtypes and numbers that are all integral.
 ``+/-inf`` counts as missing.
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pandas.api import types as ptypes
 from . import _constants as C
 from ._datetime import looks_like_datetime
 from ._errors import FeaturizationConfigError, did_you_mean
+from ._numeric import parse_numbers
 from ._text import average_spaces, is_non_spaced_language
 
 __all__ = ["detect_column_purposes", "detect_with_stats", "ColumnStats", "check_frame"]
@@ -58,12 +60,12 @@ class ColumnStats:
         present = self.values.dropna()
         if present.empty or "bool" in ptypes.infer_dtype(present, skipna=True):
             return None
-        if pd.to_numeric(present.iloc[:_NUMERIC_PROBE].astype(object), errors="coerce").isna().any():
+        if np.isnan(parse_numbers(present.iloc[:_NUMERIC_PROBE])).any():
             return None
-        parsed = pd.Series(pd.to_numeric(self.values.astype(object), errors="coerce"))
-        if int(parsed.notna().sum()) != len(present):
+        parsed = parse_numbers(self.values)
+        if int((~np.isnan(parsed)).sum()) != len(present):
             return None
-        return parsed.to_numpy(dtype=np.float64, na_value=np.nan)
+        return parsed
 
     @property
     def is_numeric(self) -> bool:

@@ -194,6 +194,22 @@ def _check_not_empty(frame: pd.DataFrame, setting: str, what: str) -> None:
         )
 
 
+def _check_column_names(frame: pd.DataFrame, setting: str, what: str) -> None:
+    """Column names must be unique strings: every later step addresses columns by name."""
+    bad = [c for c in frame.columns if not isinstance(c, str)]
+    if bad:
+        raise DataError(
+            f"{setting}: {what} has column names that are not strings ({', '.join(map(repr, bad[:5]))}). "
+            "Name the columns, e.g. frame.columns = frame.columns.astype(str)."
+        )
+    repeated = list(dict.fromkeys(frame.columns[frame.columns.duplicated()]))
+    if repeated:
+        raise DataError(
+            f"{setting}: {what} has duplicate column names ({', '.join(map(repr, repeated[:5]))}). "
+            "Rename or drop the repeated columns so that every column name is unique."
+        )
+
+
 def load_data(source: Any, *, setting: str = "training_data") -> pd.DataFrame:
     """Load a data source into a pandas DataFrame.
 
@@ -218,7 +234,8 @@ def load_data(source: Any, *, setting: str = "training_data") -> pd.DataFrame:
     ------
     DataError
         For a missing file (with close names), an unsupported extension (with the
-        supported ones), an unreadable file, an invalid MLTable, or empty data.
+        supported ones), an unreadable file, an invalid MLTable, empty data, or
+        duplicate or non-string column names.
     ConfigError
         When ``source`` is of an unsupported type.
 
@@ -243,4 +260,5 @@ def load_data(source: Any, *, setting: str = "training_data") -> pd.DataFrame:
                 "Check that the file is complete and in the format its extension says."
             ) from None
     _check_not_empty(frame, setting, _describe(source))
+    _check_column_names(frame, setting, _describe(source))
     return frame

@@ -1,4 +1,6 @@
 """The trial scheduler and its engines (local processes by default, Dask on request)."""
+import os
+
 from automl.scheduler._engine import TrialEngine
 from automl.scheduler._local import LocalProcessEngine
 from automl.scheduler._scheduler import SchedulerStatus, TrialScheduler
@@ -6,13 +8,40 @@ from automl.scheduler._scheduler import SchedulerStatus, TrialScheduler
 __all__ = ["LocalProcessEngine", "SchedulerStatus", "TrialEngine", "TrialScheduler", "make_engine"]
 
 
+#: Environment variable: megabytes each trial process may allocate beyond its libraries.
+MEMORY_LIMIT_VARIABLE = "AUTOML_TRIAL_MEMORY_MB"
+
+
+def trial_memory_limit() -> int | None:
+    """Bytes from ``AUTOML_TRIAL_MEMORY_MB`` (unset or empty: no cap)."""
+    from automl.errors import ConfigError
+
+    value = os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip()
+    if not value:
+        return None
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = -1.0
+    if not 0 < megabytes < float("inf"):
+        raise ConfigError(f"{MEMORY_LIMIT_VARIABLE}={value!r}: give a positive number of megabytes "
+                          "(e.g. 2048), or unset it for no cap.")
+    return int(megabytes * 2**20)
+
+
 def make_engine(compute, slots: int, primary_metric: str, n_jobs: int = 1,
                 memory_limit_bytes: int | None = None) -> TrialEngine:
-    """The engine for ``compute``: ``"local"`` (default) or a Dask address / client."""
+    """The engine for ``compute``: ``"local"`` (default) or a Dask address / client.
+
+    ``memory_limit_bytes`` (default: ``AUTOML_TRIAL_MEMORY_MB``) caps what each trial
+    process may allocate; a trial over it fails alone with a ``MemoryError``.
+    """
+    if memory_limit_bytes is None:
+        memory_limit_bytes = trial_memory_limit()
     if compute in (None, "local"):
         engine = LocalProcessEngine(slots, primary_metric, n_jobs, memory_limit_bytes)
         engine.warm_up()
         return engine
     from automl.scheduler._dask import DaskEngine
 
-    return DaskEngine(compute, slots, primary_metric, n_jobs)
+    return DaskEngine(compute, slots, primary_metric, n_jobs, memory_limit_bytes)

@@ -2,7 +2,10 @@
 
 The trial data is scattered to every worker once. On the worker each trial runs
 in a child process (``python -m automl.scheduler._child``) so a trial past its
-deadline, or one that crashes, is stopped without taking the worker down.
+deadline, or one that crashes, is stopped without taking the worker down; the
+child ends itself if its worker dies. A trial whose worker is lost is run once
+more (the data is sent again if it was lost too), within its original deadline;
+lost a second time, it is recorded ``Failed`` with both reasons.
 """
 from __future__ import annotations
 
@@ -13,10 +16,14 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
 
+from distributed import KilledWorker
+
 from automl.errors import ConfigError
+from automl.scheduler._child import PARENT_VARIABLE
 from automl.scheduler._engine import RunningTrial, canceled, died, ended_result
 from automl.trials import FAILED, TrialData, TrialResult, TrialSpec
 
@@ -24,6 +31,8 @@ from automl.trials import FAILED, TrialData, TrialResult, TrialSpec
 CONNECT_TIMEOUT = 10
 #: Extra seconds after a trial's deadline before the scheduler gives up on the worker.
 DEADLINE_GRACE = 15.0
+#: Seconds a trial whose worker was lost waits for a worker to run it again.
+RETRY_WAIT_SECONDS = 60.0
 _POLL = 0.25
 
 
@@ -58,15 +67,16 @@ def _worker_data_path(token: str, data: TrialData) -> str:
 
 
 def run_on_worker(spec: TrialSpec, data: TrialData, token: str, primary_metric: str, n_jobs: int,
-                  seconds: float, reason: str, cancel_name: str) -> TrialResult:
+                  seconds: float, reason: str, cancel_name: str,
+                  memory_limit_bytes: int | None = None) -> TrialResult:
     """The Dask task: one trial in a child process, stopped at its deadline or on cancellation."""
     from distributed import Event
 
     data_path = _worker_data_path(token, data)
     work = Path(tempfile.mkdtemp(prefix="automl-trial-"))
     spec_path, out_path = work / "spec.pkl", work / "result.pkl"
-    spec_path.write_bytes(pickle.dumps((spec, primary_metric, n_jobs, None)))
-    env = {**os.environ, "OMP_NUM_THREADS": str(n_jobs)}
+    spec_path.write_bytes(pickle.dumps((spec, primary_metric, n_jobs, memory_limit_bytes)))
+    env = {**os.environ, "OMP_NUM_THREADS": str(n_jobs), PARENT_VARIABLE: str(os.getpid())}
     record = RunningTrial(spec, time.time(), time.monotonic(), time.monotonic() + seconds, reason)
     process = subprocess.Popen([sys.executable, "-m", "automl.scheduler._child", str(spec_path),
                                 data_path, str(out_path)], env=env, stderr=subprocess.PIPE)
@@ -95,15 +105,19 @@ def run_on_worker(spec: TrialSpec, data: TrialData, token: str, primary_metric: 
 class DaskEngine:
     """Runs trials as Dask tasks, at most ``slots`` at a time."""
 
-    def __init__(self, compute: Any, slots: int, primary_metric: str, n_jobs: int = 1):
+    def __init__(self, compute: Any, slots: int, primary_metric: str, n_jobs: int = 1,
+                 memory_limit_bytes: int | None = None):
         self.client, self._owns_client = connect(compute)
         self.slots = slots
         self.primary_metric = primary_metric
         self.n_jobs = n_jobs
+        self.memory_limit_bytes = memory_limit_bytes
         self._token = uuid.uuid4().hex
         self._cancel_name = f"automl-cancel-{self._token}"
         self._data = None
+        self._source: TrialData | None = None
         self._running: dict[int, RunningTrial] = {}
+        self._retried: dict[int, str] = {}  # iteration -> why its first attempt was lost
 
     @property
     def n_running(self) -> int:
@@ -111,15 +125,20 @@ class DaskEngine:
         return len(self._running)
 
     def open(self, data: TrialData) -> None:
-        """Send the trial data to every worker once."""
+        """Send the trial data to every worker once (kept here to send again if workers lose it)."""
+        self._source = data
         self._data = self.client.scatter(data, broadcast=True)
+
+    def _task(self, spec: TrialSpec, deadline: float, reason: str, suffix: str = "") -> Any:
+        seconds = max(0.0, deadline - time.monotonic())
+        return self.client.submit(run_on_worker, spec, self._data, self._token, self.primary_metric,
+                                  self.n_jobs, seconds, reason, self._cancel_name,
+                                  self.memory_limit_bytes, pure=False,
+                                  key=f"automl-trial-{self._token}-{spec.iteration}{suffix}")
 
     def submit(self, spec: TrialSpec, deadline: float, reason: str) -> None:
         """Submit ``spec`` as a task."""
-        seconds = max(0.0, deadline - time.monotonic())
-        future = self.client.submit(run_on_worker, spec, self._data, self._token, self.primary_metric,
-                                    self.n_jobs, seconds, reason, self._cancel_name, pure=False,
-                                    key=f"automl-trial-{self._token}-{spec.iteration}")
+        future = self._task(spec, deadline, reason)
         self._running[spec.iteration] = RunningTrial(spec, time.time(), time.monotonic(), deadline,
                                                      reason, future)
 
@@ -134,24 +153,56 @@ class DaskEngine:
             wait_futures(futures, timeout=timeout, return_when="FIRST_COMPLETED")
         except TimeoutError:  # nothing finished within ``timeout``
             pass
+        except CancelledError:  # a task forgotten with a lost worker: collected below
+            pass
         finished = []
         now = time.monotonic()
         for key, trial in list(self._running.items()):
             future = trial.handle
-            if future.done():
-                finished.append(self._collect(key))
+            if future.done() or future.status in ("cancelled", "lost", "error"):
+                result = self._collect(key)
+                if result is not None:
+                    finished.append(result)
             elif now >= trial.deadline + DEADLINE_GRACE:
                 self._running.pop(key)
                 future.cancel()
                 finished.append(canceled(trial))
         return finished
 
-    def _collect(self, key: int) -> TrialResult:
+    def _collect(self, key: int) -> TrialResult | None:
+        """The trial's result; None when its worker was lost and it was submitted again."""
         trial = self._running.pop(key)
         try:
-            return trial.handle.result()
+            result = trial.handle.result()
         except Exception as exc:  # a lost worker or a task error fails this trial only
-            return ended_result(trial, FAILED, f"the Dask task failed: {type(exc).__name__}: {exc}")
+            why = f"{type(exc).__name__}: {str(exc)[:200] or 'no message'}"
+            if isinstance(exc, (CancelledError, KilledWorker)):
+                if key not in self._retried:
+                    return self._retry(trial, why)
+                return ended_result(trial, FAILED, (
+                    f"its Dask worker was lost twice ({self._retried[key]}; then {why}); the trial "
+                    "was retried once and is marked Failed"))
+            return ended_result(trial, FAILED, f"the Dask task failed: {why}")
+        if key in self._retried and result.error is None:
+            result.error = f"its Dask worker was lost ({self._retried[key]}); the trial was run again"
+        return result
+
+    def _retry(self, trial: RunningTrial, why: str) -> TrialResult | None:
+        """Submit a trial whose worker was lost once more (sending the data again if it was lost
+        with the worker), within the trial's original deadline."""
+        key = trial.spec.iteration
+        self._retried[key] = why
+        try:
+            if self._data is None or self._data.status != "finished":
+                self.client.wait_for_workers(1, timeout=RETRY_WAIT_SECONDS)
+                self._data = self.client.scatter(self._source, broadcast=True, hash=False)
+            trial.handle = self._task(trial.spec, trial.deadline, trial.reason, "-retry")
+        except Exception as exc:  # no worker came back: the trial fails, the job goes on
+            return ended_result(trial, FAILED, (
+                f"its Dask worker was lost ({why}) and the trial could not be run again: "
+                f"{type(exc).__name__}: {exc}"))
+        self._running[key] = trial
+        return None
 
     def cancel_all(self, reason: str) -> list[TrialResult]:
         """Tell workers to stop their trials and forget the tasks."""

@@ -60,7 +60,8 @@ class LocalProcessEngine:
     n_jobs : int
         Threads per trial (``max_cores_per_trial``).
     memory_limit_bytes : int or None
-        Address-space cap of each trial process; a trial over it fails alone.
+        Bytes each trial process may map beyond the libraries it starts with
+        (``RLIMIT_AS``); a trial over it fails alone with a ``MemoryError``.
     """
 
     def __init__(self, slots: int, primary_metric: str, n_jobs: int = 1,

@@ -12,8 +12,14 @@ turns tracking off (benchmarks, test suites).
 >>> version = result.register_model("adult-income", tags={"team": "risk"})
 >>> import mlflow
 >>> mlflow.pyfunc.load_model(f"models:/adult-income/{version.version}")
+
+Security: a logged or registered ``"mlflow"`` model is a pickle (cloudpickle), and loading a
+pickle runs the code it holds. Load models only from stores you trust, never from an
+untrusted path; exchange the ONNX graph (``format="onnx"``) instead. Tracking credentials
+(``MLFLOW_TRACKING_TOKEN``, ``MLFLOW_TRACKING_PASSWORD``, a password in the tracking URI) are
+never written to logs, runs or results: messages are redacted before they are kept.
 """
-from automl.tracking._models import SERIALIZATION_FORMAT, pinned_requirements
+from automl.tracking._models import SERIALIZATION_FORMAT, pinned_requirements, save_sklearn_model
 from automl.tracking._registry import register_result_model
 from automl.tracking._store import (
     default_tracking_uri,
@@ -25,5 +31,6 @@ from automl.tracking._tracker import MlflowTracker
 
 __all__ = [
     "MlflowTracker", "SERIALIZATION_FORMAT", "default_tracking_uri", "pinned_requirements",
-    "register_result_model", "resolve_tracking_uri", "tracking_enabled", "using_tracking_uri",
+    "register_result_model", "resolve_tracking_uri", "save_sklearn_model", "tracking_enabled",
+    "using_tracking_uri",
 ]

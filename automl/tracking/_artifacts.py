@@ -14,6 +14,10 @@ from automl.tracking._charts import chart_data
 
 #: Folder of the chart files inside the parent run's artifacts.
 CHARTS = "charts"
+#: Raw- and engineered-feature importance of the best model (:class:`automl.explain.Explanation`).
+EXPLANATION = "explanation/explanation.json"
+#: The studio-style report (:mod:`automl.report`), fetched by ``automl report JOB``.
+REPORT = "report.html"
 
 
 def _plain(value: Any) -> Any:
@@ -59,6 +63,9 @@ def write_parent_artifacts(folder: Path, result: Any, prepared: Any) -> list[str
     }
     for name, data in best_trial_charts(result, prepared).items():
         files[f"{CHARTS}/{name}.json"] = data
+    explanation = getattr(result, "explanation", None)
+    if explanation is not None:
+        files[EXPLANATION] = explanation.to_dict()
     for name, value in files.items():
         _write_json(folder / name, value)
     board = result.leaderboard

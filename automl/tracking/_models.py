@@ -8,10 +8,11 @@ package versions are installed, which the pinned requirements give.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata as importlib_metadata
 import re
 import warnings
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
@@ -100,6 +101,28 @@ def signature_rows(X: pd.DataFrame, head: int = 200) -> pd.DataFrame:
     return X.iloc[sorted(positions)]
 
 
+@contextlib.contextmanager
+def _experiment_of(run_id: str) -> Iterator[None]:
+    """File a model logged by run id under that run's experiment, for the duration of the call.
+
+    MLflow 3 files it under the fluent API's active experiment instead (by default
+    ``0``, whose artifacts go to ``./mlruns`` in the working directory, away from the
+    job's store). Called inside :func:`using_tracking_uri`, whose lock serialises this.
+    """
+    from mlflow import MlflowClient
+    from mlflow.tracking import fluent
+
+    if not hasattr(fluent, "_active_experiment_id"):
+        yield
+        return
+    saved = fluent._active_experiment_id
+    fluent._active_experiment_id = MlflowClient().get_run(run_id).info.experiment_id
+    try:
+        yield
+    finally:
+        fluent._active_experiment_id = saved
+
+
 def log_sklearn_model(model: Any, run_id: str, uri: str, X: pd.DataFrame | None) -> str:
     """Log ``model`` with the sklearn and pyfunc flavours under ``run_id``; return its model URI.
 
@@ -108,11 +131,29 @@ def log_sklearn_model(model: Any, run_id: str, uri: str, X: pd.DataFrame | None)
     import mlflow.sklearn
 
     signature, example = model_signature(model, X)
-    with using_tracking_uri(uri):
+    with using_tracking_uri(uri), _experiment_of(run_id):
         info = mlflow.sklearn.log_model(
             model, name=MODEL_NAME, run_id=run_id, serialization_format=SERIALIZATION_FORMAT,
             signature=signature, input_example=example, pip_requirements=pinned_requirements())
     return info.model_uri
+
+
+def save_sklearn_model(model: Any, path: Any, X: pd.DataFrame | None) -> str:
+    """Save ``model`` as an MLflow model folder at ``path`` (sklearn + pyfunc flavours, as logged).
+
+    The folder must not exist yet; ``X`` (raw rows) gives the signature and the input example.
+    Returns the folder as a string.
+    """
+    import mlflow.sklearn
+
+    from automl.tracking._store import quiet_mlflow
+
+    signature, example = model_signature(model, X)
+    with quiet_mlflow():
+        mlflow.sklearn.save_model(model, str(path), serialization_format=SERIALIZATION_FORMAT,
+                                  signature=signature, input_example=example,
+                                  pip_requirements=pinned_requirements())
+    return str(path)
 
 
 def log_onnx_model(onnx_model: Any, run_id: str, uri: str, metadata: dict | None = None) -> str:
@@ -120,7 +161,7 @@ def log_onnx_model(onnx_model: Any, run_id: str, uri: str, metadata: dict | None
     import mlflow.onnx
 
     requirements = [f"{n}=={_installed(n)}" for n in ("onnx", "onnxruntime", "numpy") if _installed(n)]
-    with using_tracking_uri(uri):
+    with using_tracking_uri(uri), _experiment_of(run_id):
         info = mlflow.onnx.log_model(onnx_model, name=ONNX_MODEL_NAME, run_id=run_id,
                                      pip_requirements=requirements, metadata=metadata,
                                      save_as_external_data=False)

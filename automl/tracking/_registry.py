@@ -5,7 +5,13 @@ from typing import Any
 
 from automl.errors import ConfigError
 from automl.tracking._models import log_onnx_model, log_sklearn_model, register
-from automl.tracking._store import get_or_create_experiment, make_client, quiet_mlflow, resolve_tracking_uri
+from automl.tracking._store import (
+    get_or_create_experiment,
+    job_tracking_uri,
+    make_client,
+    quiet_mlflow,
+    resolve_tracking_uri,
+)
 
 FORMATS = ("mlflow", "onnx")
 #: Experiment of the run created when a result was not tracked where it is registered.
@@ -14,7 +20,7 @@ REGISTRATION_EXPERIMENT = "automl-registered-models"
 
 def _run_for(result: Any, uri: str) -> str:
     """The result's parent run in ``uri``, or a new run there to hold the model."""
-    if result.mlflow_run_id and result.tracking_uri == uri:
+    if result.mlflow_run_id and job_tracking_uri(result) == uri:
         return result.mlflow_run_id
     client = make_client(uri)
     experiment_id = get_or_create_experiment(client, REGISTRATION_EXPERIMENT, uri)
@@ -65,12 +71,13 @@ def register_result_model(result: Any, name: str, *, tags: dict | None = None, f
         raise ConfigError(f"Job {result.name!r} has no model to register (status {result.status}).")
     if not name or not isinstance(name, str):
         raise ConfigError("register_model: give the registered model a name, e.g. 'adult-income'.")
-    uri = resolve_tracking_uri(tracking_uri or result.tracking_uri)
-    logged = dict(result.logged_models or {}) if result.tracking_uri == uri else {}
+    tracked = job_tracking_uri(result)
+    uri = resolve_tracking_uri(tracking_uri or tracked)
+    logged = dict(result.logged_models or {}) if tracked == uri else {}
     with quiet_mlflow():
         model_uri = logged.get(fmt)
         if model_uri is None:
             model_uri = _log(result, fmt, uri)
-            if result.tracking_uri == uri or result.tracking_uri is None:
+            if tracked == uri or tracked is None:
                 result.logged_models = {**(result.logged_models or {}), fmt: model_uri}
         return register(model_uri, name, uri, tags=tags, description=description)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 from typing import Any, Iterator
@@ -26,6 +27,28 @@ _CHATTY_LOGGERS = ("mlflow.store.db.utils", "mlflow.sklearn", "alembic.runtime.m
                    "mlflow.models.model", "mlflow.tracking._tracking_service.client")
 _OFF = ("off", "0", "false", "no")
 _URI_VARIABLES = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+
+
+_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://)(?P<user>[^/@:\s]*):[^/@\s]*@")
+#: Environment variables whose values are secrets: never written to a log, a result or a run.
+SECRET_VARIABLES = ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_PASSWORD", "DATABRICKS_TOKEN",
+                    "AZURE_STORAGE_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY")
+
+
+def redact(text: str) -> str:
+    """``text`` without secrets: the password of ``scheme://user:password@host`` URIs and the
+    values of :data:`SECRET_VARIABLES` become ``***``."""
+    text = _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@", str(text))
+    for name in SECRET_VARIABLES:
+        value = os.environ.get(name)
+        if value and len(value) >= 4:
+            text = text.replace(value, "***")
+    return text
+
+
+def job_tracking_uri(result: Any) -> str | None:
+    """The URI a result was tracked to, credentials included (``result.tracking_uri`` is redacted)."""
+    return getattr(result, "_tracking_uri_with_credentials", None) or result.tracking_uri
 
 
 def default_tracking_uri(directory: str | os.PathLike | None = None) -> str:

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from automl.tracking import _records as rec
 from automl.tracking._artifacts import write_parent_artifacts
 from automl.tracking._models import warm_requirement_checks
-from automl.tracking._store import get_or_create_experiment, make_client, resolve_tracking_uri
+from automl.tracking._store import get_or_create_experiment, make_client, redact, resolve_tracking_uri
 from automl.tracking._worker import LoggingWorker
 
 logger = logging.getLogger("automl")
@@ -86,6 +86,7 @@ class MlflowTracker:
             return
         self._fill_check_rows(result)
         self._worker.submit(f"artifacts of job {job.name}", lambda: self._log_parent_artifacts(result))
+        self._worker.submit(f"report of job {job.name}", lambda: self._log_report(result))
         if self.log_model and result.best_model is not None:
             self._worker.submit(f"best model of job {job.name}", lambda: self._log_best_model(result))
             if getattr(job.training, "enable_onnx_compatible_models", False):
@@ -128,6 +129,17 @@ class MlflowTracker:
         with tempfile.TemporaryDirectory(prefix="automl-artifacts-") as folder:
             write_parent_artifacts(folder, result, self._prepared)
             self._client.log_artifacts(self.run_id, folder)
+
+    def _log_report(self, result: Any) -> None:
+        """The studio-style report as the parent run's ``report.html``."""
+        from automl.report import save_report
+        from automl.tracking._artifacts import REPORT
+
+        if self.run_id is None:
+            raise RuntimeError("the parent run was not created")
+        with tempfile.TemporaryDirectory(prefix="automl-report-") as folder:
+            path = save_report(result, f"{folder}/{REPORT}")
+            self._client.log_artifact(self.run_id, str(path))
 
     def _model_run(self, result: Any) -> str:
         """The run the best model belongs to: the best trial's child run, else the parent."""
@@ -183,7 +195,9 @@ class MlflowTracker:
 
     def _record(self, result: Any, errors: list[str]) -> None:
         result.mlflow_run_id = self.run_id
-        result.tracking_uri = self._uri
+        result.tracking_uri = redact(self._uri) if self._uri else None
+        if result.tracking_uri != self._uri:  # kept in memory only, for register_model
+            result._tracking_uri_with_credentials = self._uri
         result.tracking_errors = list(getattr(result, "tracking_errors", None) or []) + errors
         result.logged_models = {**(getattr(result, "logged_models", None) or {}), **self._model_uris}
         if self._onnx_check is not None:

@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Callable
 
-from automl.tracking._store import quiet_mlflow
+from automl.tracking._store import quiet_mlflow, redact
 
 logger = logging.getLogger("automl")
 
@@ -75,7 +75,7 @@ class LoggingWorker:
             with quiet_mlflow():
                 call()
         except Exception as exc:  # logging must never fail a job
-            message = f"{description} not logged: {type(exc).__name__}: {str(exc)[:300]}"
+            message = redact(f"{description} not logged: {type(exc).__name__}: {str(exc)[:300]}")
             logger.warning("MLflow tracking: %s", message)
             self.errors.append(message)
             if unreachable(exc):

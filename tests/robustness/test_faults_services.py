@@ -1,0 +1,184 @@
+"""Faults of the services a job uses: the MLflow server going away mid-job, a Dask worker lost
+mid-trial (once: the trial is run again; twice: it is marked Failed).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+from distributed import Client, LocalCluster
+from mlflow import MlflowClient
+
+from automl._observers import default_observers
+from automl._run import run_job
+from automl.testing import registered_test_algorithm
+from automl.tracking import MlflowTracker
+from automl.trials import COMPLETED, FAILED
+from tests.robustness.conftest import TrialLedger, assert_best_kept, quick_job, run_observed
+
+STARTUP_SECONDS = 120
+
+
+# -- an MLflow server that goes away --------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _start_server(root, port: int) -> subprocess.Popen:
+    """``mlflow server`` on 127.0.0.1 in its own process group, healthy."""
+    log = open(root / f"server-{port}.log", "ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{root / 'backend.db'}",
+         "--artifacts-destination", str(root / "artifacts"), "--host", "127.0.0.1", "--port", str(port),
+         "--workers", "1"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=root)
+    log.close()
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not _healthy(f"http://127.0.0.1:{port}"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            _kill_group(process)
+            log_text = (root / f"server-{port}.log").read_text()
+            raise RuntimeError(f"mlflow server did not start: {log_text[-2000:]}")
+        time.sleep(0.5)
+    return process
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(30)
+
+
+class KillServerAfterFirstTrial:
+    """Once the first trial's child run is logged, kills the server (SIGKILL, whole group)."""
+
+    def __init__(self, server: subprocess.Popen, tracker: MlflowTracker) -> None:
+        self.server, self.tracker = server, tracker
+        self.killed_after: str | None = None
+
+    def trial_finished(self, result) -> None:
+        if self.killed_after is None:
+            self.tracker._worker.drain(60)  # the first child run reached the server
+            _kill_group(self.server)
+            self.killed_after = result.name
+
+
+def test_mlflow_server_going_away_mid_job(frame, tmp_path, monkeypatch):
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = _start_server(tmp_path, port)
+    try:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
+        monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+        monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "5")
+        monkeypatch.delenv("AUTOML_TRACKING", raising=False)
+        job = quick_job(frame, algorithms=("LogisticRegression", "DecisionTree"),
+                        max_trials=2, n_cross_validations=2, name="server_lost",
+                        experiment_name="robustness-server")
+        observers = default_observers(job, show_progress=False)
+        tracker = next(o for o in observers if isinstance(o, MlflowTracker))
+        killer, ledger = KillServerAfterFirstTrial(server, tracker), TrialLedger()
+        started = time.monotonic()
+        result = run_job(job, observers + [killer, ledger], show_progress=False)
+        print(f"job with its MLflow server killed after trial 0: {time.monotonic() - started:.1f} s")
+    finally:
+        _kill_group(server)
+
+    assert killer.killed_after == "server_lost_0"
+    assert result.status == "Completed" and len(result.trials) == 2
+    assert_best_kept(result, ledger)
+    errors = "\n".join(result.tracking_errors)
+    assert "child run server_lost_0" not in errors
+    assert "child run server_lost_1 not logged" in errors
+    assert "end of parent run of job server_lost not logged" in errors
+    assert "best model of job server_lost not logged" in errors
+    # What reached the server before it went away is in its store.
+    client = MlflowClient(f"sqlite:///{tmp_path / 'backend.db'}")
+    children = client.search_runs([client.get_run(result.mlflow_run_id).info.experiment_id],
+                                  f"tags.mlflow.parentRunId = '{result.mlflow_run_id}'")
+    assert [r.info.run_name for r in children] == ["server_lost_0"]
+
+
+# -- a Dask worker lost mid-trial -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def one_worker():
+    """A LocalCluster of one worker process: losing it loses the scattered trial data too."""
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+class KillWorkerDuringTrial:
+    """Kills (SIGKILL) the worker running the trial of ``algorithm``, ``times`` times: each time
+    once an attempt of that trial has run on it for ``after_seconds``."""
+
+    def __init__(self, client: Client, algorithm: str, times: int, after_seconds: float = 1.0) -> None:
+        self.client, self.algorithm, self.times, self.after_seconds = client, algorithm, times, after_seconds
+        self.kills = 0
+
+    def trial_started(self, spec) -> None:
+        if spec.algorithm.name == self.algorithm:
+            threading.Thread(target=self._kill, args=(spec.iteration,), daemon=True).start()
+
+    def _attempt_worker(self, iteration: int, attempt: int) -> str | None:
+        suffix = f"-{iteration}" + ("-retry" if attempt else "")
+        for worker, keys in self.client.processing().items():
+            if any(str(k).endswith(suffix) for k in keys):
+                return worker
+        return None
+
+    def _kill(self, iteration: int) -> None:
+        for attempt in range(self.times):
+            deadline = time.monotonic() + 60
+            worker = None
+            while worker is None and time.monotonic() < deadline:
+                time.sleep(0.2)
+                worker = self._attempt_worker(iteration, attempt)
+            if worker is None:
+                return
+            time.sleep(self.after_seconds)
+            pid = self.client.run(os.getpid, workers=[worker])[worker]
+            os.kill(pid, signal.SIGKILL)
+            self.kills += 1
+
+
+@pytest.mark.parametrize("times, status", [(1, COMPLETED), (2, FAILED)], ids=["lost-once", "lost-twice"])
+def test_dask_worker_lost_mid_trial(frame, one_worker, times, status):
+    killer = KillWorkerDuringTrial(one_worker, "Sleeper", times)
+    with registered_test_algorithm("classification", "Sleeper", "sleep", priority=6, seconds=1.5):
+        job = quick_job(frame, algorithms=("LogisticRegression", "Sleeper", "DecisionTree"),
+                        max_trials=3, n_cross_validations=2)
+        job.set_limits(trial_timeout_minutes=1.5)
+        result, ledger = run_observed(job, killer, compute=one_worker)
+    by_algorithm = {t.algorithm: t for t in result.trials}
+    sleeper = by_algorithm["Sleeper"]
+    assert killer.kills == times and sleeper.status == status
+    if status == COMPLETED:
+        assert "its Dask worker was lost" in sleeper.error and "run again" in sleeper.error
+    else:
+        assert "lost twice" in sleeper.error and "retried once" in sleeper.error
+    assert by_algorithm["LogisticRegression"].status == COMPLETED
+    assert by_algorithm["DecisionTree"].status == COMPLETED
+    assert result.status == "Completed" and len(result.trials) == 3
+    assert_best_kept(result, ledger)
