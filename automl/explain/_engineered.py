@@ -1,0 +1,155 @@
+"""Engineered-feature importance from the model's own figures.
+
+A table of extractors, tried in order on the final estimator of a pipeline:
+tree contributions (LightGBM ``pred_contrib``, XGBoost ``pred_contribs``: mean
+absolute SHAP value per feature), then ``feature_importances_``, then linear
+coefficients scaled by each feature's spread. Ensembles (``estimators_``)
+average their members' shares by the ensemble's weights (forests have
+``feature_importances_`` of their own and are read as one model).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.pipeline import Pipeline
+
+__all__ = ["EXTRACTORS", "engineered_importance"]
+
+#: Largest featurized matrix (cells) densified for tree contributions.
+MAX_DENSE_CELLS = 20_000_000
+
+
+def _dense(X: Any) -> np.ndarray | None:
+    if sp.issparse(X):
+        return X.toarray() if X.shape[0] * X.shape[1] <= MAX_DENSE_CELLS else None
+    return np.asarray(X, dtype=float)
+
+
+def _mean_abs_contributions(contrib: np.ndarray, n_rows: int, n_features: int) -> np.ndarray:
+    """Mean |contribution| per feature; the bias column(s) dropped, classes summed."""
+    contrib = np.asarray(contrib, dtype=float).reshape(n_rows, -1, n_features + 1)
+    return np.abs(contrib[:, :, :n_features]).sum(axis=1).mean(axis=0)
+
+
+def _lightgbm(estimator: Any, X: Any) -> np.ndarray | None:
+    booster = getattr(estimator, "booster_", None)
+    if booster is None or type(booster).__module__.split(".")[0] != "lightgbm":
+        return None
+    dense = _dense(X)
+    if dense is None:
+        return None
+    return _mean_abs_contributions(booster.predict(dense, pred_contrib=True), *dense.shape)
+
+
+def _xgboost(estimator: Any, X: Any) -> np.ndarray | None:
+    get_booster = getattr(estimator, "get_booster", None)
+    if get_booster is None or type(estimator).__module__.split(".")[0] not in {"xgboost", "automl"}:
+        return None
+    import xgboost
+
+    dense = _dense(X)
+    if dense is None:
+        return None
+    contrib = get_booster().predict(xgboost.DMatrix(dense), pred_contribs=True)
+    return _mean_abs_contributions(contrib, *dense.shape)
+
+
+def _feature_importances(estimator: Any, X: Any) -> np.ndarray | None:
+    values = getattr(estimator, "feature_importances_", None)
+    return None if values is None else np.asarray(values, dtype=float)
+
+
+def _coefficients(estimator: Any, X: Any) -> np.ndarray | None:
+    coef = getattr(estimator, "coef_", None)
+    if coef is None:
+        return None
+    coef = np.abs(np.asarray(coef, dtype=float)).reshape(-1, X.shape[1]).sum(axis=0)
+    if sp.issparse(X):
+        mean = np.asarray(X.mean(axis=0)).ravel()
+        spread = np.sqrt(np.maximum(np.asarray(X.multiply(X).mean(axis=0)).ravel() - mean ** 2, 0))
+    else:
+        spread = np.asarray(X, dtype=float).std(axis=0)
+    return coef * spread
+
+
+@dataclass(frozen=True)
+class Extractor:
+    """One way to read importances off a fitted estimator: ``extract(estimator, X)``."""
+
+    method: str
+    extract: Callable[[Any, Any], np.ndarray | None]
+
+
+#: Tried in order; the first that returns values wins.
+EXTRACTORS: tuple[Extractor, ...] = (
+    Extractor("tree contributions", _lightgbm),
+    Extractor("tree contributions", _xgboost),
+    Extractor("feature_importances_", _feature_importances),
+    Extractor("coefficients", _coefficients),
+)
+
+
+def _shares(values: np.ndarray) -> np.ndarray | None:
+    values = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+    total = values.sum()
+    return values / total if total > 0 else None
+
+
+def _ensemble(estimator: Any, X: Any) -> tuple[np.ndarray | None, str | None]:
+    members = getattr(estimator, "estimators_", None)
+    if not members or isinstance(estimator, Pipeline):
+        return None, None
+    weights = getattr(estimator, "weights", None)
+    weights = np.ones(len(members)) if weights is None else np.asarray(weights, dtype=float)
+    total, used, methods = None, 0.0, set()
+    for member, weight in zip(members, weights):
+        shares, method = _importance(member, X)
+        if shares is None or shares.shape[0] != X.shape[1]:
+            continue
+        total = shares * weight if total is None else total + shares * weight
+        used += weight
+        methods.add(method)
+    if total is None or used <= 0:
+        return None, None
+    return total / used, "ensemble of " + " and ".join(sorted(methods))
+
+
+def _importance(model: Any, X: Any) -> tuple[np.ndarray | None, str | None]:
+    """Shares of ``model`` (a pipeline, an ensemble or an estimator) on its input ``X``."""
+    if isinstance(model, Pipeline):
+        if len(model.steps) > 1:
+            X = model[:-1].transform(X)
+        model = model.steps[-1][1]
+    for extractor in EXTRACTORS:
+        values = extractor.extract(model, X)
+        if values is not None and values.shape[0] == X.shape[1]:
+            shares = _shares(values)
+            if shares is not None:
+                return shares, extractor.method
+    return _ensemble(model, X)  # voting and stack ensembles: their members' shares
+
+
+def engineered_importance(model: Any, X_engineered: Any) -> tuple[np.ndarray | None, str | None]:
+    """Importance shares of each engineered feature for ``model``.
+
+    Parameters
+    ----------
+    model : estimator
+        What follows the featurization in the best model: a
+        ``Pipeline(preprocessor, estimator)``, a voting or stack ensemble of them,
+        or a bare estimator.
+    X_engineered : array-like or sparse matrix
+        Featurized validation rows (the input of ``model``).
+
+    Returns
+    -------
+    shares : ndarray or None
+        One value per engineered feature, summing to 1; None when the model
+        exposes no importances.
+    method : str or None
+        Which extractor produced them.
+    """
+    return _importance(model, X_engineered)

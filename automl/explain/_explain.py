@@ -1,0 +1,158 @@
+"""Explaining a fitted model on raw validation rows."""
+from __future__ import annotations
+
+import time
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from automl.errors import ConfigError, DataError
+from automl.explain._engineered import engineered_importance
+from automl.explain._explanation import Explanation
+from automl.explain._permutation import permutation_importance
+
+__all__ = ["MAX_ROWS", "MAX_SECONDS", "explain_job", "explain_model", "explanation_rows"]
+
+#: Validation rows permutation importance is computed on, at most.
+MAX_ROWS = 2000
+#: Rows kept at least when the time budget shrinks the sample.
+MIN_ROWS = 200
+#: Seconds an explanation aims to take at most (jobs do not count it in their timeout).
+MAX_SECONDS = 60.0
+_TASKS = ("classification", "regression", "forecasting")
+
+
+def explanation_rows(n_rows: int, rows: Sequence[int] | None = None, limit: int = MAX_ROWS,
+                     seed: int = 0) -> np.ndarray:
+    """Positions to explain on: ``rows`` (default all ``n_rows``), a fixed sample of ``limit``."""
+    rows = np.arange(n_rows) if rows is None else np.unique(np.asarray(rows, dtype=int))
+    if len(rows) > limit:
+        rows = np.sort(np.random.default_rng(seed).choice(rows, size=limit, replace=False))
+    return rows
+
+
+def _rows_within(model: Any, X: pd.DataFrame, task: str, calls: int, max_seconds: float | None) -> int:
+    """How many rows of ``X`` fit ``calls`` predictions in ``max_seconds``, timed on a sample."""
+    if max_seconds is None or len(X) <= MIN_ROWS:
+        return len(X)
+    sample = X.iloc[: min(len(X), 500)]
+    predict = model.predict_proba if task == "classification" else model.predict
+    started = time.perf_counter()
+    predict(sample)
+    per_row = (time.perf_counter() - started) / len(sample)
+    affordable = int(max_seconds / max(per_row * calls, 1e-9))
+    return int(min(len(X), max(MIN_ROWS, affordable)))
+
+
+def _engineered_frame(model: Any, X: pd.DataFrame,
+                      names: Sequence[str] | None) -> tuple[pd.DataFrame | None, str | None]:
+    if not isinstance(model, Pipeline) or len(model.steps) < 2:
+        return None, None
+    featurizer, rest = model[:1], model[1:]
+    X_engineered = featurizer.transform(X)
+    rest = rest.steps[0][1] if len(rest.steps) == 1 else rest
+    shares, method = engineered_importance(rest, X_engineered)
+    if shares is None:
+        return None, None
+    names = list(names or [])
+    if len(names) != len(shares):
+        names = [f"feature_{i}" for i in range(len(shares))]
+    frame = pd.DataFrame({"feature": [str(n) for n in names], "importance": shares})
+    frame = frame.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
+    return frame, method
+
+
+def explain_model(model: Any, X: pd.DataFrame, y: Any, *, task: str, metric: str,
+                  engineered_feature_names: Sequence[str] | None = None, n_repeats: int = 3,
+                  max_rows: int = MAX_ROWS, max_seconds: float | None = MAX_SECONDS, seed: int = 0,
+                  **scoring: Any) -> Explanation:
+    """Raw-feature and engineered-feature importance of a fitted model.
+
+    Parameters
+    ----------
+    model : estimator
+        Fitted, taking raw rows: ``result.best_model`` (any algorithm, ensembles
+        included). When it is a pipeline whose first step is the featurization,
+        engineered-feature importance is read off the steps after it.
+    X : DataFrame
+        Raw validation rows (at most ``max_rows`` are used, a fixed sample).
+    y : array-like
+        Their target.
+    task : {"classification", "regression", "forecasting"}
+    metric : str
+        The metric shuffles are scored with (the job's primary metric).
+    engineered_feature_names : sequence of str, optional
+        Names of the featurization's outputs (``result.engineered_feature_names``).
+    n_repeats : int, default=3
+    max_rows : int, default=2000
+    max_seconds : float or None, default=60
+        Time budget: when a timed prediction shows the shuffles would take longer,
+        fewer rows are used (at least 200); None for no budget.
+    seed : int, default=0
+    **scoring
+        ``classes``, ``positive_label`` (classification); ``y_min``, ``y_max``
+        (regression: the training-target range, for normalised metrics).
+
+    Returns
+    -------
+    Explanation
+
+    Raises
+    ------
+    ConfigError
+        For an unknown task or metric, or ``n_repeats < 1``.
+    DataError
+        When ``X`` has no rows or ``y`` a different length.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LinearRegression
+    >>> X = pd.DataFrame({"a": np.arange(50.0), "b": np.zeros(50)})
+    >>> model = LinearRegression().fit(X, 2 * X["a"])
+    >>> e = explain_model(model, X, 2 * X["a"], task="regression", metric="r2_score")
+    >>> list(e.raw_importance["feature"])
+    ['a', 'b']
+    """
+    if task not in _TASKS:
+        raise ConfigError(f"explain_model: task must be one of {', '.join(_TASKS)}, got {task!r}.")
+    if isinstance(n_repeats, bool) or not isinstance(n_repeats, int) or n_repeats < 1:
+        raise ConfigError(f"explain_model: n_repeats must be a whole number >= 1, got {n_repeats!r}.")
+    y = np.asarray(y)
+    if len(X) == 0 or len(X) != len(y):
+        raise DataError(f"explain_model needs validation rows with a target: got {len(X)} rows "
+                        f"and {len(y)} target values.")
+    started = time.perf_counter()
+    rows = explanation_rows(len(X), limit=max_rows, seed=seed)
+    X, y = X.iloc[rows].reset_index(drop=True), y[rows]
+    keep = _rows_within(model, X, task, X.shape[1] * n_repeats + 2, max_seconds)
+    if keep < len(X):
+        rows = explanation_rows(len(X), limit=keep, seed=seed)
+        X, y = X.iloc[rows].reset_index(drop=True), y[rows]
+    raw, baseline = permutation_importance(model, X, y, task=task, metric=metric, n_repeats=n_repeats,
+                                           seed=seed, **scoring)
+    engineered, method = _engineered_frame(model, X, engineered_feature_names)
+    return Explanation(raw, engineered, metric, baseline, len(X), n_repeats, method,
+                       details={"seconds": round(time.perf_counter() - started, 3)})
+
+
+def explain_job(model: Any, prepared: Any, metric: str, engineered_feature_names: Sequence[str],
+                seed: int = 0, max_seconds: float | None = MAX_SECONDS) -> Explanation:
+    """:func:`explain_model` of a job's model on its validation rows (out-of-fold rows under CV).
+
+    ``prepared`` is the job's prepared data (:class:`automl._setup.PreparedData`);
+    ``max_seconds`` is the time budget of :func:`explain_model`.
+    """
+    folds = getattr(prepared, "folds", None) or []
+    rows = np.unique(np.concatenate([f.valid_rows for f in folds])) if folds else None
+    rows = explanation_rows(len(prepared.X), rows, seed=seed)
+    task = prepared.task
+    scoring = ({"classes": prepared.classes, "positive_label": prepared.positive_label}
+               if task == "classification" else {"y_min": prepared.y_min, "y_max": prepared.y_max})
+    explanation = explain_model(model, prepared.X.iloc[rows], prepared.y[rows], task=task, metric=metric,
+                                engineered_feature_names=engineered_feature_names, seed=seed,
+                                max_seconds=max_seconds, **scoring)
+    explanation.details["rows"] = ("validation rows (the final model was refit on all training rows, "
+                                   "these included)")
+    return explanation

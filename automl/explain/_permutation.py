@@ -1,0 +1,99 @@
+"""Permutation importance of raw columns: model-agnostic, so ensembles are explained too."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from automl import metrics
+
+__all__ = ["permutation_importance"]
+
+
+def _shuffled(X: pd.DataFrame, column: Any, rng: np.random.Generator, n_repeats: int) -> pd.DataFrame:
+    """``n_repeats`` copies of ``X`` stacked, ``column`` shuffled independently in each."""
+    stacked = pd.concat([X] * n_repeats, ignore_index=True)
+    # Shuffled as a Series, so the column keeps its dtype (categorical, datetime, nullable).
+    stacked[column] = pd.concat([X[column].iloc[rng.permutation(len(X))] for _ in range(n_repeats)],
+                                ignore_index=True)
+    return stacked
+
+
+def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, task: str, metric: str,
+                           n_repeats: int = 3, seed: int = 0, **scoring: Any) -> tuple[pd.DataFrame, float]:
+    """Mean drop of ``metric`` when each raw column of ``X`` is shuffled.
+
+    Parameters
+    ----------
+    model : estimator
+        Fitted; takes raw rows (``result.best_model``, ensembles included).
+    X : DataFrame
+        Raw validation rows.
+    y : array-like
+        Their target.
+    task : {"classification", "regression", "forecasting"}
+    metric : str
+        Metric name of the task (the job's primary metric).
+    n_repeats : int, default=3
+        Shuffles per column; the repeats of one column are predicted in one call.
+    seed : int, default=0
+    **scoring
+        ``classes``, ``positive_label`` (classification), ``y_min``, ``y_max`` (regression).
+
+    Returns
+    -------
+    importance : DataFrame
+        ``feature``, ``importance``, ``std``; most important first.
+    baseline : float
+        ``metric`` of the unshuffled rows.
+    """
+    y = np.asarray(y)
+    scorer = _BlockScorer(model, task, metric, **scoring)
+    baseline = scorer.score_rows(X, y)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for column in X.columns:
+        drops = baseline - scorer.score_blocks(_shuffled(X, column, rng, n_repeats), y, n_repeats)
+        drops = drops[np.isfinite(drops)]
+        rows.append({"feature": str(column),
+                     "importance": float(drops.mean()) if drops.size else math.nan,
+                     "std": float(drops.std()) if drops.size else math.nan})
+    frame = pd.DataFrame(rows, columns=["feature", "importance", "std"])
+    order = np.argsort(-np.nan_to_num(frame["importance"].to_numpy(), nan=-np.inf), kind="stable")
+    sign = 1.0 if metrics.get_metric(metric, scorer.metric_task).greater_is_better else -1.0
+    return frame.iloc[order].reset_index(drop=True), sign * baseline
+
+
+class _BlockScorer:
+    """Scores predictions of a model with one metric (sign-adjusted: higher is better)."""
+
+    def __init__(self, model: Any, task: str, metric: str, *, classes: Any = None,
+                 positive_label: Any = None, y_min: float | None = None, y_max: float | None = None):
+        self.model, self.task = model, task
+        self.metric_task = "regression" if task == "forecasting" else task
+        found = metrics.get_metric(metric, self.metric_task)
+        self.compute, self.sign = found.compute, (1.0 if found.greater_is_better else -1.0)
+        self.classes = None if task != "classification" else np.asarray(
+            model.classes_ if classes is None else classes)
+        self.positive_label, self.y_min, self.y_max = positive_label, y_min, y_max
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        if self.task == "classification":
+            return np.asarray(self.model.predict_proba(X), dtype=float)
+        return np.asarray(self.model.predict(X), dtype=float).ravel()
+
+    def score_prediction(self, prediction: np.ndarray, y: np.ndarray) -> float:
+        if self.task == "classification":
+            value = self.compute(y, prediction, self.classes, positive_label=self.positive_label)
+        else:
+            value = self.compute(np.asarray(y, dtype=float), prediction, y_min=self.y_min, y_max=self.y_max)
+        return self.sign * float(value)
+
+    def score_rows(self, X: pd.DataFrame, y: np.ndarray) -> float:
+        return self.score_prediction(self.predict(X), y)
+
+    def score_blocks(self, stacked: pd.DataFrame, y: np.ndarray, n_repeats: int) -> np.ndarray:
+        n, out = len(y), self.predict(stacked)
+        return np.array([self.score_prediction(out[i * n:(i + 1) * n], y) for i in range(n_repeats)])

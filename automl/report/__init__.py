@@ -1,0 +1,23 @@
+"""The studio-style report: one self-contained HTML file per job.
+
+Sections (:data:`SECTIONS`): overview; data guardrails; featurization; models
+(sortable leaderboard, failed and canceled trials with their reason); timeline of
+the trials per worker slot and the best score over time; the best model's
+metrics and charts (:data:`TASK_CHARTS`: ROC, precision-recall, confusion matrix,
+calibration and lift for classification; predicted vs true and residuals for
+regression; forecast vs actual with intervals for forecasting); explanations;
+test metrics when there was test data.
+
+Charts are inline SVG drawn by matplotlib, styles and script are inline, and the
+page's Content-Security-Policy lets nothing load from outside: it works offline,
+attached to a ticket or logged to MLflow (``report.html`` in the job's parent run).
+
+>>> result = job.submit()                                      # doctest: +SKIP
+>>> result.save_report("report.html")                           # doctest: +SKIP
+PosixPath('report.html')
+"""
+from automl.report._build import build_report, save_report
+from automl.report._charts import TASK_CHARTS, Evidence
+from automl.report._sections import SECTIONS, Section
+
+__all__ = ["Evidence", "SECTIONS", "Section", "TASK_CHARTS", "build_report", "save_report"]

@@ -1,0 +1,36 @@
+"""The report and the explanation are logged to the job's MLflow parent run."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+
+def test_parent_run_holds_report_and_explanation(tmp_path, monkeypatch):
+    from mlflow.tracking import MlflowClient
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.delenv("AUTOML_TRACKING", raising=False)  # the suite turns tracking off
+    import automl
+
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"signal": rng.normal(size=150), "noise": rng.normal(size=150)})
+    frame["label"] = np.where(frame["signal"] > 0, "a", "b")
+    job = automl.classification(training_data=frame, target_column_name="label", name="report_tracked",
+                                validation_data_size=0.3, log_verbosity="warning", experiment_name="report")
+    job.set_limits(max_trials=2)
+    job.set_training(allowed_training_algorithms=["LogisticRegression"])
+    result = job.submit(show_progress=False)
+    assert result.tracking_errors == []
+
+    client = MlflowClient(uri)
+    names = {a.path for a in client.list_artifacts(result.mlflow_run_id)}
+    assert {"report.html", "explanation"} <= names
+    client.download_artifacts(result.mlflow_run_id, "", str(tmp_path / "artifacts"))
+    html = (tmp_path / "artifacts" / "report.html").read_text(encoding="utf-8")
+    assert "report_tracked" in html and 'id="explanations"' in html
+    explanation = json.loads((tmp_path / "artifacts" / "explanation" / "explanation.json").read_text())
+    assert explanation["raw_importance"][0]["feature"] == "signal"
