@@ -105,13 +105,16 @@ def to_onnx(model: Pipeline, X: pd.DataFrame | None = None, *, name: str = "auto
     except Exception as exc:  # skl2onnx raises many kinds of errors
         raise ConfigError(f"The model cannot be converted to ONNX{_culprit(model, exc)}: "
                           f"{type(exc).__name__}: {str(exc)[:500]} {_HINT}") from exc
-    _set_metadata(onx, kinds)
+    _set_metadata(onx, kinds, getattr(model, "classes_", None) if is_classifier(model) else None)
     return onx, kinds
 
 
-def _set_metadata(onx: Any, kinds: dict[str, str]) -> None:
-    for key, value in (("automl.inputs", json.dumps(kinds)),
-                       ("automl.missing_string", MISSING_STRING),
-                       ("automl.producer", "automl-studio")):
+def _set_metadata(onx: Any, kinds: dict[str, str], classes: Any = None) -> None:
+    items = [("automl.inputs", json.dumps(kinds)), ("automl.missing_string", MISSING_STRING),
+             ("automl.producer", "automl-studio")]
+    if classes is not None:  # the order of the probabilities, for scoring without the Python model
+        items.append(("automl.classes", json.dumps([c.item() if hasattr(c, "item") else c for c in classes],
+                                                   default=str)))
+    for key, value in items:
         entry = onx.metadata_props.add()
         entry.key, entry.value = key, value

@@ -1,0 +1,239 @@
+"""What scores the rows: an ONNX graph (onnxruntime, no pickle) or a Python model.
+
+:func:`load_scorer` takes a ``models:/NAME/VERSION`` (or any MLflow model URI),
+a saved MLflow model folder, a ``.onnx`` file, or a fitted pipeline. A
+registered or saved model with the ``onnx`` flavour is scored with onnxruntime
+and is never unpickled; one with the ``sklearn`` flavour is loaded with MLflow
+(cloudpickle) and scored with its ``predict`` / ``predict_proba``.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from automl.errors import ConfigError, DataError
+
+__all__ = ["OnnxScorer", "PythonScorer", "Scorer", "load_scorer", "require_columns"]
+
+#: Where an MLflow model keeps its description.
+MLMODEL = "MLmodel"
+#: Rows per onnxruntime call (measured on adult: 25,000 rows per call score 100,000 rows a third faster).
+ONNX_CHUNK_ROWS = 25_000
+
+
+class Scorer(Protocol):
+    """Scores raw rows. ``classes`` is None for regression."""
+
+    kind: str
+    columns: list[str]
+    classes: list | None
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Labels or values of ``X``."""
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Class probabilities of ``X``, one column per class of ``classes``."""
+
+
+def require_columns(X: pd.DataFrame, columns: list[str], *, select: bool = True) -> pd.DataFrame:
+    """``X`` reduced to ``columns`` (``X`` itself without ``select`` or columns); a
+    :class:`DataError` names the missing ones."""
+    if not columns:
+        return X
+    missing = [c for c in columns if c not in X.columns]
+    if missing:
+        shown = ", ".join(repr(c) for c in missing[:10]) + (" ..." if len(missing) > 10 else "")
+        raise DataError(f"missing column(s) {shown} that the model was trained on; the data has "
+                        f"{', '.join(repr(str(c)) for c in list(X.columns)[:10])}.")
+    return X[columns] if select else X
+
+
+class OnnxScorer:
+    """An exported graph scored with onnxruntime.
+
+    Parameters
+    ----------
+    model : onnx.ModelProto, bytes or path
+        A graph written by :meth:`automl.AutoMLResult.export_onnx` (its metadata
+        ``automl.inputs`` says how to feed raw columns).
+    threads : int, optional
+        onnxruntime intra-op threads (default: onnxruntime's choice).
+    """
+
+    kind = "onnx"
+
+    def __init__(self, model: Any, *, threads: int | None = None) -> None:
+        import onnx
+        import onnxruntime as ort
+
+        if isinstance(model, (str, os.PathLike)):
+            model = Path(model).read_bytes()
+        if isinstance(model, bytes):
+            model = onnx.load_model_from_string(model)
+        meta = {p.key: p.value for p in model.metadata_props}
+        if "automl.inputs" not in meta:
+            raise ConfigError("this ONNX model was not exported by automl-studio (no 'automl.inputs' "
+                              "metadata); export it with result.export_onnx(path).")
+        self.kinds: dict[str, str] = json.loads(meta["automl.inputs"])
+        self.columns = list(self.kinds)
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        options.enable_cpu_mem_arena = False  # mini batches vary in size: the arena only grows
+        if threads:
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(model.SerializeToString(), options,
+                                             providers=["CPUExecutionProvider"])
+        self._outputs = [o.name for o in self._session.get_outputs()]
+        self.classes = json.loads(meta["automl.classes"]) if "automl.classes" in meta else (
+            None if "probabilities" not in self._outputs else [])
+        self.task = "classification" if "probabilities" in self._outputs else "regression"
+
+    def _feed(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        """:func:`automl.export.onnx_feed`, with string columns as object arrays (onnxruntime
+        takes them as they are; a numpy unicode copy would cost a third of the scoring time)."""
+        from automl.export import MISSING_STRING, onnx_feed
+        from featurizers._strings import column_to_str
+
+        X = require_columns(X, self.columns, select=False)  # onnx_feed reads the columns it needs
+        strings = [c for c, kind in self.kinds.items() if kind == "string"]
+        feed = onnx_feed(X, {c: k for c, k in self.kinds.items() if k != "string"})
+        feed.update({c: column_to_str(X[c], MISSING_STRING).reshape(-1, 1) for c in strings})
+        return feed
+
+    def _run(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The graph's outputs, computed :data:`ONNX_CHUNK_ROWS` rows at a time: the intermediate
+        tensors of a whole mini batch would cost memory and cache misses."""
+        feed = self._feed(X)
+        parts = [self._session.run(None, {k: v[start:start + ONNX_CHUNK_ROWS] for k, v in feed.items()})
+                 for start in range(0, max(len(X), 1), ONNX_CHUNK_ROWS)]
+        return {name: np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i]
+                for i, name in enumerate(self._outputs)}
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Labels (classification) or values (regression)."""
+        out = self._run(X)
+        return np.asarray(out["label"] if self.task == "classification" else out["variable"]).ravel()
+
+    def predict_both(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
+        """Labels and probabilities in one run of the graph."""
+        out = self._run(X)
+        if self.task != "classification":
+            return np.asarray(out["variable"]).ravel(), None
+        return np.asarray(out["label"]).ravel(), np.asarray(out["probabilities"])
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Class probabilities."""
+        return self.predict_both(X)[1]
+
+
+class PythonScorer:
+    """A fitted scikit-learn pipeline that takes raw rows (``result.best_model``)."""
+
+    kind = "python"
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        names = getattr(model, "feature_names_in_", None)
+        if names is None and hasattr(model, "steps"):
+            names = getattr(model.steps[0][1], "feature_names_in_", None)
+        self.columns = [str(c) for c in names] if names is not None else []
+        classes = getattr(model, "classes_", None)
+        self.classes = list(classes) if classes is not None else None
+        self.task = "classification" if self.classes is not None else "regression"
+
+    def _rows(self, X: pd.DataFrame) -> pd.DataFrame:
+        return require_columns(X, self.columns) if self.columns else X
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Labels (classification) or values (regression)."""
+        return np.asarray(self.model.predict(self._rows(X))).ravel()
+
+    def predict_both(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
+        """Labels and probabilities (the labels follow the probabilities, as ``predict`` does)."""
+        rows = self._rows(X)
+        if self.task != "classification":
+            return np.asarray(self.model.predict(rows)).ravel(), None
+        proba = np.asarray(self.model.predict_proba(rows))
+        return np.asarray(self.classes, dtype=object)[proba.argmax(axis=1)], proba
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Class probabilities."""
+        return np.asarray(self.model.predict_proba(self._rows(X)))
+
+
+def _flavors(folder: Path) -> dict:
+    import yaml
+
+    return (yaml.safe_load((folder / MLMODEL).read_text(encoding="utf-8")) or {}).get("flavors", {})
+
+
+def _from_mlflow_folder(folder: Path, threads: int | None) -> Scorer:
+    flavors = _flavors(folder)
+    if "onnx" in flavors:
+        return OnnxScorer(folder / flavors["onnx"]["data"], threads=threads)
+    if "sklearn" in flavors:
+        import mlflow.sklearn
+
+        return PythonScorer(mlflow.sklearn.load_model(str(folder)))
+    raise ConfigError(f"the MLflow model in '{folder}' has neither the onnx nor the sklearn flavour "
+                      f"(it has {', '.join(flavors) or 'none'}); automl predict scores automl-studio models.")
+
+
+def _download(uri: str) -> Path:
+    import mlflow
+
+    from automl.tracking import resolve_tracking_uri, using_tracking_uri
+
+    tracking = resolve_tracking_uri()
+    try:
+        with using_tracking_uri(tracking):
+            return Path(mlflow.artifacts.download_artifacts(artifact_uri=uri))
+    except Exception as exc:  # MLflow raises several kinds for a missing model
+        raise ConfigError(f"cannot load the model {uri!r} from the MLflow store {tracking}: "
+                          f"{type(exc).__name__}: {str(exc)[:300]}. List the registered models with "
+                          "`automl models list`; set MLFLOW_TRACKING_URI if they live elsewhere.") from None
+
+
+def load_scorer(model: Any, *, threads: int | None = None) -> Scorer:
+    """The scorer of a model reference.
+
+    Parameters
+    ----------
+    model : str, path, Pipeline or Scorer
+        ``models:/NAME/VERSION`` (or any MLflow model URI such as ``runs:/...``),
+        a saved MLflow model folder, a ``.onnx`` file, or a fitted pipeline.
+    threads : int, optional
+        onnxruntime intra-op threads of an ONNX model.
+
+    Returns
+    -------
+    OnnxScorer or PythonScorer
+
+    Raises
+    ------
+    ConfigError
+        The reference names nothing loadable (the message says what was expected).
+    """
+    if hasattr(model, "predict_both"):
+        return model
+    if hasattr(model, "predict") and not isinstance(model, (str, os.PathLike)):
+        return PythonScorer(model)
+    text = os.fspath(model)
+    if "://" in text or text.startswith(("models:", "runs:")):
+        return _from_mlflow_folder(_download(text), threads)
+    path = Path(text)
+    if path.is_file() and path.suffix.lower() == ".onnx":
+        return OnnxScorer(path, threads=threads)
+    if path.is_dir() and (path / MLMODEL).is_file():
+        return _from_mlflow_folder(path, threads)
+    if path.is_file() and path.name == MLMODEL:
+        return _from_mlflow_folder(path.parent, threads)
+    what = "does not exist" if not path.exists() else "is neither a .onnx file nor an MLflow model folder"
+    raise ConfigError(f"--model '{text}' {what}. Give models:/NAME/VERSION, a saved model folder "
+                      "(holding an MLmodel file) or a model.onnx file.")

@@ -1,0 +1,205 @@
+"""``automl report``, ``automl jobs list|show`` and ``automl models list|show``: what MLflow recorded.
+
+Everything is read from the MLflow store jobs are tracked to (``MLFLOW_TRACKING_URI``,
+else ``./mlflow.db``). A job is its parent run: tag ``run_template=automl_parent``,
+run name = job name; its trials are the child runs.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from automl.cli._app import EXIT_CODES, EXIT_OK
+from automl.errors import ConfigError
+
+PARENT_FILTER = "tags.run_template = 'automl_parent'"
+REPORT_ARTIFACT = "report.html"
+
+
+def _client() -> tuple[Any, str]:
+    from automl.tracking import resolve_tracking_uri
+    from automl.tracking._store import make_client
+
+    uri = resolve_tracking_uri()
+    return make_client(uri), uri
+
+
+def _when(millis: int | None) -> str:
+    if not millis:
+        return ""
+    return datetime.fromtimestamp(millis / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def _print_table(rows: list[dict], empty: str) -> None:
+    if not rows:
+        print(empty)
+        return
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_colwidth", 60):
+        print(pd.DataFrame(rows).to_string(index=False))
+
+
+def _experiments(client: Any) -> dict[str, str]:
+    return {e.experiment_id: e.name for e in client.search_experiments()}
+
+
+def _checked(name: str, what: str) -> str:
+    """``name``, refused when it could not be a name (it is quoted into an MLflow filter)."""
+    if not name or "'" in name or "\\" in name:
+        raise ConfigError(f"{name!r} is not a {what} name.")
+    return name
+
+
+def _find_job(client: Any, uri: str, name: str) -> tuple[Any, dict[str, str]]:
+    _checked(name, "job")
+    experiments = _experiments(client)
+    runs = client.search_runs(list(experiments), f"{PARENT_FILTER} and attributes.run_name = '{name}'",
+                              max_results=5, order_by=["attributes.start_time DESC"]) if experiments else []
+    if not runs:
+        raise ConfigError(f"no job named {name!r} in the MLflow store {uri}; `automl jobs list` shows "
+                          "the recorded jobs (set MLFLOW_TRACKING_URI if they were tracked elsewhere).")
+    return runs[0], experiments
+
+
+def _job_row(run: Any, experiments: dict[str, str]) -> dict:
+    tags, metrics = run.data.tags, run.data.metrics
+    metric = tags.get("primary_metric", "")
+    score = metrics.get(metric)
+    return {"name": run.info.run_name, "experiment": experiments.get(run.info.experiment_id, ""),
+            "task": tags.get("task", ""), "status": tags.get("status", run.info.status),
+            "primary_metric": metric, "best_score": "" if score is None else f"{score:.4f}",
+            "started": _when(run.info.start_time)}
+
+
+def _jobs_list(args: argparse.Namespace) -> int:
+    client, uri = _client()
+    experiments = _experiments(client)
+    if args.experiment:
+        experiments = {k: v for k, v in experiments.items() if v == args.experiment}
+    runs = client.search_runs(list(experiments), PARENT_FILTER, max_results=args.max,
+                              order_by=["attributes.start_time DESC"]) if experiments else []
+    print(f"Jobs in {uri}:")
+    _print_table([_job_row(r, experiments) for r in runs], "  (none)")
+    return EXIT_OK
+
+
+def _jobs_show(args: argparse.Namespace) -> int:
+    client, uri = _client()
+    run, experiments = _find_job(client, uri, args.job)
+    for key, value in _job_row(run, experiments).items():
+        print(f"{key:>16}: {value}")
+    print(f"{'run_id':>16}: {run.info.run_id}")
+    print(f"{'stop_reason':>16}: {run.data.tags.get('stop_reason', '')}")
+    children = client.search_runs([run.info.experiment_id], f"tags.mlflow.parentRunId = '{run.info.run_id}'",
+                                  max_results=1000)
+    metric = run.data.tags.get("primary_metric", "")
+    rows = [{"trial": c.info.run_name, "algorithm": c.data.tags.get("run_algorithm", ""),
+             "status": c.data.tags.get("status", ""), metric: c.data.metrics.get(metric, float("nan")),
+             "seconds": c.data.tags.get("duration", ""), "_iteration": int(c.data.tags.get("iteration", 0))}
+            for c in children]
+    rows.sort(key=lambda r: r["_iteration"])
+    for row in rows:
+        row.pop("_iteration")
+    print()
+    _print_table(rows, "(no trials recorded)")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    client, uri = _client()
+    run, _ = _find_job(client, uri, args.job)
+    names = {a.path for a in client.list_artifacts(run.info.run_id)}
+    if REPORT_ARTIFACT not in names:
+        raise ConfigError(f"job {args.job!r} has no {REPORT_ARTIFACT} in MLflow (it was recorded by a "
+                          "version that wrote no report, or its report failed).")
+    with tempfile.TemporaryDirectory(prefix="automl-report-") as folder:
+        local = client.download_artifacts(run.info.run_id, REPORT_ARTIFACT, folder)
+        output = Path(args.output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(local, output)
+    print(f"Report of job {args.job}: {output}")
+    return EXIT_OK
+
+
+def _models_list(args: argparse.Namespace) -> int:
+    client, uri = _client()
+    rows = []
+    for model in client.search_registered_models(max_results=args.max):
+        latest = max((int(v.version) for v in model.latest_versions or []), default=None)
+        rows.append({"name": model.name, "latest_version": latest or "",
+                     "updated": _when(model.last_updated_timestamp), "description": model.description or ""})
+    print(f"Registered models in {uri}:")
+    _print_table(rows, "  (none)")
+    return EXIT_OK
+
+
+def _models_show(args: argparse.Namespace) -> int:
+    client, uri = _client()
+    versions = client.search_model_versions(f"name = '{_checked(args.name, 'model')}'")
+    if not versions:
+        raise ConfigError(f"no registered model named {args.name!r} in {uri}; `automl models list` "
+                          "shows them.")
+    rows = [{"version": int(v.version), "uri": f"models:/{v.name}/{v.version}", "status": v.status,
+             "created": _when(v.creation_timestamp), "run_id": v.run_id or "",
+             "tags": ", ".join(f"{k}={t}" for k, t in (v.tags or {}).items())}
+            for v in versions]
+    print(f"Registered model {args.name} ({uri}):")
+    _print_table(sorted(rows, key=lambda r: r["version"]), "")
+    return EXIT_OK
+
+
+def _sub(parser: argparse.ArgumentParser, dest: str) -> argparse._SubParsersAction:
+    return parser.add_subparsers(dest=dest, required=True, metavar="ACTION")
+
+
+def _command(commands: argparse._SubParsersAction, name: str, help: str, examples: str,
+             handler: Any) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".",
+                                 epilog=f"examples:\n{examples}\n\n{EXIT_CODES}",
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_report(commands: argparse._SubParsersAction) -> None:
+    """Register ``automl report``."""
+    parser = _command(commands, "report", "fetch a job's HTML report from MLflow",
+                      "  automl report calm_river_x7k2p9 --output report.html", _report)
+    parser.add_argument("job", help="the job name")
+    parser.add_argument("--output", "-o", default="report.html", help="where to write it (default report.html)")
+
+
+def add_jobs(commands: argparse._SubParsersAction) -> None:
+    """Register ``automl jobs list|show``."""
+    jobs = commands.add_parser("jobs", help="list the recorded jobs, or show one with its trials",
+                               description="The jobs recorded in MLflow.",
+                               epilog="examples:\n  automl jobs list --experiment titanic-classification\n"
+                                      "  automl jobs show calm_river_x7k2p9\n\n" + EXIT_CODES,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    actions = _sub(jobs, "action")
+    listing = _command(actions, "list", "list the recorded jobs, newest first", "  automl jobs list",
+                       _jobs_list)
+    listing.add_argument("--experiment", help="only this experiment")
+    listing.add_argument("--max", type=int, default=50, help="jobs at most (default 50)")
+    show = _command(actions, "show", "show a job and its trials", "  automl jobs show calm_river_x7k2p9",
+                    _jobs_show)
+    show.add_argument("job", help="the job name")
+
+
+def add_models(commands: argparse._SubParsersAction) -> None:
+    """Register ``automl models list|show``."""
+    models = commands.add_parser("models", help="list the registered models, or show one's versions",
+                                 description="The MLflow model registry.",
+                                 epilog="examples:\n  automl models list\n  automl models show titanic\n\n"
+                                        + EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    actions = _sub(models, "action")
+    listing = _command(actions, "list", "list the registered models", "  automl models list", _models_list)
+    listing.add_argument("--max", type=int, default=100, help="models at most (default 100)")
+    show = _command(actions, "show", "show the versions of a registered model", "  automl models show titanic",
+                    _models_show)
+    show.add_argument("name", help="the registered model name")
