@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import threading
 import time
@@ -25,14 +26,24 @@ from automl.scheduler import TrialScheduler, make_engine
 from automl.search import AdaptiveProposer
 from automl.trials import StopRules, TrialResult
 
+logger = logging.getLogger("automl")
+
+#: A refit on all rows costs about this many times one fold of the trial.
+REFIT_FACTOR = 1.2
+#: Share of the budget the final refit may run past the job's time limit.
+REFIT_GRACE_SHARE = 0.05
 #: Raw cells (rows x columns) from which the final refit uses every core.
 PARALLEL_REFIT_CELLS = 200_000
 #: Share of the budget the search leaves at most for what follows it.
 MAX_POST_SEARCH_RESERVE = 0.25
 #: The best trials whose refits the reserve counts (an ensemble refits its members).
 RESERVED_MEMBERS = 5
-#: Seconds always kept for the ensembles' selection and the end of the job (tracking).
-FIXED_POST_SEARCH_SECONDS = 3.0
+#: Seconds always kept for the ensembles' selection and the end of the job (tracking, report).
+FIXED_POST_SEARCH_SECONDS = 5.0
+#: Bounds of the explanations' time budget (a tenth of the job's).
+MIN_EXPLANATION_SECONDS, MAX_EXPLANATION_SECONDS = 2.0, 60.0
+#: Share of the budget the explanations may run past the job's time limit.
+EXPLANATION_GRACE_SHARE = 0.05
 
 
 def _rank(trials: list[TrialResult], metric: str, task: str) -> list[TrialResult]:
@@ -73,9 +84,33 @@ def refit_threads(prepared: PreparedData) -> int:
     return (os.cpu_count() or 1) if cells >= PARALLEL_REFIT_CELLS else 1
 
 
-def _refit_best(trials: list[TrialResult], prepared: PreparedData, job: Any,
-                n_jobs: int) -> tuple[Pipeline | None, TrialResult | None]:
-    for candidate in _rank(trials, job.primary_metric, job.task):
+def refit_estimate(trial: TrialResult, n_folds: int) -> float:
+    """Seconds a refit of ``trial`` on all rows should take: one fold of each member, plus 20%."""
+    members = trial.ensemble.members if trial.ensemble is not None else [trial]
+    return REFIT_FACTOR * sum(m.duration_seconds for m in members) / max(1, n_folds)
+
+
+def refit_order(ranked: list[TrialResult], n_folds: int, seconds_left: float) -> list[TrialResult]:
+    """The trials to try refitting, in order: the best whose refit fits in ``seconds_left`` first.
+
+    A trial whose refit would overrun the job's time limit goes after those that
+    fit (as FLAML retrains within its budget); when none fits, the quickest first.
+    """
+    fits = [t for t in ranked if refit_estimate(t, n_folds) <= seconds_left]
+    if not fits:
+        return sorted(ranked, key=lambda t: refit_estimate(t, n_folds))
+    return fits + [t for t in ranked if t not in fits]
+
+
+def _refit_best(trials: list[TrialResult], prepared: PreparedData, job: Any, n_jobs: int,
+                seconds_left: float = float("inf")) -> tuple[Pipeline | None, TrialResult | None]:
+    ranked = _rank(trials, job.primary_metric, job.task)
+    order = refit_order(ranked, len(prepared.folds), seconds_left)
+    if order and ranked and order[0] is not ranked[0]:
+        logger.warning("job %s: refitting %s instead of the best trial %s, whose refit (about %.0f s) "
+                       "would overrun timeout_minutes", job.name, order[0].name, ranked[0].name,
+                       refit_estimate(ranked[0], len(prepared.folds)))
+    for candidate in order:
         try:
             # BLAS on one thread: it otherwise fights the boosters' OpenMP threads for the cores.
             with threadpool_limits(limits=1, user_api="blas"):
@@ -116,8 +151,9 @@ def _reserve_post_search_time(stop: StopRules, prepared: PreparedData, budget_se
         best.append(result)
         best.sort(key=lambda t: key(t.score))
         del best[RESERVED_MEMBERS:]
-        refit = 1.2 * sum(t.duration_seconds for t in best) / n_folds
-        estimate = FIXED_POST_SEARCH_SECONDS + refit * (2.0 if explain else 1.0)
+        refit = REFIT_FACTOR * sum(t.duration_seconds for t in best) / n_folds
+        explaining = min(explanation_seconds(budget_seconds), max(1.0, refit)) if explain else 0.0
+        estimate = FIXED_POST_SEARCH_SECONDS + refit + explaining
         stop.reserve_seconds = min(estimate, MAX_POST_SEARCH_RESERVE * budget_seconds)
     return update
 
@@ -143,6 +179,35 @@ def _search(job: Any, prepared: PreparedData, stop: StopRules, watchers: Observe
     return scheduler.run(proposer, prepared.trial_data(), stop)
 
 
+def explanation_seconds(budget_seconds: float) -> float:
+    """Time the explanations may take: a tenth of the job's budget, between 2 s and 60 s.
+
+    Fewer validation rows are shuffled when a timed prediction shows the full
+    sample would take longer (:func:`automl.explain.explain_model`).
+    """
+    return min(MAX_EXPLANATION_SECONDS, max(MIN_EXPLANATION_SECONDS, 0.1 * budget_seconds))
+
+
+def explanation_budget(budget_seconds: float, remaining_seconds: float) -> float:
+    """:func:`explanation_seconds`, cut to what is left of the job's budget plus a 5% grace."""
+    left = remaining_seconds + EXPLANATION_GRACE_SHARE * budget_seconds
+    return max(MIN_EXPLANATION_SECONDS, min(explanation_seconds(budget_seconds), left))
+
+
+def _explain(model: Pipeline, prepared: PreparedData, job: Any, result: AutoMLResult,
+             max_seconds: float) -> Any:
+    """Explanations of the best model (:mod:`automl.explain`); a failure is logged, not raised."""
+    from automl.explain import explain_job
+
+    try:
+        return explain_job(model, prepared, job.primary_metric, result.engineered_feature_names,
+                           seed=job.seed, max_seconds=max_seconds)
+    except Exception as exc:  # explanations must never fail a job that has its model
+        logger.warning("job %s: no explanation of the best model: %s: %s", job.name,
+                       type(exc).__name__, exc)
+        return None
+
+
 def _status(stop: StopRules, best: TrialResult | None) -> str:
     if stop.canceled:
         return "Canceled"
@@ -152,6 +217,11 @@ def _status(stop: StopRules, best: TrialResult | None) -> str:
 def run_job(job: Any, observers: list | None = None, *, compute: Any = "local",
             show_progress: bool = True, cancel_event: threading.Event | None = None) -> AutoMLResult:
     """Run ``job`` to the end and return its result."""
+    if job.task == "forecasting":  # series, rolling-origin folds and forecasters: automl.forecasting runs it
+        from automl.forecasting import run_forecasting_job
+
+        return run_forecasting_job(job, observers, compute=compute, show_progress=show_progress,
+                                   cancel_event=cancel_event)
     started = time.monotonic()
     limits = job.limits
     # The engine first: a Dask address that does not answer fails before any work.
@@ -160,7 +230,7 @@ def run_job(job: Any, observers: list | None = None, *, compute: Any = "local",
     # Azure counts the ensembles inside max_trials: they are its last iterations.
     n_ensembles = len(planned_ensembles(job.training, task=job.task, max_trials=limits.max_trials))
     stop = StopRules(dataclasses.replace(limits, max_trials=limits.max_trials - n_ensembles),
-                     job.primary_metric, job.task)
+                     job.primary_metric, job.task, ensemble_trials=n_ensembles)
     timings: dict[str, float] = {}
     mark = time.monotonic()
     try:
@@ -177,7 +247,9 @@ def run_job(job: Any, observers: list | None = None, *, compute: Any = "local",
     if not stop.canceled:
         trials = trials + _ensembles(job, trials, prepared, watchers)
     timings["ensembles"], mark = time.monotonic() - mark, time.monotonic()
-    best_model, best = _refit_best(trials, prepared, job, refit_threads(prepared))
+    seconds_left = (float("inf") if stop.canceled  # canceled: the best so far, as promised
+                    else stop.remaining_seconds() + REFIT_GRACE_SHARE * limits.timeout_minutes * 60)
+    best_model, best = _refit_best(trials, prepared, job, refit_threads(prepared), seconds_left)
     timings["refit"], mark = time.monotonic() - mark, time.monotonic()
     test_metrics = score_test(best_model, prepared) if best_model is not None else None
     timings["test"] = time.monotonic() - mark
@@ -192,6 +264,14 @@ def run_job(job: Any, observers: list | None = None, *, compute: Any = "local",
         engineered_feature_names=_engineered_names(prepared), check_rows=validation_rows(prepared),
         datatransformer=prepared.refit_transformer, timings=timings,
         concurrent_trials=limits.concurrent_trials())
+    result.pool_target = prepared.y
+    result.classes = None if prepared.classes is None else prepared.classes.tolist()
+    if job.training.enable_model_explainability and best_model is not None:
+        mark = time.monotonic()
+        seconds = explanation_budget(limits.timeout_minutes * 60, stop.remaining_seconds())
+        result.explanation = _explain(best_model, prepared, job, result, seconds)
+        timings["explanation"] = time.monotonic() - mark
+    result.duration_seconds = time.monotonic() - started
     mark = time.monotonic()
     watchers.job_finished(job, result)
     timings["tracking"] = time.monotonic() - mark

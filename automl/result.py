@@ -8,9 +8,50 @@ from typing import Any
 import pandas as pd
 
 from automl import metrics
+from automl.errors import AutoMLError, DataError
 from automl.trials import TrialResult
 
 _LEADING = ["name", "algorithm", "status"]
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """``names`` with repeats made unique (``a``, ``a_2``...): a raw column named like an
+    engineered feature (``colour_red``) must not give two features one name."""
+    seen = set(names)
+    out: list[str] = []
+    used: set[str] = set()
+    for name in names:
+        candidate, k = name, 2
+        while candidate in used or (candidate != name and candidate in seen):
+            candidate, k = f"{name}_{k}", k + 1
+        used.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def raw_rows(model: Any, X: Any, what: str = "predict") -> pd.DataFrame:
+    """``X`` as the raw columns ``model`` was trained on, in training order.
+
+    Columns may come in any order and extra columns are ignored; a missing
+    training column, or rows that are not a table with column names, is a
+    :class:`~automl.errors.DataError` naming the columns and the fix.
+    """
+    if isinstance(X, (dict, list)):
+        X = pd.DataFrame(X)
+    if not isinstance(X, pd.DataFrame):
+        raise DataError(f"{what}: expected a pandas DataFrame of raw rows with named columns, got "
+                        f"{type(X).__name__}. Build one with pandas.DataFrame(rows, columns=[...]).")
+    columns = list(getattr(model, "feature_names_in_", []))
+    if not columns:
+        return X
+    missing = [c for c in columns if c not in X.columns]
+    if missing:
+        raise DataError(
+            f"{what}: the rows lack the training column(s) {', '.join(map(repr, missing[:10]))}"
+            f"{'...' if len(missing) > 10 else ''}. Pass every column the model was trained on "
+            "(leave unknown values empty: they are imputed); order does not matter and extra "
+            "columns are ignored.")
+    return X[columns]
 
 
 @dataclass
@@ -60,6 +101,14 @@ class AutoMLResult:
         and ``tracking``.
     concurrent_trials : int
         How many trials ran at a time.
+    explanation : automl.explain.Explanation or None
+        Raw- and engineered-feature importance of ``best_model``, when
+        ``enable_model_explainability`` was on.
+    pool_target : numpy.ndarray or None
+        Target of the pool rows (training, then validation rows); a trial's
+        ``valid_rows`` index it, e.g. for the report's charts.
+    classes : list or None
+        Classes in the column order of the trials' ``valid_predictions`` (classification).
     """
 
     name: str
@@ -88,6 +137,10 @@ class AutoMLResult:
     datatransformer: Any = field(default=None, repr=False)
     timings: dict[str, float] = field(default_factory=dict)
     concurrent_trials: int = 1
+    explanation: Any = None
+    pool_target: Any = field(default=None, repr=False)
+    classes: list | None = None
+    forecasting: Any = field(default=None, repr=False)  # forecasting: last validation window per series
 
     def featurize(self, X: pd.DataFrame) -> pd.DataFrame:
         """The engineered features of raw rows ``X``, as the models see them.
@@ -97,6 +150,7 @@ class AutoMLResult:
         """
         import scipy.sparse as sp
 
+        X = raw_rows(self.datatransformer, X, "featurize")
         out = self.datatransformer.transform(X)
         columns = self.engineered_feature_names or None
         if sp.issparse(out):
@@ -123,9 +177,27 @@ class AutoMLResult:
         frame = frame.sort_values(["_key", "iteration"], kind="stable").drop(columns="_key")
         return frame.reset_index(drop=True)
 
+    def __post_init__(self) -> None:
+        self.engineered_feature_names = unique_names([str(n) for n in self.engineered_feature_names])
+
     def predict(self, X: pd.DataFrame):
-        """Predictions of ``best_model`` on raw rows."""
-        return self.best_model.predict(X)
+        """Predictions of ``best_model`` on raw rows.
+
+        The rows need every training column (in any order; extra columns are
+        ignored). A value that does not fit its column (text in a numeric column, a
+        category never seen in training) is treated as missing or unknown, as in training.
+
+        Raises
+        ------
+        DataError
+            A training column is missing, or ``X`` is not a table with column names.
+        AutoMLError
+            The job produced no model (``status`` ``"Failed"``).
+        """
+        if self.best_model is None:
+            raise AutoMLError(f"job {self.name} has no model to predict with (status {self.status}: "
+                              f"{self.stop_reason}); see result.leaderboard for the trials' errors.")
+        return self.best_model.predict(raw_rows(self.best_model, X))
 
     def register_model(self, name: str, *, tags: dict[str, str] | None = None, format: str = "mlflow",
                        description: str | None = None, tracking_uri: str | None = None):
@@ -149,9 +221,18 @@ class AutoMLResult:
         -------
         mlflow.entities.model_registry.ModelVersion
             ``mlflow.pyfunc.load_model(f"models:/{name}/{version.version}")`` loads it.
+
+        Warnings
+        --------
+        The ``"mlflow"`` format is a pickle (cloudpickle): loading one runs whatever code
+        it holds. Load models only from registries and folders you trust; never load one
+        from an untrusted path or upload. The ``"onnx"`` format is a graph, not code, and
+        is the one to exchange.
         """
         from automl.tracking import register_result_model
 
+        if format == "onnx":
+            self._refuse_onnx_for_forecasting()
         return register_result_model(self, name, tags=tags, format=format, description=description,
                                      tracking_uri=tracking_uri)
 
@@ -188,9 +269,54 @@ class AutoMLResult:
         """
         from automl.export import convert_result
 
+        self._refuse_onnx_for_forecasting()
         exported = convert_result(self, path, X, strict=strict)
         self.onnx_check = exported.check.to_dict()
         return exported
+
+    def _refuse_onnx_for_forecasting(self) -> None:
+        if self.task == "forecasting":
+            from automl.errors import ConfigError
+
+            raise ConfigError("ONNX export is not supported for forecasting models (as in Azure): register the "
+                              "model with format='mlflow', or pickle result.best_model.")
+
+    def forecast_backtest(self, max_series: int = 4) -> pd.DataFrame:
+        """The best model's forecasts over the last validation window, with 95% intervals.
+
+        Forecasting results only: the rolling-origin fold closest to the end of the data,
+        for up to ``max_series`` series.
+
+        Returns
+        -------
+        DataFrame
+            ``series`` (the id values joined with ``|``; ``""`` for a single series), ``time``,
+            ``actual``, ``forecast``, ``lower`` and ``upper`` (a 95% prediction interval).
+        """
+        from automl.forecasting import forecast_backtest
+
+        return forecast_backtest(self, max_series)
+
+    def save_report(self, path: Any) -> Any:
+        """Write the studio-style report: one self-contained HTML file that works offline.
+
+        Sections: overview, data guardrails, featurization, models (leaderboard,
+        failed and canceled trials included), timeline, the best model's metrics
+        and charts, explanations and test metrics (when present).
+
+        Parameters
+        ----------
+        path : str or Path
+            Where to write it (parent folders are created).
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+        """
+        from automl.report import save_report
+
+        return save_report(self, path)
 
     def __repr__(self) -> str:
         best = "none" if self.best_trial is None else (

@@ -27,6 +27,7 @@ from ._plan import FeaturizationPlan, PlanStep, engineered_feature_name, plan_fe
 from ._purpose import detect_column_purposes
 from ._strings import StringCast
 from ._summary import SUMMARY_KEYS
+from ._timeseries import CalendarFeatures, auto_lag_order, origin_lag_features
 
 __all__ = [
     "PURPOSES",
@@ -45,4 +46,7 @@ __all__ = [
     "StringCast",
     "DateTimeFeatures",
     "HashOneHotEncoder",
+    "CalendarFeatures",
+    "auto_lag_order",
+    "origin_lag_features",
 ]

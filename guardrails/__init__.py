@@ -17,6 +17,7 @@ Examples
 """
 from ._context import GuardrailContext
 from ._format import format_results, format_table
+from ._forecasting import FORECASTING_GUARDRAILS, ForecastingFacts, run_forecasting
 from ._memory import available_memory_bytes
 from ._registry import GUARDRAILS, run_all
 from ._result import ALERTED, DONE, PASSED, STATUSES, GuardrailResult
@@ -35,4 +36,7 @@ __all__ = [
     "format_table",
     "auto_validation",
     "available_memory_bytes",
+    "ForecastingFacts",
+    "FORECASTING_GUARDRAILS",
+    "run_forecasting",
 ]

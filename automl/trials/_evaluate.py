@@ -70,6 +70,10 @@ def evaluate_trial(spec: TrialSpec, data: TrialData, primary_metric: str,
     A trial that raises is returned with status ``Failed`` and the error; it
     never raises itself.
     """
+    if data.task == "forecasting":  # rolling-origin folds of whole series: automl.forecasting scores them
+        from automl.forecasting import evaluate_forecast_trial
+
+        return evaluate_forecast_trial(spec, data, primary_metric, n_jobs)
     started = time.time()
     result = TrialResult(spec.iteration, spec.name, spec.algorithm.name, spec.algorithm.preprocessor,
                          dict(spec.params), COMPLETED, started_at=started)

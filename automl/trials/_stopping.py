@@ -37,6 +37,7 @@ class StopRules:
     cancel_running: bool = False
     canceled: bool = False
     reserve_seconds: float = 0.0  # time kept at the end of the budget for what follows the search
+    ensemble_trials: int = 0  # trials of max_trials kept for the ensembles (the limits hold the rest)
     last_improvement: int = -1
     reason: str | None = None
 
@@ -94,7 +95,7 @@ class StopRules:
                 self.cancel_running = True
                 return f"exit_score ({target:g}) reached: best {self.primary_metric} {self.best:.4f}"
         if max(self.n_started, self.n_done) >= limits.max_trials:
-            return f"max_trials ({limits.max_trials}) reached"
+            return f"max_trials ({limits.max_trials + self.ensemble_trials}) reached"
         # The look-back window only starts after the landmarks: the earliest stop is after 30 trials.
         window_start = max(self.last_improvement, EARLY_TERMINATION_LANDMARKS)
         if limits.enable_early_termination and self.n_done - window_start >= EARLY_TERMINATION_PATIENCE:

@@ -1,0 +1,182 @@
+"""Forecasting benchmark: automl.forecasting against SeasonalNaive and automatic ETS / ARIMA peers.
+
+The peers ``sm_AutoETS`` and ``sm_AutoARIMA`` are the statsmodels searches automl's
+``ExponentialSmoothing`` and ``AutoArima`` use (:mod:`automl.forecasting._autostats`: ETS
+by AICc; stepwise SARIMAX by AICc), fitted per series on the whole training history with
+no validation or ensembling: they measure what the classical backend alone achieves.
+(Earlier rows named ``AutoETS`` / ``AutoARIMA`` in the JSON lines came from statsforecast,
+the previous backend; the table shows only the current methods.)
+
+On each forecasting dataset of the manifest, the last ``forecast_horizon`` points of every
+series are held out (the manifest's split). Figures per method: NRMSE (RMSE over all test
+points / range of the test points, the manifest's definition), mean MASE over series (scale:
+in-sample seasonal naive with the manifest's season), and for automl the coverage of its
+95% and 80% prediction intervals. Appends JSON lines to ``benchmarks/results/forecasting.jsonl``
+and writes ``benchmarks/results/forecasting.md``.
+
+Usage: ``python benchmarks/bench_forecasting.py [dataset ...] [--minutes N] [--methods automl ...]``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._data import RESULTS, append_result, datasets_dir, manifest  # noqa: E402
+
+DATASETS = ("airline_passengers", "tourism_quarterly", "daily_min_temperatures")
+#: Minutes of automl search per dataset (the panel needs more: AutoARIMA fits 304 series per fold).
+BUDGETS = {"airline_passengers": 3.0, "tourism_quarterly": 12.0, "daily_min_temperatures": 6.0}
+
+
+def split(name: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Training rows and the last ``forecast_horizon`` rows of every series."""
+    entry = manifest()["datasets"][name]
+    frame = pd.read_csv(datasets_dir() / entry["file"])
+    time_col, ids, h = entry["time_column"], entry["series_id_columns"], entry["forecast_horizon"]
+    frame[time_col] = pd.to_datetime(frame[time_col])
+    frame = frame.sort_values([*ids, time_col]).reset_index(drop=True)
+    position = frame.groupby(ids).cumcount(ascending=False) if ids else pd.Series(np.arange(len(frame))[::-1])
+    return frame[position >= h].reset_index(drop=True), frame[position < h].reset_index(drop=True), entry
+
+
+def series_of(frame: pd.DataFrame, entry: dict) -> dict[tuple, np.ndarray]:
+    ids = entry["series_id_columns"]
+    if not ids:
+        return {(): frame[entry["target"]].to_numpy(dtype=float)}
+    return {k if isinstance(k, tuple) else (k,): g[entry["target"]].to_numpy(dtype=float)
+            for k, g in frame.groupby(ids, sort=True)}
+
+
+def scores(train: dict, test: dict, forecast: dict, season: int) -> dict[str, float]:
+    """NRMSE over all test points and mean MASE over series."""
+    y = np.concatenate([test[k] for k in test])
+    p = np.concatenate([forecast[k] for k in test])
+    nrmse = float(np.sqrt(np.mean((y - p) ** 2)) / (y.max() - y.min()))
+    mases = []
+    for k in test:
+        history, m = train[k], season if len(train[k]) > season else 1
+        scale = np.mean(np.abs(history[m:] - history[:-m]))
+        if scale > 0:
+            mases.append(np.mean(np.abs(test[k] - forecast[k])) / scale)
+    return {"nrmse": nrmse, "mase": float(np.mean(mases))}
+
+
+def seasonal_naive(train: dict, h: int, season: int) -> dict:
+    return {k: np.resize(y[-season:], h) if len(y) >= season else np.full(h, y[-1]) for k, y in train.items()}
+
+
+def statsmodels_model(kind: str, train: dict, h: int, season: int) -> dict:
+    """Per-series forecasts of the statsmodels AutoETS / AutoARIMA searches (seasonal naive if a fit fails)."""
+    from automl.forecasting._autostats import auto_arima, auto_ets
+
+    m = season if season <= (24 if kind == "sm_AutoETS" else 52) else 1
+    out = {}
+    for k, y in train.items():
+        usable = m if len(y) >= 2 * m + 2 else 1
+        try:
+            model = auto_ets(y, usable) if kind == "sm_AutoETS" else auto_arima(y, usable)
+            out[k] = model.forecast(h)
+        except ValueError:  # no variant could be fitted
+            out[k] = seasonal_naive({k: y}, h, season)[k]
+    return out
+
+
+def run_automl(train_frame: pd.DataFrame, test_frame: pd.DataFrame, entry: dict, minutes: float) -> tuple:
+    import automl
+
+    time_col, ids = entry["time_column"], entry["series_id_columns"]
+    job = automl.forecasting(training_data=train_frame, target_column_name=entry["target"], tracking_uri=False)
+    job.set_forecast_settings(time_column_name=time_col, forecast_horizon=entry["forecast_horizon"],
+                              time_series_id_column_names=ids or None, target_lags="auto",
+                              target_rolling_window_size="auto") if entry["name"] == "daily_min_temperatures" else \
+        job.set_forecast_settings(time_column_name=time_col, forecast_horizon=entry["forecast_horizon"],
+                                  time_series_id_column_names=ids or None)
+    job.set_limits(timeout_minutes=minutes, trial_timeout_minutes=minutes / 2, max_concurrent_trials=2)
+    result = job.submit(show_progress=False)
+    future = test_frame[[time_col, *ids]]
+    quantiles = result.best_model.forecast_quantiles(future, quantiles=[0.025, 0.1, 0.5, 0.9, 0.975])
+    y = test_frame[entry["target"]].to_numpy(dtype=float)
+    coverage = {"coverage95": float(np.mean((y >= quantiles[0.025]) & (y <= quantiles[0.975]))),
+                "coverage80": float(np.mean((y >= quantiles[0.1]) & (y <= quantiles[0.9])))}
+    point = result.best_model.forecast(future)
+    frame = test_frame.assign(_forecast=point["forecast"].to_numpy())
+    forecast = series_of(frame.assign(**{entry["target"]: frame["_forecast"]}), entry)
+    return forecast, coverage, result
+
+
+METHODS = ("SeasonalNaive", "sm_AutoETS", "sm_AutoARIMA", "automl")
+
+
+def bench(name: str, minutes: float, methods: tuple[str, ...] = METHODS) -> list[dict]:
+    train_frame, test_frame, entry = split(name)
+    entry = {**entry, "name": name}
+    h, season = entry["forecast_horizon"], entry["seasonality"]
+    train, test = series_of(train_frame, entry), series_of(test_frame, entry)
+    records = []
+    for method in methods:
+        started = time.time()
+        extra: dict = {}
+        if method == "SeasonalNaive":
+            forecast = seasonal_naive(train, h, season)
+        elif method == "automl":
+            forecast, extra, result = run_automl(train_frame, test_frame, entry, minutes)
+            extra.update(best=result.best_trial.display_name if result.best_trial else None,
+                         trials=len(result.trials), budget_minutes=minutes)
+        else:
+            forecast = statsmodels_model(method, train, h, season)
+        record = {"dataset": name, "method": method, **scores(train, test, forecast, season),
+                  "seconds": round(time.time() - started, 1), **extra}
+        print(record, flush=True)
+        append_result("forecasting.jsonl", record)
+        records.append(record)
+    return records
+
+
+def latest_records() -> list[dict]:
+    """The last record of each (dataset, current method) in ``forecasting.jsonl``, in file order."""
+    latest: dict[tuple, dict] = {}
+    with open(RESULTS / "forecasting.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["method"] not in METHODS:
+                continue
+            latest.pop((record["dataset"], record["method"]), None)
+            latest[(record["dataset"], record["method"])] = record
+    return sorted(latest.values(), key=lambda r: (DATASETS.index(r["dataset"]) if r["dataset"] in DATASETS else 9))
+
+
+def markdown(records: list[dict]) -> str:
+    lines = ["| dataset | method | NRMSE | mean MASE | 95% cover | 80% cover | seconds | best |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in records:
+        cover = lambda k: f"{r[k]:.2f}" if k in r else "-"  # noqa: E731
+        lines.append(f"| {r['dataset']} | {r['method']} | {r['nrmse']:.4f} | {r['mase']:.3f} | {cover('coverage95')} "
+                     f"| {cover('coverage80')} | {r['seconds']} | {r.get('best') or '-'} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("datasets", nargs="*", default=list(DATASETS))
+    parser.add_argument("--minutes", type=float, default=None, help="automl budget per dataset")
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    args = parser.parse_args(argv)
+    for name in args.datasets:
+        bench(name, args.minutes or BUDGETS[name], tuple(args.methods))
+    table = markdown(latest_records())
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "forecasting.md").write_text(table, encoding="utf-8")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""The final refit keeps the job within its time limit: the best trial whose refit fits goes first."""
+from types import SimpleNamespace
+
+from automl._run import refit_estimate, refit_order
+from automl.trials import COMPLETED, TrialResult
+
+
+def _trial(iteration, seconds, members=None):
+    trial = TrialResult(iteration, f"job_{iteration}", "LightGBM", "MaxAbsScaler", {}, COMPLETED,
+                        score=1.0 - iteration / 10, duration_seconds=seconds)
+    if members is not None:
+        trial.ensemble = SimpleNamespace(members=members)
+    return trial
+
+
+def test_an_ensemble_is_estimated_from_one_fold_of_each_member():
+    a, b = _trial(1, 30.0), _trial(2, 10.0)
+    assert refit_estimate(_trial(0, 0.0, members=[a, b]), n_folds=10) == 1.2 * 4.0
+    assert refit_estimate(a, n_folds=1) == 36.0
+
+
+def test_a_refit_that_would_overrun_goes_after_those_that_fit():
+    slow_single, quick_single = _trial(1, 40.0), _trial(2, 2.0)
+    ensemble = _trial(0, 0.0, members=[slow_single, quick_single])
+    ranked = [ensemble, slow_single, quick_single]
+    assert refit_order(ranked, n_folds=1, seconds_left=100.0) == ranked
+    assert refit_order(ranked, n_folds=1, seconds_left=10.0) == [quick_single, ensemble, slow_single]
+
+
+def test_when_nothing_fits_the_quickest_refit_comes_first():
+    slow, slower = _trial(0, 20.0), _trial(1, 50.0)
+    assert refit_order([slower, slow], n_folds=1, seconds_left=-5.0) == [slow, slower]

@@ -1,0 +1,120 @@
+"""The statsmodels backend of ExponentialSmoothing, AutoArima and Arimax: searches, moved-on forecasts, fallbacks."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from automl.forecasting._autostats import (
+    MAX_ARIMA_FITS,
+    _difference,
+    _difference_polynomial,
+    _ets_options,
+    _integrate,
+    auto_arima,
+    auto_ets,
+)
+from automl.forecasting._classical import StatsForecaster
+from automl.forecasting._settings import ForecastingSettings
+from automl.forecasting._setup import prepare_forecasting
+from automl.settings import DataSettings
+
+from .conftest import monthly_panel
+
+
+@pytest.fixture(scope="module")
+def passengers(airline):
+    y = airline["Passengers"].to_numpy(dtype=float)
+    return y[:-12], y[-12:]
+
+
+def _rmse(forecast, actual):
+    return float(np.sqrt(np.mean((forecast - actual) ** 2)))
+
+
+@pytest.mark.parametrize("search", [auto_ets, auto_arima])
+def test_searches_beat_seasonal_naive_on_the_held_out_year(search, passengers):
+    train, test = passengers
+    model = search(train, 12)
+    assert _rmse(model.forecast(12), test) < 0.9 * _rmse(train[-12:], test)
+
+
+def test_ets_chooses_a_seasonal_model_and_never_multiplicative_for_non_positive_series(passengers):
+    assert auto_ets(passengers[0], 12).options["seasonal"] in ("add", "mul")
+    seasonals = {o["seasonal"] for o in _ets_options(np.r_[0.0, np.ones(40)], 12)}
+    assert seasonals == {None, "add"}
+    assert {o["seasonal"] for o in _ets_options(np.ones(40), 1)} == {None}
+
+
+def test_arima_differences_the_airline_series_and_caps_its_fits(passengers, monkeypatch):
+    fits = []
+    from statsmodels.tsa.statespace import sarimax
+
+    original = sarimax.SARIMAX.fit
+    monkeypatch.setattr(sarimax.SARIMAX, "fit", lambda self, *a, **k: fits.append(1) or original(self, *a, **k))
+    model = auto_arima(passengers[0], 12)
+    assert len(model.poly) > 1 and 0 < len(fits) <= MAX_ARIMA_FITS
+
+
+def test_differencing_round_trips():
+    rng = np.random.default_rng(0)
+    y = np.cumsum(rng.normal(size=50)) + np.tile(np.arange(4.0), 13)[:50]
+    poly = _difference_polynomial(1, 1, 4)
+    w = _difference(y, poly)
+    assert len(w) == 50 - 5
+    assert np.allclose(_integrate(y[:30], w[30 - 5:], poly), y[30:])
+
+
+@pytest.mark.parametrize("search", [auto_ets, auto_arima])
+def test_moved_on_forecast_uses_the_new_history(search, passengers):
+    train, test = passengers
+    model = search(train[:-12], 12)
+    same = model.forecast_from(train[:-12], 12)
+    assert np.allclose(same, model.forecast(12), rtol=1e-6, atol=1e-6)
+    moved = model.forecast_from(train, 12)
+    assert np.isfinite(moved).all() and not np.allclose(moved, same)
+    assert _rmse(moved, test) < _rmse(same, test)  # a year more of trend: the moved-on forecast is closer
+
+
+def test_arima_with_regressors_follows_the_future_regressor():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(130, 1))
+    noise = np.zeros(130)
+    for t in range(1, 130):
+        noise[t] = 0.5 * noise[t - 1] + rng.normal(0, 0.3)
+    y = 20 + 5 * x[:, 0] + noise
+    model = auto_arima(y[:120], 1, x[:120])
+    forecast = model.forecast(10, x[120:])
+    assert np.corrcoef(forecast, x[120:, 0])[0, 1] > 0.95
+    assert np.mean(np.abs(forecast - y[120:])) < 1.0
+
+
+def test_stats_forecaster_falls_back_to_seasonal_naive_on_a_too_short_series():
+    settings = ForecastingSettings(time_column_name="date", forecast_horizon=3, time_series_id_column_names=["store"])
+    settings.validate()
+    prepared = prepare_forecasting(DataSettings(training_data=monthly_panel(n_series=2, length=36),
+                                                target_column_name="sales"), settings)
+    long, short = prepared.series[0], prepared.series[1].head(3)
+    forecaster = StatsForecaster("arima").fit([long, short], prepared.spec)
+    assert forecaster.fallbacks_ == [short.label] and long.key in forecaster.models_
+    times = long.times[3:6]
+    forecast = forecaster.predict_series(short, times, long.X.iloc[3:6].reset_index(drop=True))
+    assert np.allclose(forecast, short.y[-1])  # seasonal naive of a history shorter than the season: naive
+    after = forecaster.predict_series(long, long.times[-3:] + pd.DateOffset(months=3),
+                                      long.X.tail(3).reset_index(drop=True))
+    assert np.isfinite(after).all() and not np.allclose(after, long.y[-12:-9])
+
+
+def test_seasonal_differencing_leaves_out_the_fourier_terms_it_cancels(passengers):
+    from automl.forecasting._classical import _fourier
+
+    train, test = passengers
+    index = np.arange(len(train) + 12, dtype=float)
+    noise = np.random.default_rng(0).normal(size=(len(index), 1))  # differencing never cancels it
+    X = np.column_stack([_fourier(index, 12), noise])
+    model = auto_arima(train, 12, X[:len(train)])
+    assert len(model.poly) >= 13  # the airline series is seasonally differenced
+    assert model.columns.tolist() == [False, False, False, False, True]
+    forecast = model.forecast(12, X[len(train):])
+    assert np.isfinite(forecast).all() and _rmse(forecast, test) < 0.9 * _rmse(train[-12:], test)
+    assert np.allclose(model.forecast_from(train, 12, X[:len(train)], X[len(train):]), forecast, atol=1e-6)
