@@ -169,14 +169,26 @@ def _search(job: Any, prepared: PreparedData, stop: StopRules, watchers: Observe
     reserve = _reserve_post_search_time(stop, prepared, limits.timeout_minutes * 60, job.task,
                                         job.primary_metric, training.enable_model_explainability)
 
-    def on_result(result: TrialResult) -> None:
-        reserve(result)
+    return schedule_trials(job, prepared.trial_data(), proposer, stop, watchers, engine, cancel_event,
+                           reserve)
+
+
+def schedule_trials(job: Any, data: Any, proposer: Any, stop: StopRules, watchers: ObserverGroup,
+                    engine: Any, cancel_event: threading.Event,
+                    on_result: Any = None) -> list[TrialResult]:
+    """Run ``proposer``'s trials on ``engine`` until ``stop`` says so (any task).
+
+    ``on_result`` sees every finished trial before the observers do.
+    """
+    def finished(result: TrialResult) -> None:
+        if on_result is not None:
+            on_result(result)
         watchers.trial_finished(result)
 
-    scheduler = TrialScheduler(engine, limits.trial_timeout_minutes * 60, lambda i: f"{job.name}_{i}",
-                               cancel_event, on_start=watchers.trial_started, on_result=on_result,
+    scheduler = TrialScheduler(engine, job.limits.trial_timeout_minutes * 60, lambda i: f"{job.name}_{i}",
+                               cancel_event, on_start=watchers.trial_started, on_result=finished,
                                on_tick=watchers.progress)
-    return scheduler.run(proposer, prepared.trial_data(), stop)
+    return scheduler.run(proposer, data, stop)
 
 
 def explanation_seconds(budget_seconds: float) -> float:

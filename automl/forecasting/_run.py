@@ -12,6 +12,7 @@ import pandas as pd
 
 from automl import metrics
 from automl._observers import ObserverGroup, default_observers
+from automl._run import schedule_trials
 from automl.algorithms import registry_for_task
 from automl.forecasting._ensemble import build_vote
 from automl.forecasting._intervals import residual_scales
@@ -20,7 +21,7 @@ from automl.forecasting._model import ForecastingModel
 from automl.forecasting._setup import ForecastPrepared, prepare_forecasting
 from automl.forecasting._trial import make_forecaster
 from automl.result import AutoMLResult
-from automl.scheduler import TrialScheduler, make_engine
+from automl.scheduler import make_engine
 from automl.search import AdaptiveProposer
 from automl.trials import StopRules, TrialResult
 
@@ -112,14 +113,8 @@ def _search(job: Any, prepared: ForecastPrepared, stop: StopRules, watchers: Obs
     proposer = AdaptiveProposer(algorithms, job.primary_metric, "forecasting", seed=job.seed, use_portfolio=False)
     reserve = _reserve(stop, prepared, limits.timeout_minutes * 60)
 
-    def on_result(result: TrialResult) -> None:
-        reserve(result)
-        watchers.trial_finished(result)
-
-    scheduler = TrialScheduler(engine, limits.trial_timeout_minutes * 60, lambda i: f"{job.name}_{i}",
-                               cancel_event, on_start=watchers.trial_started, on_result=on_result,
-                               on_tick=watchers.progress)
-    return scheduler.run(proposer, prepared.trial_data(), stop)
+    return schedule_trials(job, prepared.trial_data(), proposer, stop, watchers, engine, cancel_event,
+                           reserve)
 
 
 def _status(stop: StopRules, best: TrialResult | None) -> str:

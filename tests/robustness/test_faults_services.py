@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 
 import pytest
 from distributed import Client, LocalCluster
@@ -21,50 +18,10 @@ from automl._run import run_job
 from automl.testing import registered_test_algorithm
 from automl.tracking import MlflowTracker
 from automl.trials import COMPLETED, FAILED
+from tests._mlflow_server import free_port, kill_group, start_server
 from tests.robustness.conftest import TrialLedger, assert_best_kept, quick_job, run_observed
 
-STARTUP_SECONDS = 120
-
-
 # -- an MLflow server that goes away --------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def _start_server(root, port: int) -> subprocess.Popen:
-    """``mlflow server`` on 127.0.0.1 in its own process group, healthy."""
-    log = open(root / f"server-{port}.log", "ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{root / 'backend.db'}",
-         "--artifacts-destination", str(root / "artifacts"), "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "1"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=root)
-    log.close()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not _healthy(f"http://127.0.0.1:{port}"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            _kill_group(process)
-            log_text = (root / f"server-{port}.log").read_text()
-            raise RuntimeError(f"mlflow server did not start: {log_text[-2000:]}")
-        time.sleep(0.5)
-    return process
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait(30)
 
 
 class KillServerAfterFirstTrial:
@@ -77,14 +34,14 @@ class KillServerAfterFirstTrial:
     def trial_finished(self, result) -> None:
         if self.killed_after is None:
             self.tracker._worker.drain(60)  # the first child run reached the server
-            _kill_group(self.server)
+            kill_group(self.server)
             self.killed_after = result.name
 
 
 def test_mlflow_server_going_away_mid_job(frame, tmp_path, monkeypatch):
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = _start_server(tmp_path, port)
+    server = start_server(tmp_path, port)
     try:
         monkeypatch.chdir(tmp_path)
         monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
@@ -101,7 +58,7 @@ def test_mlflow_server_going_away_mid_job(frame, tmp_path, monkeypatch):
         result = run_job(job, observers + [killer, ledger], show_progress=False)
         print(f"job with its MLflow server killed after trial 0: {time.monotonic() - started:.1f} s")
     finally:
-        _kill_group(server)
+        kill_group(server)
 
     assert killer.killed_after == "server_lost_0"
     assert result.status == "Completed" and len(result.trials) == 2
