@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 OURS, PEER = "automl-studio", "FLAML"
+STAGES = ("setup", "search", "ensembles", "refit", "explanation", "tracking")
 README_START, README_END = "<!-- bench:tabular:start -->", "<!-- bench:tabular:end -->"
 
 
@@ -84,14 +85,15 @@ def _system_table(records: list[dict], systems: list[str]) -> list[str]:
 
 def _ours_table(records: list[dict]) -> list[str]:
     lines = ["| dataset | wall s | overrun | first trial s | outside fit & predict | trials | best "
-             "| setup / search / ensembles / refit / tracking s |", "|---|---|---|---|---|---|---|---|"]
+             f"| {' / '.join(STAGES)} s |", "|---|---|---|---|---|---|---|---|"]
     for r in records:
         if r["system"] != OURS or "error" in r:
             continue
         t = r.get("timings", {})
-        stages = " / ".join(_fmt(t.get(k), 1) for k in ("setup", "search", "ensembles", "refit", "tracking"))
+        stages = " / ".join(_fmt(t.get(k), 1) for k in STAGES)
+        share = r.get("outside_fit_share")
         lines.append(f"| {r['dataset']} | {r['wall_seconds']:.1f} | {r['overrun']:+.1%} "
-                     f"| {_fmt(r.get('first_trial_seconds'), 1)} | {_fmt(r.get('outside_fit_share'), 1, '')} "
+                     f"| {_fmt(r.get('first_trial_seconds'), 1)} | {'-' if share is None else f'{share:.0%}'} "
                      f"| {r['trials']} | {r['best']} | {stages} |")
     return lines
 
