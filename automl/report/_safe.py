@@ -1,7 +1,6 @@
 """Safe values for the page: JSON inside ``<script>``, plain data, numbers as text."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from typing import Any
@@ -9,30 +8,13 @@ from typing import Any
 import numpy as np
 from markupsafe import Markup, escape
 
+from automl._json import plain
+
 __all__ = ["fmt_duration", "fmt_number", "json_script", "plain"]
 
 #: Characters that could end a ``<script>`` element or break a JS string, as JSON escapes.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                    0x2028: "\\u2028", 0x2029: "\\u2029"}
-
-
-def plain(value: Any) -> Any:
-    """JSON-ready copy of ``value``: dataclasses, numpy values, NaN and infinities as None."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return plain(dataclasses.asdict(value))
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return plain(value.tolist())
-    if isinstance(value, np.generic):
-        return plain(value.item())
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
 
 
 def json_script(value: Any, element_id: str) -> Markup:

@@ -3,13 +3,13 @@ leaderboard and metric chart data, written once into one folder and uploaded in 
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from automl._json import plain as _plain
 from automl.tracking._charts import chart_data
 
 #: Folder of the chart files inside the parent run's artifacts.
@@ -18,25 +18,6 @@ CHARTS = "charts"
 EXPLANATION = "explanation/explanation.json"
 #: The studio-style report (:mod:`automl.report`), fetched by ``automl report JOB``.
 REPORT = "report.html"
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready copy of ``value`` (dataclasses, numpy scalars and arrays, NaN as null)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _plain(dataclasses.asdict(value))
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _plain(value.tolist())
-    if isinstance(value, np.generic):
-        return _plain(value.item())
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
 
 
 def _write_json(path: Path, value: Any) -> None:
