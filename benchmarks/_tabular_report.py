@@ -105,7 +105,7 @@ def render_markdown(records: list[dict], context: dict, unavailable: dict[str, s
     score_lines, scores = _score_table(records, systems)
     versions = ", ".join(f"{k} {v}" for k, v in context["versions"].items())
     out = [f"Run {context['date']} on {context['machine']}, {context['cpus']} cores, "
-           f"{context['memory_gib']} GiB, Python {context['python']}; {versions}. "
+           f"{context['memory_gib']} GiB, Python {context['python_version']}; {versions}. "
            f"Budget {context['budget']:.0f} s per run, seeds {sorted({r['seed'] for r in records})}; "
            "held-out score on the manifest's 25% test split (median over seeds). "
            f"Machine load (1-minute average after each run, {context['cpus']} cores): median "

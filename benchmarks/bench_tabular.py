@@ -133,7 +133,7 @@ def main() -> None:
             print(f"{system} is not available: {reason}")
     context = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"), "machine": platform.machine(),
                "cpus": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30),
-               "python": platform.python_version(), "versions": versions(), "budget": args.budget}
+               "python_version": platform.python_version(), "versions": versions(), "budget": args.budget}
     records = []
     for dataset in datasets:
         entry = manifest()["datasets"][dataset]
