@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import threading
 import time
@@ -12,9 +13,10 @@ import pandas as pd
 
 from automl import metrics
 from automl._observers import ObserverGroup, default_observers
-from automl._run import schedule_trials
+from automl._run import explanation_budget, schedule_trials
 from automl.algorithms import registry_for_task
 from automl.forecasting._ensemble import build_vote
+from automl.forecasting._explain import explain_forecaster
 from automl.forecasting._intervals import residual_scales
 from automl.forecasting._metrics import score_forecast
 from automl.forecasting._model import ForecastingModel
@@ -26,6 +28,8 @@ from automl.search import AdaptiveProposer
 from automl.trials import StopRules, TrialResult
 
 __all__ = ["run_forecasting_job", "refit_forecaster", "backtest_frame"]
+
+logger = logging.getLogger(__name__)
 
 #: Share of the budget the search leaves at most for the final refit.
 MAX_REFIT_RESERVE = 0.25
@@ -117,6 +121,15 @@ def _search(job: Any, prepared: ForecastPrepared, stop: StopRules, watchers: Obs
                            reserve)
 
 
+def _explain(model: ForecastingModel, prepared: ForecastPrepared, job: Any, max_seconds: float) -> Any:
+    """Explanations of the best model's regression learner; None for classical models, or on failure (logged)."""
+    try:
+        return explain_forecaster(model, prepared.trial, job.primary_metric, seed=job.seed, max_seconds=max_seconds)
+    except Exception as exc:  # explanations must never fail a job that has its model
+        logger.warning("job %s: no explanation of the best model: %s: %s", job.name, type(exc).__name__, exc)
+        return None
+
+
 def _status(stop: StopRules, best: TrialResult | None) -> str:
     if stop.canceled:
         return "Canceled"
@@ -164,6 +177,12 @@ def run_forecasting_job(job: Any, observers: list | None = None, *, compute: Any
         check_rows=prepared.check_rows, timings=timings, concurrent_trials=limits.concurrent_trials())
     result.pool_target = prepared.y
     result.forecasting = backtest_frame(best, prepared, best_model)
+    if job.training.enable_model_explainability and best_model is not None:
+        mark = time.monotonic()
+        seconds = explanation_budget(limits.timeout_minutes * 60, stop.remaining_seconds())
+        result.explanation = _explain(best_model, prepared, job, seconds)
+        timings["explanation"] = time.monotonic() - mark
+        result.duration_seconds = time.monotonic() - started
     mark = time.monotonic()
     watchers.job_finished(job, result)
     timings["tracking"] = time.monotonic() - mark
