@@ -130,11 +130,19 @@ def explain_model(model: Any, X: pd.DataFrame, y: Any, *, task: str, metric: str
     if keep < len(X):
         rows = explanation_rows(len(X), limit=keep, seed=seed)
         X, y = X.iloc[rows].reset_index(drop=True), y[rows]
+    deadline = None if max_seconds is None else started + max_seconds
     raw, baseline = permutation_importance(model, X, y, task=task, metric=metric, n_repeats=n_repeats,
-                                           seed=seed, **scoring)
-    engineered, method = _engineered_frame(model, X, engineered_feature_names)
-    return Explanation(raw, engineered, metric, baseline, len(X), n_repeats, method,
-                       details={"seconds": round(time.perf_counter() - started, 3)})
+                                           seed=seed, deadline=deadline, **scoring)
+    details: dict[str, Any] = {}
+    if deadline is not None and time.perf_counter() > deadline:  # the budget is a promise
+        engineered, method = None, None
+        details["note"] = (f"time budget of {max_seconds:g} s reached: "
+                           f"{int(raw['importance'].isna().sum())} raw column(s) were not shuffled "
+                           "and engineered importance was skipped")
+    else:
+        engineered, method = _engineered_frame(model, X, engineered_feature_names)
+    details["seconds"] = round(time.perf_counter() - started, 3)
+    return Explanation(raw, engineered, metric, baseline, len(X), n_repeats, method, details=details)
 
 
 def explain_job(model: Any, prepared: Any, metric: str, engineered_feature_names: Sequence[str],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,8 @@ def _shuffled(X: pd.DataFrame, column: Any, rng: np.random.Generator, n_repeats:
 
 
 def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, task: str, metric: str,
-                           n_repeats: int = 3, seed: int = 0, **scoring: Any) -> tuple[pd.DataFrame, float]:
+                           n_repeats: int = 3, seed: int = 0, deadline: float | None = None,
+                           **scoring: Any) -> tuple[pd.DataFrame, float]:
     """Mean drop of ``metric`` when each raw column of ``X`` is shuffled.
 
     Parameters
@@ -39,6 +41,9 @@ def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, task: str, me
     n_repeats : int, default=3
         Shuffles per column; the repeats of one column are predicted in one call.
     seed : int, default=0
+    deadline : float, optional
+        ``time.perf_counter()`` value after which no further column is shuffled: the
+        columns left get NaN importance.
     **scoring
         ``classes``, ``positive_label`` (classification), ``y_min``, ``y_max`` (regression).
 
@@ -55,6 +60,9 @@ def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, task: str, me
     rng = np.random.default_rng(seed)
     rows = []
     for column in X.columns:
+        if deadline is not None and time.perf_counter() > deadline:
+            rows.append({"feature": str(column), "importance": math.nan, "std": math.nan})
+            continue
         drops = baseline - scorer.score_blocks(_shuffled(X, column, rng, n_repeats), y, n_repeats)
         drops = drops[np.isfinite(drops)]
         rows.append({"feature": str(column),
