@@ -6,7 +6,7 @@ import logging
 import os
 import threading
 import time
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -206,21 +206,27 @@ def explanation_budget(budget_seconds: float, remaining_seconds: float) -> float
     return max(MIN_EXPLANATION_SECONDS, min(explanation_seconds(budget_seconds), left))
 
 
-def _explain(model: Pipeline, prepared: PreparedData, job: Any, result: AutoMLResult,
-             max_seconds: float) -> Any:
-    """Explanations of the best model (:mod:`automl.explain`); a failure is logged, not raised."""
-    from automl.explain import explain_job
-
+def explain_safely(job: Any, explain: Callable[[], Any]) -> Any:
+    """``explain()``, or None with a warning when it fails: explanations never fail a job (any task)."""
     try:
-        return explain_job(model, prepared, job.primary_metric, result.engineered_feature_names,
-                           seed=job.seed, max_seconds=max_seconds)
+        return explain()
     except Exception as exc:  # explanations must never fail a job that has its model
         logger.warning("job %s: no explanation of the best model: %s: %s", job.name,
                        type(exc).__name__, exc)
         return None
 
 
-def _status(stop: StopRules, best: TrialResult | None) -> str:
+def _explain(model: Pipeline, prepared: PreparedData, job: Any, result: AutoMLResult,
+             max_seconds: float) -> Any:
+    """Explanations of the best model (:mod:`automl.explain`); a failure is logged, not raised."""
+    from automl.explain import explain_job
+
+    return explain_safely(job, lambda: explain_job(
+        model, prepared, job.primary_metric, result.engineered_feature_names, seed=job.seed,
+        max_seconds=max_seconds))
+
+
+def run_status(stop: StopRules, best: TrialResult | None) -> str:
     if stop.canceled:
         return "Canceled"
     return "Completed" if best is not None else "Failed"
@@ -266,7 +272,7 @@ def run_job(job: Any, observers: list | None = None, *, compute: Any = "local",
     test_metrics = score_test(best_model, prepared) if best_model is not None else None
     timings["test"] = time.monotonic() - mark
     result = AutoMLResult(
-        name=job.name, task=job.task, primary_metric=job.primary_metric, status=_status(stop, best),
+        name=job.name, task=job.task, primary_metric=job.primary_metric, status=run_status(stop, best),
         stop_reason=stop.reason or "done", best_model=best_model, best_trial=best, trials=trials,
         metrics=dict(best.metrics) if best else {}, test_metrics=test_metrics,
         guardrails=prepared.guardrails,

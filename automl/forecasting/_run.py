@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
 import threading
 import time
@@ -13,7 +12,7 @@ import pandas as pd
 
 from automl import metrics
 from automl._observers import ObserverGroup, default_observers
-from automl._run import explanation_budget, schedule_trials
+from automl._run import explain_safely, explanation_budget, run_status, schedule_trials
 from automl.algorithms import registry_for_task
 from automl.forecasting._ensemble import build_vote
 from automl.forecasting._explain import explain_forecaster
@@ -29,7 +28,6 @@ from automl.trials import StopRules, TrialResult
 
 __all__ = ["run_forecasting_job", "refit_forecaster", "backtest_frame"]
 
-logger = logging.getLogger(__name__)
 
 #: Share of the budget the search leaves at most for the final refit.
 MAX_REFIT_RESERVE = 0.25
@@ -123,17 +121,8 @@ def _search(job: Any, prepared: ForecastPrepared, stop: StopRules, watchers: Obs
 
 def _explain(model: ForecastingModel, prepared: ForecastPrepared, job: Any, max_seconds: float) -> Any:
     """Explanations of the best model's regression learner; None for classical models, or on failure (logged)."""
-    try:
-        return explain_forecaster(model, prepared.trial, job.primary_metric, seed=job.seed, max_seconds=max_seconds)
-    except Exception as exc:  # explanations must never fail a job that has its model
-        logger.warning("job %s: no explanation of the best model: %s: %s", job.name, type(exc).__name__, exc)
-        return None
-
-
-def _status(stop: StopRules, best: TrialResult | None) -> str:
-    if stop.canceled:
-        return "Canceled"
-    return "Completed" if best is not None else "Failed"
+    return explain_safely(job, lambda: explain_forecaster(model, prepared.trial, job.primary_metric,
+                                                          seed=job.seed, max_seconds=max_seconds))
 
 
 def run_forecasting_job(job: Any, observers: list | None = None, *, compute: Any = "local",
@@ -168,7 +157,7 @@ def run_forecasting_job(job: Any, observers: list | None = None, *, compute: Any
     test_metrics = _score_test(best_model, prepared)
     timings["test"] = time.monotonic() - mark
     result = AutoMLResult(
-        name=job.name, task="forecasting", primary_metric=job.primary_metric, status=_status(stop, best),
+        name=job.name, task="forecasting", primary_metric=job.primary_metric, status=run_status(stop, best),
         stop_reason=stop.reason or "done", best_model=best_model, best_trial=best, trials=trials,
         metrics=dict(best.metrics) if best else {}, test_metrics=test_metrics, guardrails=prepared.guardrails,
         featurization_summary=pd.DataFrame(prepared.featurization_summary), validation=prepared.validation.to_dict(),
