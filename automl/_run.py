@@ -28,8 +28,10 @@ from automl.trials import StopRules, TrialResult
 
 logger = logging.getLogger("automl")
 
-#: A refit on all rows costs about this many times one fold of the trial.
-REFIT_FACTOR = 1.2
+#: A refit on all rows costs about this many times one fold of the trial, beyond the extra rows
+#: (a k-fold trial fits on (k-1)/k of them; a train/validation split on about 90%).
+REFIT_MARGIN = 1.1
+HOLDOUT_TRAIN_SHARE = 0.9
 #: Share of the budget the final refit may run past the job's time limit.
 REFIT_GRACE_SHARE = 0.05
 #: Raw cells (rows x columns) from which the final refit uses every core.
@@ -84,37 +86,62 @@ def refit_threads(prepared: PreparedData) -> int:
     return (os.cpu_count() or 1) if cells >= PARALLEL_REFIT_CELLS else 1
 
 
-def refit_estimate(trial: TrialResult, n_folds: int) -> float:
-    """Seconds a refit of ``trial`` on all rows should take: one fold of each member, plus 20%."""
+def refit_workers() -> int:
+    """Ensemble members refit at the same time: one per core."""
+    return os.cpu_count() or 1
+
+
+def refit_estimate(trial: TrialResult, n_folds: int, workers: int = 1) -> float:
+    """Seconds a refit of ``trial`` on all rows should take: one fold of each member, scaled up.
+
+    An ensemble's members refit ``workers`` at a time: the estimate is their
+    total over ``workers``, and at least the slowest member.
+    """
     members = trial.ensemble.members if trial.ensemble is not None else [trial]
-    return REFIT_FACTOR * sum(m.duration_seconds for m in members) / max(1, n_folds)
+    return _parallel_refit_seconds(members, n_folds, workers)
 
 
-def refit_order(ranked: list[TrialResult], n_folds: int, seconds_left: float) -> list[TrialResult]:
+def refit_factor(n_folds: int) -> float:
+    """A refit on all rows over one fold of a trial: the ratio of their rows, plus a margin."""
+    rows = n_folds / (n_folds - 1) if n_folds > 1 else 1 / HOLDOUT_TRAIN_SHARE
+    return REFIT_MARGIN * rows
+
+
+def _parallel_refit_seconds(members: list[TrialResult], n_folds: int, workers: int) -> float:
+    folds = [m.duration_seconds / max(1, n_folds) for m in members]
+    return refit_factor(n_folds) * max(sum(folds) / max(1, workers), max(folds, default=0.0))
+
+
+def refit_order(ranked: list[TrialResult], n_folds: int, seconds_left: float,
+                workers: int = 1) -> list[TrialResult]:
     """The trials to try refitting, in order: the best whose refit fits in ``seconds_left`` first.
 
     A trial whose refit would overrun the job's time limit goes after those that
     fit (as FLAML retrains within its budget); when none fits, the quickest first.
     """
-    fits = [t for t in ranked if refit_estimate(t, n_folds) <= seconds_left]
+    def estimate(trial: TrialResult) -> float:
+        return refit_estimate(trial, n_folds, workers)
+
+    fits = [t for t in ranked if estimate(t) <= seconds_left]
     if not fits:
-        return sorted(ranked, key=lambda t: refit_estimate(t, n_folds))
+        return sorted(ranked, key=estimate)
     return fits + [t for t in ranked if t not in fits]
 
 
 def _refit_best(trials: list[TrialResult], prepared: PreparedData, job: Any, n_jobs: int,
                 seconds_left: float = float("inf")) -> tuple[Pipeline | None, TrialResult | None]:
     ranked = _rank(trials, job.primary_metric, job.task)
-    order = refit_order(ranked, len(prepared.folds), seconds_left)
+    workers = refit_workers()
+    order = refit_order(ranked, len(prepared.folds), seconds_left, workers)
     if order and ranked and order[0] is not ranked[0]:
         logger.warning("job %s: refitting %s instead of the best trial %s, whose refit (about %.0f s) "
                        "would overrun timeout_minutes", job.name, order[0].name, ranked[0].name,
-                       refit_estimate(ranked[0], len(prepared.folds)))
+                       refit_estimate(ranked[0], len(prepared.folds), workers))
     for candidate in order:
         try:
             # BLAS on one thread: it otherwise fights the boosters' OpenMP threads for the cores.
             with threadpool_limits(limits=1, user_api="blas"):
-                return refit_trial(candidate, prepared, n_jobs), candidate
+                return refit_trial(candidate, prepared, n_jobs, workers), candidate
         except Exception as exc:  # fall back to the next best trial
             candidate.error = f"refit failed: {type(exc).__name__}: {exc}"
     return None, None
@@ -151,7 +178,7 @@ def _reserve_post_search_time(stop: StopRules, prepared: PreparedData, budget_se
         best.append(result)
         best.sort(key=lambda t: key(t.score))
         del best[RESERVED_MEMBERS:]
-        refit = REFIT_FACTOR * sum(t.duration_seconds for t in best) / n_folds
+        refit = _parallel_refit_seconds(best, n_folds, refit_workers())
         explaining = min(explanation_seconds(budget_seconds), max(1.0, refit)) if explain else 0.0
         estimate = FIXED_POST_SEARCH_SECONDS + refit + explaining
         stop.reserve_seconds = min(estimate, MAX_POST_SEARCH_RESERVE * budget_seconds)
@@ -284,6 +311,7 @@ def run_job(job: Any, observers: list | None = None, *, compute: Any = "local",
         concurrent_trials=limits.concurrent_trials())
     result.pool_target = prepared.y
     result.classes = None if prepared.classes is None else prepared.classes.tolist()
+    watchers.model_ready(job, result)
     if job.training.enable_model_explainability and best_model is not None:
         mark = time.monotonic()
         seconds = explanation_budget(limits.timeout_minutes * 60, stop.remaining_seconds())

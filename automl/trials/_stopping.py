@@ -13,8 +13,8 @@ from automl.trials._trial import TrialResult
 EARLY_TERMINATION_LANDMARKS = 20
 #: ... then stop when the best score has not improved for 10 iterations.
 EARLY_TERMINATION_PATIENCE = 10
-#: Share of the reserved end-of-job time that trials still running may use before they are stopped.
-IN_FLIGHT_SHARE = 0.5
+#: Trials still running are stopped when this share of the reserved end-of-job time is left.
+IN_FLIGHT_SHARE = 0.75
 
 
 @dataclass
@@ -79,7 +79,7 @@ class StopRules:
         if remaining <= 0:
             self.stop(f"timeout_minutes ({self.limits.timeout_minutes:g}) reached")
         elif remaining <= self.reserve_seconds:
-            # No new trial; running ones may use half of the time kept for the end of the job.
+            # No new trial; running ones may use a quarter of the time kept for the end of the job.
             self.stop(f"timeout_minutes ({self.limits.timeout_minutes:g}) nearly reached: the rest is "
                       "kept for the ensembles and the final refit",
                       cancel_running=remaining <= self.reserve_seconds * IN_FLIGHT_SHARE)

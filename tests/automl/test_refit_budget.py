@@ -1,6 +1,8 @@
 """The final refit keeps the job within its time limit: the best trial whose refit fits goes first."""
 from types import SimpleNamespace
 
+import pytest
+
 from automl._run import refit_estimate, refit_order
 from automl.trials import COMPLETED, TrialResult
 
@@ -15,8 +17,18 @@ def _trial(iteration, seconds, members=None):
 
 def test_an_ensemble_is_estimated_from_one_fold_of_each_member():
     a, b = _trial(1, 30.0), _trial(2, 10.0)
-    assert refit_estimate(_trial(0, 0.0, members=[a, b]), n_folds=10) == 1.2 * 4.0
-    assert refit_estimate(a, n_folds=1) == 36.0
+    # 10 folds: one fold fits on 9/10 of the rows, the refit on all of them (plus a 10% margin).
+    assert refit_estimate(_trial(0, 0.0, members=[a, b]), n_folds=10) == pytest.approx(1.1 * 10 / 9 * 4.0)
+    assert refit_estimate(a, n_folds=3) == pytest.approx(1.1 * 1.5 * 10.0)
+    assert refit_estimate(a, n_folds=1) == pytest.approx(1.1 / 0.9 * 30.0)
+
+
+def test_members_refit_in_parallel_take_at_least_the_slowest_member():
+    a, b, c = _trial(1, 30.0), _trial(2, 10.0), _trial(3, 20.0)
+    factor = 1.1 / 0.9
+    assert refit_estimate(_trial(0, 0.0, members=[a, b, c]), n_folds=1, workers=2) == pytest.approx(factor * 30.0)
+    assert refit_estimate(_trial(0, 0.0, members=[b, c]), n_folds=1, workers=2) == pytest.approx(factor * 20.0)
+    assert refit_estimate(_trial(0, 0.0, members=[b, c]), n_folds=1, workers=1) == pytest.approx(factor * 30.0)
 
 
 def test_a_refit_that_would_overrun_goes_after_those_that_fit():

@@ -97,6 +97,15 @@ def test_refit_ensembles_predict_on_raw_rows(weighted_classification, built):
         assert set(model.predict(raw)) <= {"no", "yes"}
 
 
+def test_members_refit_on_threads_give_the_same_ensemble(weighted_classification, built):
+    prepared, _ = weighted_classification
+    raw = prepared.X.head(20)
+    for trial in built:
+        one_by_one = refit_trial(trial, prepared, workers=1).predict_proba(raw)
+        two_at_a_time = refit_trial(trial, prepared, workers=2).predict_proba(raw)
+        assert np.allclose(one_by_one, two_at_a_time)
+
+
 def test_off_rules(weighted_classification):
     prepared, trials = weighted_classification
     assert planned_ensembles(TrainingSettings(), task="classification", max_trials=4) == [
