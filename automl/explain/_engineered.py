@@ -81,12 +81,13 @@ class Extractor:
 
     method: str
     extract: Callable[[Any, Any], np.ndarray | None]
+    predicts: bool = False  # costs predictions on X (skipped when time is short)
 
 
 #: Tried in order; the first that returns values wins.
 EXTRACTORS: tuple[Extractor, ...] = (
-    Extractor("tree contributions", _lightgbm),
-    Extractor("tree contributions", _xgboost),
+    Extractor("tree contributions", _lightgbm, predicts=True),
+    Extractor("tree contributions", _xgboost, predicts=True),
     Extractor("feature_importances_", _feature_importances),
     Extractor("coefficients", _coefficients),
 )
@@ -98,7 +99,7 @@ def _shares(values: np.ndarray) -> np.ndarray | None:
     return values / total if total > 0 else None
 
 
-def _ensemble(estimator: Any, X: Any) -> tuple[np.ndarray | None, str | None]:
+def _ensemble(estimator: Any, X: Any, quick: bool) -> tuple[np.ndarray | None, str | None]:
     members = getattr(estimator, "estimators_", None)
     if not members or isinstance(estimator, Pipeline):
         return None, None
@@ -106,7 +107,7 @@ def _ensemble(estimator: Any, X: Any) -> tuple[np.ndarray | None, str | None]:
     weights = np.ones(len(members)) if weights is None else np.asarray(weights, dtype=float)
     total, used, methods = None, 0.0, set()
     for member, weight in zip(members, weights):
-        shares, method = _importance(member, X)
+        shares, method = _importance(member, X, quick)
         if shares is None or shares.shape[0] != X.shape[1]:
             continue
         total = shares * weight if total is None else total + shares * weight
@@ -117,22 +118,25 @@ def _ensemble(estimator: Any, X: Any) -> tuple[np.ndarray | None, str | None]:
     return total / used, "ensemble of " + " and ".join(sorted(methods))
 
 
-def _importance(model: Any, X: Any) -> tuple[np.ndarray | None, str | None]:
+def _importance(model: Any, X: Any, quick: bool = False) -> tuple[np.ndarray | None, str | None]:
     """Shares of ``model`` (a pipeline, an ensemble or an estimator) on its input ``X``."""
     if isinstance(model, Pipeline):
         if len(model.steps) > 1:
             X = model[:-1].transform(X)
         model = model.steps[-1][1]
     for extractor in EXTRACTORS:
+        if quick and extractor.predicts:
+            continue
         values = extractor.extract(model, X)
         if values is not None and values.shape[0] == X.shape[1]:
             shares = _shares(values)
             if shares is not None:
                 return shares, extractor.method
-    return _ensemble(model, X)  # voting and stack ensembles: their members' shares
+    return _ensemble(model, X, quick)  # voting and stack ensembles: their members' shares
 
 
-def engineered_importance(model: Any, X_engineered: Any) -> tuple[np.ndarray | None, str | None]:
+def engineered_importance(model: Any, X_engineered: Any,
+                          quick: bool = False) -> tuple[np.ndarray | None, str | None]:
     """Importance shares of each engineered feature for ``model``.
 
     Parameters
@@ -143,6 +147,9 @@ def engineered_importance(model: Any, X_engineered: Any) -> tuple[np.ndarray | N
         or a bare estimator.
     X_engineered : array-like or sparse matrix
         Featurized validation rows (the input of ``model``).
+    quick : bool, default=False
+        Skip the extractors that predict (tree contributions) and read the
+        models' own figures (``feature_importances_``, coefficients) instead.
 
     Returns
     -------
@@ -152,4 +159,4 @@ def engineered_importance(model: Any, X_engineered: Any) -> tuple[np.ndarray | N
     method : str or None
         Which extractor produced them.
     """
-    return _importance(model, X_engineered)
+    return _importance(model, X_engineered, quick)

@@ -21,6 +21,12 @@ MAX_ROWS = 2000
 MIN_ROWS = 200
 #: Seconds an explanation aims to take at most (jobs do not count it in their timeout).
 MAX_SECONDS = 60.0
+#: Validation rows engineered importance (tree contributions) is read on, at most.
+ENGINEERED_ROWS = 500
+#: Share of the time budget kept for engineered importance after the shuffles.
+ENGINEERED_SHARE = 0.2
+#: Rows engineered importance is first timed on, to size the sample to the time left.
+PROBE_ROWS = 25
 _TASKS = ("classification", "regression", "forecasting")
 
 
@@ -33,27 +39,31 @@ def explanation_rows(n_rows: int, rows: Sequence[int] | None = None, limit: int 
     return rows
 
 
-def _rows_within(model: Any, X: pd.DataFrame, task: str, calls: int, max_seconds: float | None) -> int:
-    """How many rows of ``X`` fit ``calls`` predictions in ``max_seconds``, timed on a sample."""
-    if max_seconds is None or len(X) <= MIN_ROWS:
-        return len(X)
+def _seconds_per_row(model: Any, X: pd.DataFrame, task: str) -> float:
+    """Seconds one prediction of ``model`` takes per row, timed on a sample of ``X``."""
     sample = X.iloc[: min(len(X), 500)]
     predict = model.predict_proba if task == "classification" else model.predict
     started = time.perf_counter()
     predict(sample)
-    per_row = (time.perf_counter() - started) / len(sample)
+    return (time.perf_counter() - started) / len(sample)
+
+
+def _rows_within(per_row: float, n_rows: int, calls: int, max_seconds: float | None) -> int:
+    """How many of ``n_rows`` fit ``calls`` predictions in ``max_seconds``."""
+    if max_seconds is None or n_rows <= MIN_ROWS:
+        return n_rows
     affordable = int(max_seconds / max(per_row * calls, 1e-9))
-    return int(min(len(X), max(MIN_ROWS, affordable)))
+    return int(min(n_rows, max(MIN_ROWS, affordable)))
 
 
-def _engineered_frame(model: Any, X: pd.DataFrame,
-                      names: Sequence[str] | None) -> tuple[pd.DataFrame | None, str | None]:
+def _engineered_frame(model: Any, X: pd.DataFrame, names: Sequence[str] | None,
+                      quick: bool = False) -> tuple[pd.DataFrame | None, str | None]:
     if not isinstance(model, Pipeline) or len(model.steps) < 2:
         return None, None
     featurizer, rest = model[:1], model[1:]
     X_engineered = featurizer.transform(X)
     rest = rest.steps[0][1] if len(rest.steps) == 1 else rest
-    shares, method = engineered_importance(rest, X_engineered)
+    shares, method = engineered_importance(rest, X_engineered, quick)
     if shares is None:
         return None, None
     names = list(names or [])
@@ -62,6 +72,30 @@ def _engineered_frame(model: Any, X: pd.DataFrame,
     frame = pd.DataFrame({"feature": [str(n) for n in names], "importance": shares})
     frame = frame.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
     return frame, method
+
+
+def _engineered_within(model: Any, X: pd.DataFrame, names: Sequence[str] | None, deadline: float | None,
+                       seed: int) -> tuple[pd.DataFrame | None, str | None]:
+    """Engineered importance on at most ENGINEERED_ROWS rows, as many as the time left allows.
+
+    Tree contributions of deep boosters cost hundreds of predictions per row: they
+    are timed on a few rows first; when even a small sample would not fit before
+    ``deadline``, the models' own importances are read instead.
+    """
+    rows = explanation_rows(len(X), limit=ENGINEERED_ROWS, seed=seed)
+    if deadline is None:
+        return _engineered_frame(model, X.iloc[rows], names)
+    started = time.perf_counter()
+    probe = _engineered_frame(model, X.iloc[rows[:PROBE_ROWS]], names)
+    per_row = (time.perf_counter() - started) / min(len(rows), PROBE_ROWS)
+    affordable = int((deadline - time.perf_counter()) / max(per_row, 1e-9))
+    if affordable >= len(rows):
+        return _engineered_frame(model, X.iloc[rows], names)
+    if affordable >= MIN_ROWS // 2:
+        return _engineered_frame(model, X.iloc[rows[:affordable]], names)
+    if probe[0] is not None and affordable >= PROBE_ROWS:
+        return probe
+    return _engineered_frame(model, X.iloc[rows], names, quick=True)
 
 
 def explain_model(model: Any, X: pd.DataFrame, y: Any, *, task: str, metric: str,
@@ -88,8 +122,10 @@ def explain_model(model: Any, X: pd.DataFrame, y: Any, *, task: str, metric: str
     n_repeats : int, default=3
     max_rows : int, default=2000
     max_seconds : float or None, default=60
-        Time budget: when a timed prediction shows the shuffles would take longer,
-        fewer rows are used (at least 200); None for no budget.
+        Time budget: when a timed prediction shows the shuffles would take longer
+        than 80% of it, fewer rows are used (at least 200); columns not reached in
+        time get NaN; engineered importance reads the models' own importances
+        instead of tree contributions when those would not fit. None for no budget.
     seed : int, default=0
     **scoring
         ``classes``, ``positive_label`` (classification); ``y_min``, ``y_max``
@@ -126,21 +162,27 @@ def explain_model(model: Any, X: pd.DataFrame, y: Any, *, task: str, metric: str
     started = time.perf_counter()
     rows = explanation_rows(len(X), limit=max_rows, seed=seed)
     X, y = X.iloc[rows].reset_index(drop=True), y[rows]
-    keep = _rows_within(model, X, task, X.shape[1] * n_repeats + 2, max_seconds)
+    per_row = 0.0 if max_seconds is None else _seconds_per_row(model, X, task)
+    shuffle_seconds = None if max_seconds is None else (1 - ENGINEERED_SHARE) * max_seconds
+    keep = _rows_within(per_row, len(X), X.shape[1] * n_repeats + 2, shuffle_seconds)
     if keep < len(X):
         rows = explanation_rows(len(X), limit=keep, seed=seed)
         X, y = X.iloc[rows].reset_index(drop=True), y[rows]
     deadline = None if max_seconds is None else started + max_seconds
+    shuffle_deadline = None if max_seconds is None else started + shuffle_seconds
     raw, baseline = permutation_importance(model, X, y, task=task, metric=metric, n_repeats=n_repeats,
-                                           seed=seed, deadline=deadline, **scoring)
+                                           seed=seed, deadline=shuffle_deadline, **scoring)
     details: dict[str, Any] = {}
-    if deadline is not None and time.perf_counter() > deadline:  # the budget is a promise
+    out_of_time = []  # the budget is a promise: what was left out is said
+    if shuffle_deadline is not None and time.perf_counter() > shuffle_deadline:
+        out_of_time.append(f"{int(raw['importance'].isna().sum())} raw column(s) were not shuffled")
+    if deadline is not None and time.perf_counter() > deadline:
         engineered, method = None, None
-        details["note"] = (f"time budget of {max_seconds:g} s reached: "
-                           f"{int(raw['importance'].isna().sum())} raw column(s) were not shuffled "
-                           "and engineered importance was skipped")
+        out_of_time.append("engineered importance was skipped")
     else:
-        engineered, method = _engineered_frame(model, X, engineered_feature_names)
+        engineered, method = _engineered_within(model, X, engineered_feature_names, deadline, seed)
+    if out_of_time:
+        details["note"] = f"time budget of {max_seconds:g} s reached: " + " and ".join(out_of_time)
     details["seconds"] = round(time.perf_counter() - started, 3)
     return Explanation(raw, engineered, metric, baseline, len(X), n_repeats, method, details=details)
 

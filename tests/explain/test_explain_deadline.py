@@ -1,9 +1,13 @@
-"""Explanations keep to their time budget: columns left unshuffled get NaN, and the note says so."""
+"""Explanations keep to their time budget: columns left unshuffled get NaN, and the note says so;
+engineered importance takes what time is left."""
 import time
 
 import numpy as np
 import pandas as pd
+from lightgbm import LGBMRegressor
 from sklearn.dummy import DummyRegressor
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 
 from automl.explain import explain_model
 
@@ -29,4 +33,38 @@ def test_a_slow_model_is_explained_within_its_budget():
     skipped = int(explanation.raw_importance["importance"].isna().sum())
     assert 0 < skipped < 12
     assert f"{skipped} raw column(s) were not shuffled" in explanation.details["note"]
-    assert explanation.engineered_importance is None
+    assert explanation.engineered_importance is None  # not a pipeline: no engineered features
+
+
+class SlowContributions(LGBMRegressor):
+    """LightGBM whose tree contributions (``pred_contrib``) cost 20 ms per row, as deep boosters' do."""
+
+    @property
+    def booster_(self):
+        booster = super().booster_
+        predict = booster.predict
+
+        def slow_predict(X, *args, pred_contrib=False, **kwargs):
+            if pred_contrib:
+                time.sleep(0.02 * len(X))
+            return predict(X, *args, pred_contrib=pred_contrib, **kwargs)
+        booster.predict = slow_predict
+        return booster
+
+
+def test_engineered_importance_fits_the_time_left_or_reads_the_models_own_figures():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.random((150, 3)), columns=["signal", "noise", "other"])
+    y = 3 * X["signal"].to_numpy() + 0.1 * rng.random(150)
+    model = Pipeline([("datatransformer", StandardScaler()),
+                      ("estimator", SlowContributions(n_estimators=30, verbose=-1))]).fit(X, y)
+    started = time.perf_counter()
+    tight = explain_model(model, X, y, task="regression", metric="r2_score", max_seconds=1.0,
+                          y_min=float(y.min()), y_max=float(y.max()))
+    assert time.perf_counter() - started < 1.0 + 0.5  # 150 rows' contributions would take 3 s
+    # 25 rows probed (0.5 s) leave too little for more: LightGBM's own importances are read instead.
+    assert tight.engineered_method == "feature_importances_"
+    assert tight.engineered_importance["feature"].iloc[0] == "feature_0"
+    roomy = explain_model(model, X, y, task="regression", metric="r2_score", max_seconds=10.0,
+                          y_min=float(y.min()), y_max=float(y.max()))
+    assert roomy.engineered_method == "tree contributions"
