@@ -24,8 +24,10 @@ class JobObserver(Protocol):
     def trial_finished(self, result: TrialResult) -> None:
         """After each trial, ensembles included."""
 
-    # Optional: trial_started(spec) when a trial starts, and progress(status) with a
-    # SchedulerStatus snapshot about twice a second while trials run.
+    # Optional: trial_started(spec) when a trial starts, progress(status) with a
+    # SchedulerStatus snapshot about twice a second while trials run, and
+    # model_ready(job, result) once the best model is refit and scored, before the
+    # explanations (a tracker starts logging the model while they run).
 
     def job_finished(self, job: Any, result: Any) -> None:
         """After the best model was refit and scored on the test data."""
@@ -91,6 +93,9 @@ class ObserverGroup:
 
     def progress(self, status: Any) -> None:
         self._call("progress", status)
+
+    def model_ready(self, job: Any, result: Any) -> None:
+        self._call("model_ready", job, result)
 
     def job_finished(self, job: Any, result: Any) -> None:
         self._call("job_finished", job, result)

@@ -64,11 +64,13 @@ class MlflowTracker:
         self._worker: LoggingWorker | None = None
         self._model_uris: dict[str, str] = {}
         self._onnx_check: dict | None = None
+        self._models_queued = False
 
     # -- observer hooks: queue only, never block -------------------------------------------
     def job_started(self, job: Any, prepared: Any) -> None:
         """Queue the creation of the parent run."""
         self._prepared = prepared
+        self._models_queued = False
         self._uri = resolve_tracking_uri(self.tracking_uri or getattr(job, "tracking_uri", None))
         self._worker = LoggingWorker()
         self._worker.submit(f"parent run of job {job.name}", lambda: self._start_parent(job, prepared))
@@ -80,17 +82,24 @@ class MlflowTracker:
         if self._worker is not None:
             self._worker.submit(f"child run {result.name}", lambda: self._log_trial(result))
 
-    def job_finished(self, job: Any, result: Any) -> None:
-        """Queue the end of the job, wait for the queue, and record the outcome on ``result``."""
-        if self._worker is None:
+    def model_ready(self, job: Any, result: Any) -> None:
+        """Queue the logging of the best model, which overlaps the explanations."""
+        if self._worker is None or self._models_queued:
             return
+        self._models_queued = True
         self._fill_check_rows(result)
-        self._worker.submit(f"artifacts of job {job.name}", lambda: self._log_parent_artifacts(result))
-        self._worker.submit(f"report of job {job.name}", lambda: self._log_report(result))
         if self.log_model and result.best_model is not None:
             self._worker.submit(f"best model of job {job.name}", lambda: self._log_best_model(result))
             if getattr(job.training, "enable_onnx_compatible_models", False):
                 self._worker.submit(f"ONNX model of job {job.name}", lambda: self._log_onnx(result))
+
+    def job_finished(self, job: Any, result: Any) -> None:
+        """Queue the end of the job, wait for the queue, and record the outcome on ``result``."""
+        if self._worker is None:
+            return
+        self.model_ready(job, result)  # a runner without the hook: the model is queued now
+        self._worker.submit(f"artifacts of job {job.name}", lambda: self._log_parent_artifacts(result))
+        self._worker.submit(f"report of job {job.name}", lambda: self._log_report(result))
         self._worker.submit(f"end of parent run of job {job.name}", lambda: self._end_parent(result))
         finished = self._worker.drain(self.flush_timeout)
         errors = list(self._worker.errors)

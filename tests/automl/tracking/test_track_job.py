@@ -94,6 +94,16 @@ def test_best_model_is_logged_as_an_mlflow_model(tracked_result, titanic_frame):
     assert list(loaded.predict(X)) == list(tracked_result.best_model.predict(X))
 
 
+def test_the_best_model_is_logged_once(tracked_result):
+    """Queued when the model is ready (overlapping the explanations), not again at the end."""
+    run_id = mlflow.models.get_model_info(tracked_result.logged_models["mlflow"]).run_id
+    client = MlflowClient()
+    experiment_id = client.get_run(run_id).info.experiment_id
+    logged = [m for m in client.search_logged_models(experiment_ids=[experiment_id])
+              if m.source_run_id == run_id]
+    assert len(logged) == 1
+
+
 def test_requirements_are_pinned():
     from automl.tracking import pinned_requirements
 
