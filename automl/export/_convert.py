@@ -105,8 +105,27 @@ def to_onnx(model: Pipeline, X: pd.DataFrame | None = None, *, name: str = "auto
     except Exception as exc:  # skl2onnx raises many kinds of errors
         raise ConfigError(f"The model cannot be converted to ONNX{_culprit(model, exc)}: "
                           f"{type(exc).__name__}: {str(exc)[:500]} {_HINT}") from exc
+    _restore_input_names(onx, list(kinds))
     _set_metadata(onx, kinds, getattr(model, "classes_", None) if is_classifier(model) else None)
     return onx, kinds
+
+
+def _restore_input_names(onx: Any, columns: list[str]) -> None:
+    """Name the graph's inputs after the raw columns again.
+
+    skl2onnx makes names like ``emp.var.rate`` into ``emp_var_rate``; the feed
+    (:func:`automl.export.onnx_feed`) and users key inputs by the column names.
+    """
+    graph = onx.graph
+    renamed = {i.name: column for i, column in zip(graph.input, columns) if i.name != column}
+    if not renamed:
+        return
+    for graph_input in graph.input:
+        graph_input.name = renamed.get(graph_input.name, graph_input.name)
+    for node in graph.node:
+        for position, name in enumerate(node.input):
+            if name in renamed:
+                node.input[position] = renamed[name]
 
 
 def _set_metadata(onx: Any, kinds: dict[str, str], classes: Any = None) -> None:

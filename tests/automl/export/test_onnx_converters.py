@@ -16,6 +16,7 @@ from automl.export import export_onnx, input_kinds, onnx_feed, register_converte
 from automl.export._adapt import adapt
 from automl.export._convert import TARGET_OPSET, _initial_types
 from featurizers._text import build_tfidf
+from tests.automl.export.conftest import fit_single
 
 
 def _graph_output(transformer: ColumnTransformer, X: pd.DataFrame) -> np.ndarray:
@@ -115,3 +116,19 @@ def test_xgboost_trained_on_sparse_features_reads_zeros_as_missing(load, single_
     exported = export_onnx(model, None, X, task)
     assert "Where" in {n.op_type for n in exported.model.graph.node}
     assert exported.check.max_abs_difference < 1e-5
+
+
+def test_inputs_keep_the_column_names_skl2onnx_would_rewrite():
+    """bank_marketing's ``emp.var.rate``: the graph's input is named like the column, so the feed fits."""
+    from automl.export._convert import to_onnx
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"emp.var.rate": rng.normal(size=200), "job title": rng.choice(["a", "b"], 200),
+                      "plain": rng.normal(size=200)})
+    y = (X["emp.var.rate"] > 0).astype(int).to_numpy()
+    model, X = fit_single(X.assign(y=y), "y", "classification", "LogisticRegression")
+    graph, kinds = to_onnx(model, X)
+    sess = session(graph)
+    assert [i.name for i in sess.get_inputs()] == ["emp.var.rate", "job title", "plain"]
+    proba = sess.run(["probabilities"], onnx_feed(X, kinds))[0]
+    assert np.abs(proba - model.predict_proba(X)).max() < 1e-5
