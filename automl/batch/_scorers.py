@@ -97,14 +97,10 @@ class OnnxScorer:
     def _feed(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
         """:func:`automl.export.onnx_feed`, with string columns as object arrays (onnxruntime
         takes them as they are; a numpy unicode copy would cost a third of the scoring time)."""
-        from automl.export import MISSING_STRING, onnx_feed
-        from featurizers._strings import column_to_str
+        from automl.export import onnx_feed
 
         X = require_columns(X, self.columns, select=False)  # onnx_feed reads the columns it needs
-        strings = [c for c, kind in self.kinds.items() if kind == "string"]
-        feed = onnx_feed(X, {c: k for c, k in self.kinds.items() if k != "string"})
-        feed.update({c: column_to_str(X[c], MISSING_STRING).reshape(-1, 1) for c in strings})
-        return feed
+        return onnx_feed(X, self.kinds, object_strings=True)
 
     def _run(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
         """The graph's outputs, computed :data:`ONNX_CHUNK_ROWS` rows at a time: the intermediate

@@ -132,3 +132,31 @@ def test_inputs_keep_the_column_names_skl2onnx_would_rewrite():
     assert [i.name for i in sess.get_inputs()] == ["emp.var.rate", "job title", "plain"]
     proba = sess.run(["probabilities"], onnx_feed(X, kinds))[0]
     assert np.abs(proba - model.predict_proba(X)).max() < 1e-5
+
+
+def test_a_small_frame_is_fed_exactly_like_a_large_one():
+    """Single rows take the direct path for plain columns; the feed must not change."""
+    rng = np.random.default_rng(0)
+    n = 200
+    X = pd.DataFrame({
+        "float": np.where(rng.random(n) < 0.1, np.nan, rng.normal(size=n) * 1e39),  # beyond float32 too
+        "int": rng.integers(0, 5, n), "text": rng.choice(["a", "b b", "1"], n),
+        "text_missing": pd.Series(rng.choice(["x", None], n), dtype="str"),
+        "category": pd.Categorical(rng.choice(["u", "v"], n)),
+        "numbers_as_text": rng.choice(["1,000", "2.5", "n/a"], n),
+        "object_mixed": pd.Series([1.0 if i % 3 else "z" for i in range(n)], dtype=object),
+    })
+    kinds = {"float": "number", "int": "number", "text": "string", "text_missing": "string",
+             "category": "string", "numbers_as_text": "number", "object_mixed": "string"}
+    large = onnx_feed(X, kinds)
+    for start in range(0, n, 7):
+        rows = X.iloc[start:start + 3]
+        for object_strings in (False, True):
+            small = onnx_feed(rows, kinds, object_strings=object_strings)
+            for column, kind in kinds.items():
+                expected = large[column][start:start + 3]
+                if kind == "number":
+                    np.testing.assert_array_equal(small[column], expected)
+                else:
+                    assert small[column].tolist() == expected.tolist()
+                    assert (small[column].dtype == object) == object_strings
