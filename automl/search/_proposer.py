@@ -36,18 +36,6 @@ MIN_SPREAD = 1e-3
 LOW_COST_ROUNDS = 0.25
 
 
-def _upper_spread(scores: np.ndarray) -> float:
-    """Spread of the better half of the oriented scores.
-
-    The room for improvement lies among good configurations: a failed-looking
-    score far below the rest (a diverging linear model) would otherwise widen the
-    spread of every algorithm, and cheap weak learners would keep winning the
-    expected improvement per cost.
-    """
-    upper = scores[scores >= np.median(scores)]
-    return float(upper.std()) if upper.size > 1 else 0.0
-
-
 class _AlgorithmState:
     """One algorithm's optuna study and scores."""
 
@@ -160,7 +148,7 @@ class AdaptiveProposer:
             return None
         all_scores = np.concatenate([s.scores for s in scored])
         best = float(all_scores.max())
-        spread = max(_upper_spread(all_scores), MIN_SPREAD * max(1.0, abs(best)))
+        spread = max(float(all_scores.std()), MIN_SPREAD * max(1.0, abs(best)))
         ranked = []
         for order, state in enumerate(scored):
             width = spread / math.sqrt(len(state.scores) + state.n_failed)

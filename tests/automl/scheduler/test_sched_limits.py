@@ -127,26 +127,3 @@ def test_boosting_starts_the_adaptive_phase_with_few_rounds():
     proposer.observe(TrialResult(0, "job_0", "LightGBM", "MaxAbsScaler", {}, COMPLETED, score=0.8))
     first_adaptive = proposer.propose(1, "job_1")
     assert first_adaptive.params["n_estimators"] == 25  # a quarter of the default 100 rounds
-
-
-def test_a_diverging_cheap_learner_does_not_pull_the_search_to_weak_algorithms():
-    """A failed-looking score (SGD at -1) must not widen every algorithm's room for improvement."""
-    from automl.algorithms import registry_for_task
-    from automl.search import AdaptiveProposer
-    from automl.trials import TrialResult
-
-    registry = registry_for_task("regression")
-    names = ["LightGBM", "KNN", "DecisionTree", "SGD"]
-    proposer = AdaptiveProposer([registry[n] for n in names], "r2_score", "regression", use_portfolio=False)
-    scores = {"LightGBM": [0.93, 0.94, 0.935], "KNN": [0.83, 0.78], "DecisionTree": [0.81, 0.69],
-              "SGD": [-1.0]}
-    iteration = 0
-    for name, values in scores.items():
-        for value in values:
-            proposer._asked[iteration] = (name, None)
-            proposer.observe(TrialResult(iteration, f"job_{iteration}", name, "MaxAbsScaler", {}, COMPLETED,
-                                         score=value))
-            iteration += 1
-    proposer._queue.clear()
-    chosen = [proposer.propose(i, f"job_{i}").algorithm.name for i in range(iteration, iteration + 5)]
-    assert chosen == ["LightGBM"] * 5
