@@ -312,10 +312,22 @@ def run_job(job: Any, observers: list | None = None, *, compute: Any = "local",
     result.pool_target = prepared.y
     result.classes = None if prepared.classes is None else prepared.classes.tolist()
     watchers.model_ready(job, result)
-    if job.training.enable_model_explainability and best_model is not None:
+    return explain_and_finish(job, result, watchers, stop, started,
+                              lambda seconds: _explain(best_model, prepared, job, result, seconds))
+
+
+def explain_and_finish(job: Any, result: AutoMLResult, watchers: ObserverGroup, stop: StopRules,
+                       started: float, explain: Callable[[float], Any]) -> AutoMLResult:
+    """The end of a job (any task): explanations within their budget, then the observers' end.
+
+    ``explain(max_seconds)`` explains the best model; it runs when the job asks for
+    explanations and has a model. ``started`` is the job's ``time.monotonic()`` start.
+    """
+    timings = result.timings
+    if job.training.enable_model_explainability and result.best_model is not None:
         mark = time.monotonic()
-        seconds = explanation_budget(limits.timeout_minutes * 60, stop.remaining_seconds())
-        result.explanation = _explain(best_model, prepared, job, result, seconds)
+        seconds = explanation_budget(job.limits.timeout_minutes * 60, stop.remaining_seconds())
+        result.explanation = explain(seconds)
         timings["explanation"] = time.monotonic() - mark
     result.duration_seconds = time.monotonic() - started
     mark = time.monotonic()

@@ -12,7 +12,7 @@ import pandas as pd
 
 from automl import metrics
 from automl._observers import ObserverGroup, default_observers
-from automl._run import explain_safely, explanation_budget, run_status, schedule_trials
+from automl._run import explain_and_finish, explain_safely, run_status, schedule_trials
 from automl.algorithms import registry_for_task
 from automl.forecasting._ensemble import build_vote
 from automl.forecasting._explain import explain_forecaster
@@ -166,14 +166,5 @@ def run_forecasting_job(job: Any, observers: list | None = None, *, compute: Any
         check_rows=prepared.check_rows, timings=timings, concurrent_trials=limits.concurrent_trials())
     result.pool_target = prepared.y
     result.forecasting = backtest_frame(best, prepared, best_model)
-    if job.training.enable_model_explainability and best_model is not None:
-        mark = time.monotonic()
-        seconds = explanation_budget(limits.timeout_minutes * 60, stop.remaining_seconds())
-        result.explanation = _explain(best_model, prepared, job, seconds)
-        timings["explanation"] = time.monotonic() - mark
-        result.duration_seconds = time.monotonic() - started
-    mark = time.monotonic()
-    watchers.job_finished(job, result)
-    timings["tracking"] = time.monotonic() - mark
-    result.tracking_errors.extend(watchers.errors)
-    return result
+    return explain_and_finish(job, result, watchers, stop, started,
+                              lambda seconds: _explain(best_model, prepared, job, seconds))
