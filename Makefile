@@ -1,5 +1,6 @@
 # make demo  - create .venv, install automl-studio, run the demo job
-# make test  - create .venv, install automl-studio with test extras, run the test suite
+# make test  - create .venv, install automl-studio with test extras, check the import contract, run the tests
+# make lint  - the import contract of pyproject.toml (import-linter): layers, no back edges
 # make bench - create .venv with the bench extras (and .venv-autogluon), run the benchmarks
 PYTHON ?= python3
 VENV   := .venv
@@ -7,7 +8,7 @@ AG_VENV := .venv-autogluon
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test bench clean
+.PHONY: demo lint test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +32,10 @@ $(AG_VENV)/.installed:
 demo: $(VENV)/.installed-test
 	$(BIN)/automl demo
 
-test: $(VENV)/.installed-test
+lint: $(VENV)/.installed-test
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-bench $(AG_VENV)/.installed

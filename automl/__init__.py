@@ -1,4 +1,4 @@
-"""automl-studio: AutoML for tabular data, shaped like Azure ML's AutoML, running locally.
+"""automl-studio: AutoML for tabular data and time series, shaped like Azure ML's AutoML, running locally.
 
 >>> import automl
 >>> job = automl.classification(training_data="train.csv", target_column_name="y")
@@ -6,14 +6,18 @@
 >>> # result = job.submit()
 """
 from automl import errors
+from automl._version import __version__
 from automl.data import Input
-from automl.jobs import ClassificationJob, RegressionJob, classification, regression
-from automl.jobs import load_job
-from automl.jobs import ForecastingJob
-from automl import forecasting  # the package is callable: automl.forecasting(...) creates a job
-from automl.result import AutoMLResult
-
-__version__ = "0.1.0"
+from automl.engine import AutoMLResult
+from automl.jobs import (
+    ClassificationJob,
+    ForecastingJob,
+    RegressionJob,
+    classification,
+    forecasting,
+    load_job,
+    regression,
+)
 
 __all__ = [
     "AutoMLResult", "ClassificationJob", "ForecastingJob", "Input", "RegressionJob", "classification",

@@ -16,7 +16,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.dummy import DummyClassifier, DummyRegressor
 
-from automl.algorithms import Algorithm, registry_for_task
+from automl.algorithms import Algorithm
+from automl.tasks import get_task
 
 
 class MisbehavingEstimator(BaseEstimator):
@@ -83,13 +84,17 @@ class MisbehavingRegressor(RegressorMixin, MisbehavingEstimator):
 @contextlib.contextmanager
 def registered_test_algorithm(task: str, name: str, behaviour: str, *, priority: int = -1,
                               seconds: float = 3600.0, megabytes: float = 0.0) -> Iterator[Algorithm]:
-    """Register a misbehaving algorithm for ``task`` while the block runs."""
-    factory = MisbehavingClassifier if task == "classification" else MisbehavingRegressor
-    algorithm = Algorithm(name, task, factory, "MaxAbsScaler", priority=priority,
+    """Register a misbehaving algorithm in the algorithm table of ``task`` while the block runs.
+
+    The estimator is a classifier for a task that predicts classes.
+    """
+    target = get_task(task)
+    factory = MisbehavingClassifier if target.predicts_classes else MisbehavingRegressor
+    algorithm = Algorithm(name, target.algorithms.task, factory, "MaxAbsScaler", priority=priority,
                           default_params={"behaviour": behaviour, "seconds": seconds,
                                           "megabytes": megabytes},
                           thread_param="n_jobs")
-    registry = registry_for_task(task)
+    registry = target.algorithms
     registry.register(algorithm)
     try:
         yield algorithm

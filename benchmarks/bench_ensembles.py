@@ -18,7 +18,8 @@ from _data import append_result, load_split  # noqa: E402
 
 import automl  # noqa: E402
 from automl import metrics  # noqa: E402
-from automl.refit import refit_trial  # noqa: E402
+from automl.tasks import get_task  # noqa: E402
+from automl.tasks.tabular import prepare, refit_trial  # noqa: E402
 
 DATASETS = ("titanic", "bank_marketing", "diamonds")
 
@@ -43,7 +44,7 @@ def run(name: str, budget_minutes: float = 2.0) -> dict:
     result = job.submit(show_progress=False)
     wall = time.monotonic() - started
     singles = [t for t in result.trials if t.ensemble is None and t.succeeded]
-    best_single = min(singles, key=lambda t: metrics.sort_key(metric, job.task)(t.score))
+    best_single = min(singles, key=lambda t: get_task(job.task).sort_key(metric)(t.score))
     record = {"dataset": name, "metric": metric, "budget_minutes": budget_minutes,
               "wall_seconds": round(wall, 1), "best_single": best_single.display_name,
               "best_single_heldout": held_out(refit_trial(best_single, _prepared(job, train)), test,
@@ -62,11 +63,9 @@ _CACHE: dict = {}
 
 
 def _prepared(job, train):
-    from automl._setup import prepare
-
     key = id(job)
     if key not in _CACHE:
-        _CACHE[key] = prepare(job.data, job.featurization, task=job.task)
+        _CACHE[key] = prepare(job.data, job.featurization, task=get_task(job.task))
     return _CACHE[key]
 
 

@@ -1,7 +1,7 @@
 """Forecasting benchmark: automl.forecasting against SeasonalNaive and automatic ETS / ARIMA peers.
 
 The peers ``sm_AutoETS`` and ``sm_AutoARIMA`` are the statsmodels searches automl's
-``ExponentialSmoothing`` and ``AutoArima`` use (:mod:`automl.forecasting._autostats`: ETS
+``ExponentialSmoothing`` and ``AutoArima`` use (:mod:`automl.timeseries._autostats`: ETS
 by AICc; stepwise SARIMAX by AICc), fitted per series on the whole training history with
 no validation or ensembling: they measure what the classical backend alone achieves.
 (Earlier rows named ``AutoETS`` / ``AutoARIMA`` in the JSON lines came from statsforecast,
@@ -75,7 +75,7 @@ def seasonal_naive(train: dict, h: int, season: int) -> dict:
 
 def statsmodels_model(kind: str, train: dict, h: int, season: int) -> dict:
     """Per-series forecasts of the statsmodels AutoETS / AutoARIMA searches (seasonal naive if a fit fails)."""
-    from automl.forecasting._autostats import auto_arima, auto_ets
+    from automl.timeseries._autostats import auto_arima, auto_ets
 
     m = season if season <= (24 if kind == "sm_AutoETS" else 52) else 1
     out = {}

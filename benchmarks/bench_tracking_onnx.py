@@ -44,7 +44,7 @@ if str(ROOT) not in sys.path:  # run from a checkout without (re)installing the 
     sys.path.insert(0, str(ROOT))
 
 import automl  # noqa: E402
-import automl.tracking  # noqa: E402
+import automl.jobs._default_observers as default_observers  # noqa: E402
 from automl.export import onnx_feed, session  # noqa: E402
 from automl.tracking import MlflowTracker  # noqa: E402
 
@@ -100,7 +100,7 @@ class NoTracker:
 
 def run_job(frame: pd.DataFrame, trials: int, tracker: type, folder: Path):
     """One ONNX-mode job with ``tracker`` as the MLflow observer; returns (result, seconds)."""
-    automl.tracking.MlflowTracker = tracker
+    default_observers.MlflowTracker = tracker
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{folder / 'mlflow.db'}"
     job = automl.classification(training_data=frame, target_column_name="class", log_verbosity="warning",
                                 experiment_name="bench-tracking")
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         run_job(frame.head(500), 1, NoTracker, Path(tmp))  # warm-up: worker processes, imports
         plain, plain_seconds = run_job(frame, args.trials, NoTracker, Path(tmp))
         tracked, tracked_seconds = run_job(frame, args.trials, TimedTracker, Path(tmp))
-        automl.tracking.MlflowTracker = MlflowTracker
+        default_observers.MlflowTracker = MlflowTracker
         figures = latency(tracked, frame.drop(columns="class"), args.repeats)
     hooks, children = TimedTracker.hook_seconds, TimedTracker.child_seconds
     record = {

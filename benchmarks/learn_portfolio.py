@@ -2,9 +2,9 @@
 
 Experiments run on ``../shared/datasets/meta`` only (``AUTOML_META_DATA`` names
 another folder holding a ``manifest.json``), never on the benchmark datasets.
-Each configuration is judged the way a job judges it: ``automl._setup.prepare``
+Each configuration is judged the way a job judges it: ``automl.tasks.tabular.prepare``
 (3-fold cross-validation, automatic featurization), then
-``automl.trials.evaluate_trial`` with one thread, on the job's primary metric
+``Task.evaluate_trial`` with one thread, on the job's primary metric
 (AUC_weighted for classification, normalized_root_mean_squared_error for
 regression).
 
@@ -61,13 +61,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run from a checkout without (re)installing the package
     sys.path.insert(0, str(ROOT))
 
-from automl import metrics  # noqa: E402
-from automl._setup import prepare  # noqa: E402
-from automl.algorithms import registry_for_task, sample_config  # noqa: E402
-from automl.search._portfolio import PORTFOLIO_FILE  # noqa: E402
-from automl.search._proposer import LEADING_DEFAULTS  # noqa: E402
+from automl.algorithms import sample_config  # noqa: E402
+from automl.core import TrialSpec  # noqa: E402
+from automl.engine.search._adaptive import LEADING_DEFAULTS  # noqa: E402
+from automl.engine.search._portfolio import PORTFOLIO_FILE  # noqa: E402
 from automl.settings import DataSettings, FeaturizationSettings  # noqa: E402
-from automl.trials import TrialSpec, evaluate_trial  # noqa: E402
+from automl.tasks import get_task  # noqa: E402
+from automl.tasks.tabular import prepare  # noqa: E402
 
 TASKS = ("classification", "regression")
 PRIMARY_METRIC = {"classification": "AUC_weighted", "regression": "normalized_root_mean_squared_error"}
@@ -109,7 +109,7 @@ def load_dataset(folder: Path, entry: dict, read_kwargs: dict, max_rows: int) ->
 
 def candidate_list(task: str, per_learner: int) -> list[tuple[str, dict]]:
     """Seeded configurations of the strong learners, round-robin over the learners."""
-    registry = registry_for_task(task)
+    registry = get_task(task).algorithms
     drawn = []
     for index, name in enumerate(STRONG[task]):
         rng = np.random.default_rng([SEED, TASKS.index(task), index])
@@ -128,18 +128,18 @@ def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
 
 def run_trial(task: str, algorithm: str, params: dict, data: Any, cap: float) -> dict:
     """One trial, stopped after ``cap`` seconds: its oriented score (NaN if failed) and duration."""
-    spec = TrialSpec(0, "portfolio_0", registry_for_task(task)[algorithm], dict(params))
+    spec = TrialSpec(0, "portfolio_0", get_task(task).algorithms[algorithm], dict(params))
     started = time.perf_counter()
     signal.setitimer(signal.ITIMER_REAL, cap)
     try:
-        result = evaluate_trial(spec, data, PRIMARY_METRIC[task], n_jobs=1)
+        result = get_task(task).evaluate_trial(spec, data, PRIMARY_METRIC[task], n_jobs=1)
         score = result.score if result.succeeded else math.nan
     except _TrialTimeout:  # the alarm fired outside evaluate_trial's own guard
         score = math.nan
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     duration = time.perf_counter() - started
-    sign = 1.0 if metrics.get_metric(PRIMARY_METRIC[task], task).greater_is_better else -1.0
+    sign = 1.0 if get_task(task).metric(PRIMARY_METRIC[task]).greater_is_better else -1.0
     return {"score": sign * score, "seconds": round(min(duration, cap), 3), "capped": duration >= cap}
 
 
@@ -163,7 +163,7 @@ def measure(budget_seconds: float, per_learner: int, max_rows: int) -> dict:
         try:
             prepared = prepare(DataSettings(training_data=frame, target_column_name=entry["target"],
                                             n_cross_validations=N_FOLDS),
-                               FeaturizationSettings(), task=task, seed=SEED)
+                               FeaturizationSettings(), task=get_task(task), seed=SEED)
         except Exception as exc:  # a dataset the pipeline refuses is skipped, not fatal
             print(f"{name}: skipped ({type(exc).__name__}: {exc})", flush=True)
             continue
@@ -183,7 +183,7 @@ def measure(budget_seconds: float, per_learner: int, max_rows: int) -> dict:
             record["candidates"][str(index)] = run_trial(task, algorithm, params, data, cap)
         if probe_costs:
             probe_cap = min(cap, PROBE_CAP_SECONDS)
-            for algorithm in registry_for_task(task).names():
+            for algorithm in get_task(task).algorithms.names():
                 if algorithm not in STRONG[task]:
                     record["defaults"][algorithm] = run_trial(task, algorithm, {}, data, probe_cap)
         out["datasets"][name] = record
@@ -200,13 +200,13 @@ def relative_costs(measured: dict) -> dict[str, float]:
         base = record["defaults"]["LightGBM"]["seconds"]
         for algorithm, trial in record["defaults"].items():
             ratios.setdefault(algorithm, []).append(trial["seconds"] / base)
-    names = {a for task in TASKS for a in registry_for_task(task).names()}
+    names = {a for task in TASKS for a in get_task(task).algorithms.names()}
     return {a: round(statistics.median(ratios[a]), 2) for a in sorted(names) if a in ratios}
 
 
 def normalised(task: str, measured: dict) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Datasets, normalised candidate scores (NaN if not run or failed) and relative costs."""
-    leading = registry_for_task(task).names()[:LEADING_DEFAULTS]
+    leading = get_task(task).algorithms.names()[:LEADING_DEFAULTS]
     names = [n for n, r in measured["datasets"].items() if r["task"] == task]
     n_candidates = len(measured["candidates"][task])
     scores = np.full((n_candidates, len(names)), np.nan)

@@ -18,13 +18,14 @@ Examples
 >>> [r["EngineeredFeatureCount"] for r in plan.summary(fitted)]
 [2, 4]
 """
-from ._constants import BLOCKED_TRANSFORMERS, MISSING_TOKEN, PURPOSES
+from ._constants import BLOCKED_TRANSFORMERS, MISSING_TOKEN, PURPOSES, SWEEPING_TRANSFORMERS
 from ._datetime import DATE_PARTS, DateTimeFeatures
 from ._errors import FeaturizationConfigError
 from ._hashing import HashOneHotEncoder
 from ._numeric import ImputationMarker, NumericCast
 from ._plan import FeaturizationPlan, PlanStep, engineered_feature_name, plan_featurization
 from ._purpose import detect_column_purposes
+from ._settings import check_settings
 from ._strings import StringCast
 from ._summary import SUMMARY_KEYS
 from ._timeseries import CalendarFeatures, auto_lag_order, origin_lag_features
@@ -32,11 +33,13 @@ from ._timeseries import CalendarFeatures, auto_lag_order, origin_lag_features
 __all__ = [
     "PURPOSES",
     "BLOCKED_TRANSFORMERS",
+    "SWEEPING_TRANSFORMERS",
     "MISSING_TOKEN",
     "DATE_PARTS",
     "SUMMARY_KEYS",
     "FeaturizationConfigError",
     "FeaturizationPlan",
+    "check_settings",
     "PlanStep",
     "detect_column_purposes",
     "plan_featurization",

@@ -11,6 +11,7 @@ __all__ = [
     "DROPPED_PURPOSES",
     "OVERRIDABLE_PURPOSES",
     "BLOCKED_TRANSFORMERS",
+    "SWEEPING_TRANSFORMERS",
     "MISSING_TOKEN",
     "normalize_name",
 ]
@@ -29,6 +30,11 @@ OVERRIDABLE_PURPOSES: tuple[str, ...] = (
 BLOCKED_TRANSFORMERS: tuple[str, ...] = (
     "TextTargetEncoder", "OneHotEncoder", "CatTargetEncoder", "TfIdf", "WoETargetEncoder",
     "LabelEncoder", "WordEmbedding", "NaiveBayes", "CountVectorizer", "HashOneHotEncoder",
+)
+#: Blocked transformers of Azure's feature sweeping, which this package does not run: blocking
+#: them is accepted (they are Azure's names) and changes nothing.
+SWEEPING_TRANSFORMERS: tuple[str, ...] = (
+    "TextTargetEncoder", "CatTargetEncoder", "WoETargetEncoder", "WordEmbedding", "NaiveBayes",
 )
 #: The category that stands for a missing value in one-hot and hashed encodings.
 MISSING_TOKEN = "__missing__"

@@ -26,6 +26,7 @@ from . import _constants as C
 from ._datetime import looks_like_datetime
 from ._errors import FeaturizationConfigError, did_you_mean
 from ._numeric import parse_numbers
+from ._settings import canonical_purpose
 from ._text import average_spaces, is_non_spaced_language
 
 __all__ = ["detect_column_purposes", "detect_with_stats", "ColumnStats", "check_frame"]
@@ -178,20 +179,13 @@ def check_frame(X: object) -> pd.DataFrame:
 
 def parse_overrides(X: pd.DataFrame, column_name_and_types: Mapping[str, str] | None) -> dict[str, str]:
     """Validate ``column_name_and_types``: known columns, purposes matched case-insensitively."""
-    canonical = {C.normalize_name(p): p for p in C.OVERRIDABLE_PURPOSES}
     overrides: dict[str, str] = {}
     for column, purpose in (column_name_and_types or {}).items():
         if column not in X.columns:
             raise FeaturizationConfigError(
                 f"column_name_and_types names column {column!r}, which is not in the data."
                 f"{did_you_mean(column, X.columns)} Use one of the data's column names.")
-        key = C.normalize_name(purpose)
-        if key not in canonical:
-            raise FeaturizationConfigError(
-                f"column_name_and_types[{column!r}] = {purpose!r} is not a known purpose."
-                f"{did_you_mean(purpose, C.OVERRIDABLE_PURPOSES)} "
-                f"Use one of {', '.join(C.OVERRIDABLE_PURPOSES)}.")
-        overrides[column] = canonical[key]
+        overrides[column] = canonical_purpose(column, purpose)
     return overrides
 
 

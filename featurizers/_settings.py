@@ -16,8 +16,8 @@ from ._errors import FeaturizationConfigError, did_you_mean
 from ._hashing import MAX_NUMBER_OF_BITS
 from ._text import TFIDF_PARAMETERS
 
-__all__ = ["MODES", "IMPUTER_STRATEGIES", "TRANSFORMER_PARAM_KEYS", "parse_mode",
-           "parse_blocked_transformers", "parse_transformer_params"]
+__all__ = ["MODES", "IMPUTER_STRATEGIES", "TRANSFORMER_PARAM_KEYS", "canonical_purpose", "check_settings",
+           "parse_mode", "parse_blocked_transformers", "parse_transformer_params"]
 
 MODES: tuple[str, ...] = ("auto", "custom", "off")
 IMPUTER_STRATEGIES: tuple[str, ...] = ("mean", "median", "most_frequent", "constant")
@@ -135,6 +135,26 @@ def _check_field(key: str, column: Any, seen: dict, X: pd.DataFrame, purposes: M
             "or remove the column from the fields.")
 
 
+def _static_entries(params: Mapping[str, Any] | None) -> dict[str, list[tuple[list, dict]]]:
+    """``transformer_params`` with canonical keys and checked entries: what needs no data."""
+    parsed: dict[str, list[tuple[list, dict]]] = {}
+    for raw_key, entries in (params or {}).items():
+        key = _KEY_BY_NORMAL.get(C.normalize_name(raw_key))
+        if key is None:
+            raise FeaturizationConfigError(
+                f"transformer_params: unknown key {raw_key!r}.{did_you_mean(raw_key, TRANSFORMER_PARAM_KEYS)} "
+                f"Use {', '.join(TRANSFORMER_PARAM_KEYS)}.")
+        if key in parsed:
+            raise FeaturizationConfigError(
+                f"transformer_params: key {raw_key!r} is given twice (as {key!r}); merge the entries.")
+        parsed[key] = []
+        for entry in entries if isinstance(entries, (list, tuple)) else [entries]:
+            fields, parameters = _entry_parts(key, entry)
+            _check_parameters(key, parameters, TRANSFORMER_PARAM_KEYS[key][1])
+            parsed[key].append((fields, parameters))
+    return parsed
+
+
 def parse_transformer_params(params: Mapping[str, Any] | None, X: pd.DataFrame,
                              purposes: Mapping[str, str]) -> dict[str, dict[str, dict]]:
     """Validate ``transformer_params`` against the data and the purposes.
@@ -145,21 +165,59 @@ def parse_transformer_params(params: Mapping[str, Any] | None, X: pd.DataFrame,
         ``{key: {column: parameters}}`` with canonical snake-case keys.
     """
     parsed: dict[str, dict[str, dict]] = {}
-    for raw_key, entries in (params or {}).items():
-        key = _KEY_BY_NORMAL.get(C.normalize_name(raw_key))
-        if key is None:
-            raise FeaturizationConfigError(
-                f"transformer_params: unknown key {raw_key!r}.{did_you_mean(raw_key, TRANSFORMER_PARAM_KEYS)} "
-                f"Use {', '.join(TRANSFORMER_PARAM_KEYS)}.")
-        if key in parsed:
-            raise FeaturizationConfigError(
-                f"transformer_params: key {raw_key!r} is given twice (as {key!r}); merge the entries.")
+    for key, entries in _static_entries(params).items():
         per_column: dict[str, dict] = {}
-        for entry in entries if isinstance(entries, (list, tuple)) else [entries]:
-            fields, parameters = _entry_parts(key, entry)
-            _check_parameters(key, parameters, TRANSFORMER_PARAM_KEYS[key][1])
+        for fields, parameters in entries:
             for column in fields:
                 _check_field(key, column, per_column, X, purposes)
                 per_column[column] = parameters
         parsed[key] = per_column
     return parsed
+
+
+def canonical_purpose(column: Any, purpose: Any) -> str:
+    """The purpose ``column_name_and_types`` gives ``column``, in its canonical spelling."""
+    canonical = {C.normalize_name(p): p for p in C.OVERRIDABLE_PURPOSES}
+    key = C.normalize_name(purpose)
+    if key not in canonical:
+        raise FeaturizationConfigError(
+            f"column_name_and_types[{column!r}] = {purpose!r} is not a known purpose."
+            f"{did_you_mean(purpose, C.OVERRIDABLE_PURPOSES)} "
+            f"Use one of {', '.join(C.OVERRIDABLE_PURPOSES)}.")
+    return canonical[key]
+
+
+def check_settings(*, mode: str | None = None, blocked_transformers: Iterable[str] | None = None,
+                   column_name_and_types: Mapping[str, str] | None = None,
+                   transformer_params: Mapping[str, Any] | None = None, is_timeseries: bool = False) -> None:
+    """Check what the featurization settings say without looking at data.
+
+    The mode, the names of blocked transformers, the purposes of ``column_name_and_types``
+    and the keys, entries and parameters of ``transformer_params``; whether the columns
+    they name exist is checked once the data is read (:func:`plan_featurization`).
+
+    Raises
+    ------
+    FeaturizationConfigError
+        Naming the setting and the valid values.
+
+    Examples
+    --------
+    >>> check_settings(blocked_transformers=["one_hot_encoder"], column_name_and_types={"zip": "categorical"})
+    >>> check_settings(column_name_and_types={"zip": "Postcode"})
+    Traceback (most recent call last):
+    ...
+    featurizers._errors.FeaturizationConfigError: column_name_and_types['zip'] = 'Postcode' is not a known \
+purpose. Use one of Numeric, Categorical, DateTime, CategoricalHash, Text, Hashes, Ignore.
+    """
+    parse_mode(mode, is_timeseries=is_timeseries)
+    parse_blocked_transformers(blocked_transformers)
+    if column_name_and_types is not None and not isinstance(column_name_and_types, Mapping):
+        raise FeaturizationConfigError("column_name_and_types must map column names to purposes, "
+                                       f"got {column_name_and_types!r}.")
+    for column, purpose in (column_name_and_types or {}).items():
+        canonical_purpose(column, purpose)
+    if transformer_params is not None and not isinstance(transformer_params, Mapping):
+        raise FeaturizationConfigError("transformer_params must map imputer / tf_idf / hash_one_hot_encoder to "
+                                       f"entries, got {transformer_params!r}.")
+    _static_entries(transformer_params)

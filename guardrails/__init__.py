@@ -19,9 +19,16 @@ from ._context import GuardrailContext
 from ._format import format_results, format_table
 from ._forecasting import FORECASTING_GUARDRAILS, ForecastingFacts, run_forecasting
 from ._memory import available_memory_bytes
-from ._registry import GUARDRAILS, run_all
+from ._checks import GUARDRAILS, run_all
 from ._result import ALERTED, DONE, PASSED, STATUSES, GuardrailResult
-from ._validation import auto_validation
+from ._validation import (
+    DEFAULT_FOLDS,
+    HOLDOUT_FRACTION,
+    HOLDOUT_MIN_ROWS,
+    SMALL_DATA_FOLDS,
+    SMALL_DATA_ROWS,
+    auto_validation,
+)
 
 __all__ = [
     "PASSED",
@@ -35,6 +42,11 @@ __all__ = [
     "format_results",
     "format_table",
     "auto_validation",
+    "HOLDOUT_MIN_ROWS",
+    "HOLDOUT_FRACTION",
+    "SMALL_DATA_ROWS",
+    "SMALL_DATA_FOLDS",
+    "DEFAULT_FOLDS",
     "available_memory_bytes",
     "ForecastingFacts",
     "FORECASTING_GUARDRAILS",

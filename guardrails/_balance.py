@@ -31,7 +31,7 @@ def check_class_balance(context: GuardrailContext) -> GuardrailResult | None:
     """Classification only. ``Passed`` when balanced; ``Alerted`` when the smallest class has
     at most 20% of the largest class's rows; ``Done`` when class weights were applied.
     """
-    if context.task != "classification" or context.y is None:
+    if not context.traits.class_labels or context.y is None:
         return None
     counts = pd.Series(context.y).dropna().astype(str).value_counts()
     if len(counts) < 2:

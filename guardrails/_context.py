@@ -8,9 +8,31 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-__all__ = ["GuardrailContext", "TASKS", "DROPPED_PURPOSES", "missing_counts", "unique_counts"]
+__all__ = ["GuardrailContext", "TASKS", "TaskTraits", "DROPPED_PURPOSES", "missing_counts", "unique_counts"]
 
-TASKS = ("classification", "regression", "forecasting")
+
+@dataclass(frozen=True)
+class TaskTraits:
+    """What the guardrails need to know of a task.
+
+    Attributes
+    ----------
+    class_labels : bool
+        The target holds class labels (the class balance check applies).
+    rolling_origin : bool
+        Trials are validated on windows after successive origins, not on random rows.
+    """
+
+    class_labels: bool = False
+    rolling_origin: bool = False
+
+
+#: The tasks a context may be for: the one table of task names in this package.
+TASKS: dict[str, TaskTraits] = {
+    "classification": TaskTraits(class_labels=True),
+    "regression": TaskTraits(),
+    "forecasting": TaskTraits(rolling_origin=True),
+}
 #: Column purposes whose columns the featurizer drops (mirrors ``featurizers``' names).
 DROPPED_PURPOSES = frozenset({"Hashes", "Ignore", "AllNan"})
 
@@ -60,7 +82,12 @@ class GuardrailContext:
         if not isinstance(self.X, pd.DataFrame):
             raise TypeError(f"GuardrailContext.X must be a pandas DataFrame, got {type(self.X).__name__}.")
         if self.task not in TASKS:
-            raise ValueError(f"GuardrailContext.task must be one of {TASKS}, got {self.task!r}.")
+            raise ValueError(f"GuardrailContext.task must be one of {tuple(TASKS)}, got {self.task!r}.")
+
+    @property
+    def traits(self) -> TaskTraits:
+        """What the guardrails need to know of the task."""
+        return TASKS[self.task]
 
     @property
     def featurizing(self) -> bool:

@@ -6,7 +6,8 @@ from typing import Any, Callable
 from ._context import GuardrailContext
 from ._result import DONE, GuardrailResult
 
-__all__ = ["NAME", "auto_validation", "check_validation"]
+__all__ = ["DEFAULT_FOLDS", "HOLDOUT_FRACTION", "HOLDOUT_MIN_ROWS", "NAME", "SMALL_DATA_FOLDS", "SMALL_DATA_ROWS",
+           "auto_validation", "check_validation"]
 
 NAME = "Validation split handling"
 HOLDOUT_MIN_ROWS = 20_000      # more rows than this -> holdout
@@ -15,7 +16,7 @@ SMALL_DATA_ROWS = 1_000        # fewer rows than this -> 10 folds, else 3
 SMALL_DATA_FOLDS, DEFAULT_FOLDS = 10, 3
 
 
-def auto_validation(n_rows: int, task: str = "classification") -> dict[str, Any]:
+def auto_validation(n_rows: int) -> dict[str, Any]:
     """Azure's automatic validation rule for classification and regression.
 
     More than 20,000 rows: a 10% holdout; otherwise k-fold cross-validation with
@@ -29,8 +30,6 @@ def auto_validation(n_rows: int, task: str = "classification") -> dict[str, Any]
     >>> auto_validation(48_842)["method"]
     'holdout'
     """
-    if task == "forecasting":
-        return {"method": "rolling_origin", "auto": True, "n_rows": n_rows}
     if n_rows > HOLDOUT_MIN_ROWS:
         return {"method": "holdout", "fraction": HOLDOUT_FRACTION, "auto": True, "n_rows": n_rows}
     folds = SMALL_DATA_FOLDS if n_rows < SMALL_DATA_ROWS else DEFAULT_FOLDS
@@ -80,7 +79,12 @@ def _reason(v: dict, n_rows: int) -> str:
 def check_validation(context: GuardrailContext) -> GuardrailResult:
     """Describe the validation scheme (``Done``): automatic (with the rule that chose it) or user-set."""
     n_rows = len(context.X)
-    validation = dict(context.validation) if context.validation else auto_validation(n_rows, context.task)
+    if context.validation:
+        validation = dict(context.validation)
+    elif context.traits.rolling_origin:
+        validation = {"method": "rolling_origin", "auto": True, "n_rows": n_rows}
+    else:
+        validation = auto_validation(n_rows)
     n_rows = int(validation.get("n_rows", n_rows))
     method = str(validation.get("method", "unknown"))
     scheme = _SCHEMES.get(method, lambda v: f"validation method {method!r}")(validation)

@@ -1,26 +1,21 @@
-"""Algorithm registry: Azure's classification and regression learners, one table per task.
+"""The learners: Azure's classification and regression algorithms, each declared once in a table.
 
->>> from automl.algorithms import registry_for_task
->>> registry_for_task("classification")["light_gbm"].display_name
+:data:`CLASSIFICATION` and :data:`REGRESSION` are :class:`AlgorithmRegistry` tables (the
+forecasting table, :data:`automl.timeseries.FORECASTING`, adds the classical forecasters);
+a task names its table (:mod:`automl.tasks`). :func:`make_pipeline` builds a learner's
+per-model pipeline (scaler and estimator), the steps a fitted model holds.
+
+>>> from automl.algorithms import CLASSIFICATION
+>>> CLASSIFICATION["light_gbm"].display_name
 'MaxAbsScaler LightGBM'
 """
-from __future__ import annotations
-
-from automl.algorithms._classification import CLASSIFICATION
-from automl.algorithms._forecasting import FORECASTING
-from automl.algorithms._registry import PREPROCESSORS, Algorithm, AlgorithmRegistry
-from automl.algorithms._regression import REGRESSION
+from automl.algorithms._algorithm import PREPROCESSORS, Algorithm, AlgorithmRegistry
+from automl.algorithms._classifiers import CLASSIFICATION
+from automl.algorithms._pipeline import fit_pipeline, make_pipeline, to_dense
+from automl.algorithms._regressors import REGRESSION
 from automl.algorithms._space import Choice, Domain, Float, Int, sample_config
 
-_REGISTRIES = {"classification": CLASSIFICATION, "regression": REGRESSION, "forecasting": FORECASTING}
-
-
-def registry_for_task(task: str) -> AlgorithmRegistry:
-    """The algorithm registry of ``task`` (``"classification"``, ``"regression"`` or ``"forecasting"``)."""
-    return _REGISTRIES[task]
-
-
 __all__ = [
-    "Algorithm", "AlgorithmRegistry", "PREPROCESSORS", "CLASSIFICATION", "REGRESSION", "FORECASTING",
-    "Choice", "Domain", "Float", "Int", "sample_config", "registry_for_task",
+    "Algorithm", "AlgorithmRegistry", "CLASSIFICATION", "Choice", "Domain", "Float", "Int", "PREPROCESSORS",
+    "REGRESSION", "fit_pipeline", "make_pipeline", "sample_config", "to_dense",
 ]

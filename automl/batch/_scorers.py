@@ -92,7 +92,8 @@ class OnnxScorer:
         self._outputs = [o.name for o in self._session.get_outputs()]
         self.classes = json.loads(meta["automl.classes"]) if "automl.classes" in meta else (
             None if "probabilities" not in self._outputs else [])
-        self.task = "classification" if "probabilities" in self._outputs else "regression"
+        #: Whether the model is a classifier: it outputs class probabilities beside labels.
+        self.probabilities = "probabilities" in self._outputs
 
     def _feed(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
         """:func:`automl.export.onnx_feed`, with string columns as object arrays (onnxruntime
@@ -114,12 +115,12 @@ class OnnxScorer:
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Labels (classification) or values (regression)."""
         out = self._run(X)
-        return np.asarray(out["label"] if self.task == "classification" else out["variable"]).ravel()
+        return np.asarray(out["label"] if self.probabilities else out["variable"]).ravel()
 
     def predict_both(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
         """Labels and probabilities in one run of the graph."""
         out = self._run(X)
-        if self.task != "classification":
+        if not self.probabilities:
             return np.asarray(out["variable"]).ravel(), None
         return np.asarray(out["label"]).ravel(), np.asarray(out["probabilities"])
 
@@ -141,7 +142,8 @@ class PythonScorer:
         self.columns = [str(c) for c in names] if names is not None else []
         classes = getattr(model, "classes_", None)
         self.classes = list(classes) if classes is not None else None
-        self.task = "classification" if self.classes is not None else "regression"
+        #: Whether the model is a classifier: it has classes and predicts their probabilities.
+        self.probabilities = self.classes is not None
 
     def _rows(self, X: pd.DataFrame) -> pd.DataFrame:
         return require_columns(X, self.columns) if self.columns else X
@@ -153,7 +155,7 @@ class PythonScorer:
     def predict_both(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
         """Labels and probabilities (the labels follow the probabilities, as ``predict`` does)."""
         rows = self._rows(X)
-        if self.task != "classification":
+        if not self.probabilities:
             return np.asarray(self.model.predict(rows)).ravel(), None
         proba = np.asarray(self.model.predict_proba(rows))
         return np.asarray(self.classes, dtype=object)[proba.argmax(axis=1)], proba

@@ -1,63 +1,26 @@
-"""The ``automl`` parser, the command table and the exit codes."""
+"""The ``automl`` parser, the command table, and ``main``."""
 from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 
+from automl._version import __version__
+from automl.cli._demo import add_demo
+from automl.cli._exit_codes import EXIT_CODES, EXIT_CONFIG, EXIT_FAILED, EXIT_INTERRUPTED
+from automl.cli._predict import add_predict
+from automl.cli._runs import add_jobs, add_models, add_report
+from automl.cli._train import add_train
 from automl.errors import AutoMLError
 
-#: Exit codes of every command.
-EXIT_OK = 0
-EXIT_FAILED = 1          # the job ran and failed (no model, batch error threshold passed)
-EXIT_CONFIG = 2          # bad configuration or data: one message on stderr
-EXIT_PARTIAL = 3         # batch scoring: some files failed (see job_error.txt), the others were scored
-EXIT_INTERRUPTED = 130
-
-EXIT_CODES = textwrap.dedent(f"""\
-    exit codes:
-      {EXIT_OK}    success
-      {EXIT_FAILED}    the job failed (no model was trained; batch scoring passed --error-threshold
-           or scored no file)
-      {EXIT_CONFIG}    bad configuration or data (one message on stderr; --debug for the traceback)
-      {EXIT_PARTIAL}    predict only: partial success, some files failed (named in job_error.txt)
-           and every other file was scored
-    """)
-
-
-def _demo(args: argparse.Namespace) -> int:
-    from automl.demo import run_demo
-
-    result = run_demo(timeout_minutes=args.timeout_minutes, max_trials=args.max_trials)
-    return EXIT_OK if result.status == "Completed" else EXIT_FAILED
-
-
-def _add_demo(commands: argparse._SubParsersAction) -> None:
-    demo = commands.add_parser(
-        "demo", help="train on the shipped bank-marketing sample (what `make demo` runs)",
-        description="Train a short classification job on the bank-marketing data shipped with the "
-                    "package and print the leaderboard and the best model.",
-        epilog="example:\n  automl demo --max-trials 4 --timeout-minutes 1\n\n" + EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    demo.add_argument("--timeout-minutes", type=float, default=2.0, help="job time limit (default 2)")
-    demo.add_argument("--max-trials", type=int, default=10, help="trials at most (default 10)")
-    demo.set_defaults(handler=_demo)
-
-
-def _registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
-    from automl.cli._predict import add_predict
-    from automl.cli._runs import add_jobs, add_models, add_report
-    from automl.cli._train import add_train
-
-    return [add_train, add_predict, add_report, add_jobs, add_models, _add_demo]
+#: The sub-commands, in help order: each registers its parser.
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    add_train, add_predict, add_report, add_jobs, add_models, add_demo)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``automl``: one sub-command per entry of the command table."""
-    from automl import __version__
-
     parser = argparse.ArgumentParser(
         prog="automl", description="AutoML for tabular data, shaped like Azure ML's AutoML, on this machine.",
         epilog="examples:\n  automl train --file examples/classification/job.yml --set limits.max_trials=4\n"
@@ -67,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"automl-studio {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for register in _registrars():
+    for register in COMMANDS:
         register(commands)
     _add_debug(commands)
     return parser

@@ -5,7 +5,7 @@ import argparse
 import sys
 from typing import Any
 
-from automl.cli._app import EXIT_CODES, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
+from automl.cli._exit_codes import EXIT_CODES, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 
 EXAMPLES = """\
 examples:

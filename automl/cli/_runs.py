@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from automl.cli._app import EXIT_CODES, EXIT_OK
+from automl.cli._exit_codes import EXIT_CODES, EXIT_OK
 from automl.errors import ConfigError
 
 PARENT_FILTER = "tags.run_template = 'automl_parent'"

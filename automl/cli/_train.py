@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,10 +11,13 @@ from typing import Any
 
 import pandas as pd
 
-from automl.cli._app import EXIT_CODES, EXIT_FAILED, EXIT_OK
+from automl.cli._exit_codes import EXIT_CODES, EXIT_FAILED, EXIT_OK
+from automl.engine import AutoMLResult
 from automl.errors import ConfigError
+from automl.jobs import AutoMLJob
 from automl.jobs._yaml import apply_overrides, job_from_mapping
 from automl.jobs._yaml_loader import SourceMapping, parse_value, read_yaml
+from automl.tracking import save_sklearn_model
 
 #: Leaderboard rows printed (all are in leaderboard.csv).
 LEADERBOARD_ROWS = 15
@@ -107,7 +111,7 @@ def add_train(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_train)
 
 
-def build_job(args: argparse.Namespace) -> Any:
+def build_job(args: argparse.Namespace) -> AutoMLJob:
     """The job of ``automl train``'s arguments: the YAML, then ``--set``, then the flags."""
     if args.file:
         spec = read_yaml(args.file)
@@ -140,7 +144,7 @@ def run_train(args: argparse.Namespace) -> int:
     return EXIT_OK if result.status == "Completed" else EXIT_FAILED
 
 
-def print_leaderboard(result: Any) -> None:
+def print_leaderboard(result: AutoMLResult) -> None:
     """The best trials, on stdout."""
     board = result.leaderboard
     columns = ["name", "algorithm", "status", result.primary_metric, "duration_seconds"]
@@ -150,11 +154,9 @@ def print_leaderboard(result: Any) -> None:
         print(board.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
 
 
-def _outputs_table(result: Any, job: Any) -> dict[str, Callable[[Path], Any]]:
+def _outputs_table(result: AutoMLResult, job: AutoMLJob) -> dict[str, Callable[[Path], object]]:
     """Output file name -> how to write it."""
-    from automl.tracking import save_sklearn_model
-
-    writers: dict[str, Callable[[Path], Any]] = {
+    writers: dict[str, Callable[[Path], object]] = {
         "report.html": result.save_report,
         "leaderboard.csv": lambda p: result.leaderboard.to_csv(p, index=False),
         "mlflow-model": lambda p: save_sklearn_model(result.best_model, p, result.check_rows),
@@ -164,10 +166,8 @@ def _outputs_table(result: Any, job: Any) -> dict[str, Callable[[Path], Any]]:
     return writers
 
 
-def write_outputs(result: Any, job: Any, out_dir: Path) -> dict[str, Path]:
+def write_outputs(result: AutoMLResult, job: AutoMLJob, out_dir: Path) -> dict[str, Path]:
     """Write the job's outputs to ``out_dir``; a failing output is a warning, not a failed job."""
-    import shutil
-
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, write in _outputs_table(result, job).items():
@@ -182,7 +182,7 @@ def write_outputs(result: Any, job: Any, out_dir: Path) -> dict[str, Path]:
     return written
 
 
-def print_records(result: Any, job: Any, files: dict[str, Path], registered: str | None) -> None:
+def print_records(result: AutoMLResult, job: AutoMLJob, files: dict[str, Path], registered: str | None) -> None:
     """Where the run, the model and the outputs are, and how to score new data."""
     best = result.best_trial
     if best is not None:

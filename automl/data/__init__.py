@@ -9,6 +9,7 @@ load_data
 MLTable, load_mltable, from_delimited_files, from_parquet_files, from_json_lines_files
     MLTable data assets: load, inspect, author and save.
 """
+from automl.data._consistency import conform_to_training, labels_like_training
 from automl.data._input import INPUT_TYPES, Input
 from automl.data._loader import load_data
 from automl.data.mltable import (
@@ -24,10 +25,12 @@ __all__ = [
     "INPUT_TYPES",
     "Input",
     "MLTable",
+    "conform_to_training",
     "SUPPORTED_SUFFIXES",
     "from_delimited_files",
     "from_json_lines_files",
     "from_parquet_files",
     "load_data",
+    "labels_like_training",
     "load_mltable",
 ]

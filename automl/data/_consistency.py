@@ -15,7 +15,7 @@ from pandas.api import types as ptypes
 from automl.errors import DataError
 from featurizers._numeric import parse_numbers
 
-__all__ = ["conform_to_training"]
+__all__ = ["conform_to_training", "labels_like_training"]
 
 #: Values shown in an error message at most.
 _SHOWN = 3
@@ -43,8 +43,8 @@ def _numbers_like_training(column: str, values: pd.Series, role: str) -> pd.Seri
     return pd.Series(parsed, index=values.index, name=values.name)
 
 
-def _labels_like_training(target: str, values: pd.Series, train: pd.Series, role: str) -> pd.Series:
-    """Class labels in the training labels' type; a label training lacks is a DataError."""
+def labels_like_training(target: str, values: pd.Series, train: pd.Series, role: str) -> pd.Series:
+    """Class labels of ``values`` in the training labels' type; a label training lacks is a DataError."""
     if _is_number_column(train) and not _is_number_column(values):
         parsed = parse_numbers(values)
         if not np.isnan(parsed).any():
@@ -63,8 +63,7 @@ def _labels_like_training(target: str, values: pd.Series, train: pd.Series, role
     return values
 
 
-def conform_to_training(frame: pd.DataFrame, train: pd.DataFrame, target: str, task: str,
-                        role: str) -> pd.DataFrame:
+def conform_to_training(frame: pd.DataFrame, train: pd.DataFrame, target: str, role: str) -> pd.DataFrame:
     """Return ``frame`` (``validation_data`` or ``test_data``) shaped like ``train``.
 
     Parameters
@@ -72,10 +71,7 @@ def conform_to_training(frame: pd.DataFrame, train: pd.DataFrame, target: str, t
     frame, train : DataFrame
         The other data and the training data, both with the target column.
     target : str
-        The target column.
-    task : str
-        ``"classification"`` checks the class labels; regression targets were
-        already made numeric.
+        The target column (left as it is: :func:`labels_like_training` conforms class labels).
     role : str
         ``"validation_data"`` or ``"test_data"``, for the messages.
 
@@ -83,13 +79,12 @@ def conform_to_training(frame: pd.DataFrame, train: pd.DataFrame, target: str, t
     -------
     DataFrame
         ``frame`` with the training columns in the training order (extra columns
-        dropped), numeric columns as numbers, labels of the training labels' type.
+        dropped), numeric columns as numbers.
 
     Raises
     ------
     DataError
-        A training column is missing; a numeric column holds values that are not
-        numbers; the target holds a class the training data does not have.
+        A training column is missing; a numeric column holds values that are not numbers.
     """
     missing = [c for c in train.columns if c not in frame.columns]
     if missing:
@@ -101,6 +96,4 @@ def conform_to_training(frame: pd.DataFrame, train: pd.DataFrame, target: str, t
             continue
         if _is_number_column(train[column]) and not _is_number_column(out[column]):
             out[column] = _numbers_like_training(column, out[column], role)
-    if task == "classification":
-        out[target] = _labels_like_training(target, out[target], train[target], role)
     return out

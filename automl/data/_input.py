@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from automl._naming import resolve_name
+from automl.core import resolve_name
 from automl.errors import ConfigError
 
 __all__ = ["INPUT_MODES", "INPUT_TYPES", "Input"]

@@ -1,9 +1,11 @@
 """Ensembles: VotingEnsemble (Caruana ensemble selection) and StackEnsemble, as in Azure AutoML.
 
-They run as a job's last trials, built from the other trials' validation
-predictions (:func:`build_ensemble_trials`); the best one is refit on all
-training data by :func:`refit_ensemble`. :func:`caruana_selection` is the
-selection algorithm alone, on plain arrays.
+The model side: :func:`caruana_selection` (the selection algorithm, on plain arrays), the
+fitted estimators :func:`make_voting_ensemble` and :func:`make_stack_ensemble` assemble
+from refit members, and the StackEnsemble meta learners (Azure's ``StackMetaLearnerType``).
+The ensemble *trials* of a job are built by its task (:mod:`automl.tasks`), which records
+what an ensemble needs for its refit in a :class:`VotingEnsembleSpec` or
+:class:`StackEnsembleSpec`.
 
 >>> import numpy as np
 >>> from automl.ensembles import caruana_selection
@@ -12,9 +14,20 @@ selection algorithm alone, on plain arrays.
 >>> caruana_selection([y - 1.0, y + 1.0], y, mse, greater_is_better=False, rounds=2).tolist()
 [1, 1]
 """
-from automl.ensembles._build import build_ensemble_trials, planned_ensembles
-from automl.ensembles._meta import META_LEARNERS, make_meta_learner, resolve_meta_learner
-from automl.ensembles._refit import refit_ensemble
+from automl.ensembles._meta import (
+    CLASSIFICATION_META_LEARNERS,
+    CV_METHODS,
+    META_LEARNERS,
+    REGRESSION_META_LEARNERS,
+    cross_fit,
+    fit_meta,
+    fold_splits,
+    holdout_splits,
+    make_meta_learner,
+    predict_meta,
+    resolve_meta_learner,
+    tuned_plain,
+)
 from automl.ensembles._selection import (
     MAXIMUM_DEFAULT_ENSEMBLE_SELECTION_ITERATIONS,
     MAXIMUM_MODELS_FOR_SELECTION,
@@ -24,15 +37,22 @@ from automl.ensembles._selection import (
     default_initial_size,
     default_rounds,
 )
-from automl.ensembles._spec import STACK, VOTING, StackEnsembleSpec, VotingEnsembleSpec
-from automl.ensembles._stack import StackEnsembleClassifier, StackEnsembleRegressor, meta_features
+from automl.ensembles._ensemble_spec import STACK, VOTING, StackEnsembleSpec, VotingEnsembleSpec, member_name
+from automl.ensembles._stack import (
+    StackEnsembleClassifier,
+    StackEnsembleRegressor,
+    align_proba,
+    make_stack_ensemble,
+    meta_features,
+)
 from automl.ensembles._voting import make_voting_ensemble, weighted_average
 
 __all__ = [
-    "build_ensemble_trials", "refit_ensemble", "planned_ensembles", "caruana_selection",
-    "default_rounds", "default_initial_size", "make_voting_ensemble", "weighted_average",
-    "StackEnsembleClassifier", "StackEnsembleRegressor", "meta_features", "META_LEARNERS",
-    "resolve_meta_learner", "make_meta_learner", "VotingEnsembleSpec", "StackEnsembleSpec",
-    "VOTING", "STACK", "MAXIMUM_MODELS_FOR_SELECTION", "MAXIMUM_DEFAULT_ENSEMBLE_SELECTION_ITERATIONS",
-    "MAXIMUM_PIPELINES_IN_GREEDY_PHASE", "SELECTION_GREEDY_SCORE_THRESHOLD",
+    "CLASSIFICATION_META_LEARNERS", "CV_METHODS", "MAXIMUM_DEFAULT_ENSEMBLE_SELECTION_ITERATIONS",
+    "MAXIMUM_MODELS_FOR_SELECTION", "MAXIMUM_PIPELINES_IN_GREEDY_PHASE", "META_LEARNERS", "REGRESSION_META_LEARNERS",
+    "SELECTION_GREEDY_SCORE_THRESHOLD", "STACK", "StackEnsembleClassifier", "StackEnsembleRegressor",
+    "StackEnsembleSpec", "VOTING", "VotingEnsembleSpec", "align_proba", "caruana_selection", "cross_fit",
+    "default_initial_size", "default_rounds", "fit_meta", "fold_splits", "holdout_splits", "make_meta_learner",
+    "make_stack_ensemble", "make_voting_ensemble", "member_name", "meta_features", "predict_meta",
+    "resolve_meta_learner", "tuned_plain", "weighted_average",
 ]

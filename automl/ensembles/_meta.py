@@ -41,59 +41,71 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.utils.validation import has_fit_parameter
 from threadpoolctl import threadpool_limits
 
-from automl._naming import name_key
+from automl.core import name_key
 from automl.ensembles._stack import align_proba
 from automl.errors import ConfigError
 
-CLASSIFICATION, REGRESSION = "classification", "regression"
+MetaLearnerTable = Mapping[str, Callable[[], Any]]
 
-#: Azure's ``StackMetaLearnerType`` values (besides ``None``): task and default estimator.
-META_LEARNERS: dict[str, tuple[str, Callable[[], Any]]] = {
-    "LogisticRegression": (CLASSIFICATION, lambda: LogisticRegression(max_iter=1000)),
-    "LogisticRegressionCV": (CLASSIFICATION, lambda: LogisticRegressionCV(
-        l1_ratios=(0.0,), scoring="neg_log_loss", use_legacy_attributes=False, max_iter=1000)),
-    "LightGBMClassifier": (CLASSIFICATION, lambda: LGBMClassifier(
-        n_estimators=100, num_leaves=8, random_state=0, n_jobs=1, verbose=-1)),
-    "ElasticNet": (REGRESSION, ElasticNet),
-    "ElasticNetCV": (REGRESSION, lambda: ElasticNetCV(random_state=0)),
-    "LightGBMRegressor": (REGRESSION, lambda: LGBMRegressor(
-        n_estimators=100, num_leaves=8, random_state=0, n_jobs=1, verbose=-1)),
-    "LinearRegression": (REGRESSION, LinearRegression),
+#: Azure's ``StackMetaLearnerType`` values for class probabilities, with their default estimators.
+CLASSIFICATION_META_LEARNERS: dict[str, Callable[[], Any]] = {
+    "LogisticRegression": lambda: LogisticRegression(max_iter=1000),
+    "LogisticRegressionCV": lambda: LogisticRegressionCV(
+        l1_ratios=(0.0,), scoring="neg_log_loss", use_legacy_attributes=False, max_iter=1000),
+    "LightGBMClassifier": lambda: LGBMClassifier(n_estimators=100, num_leaves=8, random_state=0, n_jobs=1,
+                                                 verbose=-1),
 }
+#: Azure's ``StackMetaLearnerType`` values for values (regression, forecasting).
+REGRESSION_META_LEARNERS: dict[str, Callable[[], Any]] = {
+    "ElasticNet": ElasticNet,
+    "ElasticNetCV": lambda: ElasticNetCV(random_state=0),
+    "LightGBMRegressor": lambda: LGBMRegressor(n_estimators=100, num_leaves=8, random_state=0, n_jobs=1,
+                                               verbose=-1),
+    "LinearRegression": LinearRegression,
+}
+#: Every meta learner by name.
+META_LEARNERS: dict[str, Callable[[], Any]] = {**CLASSIFICATION_META_LEARNERS, **REGRESSION_META_LEARNERS}
 #: Validation methods with several folds, where Azure defaults to the ``*CV`` meta learners.
 CV_METHODS = ("cross_validation", "monte_carlo", "custom_cv")
 
 
-def resolve_meta_learner(name: str | None, task: str, cross_validated: bool) -> str:
+def resolve_meta_learner(name: str | None, table: MetaLearnerTable, default: str, cross_validated: bool,
+                         what: str = "") -> str:
     """The canonical meta learner name for ``stack_meta_learner_type`` (None: Azure's default).
 
-    Defaults: ``LogisticRegression`` (classification) or ``ElasticNet``
-    (regression, forecasting); their ``*CV`` variants under cross-validation.
+    Parameters
+    ----------
+    name : str or None
+        ``stack_meta_learner_type``; None (or ``"None"``) picks ``default``, or its ``*CV``
+        variant under cross-validation.
+    table : mapping
+        The meta learners the task allows (:data:`CLASSIFICATION_META_LEARNERS` or
+        :data:`REGRESSION_META_LEARNERS`).
+    default : str
+        The task's default (``LogisticRegression`` or ``ElasticNet``).
+    cross_validated : bool
+    what : str
+        The task, for the message.
 
     Raises
     ------
     ConfigError
-        For an unknown name or one of the other task.
+        For an unknown name or one the table does not hold.
 
     Examples
     --------
-    >>> resolve_meta_learner(None, "classification", cross_validated=True)
+    >>> resolve_meta_learner(None, CLASSIFICATION_META_LEARNERS, "LogisticRegression", cross_validated=True)
     'LogisticRegressionCV'
-    >>> resolve_meta_learner("light_gbm_regressor", "regression", cross_validated=False)
+    >>> resolve_meta_learner("light_gbm_regressor", REGRESSION_META_LEARNERS, "ElasticNet", cross_validated=False)
     'LightGBMRegressor'
     """
-    kind = CLASSIFICATION if task == CLASSIFICATION else REGRESSION
     if name is None or name_key(name) == "none":
-        base = "LogisticRegression" if kind == CLASSIFICATION else "ElasticNet"
-        return base + ("CV" if cross_validated else "")
-    valid = [n for n, (t, _) in META_LEARNERS.items() if t == kind]
-    for candidate in META_LEARNERS:
+        return default + ("CV" if cross_validated else "")
+    for candidate in table:
         if name_key(candidate) == name_key(str(name)):
-            if candidate in valid:
-                return candidate
-            break
-    raise ConfigError(f"stack_meta_learner_type: {name!r} is not a {task} meta learner. "
-                      f"Valid values: None, {', '.join(valid)}.")
+            return candidate
+    raise ConfigError(f"stack_meta_learner_type: {name!r} is not a {what or 'known'} meta learner. "
+                      f"Valid values: None, {', '.join(table)}.")
 
 
 def make_meta_learner(name: str, kwargs: Mapping[str, Any] | None = None) -> Any:
@@ -104,7 +116,7 @@ def make_meta_learner(name: str, kwargs: Mapping[str, Any] | None = None) -> Any
     ConfigError
         When a keyword is not a parameter of the meta learner.
     """
-    estimator = META_LEARNERS[name][1]()
+    estimator = META_LEARNERS[name]()
     try:
         return estimator.set_params(**dict(kwargs or {}))
     except ValueError as exc:
@@ -137,20 +149,23 @@ def tuned_plain(fitted: Any) -> Any | None:
     return None
 
 
-def predict_meta(model: Any, Z: np.ndarray, task: str, classes: np.ndarray | None) -> np.ndarray:
-    """Probabilities in ``classes`` order (classification) or values (regression)."""
-    if task == CLASSIFICATION:
+def predict_meta(model: Any, Z: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
+    """Probabilities in ``classes`` order (with classes) or values (without)."""
+    if classes is not None:
         return align_proba(model.predict_proba(Z), model.classes_, classes)
     return np.asarray(model.predict(Z), dtype=float)
 
 
-def holdout_splits(y: np.ndarray, train_fraction: float, task: str,
+def holdout_splits(y: np.ndarray, train_fraction: float, stratify: bool,
                    seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(fit, predict) position pairs over one holdout; each fit part holds about ``train_fraction``."""
+    """(fit, predict) position pairs over one holdout; each fit part holds about ``train_fraction``.
+
+    With ``stratify`` the parts keep the class shares of ``y`` (when every class has a row per part).
+    """
     small = train_fraction <= 0.5
     k = max(2, int(round(1 / train_fraction if small else 1 / (1 - train_fraction))))
     k = min(k, len(y))
-    stratify = task == CLASSIFICATION and np.unique(y, return_counts=True)[1].min() >= k
+    stratify = stratify and np.unique(y, return_counts=True)[1].min() >= k
     splitter = (StratifiedKFold(k, shuffle=True, random_state=seed) if stratify
                 else KFold(k, shuffle=True, random_state=seed))
     pairs = list(splitter.split(np.zeros(len(y)), y if stratify else None))
@@ -168,17 +183,19 @@ def fold_splits(parts: list[np.ndarray], n_rows: int) -> list[tuple[np.ndarray, 
 
 
 def cross_fit(learner: Any, Z: np.ndarray, y: np.ndarray, w: np.ndarray | None,
-              splits: list[tuple[np.ndarray, np.ndarray]], task: str,
-              classes: np.ndarray | None) -> np.ndarray:
-    """Out-of-sample meta predictions of every row: the average over the splits predicting it."""
-    width = len(classes) if task == CLASSIFICATION else 1
+              splits: list[tuple[np.ndarray, np.ndarray]], classes: np.ndarray | None) -> np.ndarray:
+    """Out-of-sample meta predictions of every row: the average over the splits predicting it.
+
+    Class probabilities in ``classes`` order, or values when ``classes`` is None.
+    """
+    width = 1 if classes is None else len(classes)
     total = np.zeros((len(y), width))
     count = np.zeros(len(y))
     for fit_rows, predict_rows in splits:
         model = fit_meta(learner, Z[fit_rows], y[fit_rows], None if w is None else w[fit_rows])
-        total[predict_rows] += predict_meta(model, Z[predict_rows], task, classes).reshape(-1, width)
+        total[predict_rows] += predict_meta(model, Z[predict_rows], classes).reshape(-1, width)
         count[predict_rows] += 1
     if (count == 0).any():
         raise ValueError("cross-fitting left rows without a meta learner prediction.")
     mean = total / count[:, None]
-    return mean if task == CLASSIFICATION else mean[:, 0]
+    return mean[:, 0] if classes is None else mean

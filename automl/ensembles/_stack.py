@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone, is_classifier
 from sklearn.linear_model import ElasticNet, LogisticRegression
 from sklearn.model_selection import check_cv, cross_val_predict
 from sklearn.utils.validation import check_is_fitted
@@ -19,23 +19,26 @@ from sklearn.utils.validation import check_is_fitted
 from automl.ensembles._voting import check_member_classes
 
 
-def meta_features(predictions: Sequence[np.ndarray], task: str) -> np.ndarray:
+def meta_features(predictions: Sequence[np.ndarray]) -> np.ndarray:
     """The meta learner's input: the members' predictions side by side.
 
-    Classification uses the probabilities of every class, except for two
-    classes where only the second column is kept (the first adds nothing), as
-    scikit-learn's ``StackingClassifier`` does. Regression uses the values.
+    Class probabilities (2-D, one column per class) are used for every class,
+    except for two classes where only the second column is kept (the first adds
+    nothing), as scikit-learn's ``StackingClassifier`` does. Values (1-D) are one
+    column each.
 
     Examples
     --------
     >>> proba = np.array([[0.8, 0.2], [0.3, 0.7]])
-    >>> meta_features([proba, proba], "classification").tolist()
+    >>> meta_features([proba, proba]).tolist()
     [[0.2, 0.2], [0.7, 0.7]]
+    >>> meta_features([np.array([1.5, 2.5])]).tolist()
+    [[1.5], [2.5]]
     """
     columns = []
     for p in predictions:
         p = np.asarray(p, dtype=float)
-        if task == "classification":
+        if p.ndim == 2:
             columns.append(p[:, 1:] if p.shape[1] == 2 else p)
         else:
             columns.append(p.reshape(len(p), 1))
@@ -57,30 +60,25 @@ def align_proba(proba: np.ndarray, fitted: np.ndarray, classes: np.ndarray) -> n
 class _StackBase(BaseEstimator):
     """What both stack ensembles share: layer-1 predictions as features."""
 
-    _task = "regression"
+    #: How a layer-1 estimator predicts for the meta learner.
+    _layer1_method = "predict"
 
     def __init__(self, estimators: Sequence[tuple[str, Any]], final_estimator: Any = None, cv: Any = 5):
         self.estimators = estimators
         self.final_estimator = final_estimator
         self.cv = cv
 
-    def _layer1(self, estimator: Any, X: Any) -> np.ndarray:
-        if self._task == "classification":
-            return estimator.predict_proba(X)
-        return estimator.predict(X)
-
     def transform(self, X: Any) -> np.ndarray:
         """The meta features of ``X``: the layer-1 estimators' predictions side by side."""
         check_is_fitted(self, "estimators_")
-        return meta_features([self._layer1(e, X) for e in self.estimators_], self._task)
+        return meta_features([getattr(e, self._layer1_method)(X) for e in self.estimators_])
 
     def _fit_layers(self, X: Any, y: np.ndarray, default_final: Any) -> None:
-        cv = check_cv(self.cv, y, classifier=self._task == "classification")
-        method = "predict_proba" if self._task == "classification" else "predict"
-        oof = [cross_val_predict(clone(e), X, y, cv=cv, method=method) for _, e in self.estimators]
+        cv = check_cv(self.cv, y, classifier=is_classifier(self))
+        oof = [cross_val_predict(clone(e), X, y, cv=cv, method=self._layer1_method) for _, e in self.estimators]
         self.estimators_ = [clone(e).fit(X, y) for _, e in self.estimators]
         final = default_final if self.final_estimator is None else self.final_estimator
-        self.final_estimator_ = clone(final).fit(meta_features(oof, self._task), y)
+        self.final_estimator_ = clone(final).fit(meta_features(oof), y)
 
 
 class StackEnsembleClassifier(ClassifierMixin, _StackBase):
@@ -105,7 +103,7 @@ class StackEnsembleClassifier(ClassifierMixin, _StackBase):
         The classes, sorted.
     """
 
-    _task = "classification"
+    _layer1_method = "predict_proba"
 
     def fit(self, X: Any, y: Any) -> "StackEnsembleClassifier":
         """Fit the layer-1 classifiers on ``X`` and the meta learner on their out-of-fold probabilities."""
@@ -154,15 +152,17 @@ class StackEnsembleRegressor(RegressorMixin, _StackBase):
         return np.asarray(self.final_estimator_.predict(self.transform(X)), dtype=float)
 
 
-def make_stack_ensemble(members: Sequence[tuple[str, Any]], final_estimator: Any, *, task: str,
+def make_stack_ensemble(members: Sequence[tuple[str, Any]], final_estimator: Any, *,
                         classes: np.ndarray | None = None) -> StackEnsembleClassifier | StackEnsembleRegressor:
     """A fitted stack ensemble from fitted ``members`` and a fitted meta learner.
 
-    The meta learner must have been fit on :func:`meta_features` of the
-    members' out-of-sample predictions, class columns in ``classes`` order.
+    With ``classes`` a :class:`StackEnsembleClassifier` over the members' probabilities,
+    else a :class:`StackEnsembleRegressor` over their values. The meta learner must have
+    been fit on :func:`meta_features` of the members' out-of-sample predictions, class
+    columns in ``classes`` order.
     """
     members = list(members)
-    if task == "classification":
+    if classes is not None:
         classes = np.asarray(classes)
         for name, member in members:
             check_member_classes(name, member, classes)

@@ -38,7 +38,7 @@ def check_member_classes(name: str, member: Any, classes: np.ndarray) -> None:
 
 
 def make_voting_ensemble(members: Sequence[tuple[str, Any]], weights: Sequence[float], *,
-                         task: str, classes: np.ndarray | None = None) -> VotingClassifier | VotingRegressor:
+                         classes: np.ndarray | None = None) -> VotingClassifier | VotingRegressor:
     """A fitted soft-voting estimator over already fitted ``members``.
 
     Parameters
@@ -47,12 +47,10 @@ def make_voting_ensemble(members: Sequence[tuple[str, Any]], weights: Sequence[f
         The members, e.g. ``("LightGBM_0", Pipeline([...]))``, fit on the same rows.
     weights : sequence of float
         One weight per member (they need not sum to one).
-    task : str
-        ``"classification"`` builds a ``VotingClassifier(voting="soft",
-        flatten_transform=False)``; otherwise a ``VotingRegressor``.
     classes : ndarray, optional
-        The classes (sorted, as ``np.unique`` gives them); classification only.
-        Every member's ``classes_`` must equal them.
+        The classes (sorted, as ``np.unique`` gives them): with them a
+        ``VotingClassifier(voting="soft", flatten_transform=False)`` is built, and every
+        member's ``classes_`` must equal them; without, a ``VotingRegressor``.
 
     Returns
     -------
@@ -64,7 +62,7 @@ def make_voting_ensemble(members: Sequence[tuple[str, Any]], weights: Sequence[f
     weights = np.asarray(weights, dtype=float)
     if len(members) != len(weights) or not members:
         raise ValueError(f"need one weight per member, got {len(weights)} for {len(members)}.")
-    if task == "classification":
+    if classes is not None:
         classes = np.asarray(classes)
         for name, member in members:
             check_member_classes(name, member, classes)

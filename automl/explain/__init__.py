@@ -16,11 +16,11 @@ the report.
 {'capital_gain': 0.041, 'education': 0.022, ...}
 """
 from automl.explain._engineered import EXTRACTORS, engineered_importance
-from automl.explain._explain import MAX_ROWS, explain_job, explain_model, explanation_rows
+from automl.explain._explain_model import MAX_ROWS, explain_model, explanation_rows
 from automl.explain._explanation import Explanation
 from automl.explain._permutation import permutation_importance
 
 __all__ = [
-    "EXTRACTORS", "Explanation", "MAX_ROWS", "engineered_importance", "explain_job", "explain_model",
+    "EXTRACTORS", "Explanation", "MAX_ROWS", "engineered_importance", "explain_model",
     "explanation_rows", "permutation_importance",
 ]

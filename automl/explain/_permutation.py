@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from automl import metrics
+from automl.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS, Metric, find_metric
 
-__all__ = ["permutation_importance"]
+__all__ = ["permutation_importance", "scoring_metric"]
 
 
 def _shuffled(X: pd.DataFrame, column: Any, rng: np.random.Generator, n_repeats: int) -> pd.DataFrame:
@@ -22,8 +22,19 @@ def _shuffled(X: pd.DataFrame, column: Any, rng: np.random.Generator, n_repeats:
     return stacked
 
 
-def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, task: str, metric: str,
-                           n_repeats: int = 3, seed: int = 0, deadline: float | None = None,
+def scoring_metric(metric: Metric | str, model: Any, classes: Any = None) -> Metric:
+    """``metric`` as a :class:`~automl.metrics.Metric`: a name is looked up among the classification
+    metrics when the model predicts classes (``classes`` given, or ``model.classes_``), else among the
+    regression metrics."""
+    if isinstance(metric, Metric):
+        return metric
+    if classes is not None or hasattr(model, "classes_"):
+        return find_metric(metric, CLASSIFICATION_METRICS, what="classification metric")
+    return find_metric(metric, REGRESSION_METRICS, what="regression metric")
+
+
+def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, metric: Metric | str, n_repeats: int = 3,
+                           seed: int = 0, deadline: float | None = None,
                            **scoring: Any) -> tuple[pd.DataFrame, float]:
     """Mean drop of ``metric`` when each raw column of ``X`` is shuffled.
 
@@ -35,9 +46,9 @@ def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, task: str, me
         Raw validation rows.
     y : array-like
         Their target.
-    task : {"classification", "regression", "forecasting"}
-    metric : str
-        Metric name of the task (the job's primary metric).
+    metric : Metric or str
+        The metric shuffles are scored with (the job's primary metric). A class-probability
+        metric scores ``predict_proba``, the others ``predict``.
     n_repeats : int, default=3
         Shuffles per column; the repeats of one column are predicted in one call.
     seed : int, default=0
@@ -45,7 +56,7 @@ def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, task: str, me
         ``time.perf_counter()`` value after which no further column is shuffled: the
         columns left get NaN importance.
     **scoring
-        ``classes``, ``positive_label`` (classification), ``y_min``, ``y_max`` (regression).
+        ``classes``, ``positive_label`` (class probabilities), ``y_min``, ``y_max`` (values).
 
     Returns
     -------
@@ -55,7 +66,7 @@ def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, task: str, me
         ``metric`` of the unshuffled rows.
     """
     y = np.asarray(y)
-    scorer = _BlockScorer(model, task, metric, **scoring)
+    scorer = _BlockScorer(model, scoring_metric(metric, model, scoring.get("classes")), **scoring)
     baseline = scorer.score_rows(X, y)
     rng = np.random.default_rng(seed)
     rows = []
@@ -70,33 +81,29 @@ def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, task: str, me
                      "std": float(drops.std()) if drops.size else math.nan})
     frame = pd.DataFrame(rows, columns=["feature", "importance", "std"])
     order = np.argsort(-np.nan_to_num(frame["importance"].to_numpy(), nan=-np.inf), kind="stable")
-    sign = 1.0 if metrics.get_metric(metric, scorer.metric_task).greater_is_better else -1.0
-    return frame.iloc[order].reset_index(drop=True), sign * baseline
+    return frame.iloc[order].reset_index(drop=True), scorer.sign * baseline
 
 
 class _BlockScorer:
     """Scores predictions of a model with one metric (sign-adjusted: higher is better)."""
 
-    def __init__(self, model: Any, task: str, metric: str, *, classes: Any = None,
-                 positive_label: Any = None, y_min: float | None = None, y_max: float | None = None):
-        self.model, self.task = model, task
-        self.metric_task = "regression" if task == "forecasting" else task
-        found = metrics.get_metric(metric, self.metric_task)
-        self.compute, self.sign = found.compute, (1.0 if found.greater_is_better else -1.0)
-        self.classes = None if task != "classification" else np.asarray(
+    def __init__(self, model: Any, metric: Metric, *, classes: Any = None, positive_label: Any = None,
+                 y_min: float | None = None, y_max: float | None = None):
+        self.model, self.metric = model, metric
+        self.sign = 1.0 if metric.greater_is_better else -1.0
+        self.classes = None if not metric.probabilities else np.asarray(
             model.classes_ if classes is None else classes)
         self.positive_label, self.y_min, self.y_max = positive_label, y_min, y_max
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
-        if self.task == "classification":
+        if self.metric.probabilities:
             return np.asarray(self.model.predict_proba(X), dtype=float)
         return np.asarray(self.model.predict(X), dtype=float).ravel()
 
     def score_prediction(self, prediction: np.ndarray, y: np.ndarray) -> float:
-        if self.task == "classification":
-            value = self.compute(y, prediction, self.classes, positive_label=self.positive_label)
-        else:
-            value = self.compute(np.asarray(y, dtype=float), prediction, y_min=self.y_min, y_max=self.y_max)
+        y = y if self.metric.probabilities else np.asarray(y, dtype=float)
+        value = self.metric.value(y, prediction, classes=self.classes, positive_label=self.positive_label,
+                                  y_min=self.y_min, y_max=self.y_max)
         return self.sign * float(value)
 
     def score_rows(self, X: pd.DataFrame, y: np.ndarray) -> float:

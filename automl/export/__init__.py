@@ -1,7 +1,7 @@
 """ONNX export: one graph from raw columns to predictions, checked against the Python model.
 
 >>> from automl.export import export_onnx                     # doctest: +SKIP
->>> exported = export_onnx(result.best_model, "model.onnx", X_valid, "classification")
+>>> exported = export_onnx(result.best_model, "model.onnx", X_valid)
 >>> exported.check.passed
 True
 
@@ -13,11 +13,11 @@ transformers, LightGBM and XGBoost are registered with skl2onnx on first use.
 from automl.export._check import MAX_DIFFERENCE, MIN_AGREEMENT, OnnxCheck, check_onnx, session
 from automl.export._convert import LABEL, PROBABILITIES, VALUE, check_convertible, to_onnx
 from automl.export._converters import register_converters
-from automl.export._export import OnnxExport, convert_result, export_onnx, validation_rows
+from automl.export._export import OnnxExport, convert_result, export_onnx
 from automl.export._inputs import MISSING_STRING, input_kinds, onnx_feed
 
 __all__ = [
     "LABEL", "MAX_DIFFERENCE", "MIN_AGREEMENT", "MISSING_STRING", "PROBABILITIES", "VALUE",
     "OnnxCheck", "OnnxExport", "check_convertible", "check_onnx", "convert_result", "export_onnx",
-    "input_kinds", "onnx_feed", "register_converters", "session", "to_onnx", "validation_rows",
+    "input_kinds", "onnx_feed", "register_converters", "session", "to_onnx",
 ]

@@ -30,6 +30,8 @@ class OnnxCheck:
 
     Attributes
     ----------
+    compared : {"probabilities", "values"}
+        What was compared: a classifier's probabilities and labels, or a regressor's values.
     rows : int
         Validation rows compared.
     max_abs_difference : float
@@ -43,7 +45,7 @@ class OnnxCheck:
         Time to predict the rows with each runtime.
     """
 
-    task: str
+    compared: str
     rows: int
     max_abs_difference: float
     agreement: float
@@ -67,7 +69,7 @@ class OnnxCheck:
         return out
 
     def __str__(self) -> str:
-        what = "labels" if self.task == "classification" else "values"
+        what = "labels" if self.compared == PROBABILITIES else "values"
         return (f"{self.rows} rows, max abs difference {self.max_abs_difference:.3g}, "
                 f"{what} agree on {100 * self.agreement:.2f}% ({'passed' if self.passed else 'FAILED'})")
 
@@ -99,8 +101,12 @@ def session(onnx_model: Any) -> Any:
                                 providers=["CPUExecutionProvider"])
 
 
-def check_onnx(model: Any, onnx_model: Any, kinds: dict[str, str], X: pd.DataFrame,
-               task: str) -> OnnxCheck:
+def predicts_probabilities(model: Any) -> bool:
+    """Whether ``model`` is a classifier: it has classes and predicts their probabilities."""
+    return hasattr(model, "classes_") and hasattr(model, "predict_proba")
+
+
+def check_onnx(model: Any, onnx_model: Any, kinds: dict[str, str], X: pd.DataFrame) -> OnnxCheck:
     """Predict ``X`` with both runtimes and compare (see the module docstring)."""
     sess = session(onnx_model)
     feed = onnx_feed(X, kinds)
@@ -108,7 +114,7 @@ def check_onnx(model: Any, onnx_model: Any, kinds: dict[str, str], X: pd.DataFra
     outputs = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, feed)))
     onnx_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    if task == "classification":
+    if predicts_probabilities(model):
         proba = np.asarray(model.predict_proba(X), dtype=float)
         labels = np.asarray(model.predict(X))
         python_seconds = time.perf_counter() - started
@@ -116,14 +122,14 @@ def check_onnx(model: Any, onnx_model: Any, kinds: dict[str, str], X: pd.DataFra
         max_diff = float(diff.max()) if diff.size else 0.0
         agreement = float(_same_labels(labels, outputs[LABEL]).mean()) if len(labels) else 1.0
         passed = max_diff <= MAX_DIFFERENCE and agreement >= MIN_AGREEMENT
-        return OnnxCheck(task, len(X), max_diff, agreement, bool(passed),
+        return OnnxCheck(PROBABILITIES, len(X), max_diff, agreement, bool(passed),
                          python_seconds=python_seconds, onnx_seconds=onnx_seconds)
     values = np.asarray(model.predict(X), dtype=float).ravel()
     python_seconds = time.perf_counter() - started
     diff = _abs_difference(values, np.asarray(outputs[VALUE]).ravel())
     relative = diff / np.maximum(1.0, np.abs(values))
     agreement = float((relative <= MAX_DIFFERENCE).mean()) if len(values) else 1.0
-    return OnnxCheck(task, len(X), float(diff.max()) if diff.size else 0.0, agreement,
+    return OnnxCheck("values", len(X), float(diff.max()) if diff.size else 0.0, agreement,
                      bool(agreement >= MIN_AGREEMENT),
                      max_relative_difference=float(relative.max()) if relative.size else 0.0,
                      python_seconds=python_seconds, onnx_seconds=onnx_seconds)

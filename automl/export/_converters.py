@@ -2,7 +2,7 @@
 
 The featurizers package must not import ONNX libraries, so its converters live
 here: ``NumericCast``, ``ImputationMarker``, ``StringCast`` and
-``DateTimeFeatures`` below, ``TfidfTermVectorizer`` in :mod:`automl.export._text`.
+``DateTimeFeatures`` below, ``TfidfTermVectorizer`` in :mod:`automl.export._tfidf`.
 :func:`register_converters` registers them, the export-only steps of
 :mod:`automl.export._standins`, and onnxmltools' LightGBM / XGBoost converters
 (:mod:`automl.export._boosters`) with skl2onnx, once per process.
@@ -65,8 +65,8 @@ def _shape_datetime(operator: Any) -> None:
 
 
 def _convert_datetime(scope: Any, operator: Any, container: Any) -> None:
-    """The ten date parts of epoch seconds (:mod:`automl.export._datetime`)."""
-    from automl.export._datetime import add_date_parts
+    """The ten date parts of epoch seconds (:mod:`automl.export._datetime_parts`)."""
+    from automl.export._datetime_parts import add_date_parts
 
     add_date_parts(scope, container, single_input(scope, operator, container),
                    operator.raw_operator.n_features_in_, operator.outputs[0].full_name)
@@ -95,13 +95,13 @@ def register_converters() -> None:
             return
         from skl2onnx import update_registered_converter
 
-        from automl.export import _standins, _text
+        from automl.export import _standins, _tfidf
         from automl.export._boosters import register_boosters
         from featurizers._text import TfidfTermVectorizer
 
         for model, alias, shape, convert, parser in _featurizer_converters() + _standins.CONVERTERS:
             update_registered_converter(model, alias, shape, convert, parser=parser)
-        update_registered_converter(TfidfTermVectorizer, _text.ALIAS, _text.shape_tfidf, _text.convert_tfidf,
-                                    parser=_text.parse_tfidf, options=_text.OPTIONS)
+        update_registered_converter(TfidfTermVectorizer, _tfidf.ALIAS, _tfidf.shape_tfidf, _tfidf.convert_tfidf,
+                                    parser=_tfidf.parse_tfidf, options=_tfidf.OPTIONS)
         register_boosters()
         _REGISTERED = True

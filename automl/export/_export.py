@@ -3,18 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from automl.errors import AutoMLError, ConfigError
 from automl.export._check import OnnxCheck, check_onnx
 from automl.export._convert import to_onnx
 
-#: Validation rows kept on a result to check exports on.
-CHECK_ROWS = 2000
-
+if TYPE_CHECKING:
+    from automl.engine import AutoMLResult
 
 @dataclass
 class OnnxExport:
@@ -45,16 +43,7 @@ class OnnxExport:
         return path
 
 
-def validation_rows(prepared: Any, limit: int = CHECK_ROWS, seed: int = 0) -> pd.DataFrame:
-    """Up to ``limit`` raw validation rows of a job's prepared data (a fixed random sample)."""
-    rows = np.unique(np.concatenate([f.valid_rows for f in prepared.folds])) if prepared.folds \
-        else np.arange(len(prepared.X))
-    if len(rows) > limit:
-        rows = np.sort(np.random.default_rng(seed).choice(rows, size=limit, replace=False))
-    return prepared.X.iloc[rows].reset_index(drop=True)
-
-
-def export_onnx(model: Any, path: str | Path | None, X: pd.DataFrame, task: str, *,
+def export_onnx(model: Any, path: str | Path | None, X: pd.DataFrame, *,
                 strict: bool = True, name: str = "automl") -> OnnxExport:
     """Convert ``model``, check it on the raw rows ``X``, and write it to ``path``.
 
@@ -66,7 +55,6 @@ def export_onnx(model: Any, path: str | Path | None, X: pd.DataFrame, task: str,
         Where to write the graph; None writes nothing.
     X : DataFrame
         Raw validation rows to check the graph on.
-    task : {"classification", "regression"}
     strict : bool, default=True
         Raise instead of writing a graph that fails the check.
     name : str
@@ -87,7 +75,7 @@ def export_onnx(model: Any, path: str | Path | None, X: pd.DataFrame, task: str,
         raise ConfigError("export_onnx needs raw validation rows to check the graph against the "
                           "Python model; pass X=<DataFrame of raw rows>.")
     onnx_model, kinds = to_onnx(model, X, name=name)
-    exported = OnnxExport(onnx_model, kinds, check_onnx(model, onnx_model, kinds, X, task))
+    exported = OnnxExport(onnx_model, kinds, check_onnx(model, onnx_model, kinds, X))
     if strict and not exported.check.passed:
         raise AutoMLError(f"The ONNX graph does not match the Python model on validation rows "
                           f"({exported.check}); it was not written.")
@@ -96,10 +84,10 @@ def export_onnx(model: Any, path: str | Path | None, X: pd.DataFrame, task: str,
     return exported
 
 
-def convert_result(result: Any, path: str | Path | None = None, X: pd.DataFrame | None = None,
+def convert_result(result: AutoMLResult, path: str | Path | None = None, X: pd.DataFrame | None = None,
                    *, strict: bool = False) -> OnnxExport:
     """:func:`export_onnx` of a job result's best model, checked on its validation rows."""
     if result.best_model is None:
         raise ConfigError(f"Job {result.name!r} has no model to export (status {result.status}).")
-    rows = X if X is not None else getattr(result, "check_rows", None)
-    return export_onnx(result.best_model, path, rows, result.task, strict=strict, name=result.name)
+    rows = X if X is not None else result.check_rows
+    return export_onnx(result.best_model, path, rows, strict=strict, name=result.name)

@@ -1,26 +1,45 @@
-"""``automl.classification(...)`` and ``automl.regression(...)``: Azure's factory functions."""
+"""``automl.classification``, ``automl.regression`` and ``automl.forecasting``: Azure's factory functions.
+
+Each has Azure SDK v2's signature; the data arguments are read by their names in
+:data:`automl.settings.DATA_SETTINGS` and the job's own keyword arguments by
+:data:`JOB_ARGUMENTS`, so the names are declared once.
+"""
 from __future__ import annotations
 
-from typing import Any, Sequence
+import inspect
+from typing import Any, Callable, Mapping, Sequence
 
 from automl.errors import ConfigError, did_you_mean
-from automl.jobs._job import AutoMLJob, ClassificationJob, RegressionJob
+from automl.jobs._job import AutoMLJob
+from automl.jobs._task_jobs import ClassificationJob, ForecastingJob, RegressionJob
+from automl.settings import DATA_SETTINGS, ForecastingSettings
 
-_JOB_KWARGS = ("name", "display_name", "experiment_name", "description", "tags", "properties",
-               "compute", "log_verbosity", "seed", "tracking_uri")
+__all__ = ["FACTORIES", "JOB_ARGUMENTS", "classification", "forecasting", "regression"]
+
+#: The keyword arguments every job takes (``**kwargs`` of the factories): those of :class:`AutoMLJob`.
+JOB_ARGUMENTS: tuple[str, ...] = tuple(
+    name for name, p in inspect.signature(AutoMLJob.__init__).parameters.items()
+    if p.kind is inspect.Parameter.KEYWORD_ONLY and name != "primary_metric")
 
 
-def _make(job_class: type[AutoMLJob], data: dict[str, Any], primary_metric: str | None,
-          enable_model_explainability: bool | None, extra: dict[str, Any], **job_kwargs: Any):
-    unknown = [k for k in extra if k not in _JOB_KWARGS]
+def _make(job_class: type[AutoMLJob], arguments: Mapping[str, Any], extra: Mapping[str, Any],
+          **task_arguments: Any) -> AutoMLJob:
+    """Construct the job, then ``set_data`` and ``set_training`` with the factory's arguments, as Azure does."""
+    unknown = [k for k in extra if k not in JOB_ARGUMENTS]
     if unknown:
-        valid = list(_JOB_KWARGS) + list(data) + ["primary_metric", "enable_model_explainability"]
+        valid = [*JOB_ARGUMENTS, *DATA_SETTINGS, "primary_metric", "enable_model_explainability", *task_arguments]
         raise ConfigError(f"Unknown argument {unknown[0]!r}.{did_you_mean(unknown[0], valid)} "
-                          f"Valid arguments: {', '.join(sorted(valid))}.")
-    job = job_class(primary_metric=primary_metric, **job_kwargs, **extra)
-    job.set_data(**data)
-    job.set_training(enable_model_explainability=enable_model_explainability)
+                          f"Valid arguments of {job_class.task}(): {', '.join(sorted(valid))}.")
+    job = job_class(primary_metric=arguments["primary_metric"], **task_arguments, **extra)
+    job.set_data(**{name: arguments[name] for name in DATA_SETTINGS})
+    job.set_training(enable_model_explainability=arguments["enable_model_explainability"])
     return job
+
+
+def _refuse_positive_label(job_class: type[AutoMLJob], kwargs: Mapping[str, Any]) -> None:
+    if "positive_label" in kwargs:
+        raise ConfigError(f"positive_label applies to {ClassificationJob.task} only; remove it from "
+                          f"{job_class.task}().")
 
 
 def classification(*, training_data: Any, target_column_name: str, primary_metric: str | None = None,
@@ -73,13 +92,7 @@ def classification(*, training_data: Any, target_column_name: str, primary_metri
     >>> job.primary_metric
     'AUC_weighted'
     """
-    data = dict(training_data=training_data, target_column_name=target_column_name,
-                weight_column_name=weight_column_name, validation_data=validation_data,
-                validation_data_size=validation_data_size, n_cross_validations=n_cross_validations,
-                cv_split_column_names=cv_split_column_names, test_data=test_data,
-                test_data_size=test_data_size)
-    return _make(ClassificationJob, data, primary_metric, enable_model_explainability, kwargs,
-                 positive_label=positive_label)
+    return _make(ClassificationJob, locals(), kwargs, positive_label=positive_label)
 
 
 def regression(*, training_data: Any, target_column_name: str, primary_metric: str | None = None,
@@ -101,11 +114,61 @@ def regression(*, training_data: Any, target_column_name: str, primary_metric: s
     >>> automl.regression(training_data="train.csv", target_column_name="price").primary_metric
     'normalized_root_mean_squared_error'
     """
-    if "positive_label" in kwargs:
-        raise ConfigError("positive_label applies to classification only; remove it from regression().")
-    data = dict(training_data=training_data, target_column_name=target_column_name,
-                weight_column_name=weight_column_name, validation_data=validation_data,
-                validation_data_size=validation_data_size, n_cross_validations=n_cross_validations,
-                cv_split_column_names=cv_split_column_names, test_data=test_data,
-                test_data_size=test_data_size)
-    return _make(RegressionJob, data, primary_metric, enable_model_explainability, kwargs)
+    _refuse_positive_label(RegressionJob, kwargs)
+    return _make(RegressionJob, locals(), kwargs)
+
+
+def forecasting(*, training_data: Any, target_column_name: str, primary_metric: str | None = None,
+                enable_model_explainability: bool | None = None, weight_column_name: str | None = None,
+                validation_data: Any = None, validation_data_size: float | None = None,
+                n_cross_validations: int | str | None = None,
+                cv_split_column_names: Sequence[str] | None = None, test_data: Any = None,
+                test_data_size: float | None = None,
+                forecasting_settings: ForecastingSettings | Mapping[str, Any] | None = None,
+                **kwargs: Any) -> ForecastingJob:
+    """Create a forecasting job.
+
+    Parameters
+    ----------
+    training_data : automl.Input, path or pandas.DataFrame
+        The time column, series ids, features and target.
+    target_column_name : str
+        The column to forecast.
+    primary_metric : str, optional
+        ``normalized_root_mean_squared_error`` (default), ``normalized_mean_absolute_error``,
+        ``r2_score`` or ``spearman_correlation``.
+    enable_model_explainability : bool, optional
+        Explain the best model's regression learner (default True).
+    n_cross_validations : int or "auto", optional
+        Rolling-origin folds (default ``auto``: up to 3 the series allow).
+    test_data : optional
+        Data after the training period, scored once with the best model.
+    weight_column_name, validation_data, validation_data_size, cv_split_column_names, test_data_size :
+        Not supported for forecasting (as in Azure); setting one is refused by ``submit``
+        before any data is read.
+    forecasting_settings : ForecastingSettings or dict, optional
+        Same as calling ``set_forecast_settings`` afterwards.
+    **kwargs
+        As for :func:`classification` (``name``, ``experiment_name``, ``tags``, ``seed``...).
+
+    Returns
+    -------
+    ForecastingJob
+        Call ``set_forecast_settings(time_column_name=..., forecast_horizon=...)`` then ``submit()``.
+
+    Examples
+    --------
+    >>> import automl
+    >>> job = automl.forecasting(training_data="sales.csv", target_column_name="sales",
+    ...                          forecasting_settings={"time_column_name": "date", "forecast_horizon": 7})
+    >>> job.task, job.primary_metric
+    ('forecasting', 'normalized_root_mean_squared_error')
+    """
+    _refuse_positive_label(ForecastingJob, kwargs)
+    return _make(ForecastingJob, locals(), kwargs, forecasting_settings=forecasting_settings)
+
+
+#: The factory of each job class's task: what the job YAML's ``task:`` calls.
+FACTORIES: dict[str, Callable[..., AutoMLJob]] = {
+    ClassificationJob.task: classification, RegressionJob.task: regression, ForecastingJob.task: forecasting,
+}

@@ -1,44 +1,76 @@
-"""The job objects behind ``automl.classification`` and ``automl.regression``."""
+"""``AutoMLJob``: a job's settings, Azure's setters, and ``submit()``.
+
+Setters are merge-style, as in Azure's SDK (an argument left ``None`` keeps the current
+value), and check what they are given at once: the dataclass of the setter checks its
+values (:mod:`automl.settings`), the job's task checks what depends on it (algorithm and
+meta learner names). ``submit()`` checks everything again (:meth:`AutoMLJob.validate`)
+before any data is read. A setting Azure has that changes nothing here is accepted with a
+warning that says so (:data:`automl.settings.INERT_SETTINGS`).
+"""
 from __future__ import annotations
 
 import re
 import threading
 import warnings
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence
 
-from automl import metrics
-from automl.algorithms import registry_for_task
+from automl.core import TrialResult
+from automl.engine import AutoMLResult, JobObserver, run_job
+from automl.ensembles import STACK, VOTING
 from automl.errors import ConfigError
 from automl.jobs._names import random_job_name
+from automl.jobs._default_observers import default_observers
 from automl.settings import (
     DataSettings,
     FeaturizationSettings,
     LimitSettings,
     StackEnsembleSettings,
     TrainingSettings,
+    inert_warnings,
     merge,
 )
+from automl.tasks import TASKS, Task, get_task
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+__all__ = ["AutoMLJob", "JobRun"]
 
 _VERBOSITIES = ("not_set", "debug", "info", "warning", "error", "critical")
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,200}$")
 
 
+def _warn(messages: list[str]) -> None:
+    for message in messages:
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def _check_compute(compute: Any) -> Any:
+    if compute is None or compute == "local":
+        return "local"
+    if isinstance(compute, str) and not compute.startswith("dask://"):
+        raise ConfigError(f"compute={compute!r} is not supported: use 'local' (default), "
+                          "'dask://host:port' or a dask.distributed.Client.")
+    return compute
+
+
 class AutoMLJob:
     """An AutoML job: its settings, and ``submit()`` to run it.
 
-    Use the factories :func:`automl.classification` and
-    :func:`automl.regression` rather than this class. Setters are merge-style:
+    Use the factories :func:`automl.classification`, :func:`automl.regression` and
+    :func:`automl.forecasting` rather than this class. Setters are merge-style:
     an argument left ``None`` keeps the current value.
     """
 
+    #: The name of the job's task in :data:`automl.tasks.TASKS`.
     task: ClassVar[str] = ""
 
     def __init__(self, *, primary_metric: str | None = None, name: str | None = None,
                  display_name: str | None = None, experiment_name: str | None = None,
                  description: str | None = None, tags: Mapping[str, str] | None = None,
-                 properties: Mapping[str, str] | None = None, compute: Any = None,
-                 log_verbosity: str = "info", seed: int = 0, tracking_uri: Any = None) -> None:
-        self.primary_metric = metrics.resolve_primary_metric(primary_metric, self.task)
+                 properties: Mapping[str, str] | None = None, compute: str | Client | None = None,
+                 log_verbosity: str = "info", seed: int = 0, tracking_uri: str | bool | None = None) -> None:
+        self.primary_metric = self._task().resolve_primary_metric(primary_metric, TASKS)
         if name is not None and not _NAME_PATTERN.match(str(name)):
             raise ConfigError(f"name {name!r} may only hold letters, digits, '_' and '-' (1-200 characters).")
         self.name = name or random_job_name()
@@ -47,7 +79,7 @@ class AutoMLJob:
         self.description = description
         self.tags = dict(tags or {})
         self.properties = dict(properties or {})
-        self.compute = self._check_compute(compute)
+        self.compute = _check_compute(compute)
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise ConfigError(f"seed must be a whole number, got {seed!r}.")
         self.seed = seed
@@ -60,17 +92,14 @@ class AutoMLJob:
         self.log_verbosity = verbosity
         self.data = DataSettings()
         self.limits = LimitSettings()
-        self.training = TrainingSettings()
+        # Each ensemble is on by default where the task builds it (forecasting: no StackEnsemble).
+        self.training = TrainingSettings(enable_vote_ensemble=VOTING in self._task().ensembles,
+                                         enable_stack_ensemble=STACK in self._task().ensembles)
         self.featurization = FeaturizationSettings()
 
-    @staticmethod
-    def _check_compute(compute: Any) -> Any:
-        if compute is None or compute == "local":
-            return "local"
-        if isinstance(compute, str) and not compute.startswith("dask://"):
-            raise ConfigError(f"compute={compute!r} is not supported: use 'local' (default), "
-                              "'dask://host:port' or a dask.distributed.Client.")
-        return compute
+    @classmethod
+    def _task(cls) -> Task:
+        return get_task(cls.task)
 
     def set_data(self, *, training_data: Any = None, target_column_name: str | None = None,
                  weight_column_name: str | None = None, validation_data: Any = None,
@@ -88,14 +117,16 @@ class AutoMLJob:
         """Set time and trial limits (Azure's ``set_limits``).
 
         A ``trial_timeout_minutes`` above ``timeout_minutes`` only warns, as in Azure: no trial
-        runs past the job's own timeout.
+        runs past the job's own timeout. ``max_nodes`` above 1 warns: it has no effect yet.
         """
-        self.limits = merge(self.limits, **{k: v for k, v in locals().items() if k != "self"})
+        changes = {k: v for k, v in locals().items() if k != "self"}
+        self.limits = merge(self.limits, **changes)
         if trial_timeout_minutes is not None and trial_timeout_minutes > self.limits.timeout_minutes:
             warnings.warn(
                 f"trial_timeout_minutes ({trial_timeout_minutes:g}) is above timeout_minutes "
                 f"({self.limits.timeout_minutes:g}); trials stop at the job's timeout.", UserWarning,
                 stacklevel=2)
+        _warn(inert_warnings(changes))
 
     def set_training(self, *, allowed_training_algorithms: Sequence[str] | None = None,
                      blocked_training_algorithms: Sequence[str] | None = None,
@@ -109,41 +140,54 @@ class AutoMLJob:
         """Choose algorithms and ensembles (Azure's ``set_training``).
 
         As in Azure, the allowed and blocked lists are always overwritten, even with ``None``.
+        Names are resolved against the task's algorithm table, ``stack_ensemble_settings``
+        against its meta learners; ``training_mode="distributed"`` is refused (not built yet).
         """
-        registry = registry_for_task(self.task)
-        allowed = self._resolve_algorithms(allowed_training_algorithms, "allowed_training_algorithms")
-        blocked = self._resolve_algorithms(blocked_training_algorithms, "blocked_training_algorithms")
-        changes = {k: v for k, v in locals().items()
-                   if k not in ("self", "registry", "allowed", "blocked",
-                                "allowed_training_algorithms", "blocked_training_algorithms")}
-        updated = merge(self.training, **changes)
+        task = self._task()
+        changes = {k: v for k, v in locals().items() if k not in ("self", "task")}
+        notes = inert_warnings(changes)
+        for kind, setting in ((VOTING, "enable_vote_ensemble"), (STACK, "enable_stack_ensemble")):
+            if changes[setting] and kind not in task.ensembles:
+                notes.append(f"{kind} is not built for {task.name} jobs; only {', '.join(task.ensembles)} is.")
+                changes[setting] = False
+        allowed = task.resolve_algorithms(allowed_training_algorithms, "allowed_training_algorithms")
+        blocked = task.resolve_algorithms(blocked_training_algorithms, "blocked_training_algorithms")
+        updated = merge(self.training, **{k: v for k, v in changes.items()
+                                          if k not in ("allowed_training_algorithms", "blocked_training_algorithms")})
         updated.allowed_training_algorithms, updated.blocked_training_algorithms = allowed, blocked
-        registry.select(allowed, blocked, onnx_only=updated.enable_onnx_compatible_models)
+        task.check_training(updated)
         self.training = updated
-
-    def _resolve_algorithms(self, names: Sequence[str] | None, setting: str) -> list[str] | None:
-        if names is None:
-            return None
-        if isinstance(names, str):
-            names = [names]
-        registry = registry_for_task(self.task)
-        return [registry.resolve(n, setting) for n in names]
+        _warn(notes)
 
     def set_featurization(self, *, blocked_transformers: Sequence[str] | None = None,
                           column_name_and_types: Mapping[str, str] | None = None,
                           dataset_language: str | None = None,
                           transformer_params: Mapping[str, list] | None = None, mode: str | None = None,
                           enable_dnn_featurization: bool | None = None) -> None:
-        """Configure featurization (Azure's ``set_featurization``)."""
-        changes = {k: v for k, v in locals().items() if k != "self"}
-        for key in ("column_name_and_types", "transformer_params"):
-            if changes[key] is not None:
-                changes[key] = dict(changes[key])
-        if changes["blocked_transformers"] is not None and not isinstance(changes["blocked_transformers"], str):
-            changes["blocked_transformers"] = list(changes["blocked_transformers"])
-        self.featurization = merge(self.featurization, **changes)
+        """Configure featurization (Azure's ``set_featurization``).
 
-    def submit(self, *, compute: Any = None, show_progress: bool = True, wait: bool = True):
+        Transformer names, purposes and parameters are checked here; whether the columns
+        they name exist, once the data is read. Blocking one of Azure's feature-sweeping
+        transformers, or setting ``dataset_language``, changes nothing and warns.
+        """
+        changes = {k: v for k, v in locals().items() if k != "self"}
+        self.featurization = merge(self.featurization, **changes)
+        _warn(inert_warnings(changes))
+
+    def validate(self) -> None:
+        """Check every setting again, and what the task needs of the job, before any data is read.
+
+        Raises
+        ------
+        ConfigError
+            Naming the setting and how to fix it.
+        """
+        for settings in (self.data, self.limits, self.training, self.featurization):
+            settings.validate()
+        self._task().check_job(self)
+
+    def submit(self, *, compute: str | Client | None = None, show_progress: bool = True,
+               wait: bool = True) -> AutoMLResult | JobRun:
         """Run the job.
 
         Parameters
@@ -161,19 +205,21 @@ class AutoMLJob:
         Returns
         -------
         AutoMLResult or JobRun
+
+        Raises
+        ------
+        ConfigError
+            A setting is invalid (checked before any data is read).
         """
-        from automl._run import run_job
-
-        from automl._observers import default_observers
-
-        target = self._check_compute(compute) if compute is not None else self.compute
+        self.validate()
+        target = _check_compute(compute) if compute is not None else self.compute
         self._cancel_event = threading.Event()
-        kwargs = dict(compute=target, show_progress=show_progress, cancel_event=self._cancel_event)
+        observers = default_observers(self, show_progress)
         if wait:
-            return run_job(self, **kwargs)
+            return run_job(self, observers, compute=target, cancel_event=self._cancel_event)
         run = JobRun(self)
-        observers = default_observers(self, show_progress) + [run]
-        run.start(lambda: run_job(self, observers, **kwargs))
+        observers.append(run)
+        run.start(lambda: run_job(self, observers, compute=target, cancel_event=self._cancel_event))
         return run
 
     def cancel(self) -> None:
@@ -186,7 +232,7 @@ class AutoMLJob:
                 f"target_column_name={self.data.target_column_name!r})")
 
 
-class JobRun:
+class JobRun(JobObserver):
     """A job running in a background thread (``job.submit(wait=False)``).
 
     ``finished_trials`` fills up as trials end.
@@ -194,27 +240,21 @@ class JobRun:
 
     def __init__(self, job: AutoMLJob) -> None:
         self.job = job
-        self.finished_trials: list = []
-        self._result = None
+        self.finished_trials: list[TrialResult] = []
+        self._result: AutoMLResult | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self, target) -> None:
+    def start(self, target: Callable[[], AutoMLResult]) -> None:
         """Run ``target`` in a background thread."""
         self._thread = threading.Thread(target=self._run, args=(target,), name=f"automl-{self.job.name}",
                                         daemon=True)
         self._thread.start()
 
-    def job_started(self, job: Any, prepared: Any) -> None:  # observer hooks
-        pass
-
-    def trial_finished(self, result: Any) -> None:
+    def trial_finished(self, result: TrialResult) -> None:  # the observer hook it needs
         self.finished_trials.append(result)
 
-    def job_finished(self, job: Any, result: Any) -> None:
-        pass
-
-    def _run(self, target) -> None:
+    def _run(self, target: Callable[[], AutoMLResult]) -> None:
         try:
             self._result = target()
         except BaseException as exc:  # handed to the caller of result()
@@ -228,27 +268,11 @@ class JobRun:
         """Stop the job; ``result()`` then returns what was finished, status ``Canceled``."""
         self.job.cancel()
 
-    def result(self, timeout: float | None = None):
-        """Wait for the job and return its :class:`~automl.result.AutoMLResult`."""
+    def result(self, timeout: float | None = None) -> AutoMLResult:
+        """Wait for the job and return its :class:`~automl.engine.AutoMLResult`."""
         self._thread.join(timeout)
         if self._thread.is_alive():
             raise TimeoutError(f"job {self.job.name} is still running after {timeout} s")
         if self._error is not None:
             raise self._error
         return self._result
-
-
-class ClassificationJob(AutoMLJob):
-    """A classification job; ``positive_label`` names the positive class for ``*_binary`` metrics."""
-
-    task = "classification"
-
-    def __init__(self, *, positive_label: Any = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.positive_label = positive_label
-
-
-class RegressionJob(AutoMLJob):
-    """A regression job."""
-
-    task = "regression"

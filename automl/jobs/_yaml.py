@@ -24,27 +24,38 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from automl.data import Input
 from automl.errors import ConfigError, did_you_mean
+from automl.jobs._factories import FACTORIES, JOB_ARGUMENTS
+from automl.jobs._job import AutoMLJob
+from automl.jobs._task_jobs import JOB_CLASSES
 from automl.jobs._yaml_loader import SourceMapping, parse_value, read_yaml
-from automl.settings import StackEnsembleSettings
+from automl.settings import DATA_SETTINGS, INPUT_SETTINGS, StackEnsembleSettings
+from automl.tasks import get_task
 
 __all__ = ["SECTIONS", "TOP_LEVEL_KEYS", "Section", "apply_overrides", "job_from_mapping", "load_job"]
 
-#: Keys passed to the factory as keyword arguments of the job.
-JOB_KEYS = ("name", "display_name", "experiment_name", "description", "tags", "properties",
-            "log_verbosity", "seed", "tracking_uri")
-#: Keys of ``set_data`` (passed to the factory).
-DATA_KEYS = ("training_data", "target_column_name", "weight_column_name", "validation_data",
-             "validation_data_size", "n_cross_validations", "cv_split_column_names", "test_data",
-             "test_data_size")
-#: Data keys that hold an ``Input`` (``{type, path}``) or a path.
-INPUT_KEYS = ("training_data", "validation_data", "test_data")
 #: Azure keys that mean nothing on one machine: accepted, ignored with a warning.
 IGNORED_KEYS = ("compute", "resources", "queue_settings", "identity", "outputs", "environment_variables")
+#: Keys passed to the factory as keyword arguments of the job.
+JOB_KEYS = tuple(k for k in JOB_ARGUMENTS if k not in IGNORED_KEYS)
 #: Keys of an ``Input`` mapping.
 INPUT_FIELDS = ("type", "path", "mode", "description")
-#: Keys only some tasks accept.
-TASK_ONLY = {"positive_label": ("classification",)}
+
+
+def _factory_keys(task: str) -> list[str]:
+    """The top-level keys the factory of ``task`` takes besides the data and the job's own: ``primary_metric``,
+    and the task's own (``positive_label`` for classification), read from its signature."""
+    parameters = inspect.signature(FACTORIES[task]).parameters.values()
+    return [p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY
+            and p.name not in (*DATA_SETTINGS, "enable_model_explainability", "forecasting_settings")]
+
+
+#: Keys only the factories of some tasks take (``positive_label``).
+TASK_ONLY: dict[str, tuple[str, ...]] = {
+    key: tuple(task for task in FACTORIES if key in _factory_keys(task))
+    for task_keys in map(_factory_keys, FACTORIES) for key in task_keys
+    if not all(key in _factory_keys(t) for t in FACTORIES)}
 
 
 @dataclass(frozen=True)
@@ -59,16 +70,17 @@ class Section:
         YAML key -> setter argument, where Azure's YAML spells it differently.
     nested : dict of str to callable
         Keys holding a mapping, and the dataclass whose fields are their valid keys.
-    tasks : tuple of str
-        Tasks that accept the block (empty: all).
     """
 
     setter: str
     renames: Mapping[str, str] = field(default_factory=dict)
     nested: Mapping[str, Callable] = field(default_factory=dict)
-    tasks: tuple[str, ...] = ()
 
-    def valid_keys(self, job: Any) -> list[str]:
+    def tasks(self) -> list[str]:
+        """The tasks whose jobs have the setter (and so accept the block)."""
+        return [task for task, job_class in JOB_CLASSES.items() if hasattr(job_class, self.setter)]
+
+    def valid_keys(self, job: AutoMLJob) -> list[str]:
         """The YAML keys of this block, read from the setter's signature (and, where an override
         passes ``**kwargs`` on, from the overridden setters')."""
         back = {arg: key for key, arg in self.renames.items()}
@@ -91,19 +103,11 @@ SECTIONS: dict[str, Section] = {
         renames={"ensemble_model_download_timeout_minutes": "ensemble_model_download_timeout"},
         nested={"stack_ensemble_settings": StackEnsembleSettings}),
     "featurization": Section("set_featurization"),
-    "forecasting": Section("set_forecast_settings", tasks=("forecasting",)),
+    "forecasting": Section("set_forecast_settings"),
 }
 
-TOP_LEVEL_KEYS = ("$schema", "type", "task", "primary_metric", "positive_label", *JOB_KEYS, *DATA_KEYS,
+TOP_LEVEL_KEYS = ("$schema", "type", "task", "primary_metric", *TASK_ONLY, *JOB_KEYS, *DATA_SETTINGS,
                   *IGNORED_KEYS, *SECTIONS)
-
-
-def _factories() -> dict[str, Callable[..., Any]]:
-    """The factory of each task."""
-    from automl import jobs
-
-    return {"classification": jobs.classification, "regression": jobs.regression,
-            "forecasting": jobs.forecasting}
 
 
 def _unknown_key(mapping: SourceMapping, key: str, valid: Iterable[str], within: str) -> ConfigError:
@@ -133,10 +137,8 @@ def _resolve_path(path: Any, base: Path, where: str) -> str:
     return os.path.normpath(base / path)
 
 
-def _input(spec: SourceMapping, key: str, base: Path) -> Any:
+def _input(spec: SourceMapping, key: str, base: Path) -> Input | str:
     """An ``Input`` from ``{type, path}`` (or a bare path) with the path resolved."""
-    from automl.data import Input
-
     value, where = spec[key], spec.where(key)
     base = spec.base_dirs.get(key, base)
     if isinstance(value, (str, os.PathLike)):
@@ -170,7 +172,7 @@ def _task(spec: SourceMapping) -> str:
     if str(kind).lower() != "automl":
         raise ConfigError(f"{spec.where('type')}: type must be 'automl', got {kind!r}.")
     task = spec.get("task")
-    factories = _factories()
+    factories = FACTORIES
     if task is None:
         raise ConfigError(f"{spec.where()}: the job has no 'task'; add one of {', '.join(factories)}.")
     task = str(task).lower()
@@ -182,15 +184,15 @@ def _task(spec: SourceMapping) -> str:
 
 def _factory_kwargs(spec: SourceMapping, task: str, base: Path) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
-    for key in ("primary_metric", "positive_label", *JOB_KEYS, *DATA_KEYS):
+    for key in ("primary_metric", *TASK_ONLY, *JOB_KEYS, *DATA_SETTINGS):
         if key not in spec or spec[key] is None:
             continue
         if task not in TASK_ONLY.get(key, (task,)):
             raise ConfigError(f"{spec.where(key)}: '{key}' applies to {', '.join(TASK_ONLY[key])} "
                               f"jobs only; remove it from this {task} job.")
-        kwargs[key] = _input(spec, key, base) if key in INPUT_KEYS else spec[key]
-    if task == "classification" and "primary_metric" not in kwargs:
-        kwargs["primary_metric"] = "AUC_weighted"  # Azure's YAML default (the SDK's is accuracy)
+        kwargs[key] = _input(spec, key, base) if key in INPUT_SETTINGS else spec[key]
+    if "primary_metric" not in kwargs:  # Azure's YAML default (classification: AUC_weighted, not accuracy)
+        kwargs["primary_metric"] = get_task(task).yaml_primary_metric
     for key in ("tags", "properties"):
         if key in kwargs and not isinstance(kwargs[key], Mapping):
             raise ConfigError(f"{spec.where(key)}: '{key}' must be a mapping of names to values.")
@@ -199,7 +201,7 @@ def _factory_kwargs(spec: SourceMapping, task: str, base: Path) -> dict[str, Any
     return kwargs
 
 
-def _section_kwargs(section: Section, block: SourceMapping, name: str, job: Any) -> dict[str, Any]:
+def _section_kwargs(section: Section, block: SourceMapping, name: str, job: AutoMLJob) -> dict[str, Any]:
     _check_keys(block, section.valid_keys(job), name)
     kwargs = {}
     for key, value in block.items():
@@ -212,14 +214,14 @@ def _section_kwargs(section: Section, block: SourceMapping, name: str, job: Any)
     return kwargs
 
 
-def _apply_sections(job: Any, spec: SourceMapping, task: str) -> None:
+def _apply_sections(job: AutoMLJob, spec: SourceMapping, task: str) -> None:
     for name, section in SECTIONS.items():
         block = spec.get(name)
         if block is None:
             continue
-        if section.tasks and task not in section.tasks:
+        if not hasattr(job, section.setter):
             raise ConfigError(f"{spec.where(name)}: a '{name}:' section applies to "
-                              f"{', '.join(section.tasks)} jobs only; remove it from this {task} job.")
+                              f"{', '.join(section.tasks())} jobs only; remove it from this {task} job.")
         if not isinstance(block, SourceMapping):
             raise ConfigError(f"{spec.where(name)}: '{name}' must be a mapping of settings, got {block!r}.")
         kwargs = _section_kwargs(section, block, name, job)
@@ -229,7 +231,7 @@ def _apply_sections(job: Any, spec: SourceMapping, task: str) -> None:
             raise _locate(exc, block, block) from None
 
 
-def job_from_mapping(spec: SourceMapping, base_dir: str | os.PathLike = ".") -> Any:
+def job_from_mapping(spec: SourceMapping, base_dir: str | os.PathLike = ".") -> AutoMLJob:
     """Build the job a parsed job YAML describes.
 
     Parameters
@@ -252,7 +254,7 @@ def job_from_mapping(spec: SourceMapping, base_dir: str | os.PathLike = ".") -> 
                       stacklevel=3)
     kwargs = _factory_kwargs(spec, task, Path(base_dir))
     try:
-        job = _factories()[task](**kwargs)
+        job = FACTORIES[task](**kwargs)
     except ConfigError as exc:
         raise _locate(exc, spec, kwargs) from None
     except TypeError:  # a required argument is missing
@@ -312,7 +314,7 @@ def _split(override: str) -> tuple[str, Any]:
     return key.strip(), parse_value(value)
 
 
-def load_job(source: str | os.PathLike, *, overrides: Mapping[str, Any] | Iterable[str] = ()) -> Any:
+def load_job(source: str | os.PathLike, *, overrides: Mapping[str, Any] | Iterable[str] = ()) -> AutoMLJob:
     """Read an Azure ML CLI v2 AutoML job YAML into a job object.
 
     Parameters

@@ -1,44 +1,34 @@
-"""Azure ML AutoML metrics: the tables, name resolution, scoring and comparison.
+"""Azure ML AutoML metrics: the tables, lookup by any spelling, scoring and comparison.
 
 Classification metrics score class probabilities (prediction = argmax); regression
 metrics normalise errors by the training-target range. Every metric is declared
-once, in :data:`CLASSIFICATION_METRICS` or :data:`REGRESSION_METRICS`.
+once, in :data:`CLASSIFICATION_METRICS` or :data:`REGRESSION_METRICS`; which table a
+job uses, and its default primary metric, is declared by its task (:mod:`automl.tasks`).
 
 Examples
 --------
->>> from automl.metrics import get_metric, resolve_primary_metric
->>> resolve_primary_metric("AUCWeighted", "classification")
+>>> from automl.metrics import CLASSIFICATION_METRICS, find_metric
+>>> find_metric("AUCWeighted", CLASSIFICATION_METRICS).name
 'AUC_weighted'
->>> get_metric("log_loss", "classification").greater_is_better
+>>> CLASSIFICATION_METRICS["log_loss"].greater_is_better
 False
 """
-from automl.metrics._base import Metric
+from automl.metrics._metric import Metric
 from automl.metrics._classification import CLASSIFICATION_METRICS, score_classification
+from automl.metrics._fast import fast_scorer
+from automl.metrics._lookup import find_metric, is_better, primary_metric_names, sort_key
 from automl.metrics._regression import REGRESSION_METRICS, score_regression
-from automl.metrics._registry import (
-    DEFAULT_PRIMARY_METRICS,
-    get_metric,
-    is_better,
-    metrics_for_task,
-    primary_metrics,
-    resolve_primary_metric,
-    resolve_task,
-    sort_key,
-)
 from automl.metrics._scoring import average_scores, score
 
 __all__ = [
     "CLASSIFICATION_METRICS",
-    "DEFAULT_PRIMARY_METRICS",
     "REGRESSION_METRICS",
     "Metric",
     "average_scores",
-    "get_metric",
+    "fast_scorer",
+    "find_metric",
     "is_better",
-    "metrics_for_task",
-    "primary_metrics",
-    "resolve_primary_metric",
-    "resolve_task",
+    "primary_metric_names",
     "score",
     "score_classification",
     "score_regression",

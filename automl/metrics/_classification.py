@@ -13,7 +13,7 @@ import numpy as np
 from sklearn import metrics as skm
 
 from automl.errors import ConfigError
-from automl.metrics._base import Metric, quiet
+from automl.metrics._metric import Metric, quiet
 from automl.metrics._class_inputs import ClassificationData, positive_index, prepare_classification
 
 __all__ = ["CLASSIFICATION_METRICS", "score_classification"]
@@ -147,7 +147,7 @@ def _metric(
 
     compute.__name__ = name
     compute.__doc__ = f"Compute {name} from labels and class probabilities."
-    return Metric(name, "classification", greater_is_better, primary, worst, compute, binary)
+    return Metric(name, "classification", greater_is_better, primary, worst, compute, binary, probabilities=True)
 
 
 _TABLE = [

@@ -15,6 +15,8 @@ from typing import Any, Callable
 import numpy as np
 from scipy.stats import rankdata
 
+from automl.metrics._metric import Metric
+
 FastScorer = Callable[[np.ndarray], float]
 
 
@@ -58,16 +60,15 @@ CLASSIFICATION_FAST: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
 }
 
 
-def fast_scorer(metric_name: str, task: str, y: np.ndarray, classes: Any = None,
+def fast_scorer(metric: Metric, y: np.ndarray, classes: Any = None,
                 sample_weight: np.ndarray | None = None) -> FastScorer | None:
     """A scorer of predictions against the fixed target ``y``, or None when there is none.
 
     Parameters
     ----------
-    metric_name : str
-        Canonical metric name (``"AUC_weighted"``, ...).
-    task : str
-        ``"classification"``; other tasks have no lean scorers (theirs are cheap).
+    metric : Metric
+        The metric; only the class-probability metrics of :data:`CLASSIFICATION_FAST` have a
+        lean scorer (the others are cheap or need sample weights).
     y : ndarray of shape (n,)
         True labels.
     classes : array-like
@@ -80,7 +81,7 @@ def fast_scorer(metric_name: str, task: str, y: np.ndarray, classes: Any = None,
     callable or None
         ``scorer(proba) -> float`` for class probabilities of shape (n, n_classes).
     """
-    if task != "classification" or sample_weight is not None or metric_name not in CLASSIFICATION_FAST:
+    if not metric.probabilities or sample_weight is not None or metric.name not in CLASSIFICATION_FAST:
         return None
     index = {c: i for i, c in enumerate(list(classes))}
     codes = np.array([index.get(v, -1) for v in np.asarray(y).tolist()])
@@ -88,7 +89,7 @@ def fast_scorer(metric_name: str, task: str, y: np.ndarray, classes: Any = None,
         return None
     onehot = np.zeros((len(codes), len(index)))
     onehot[np.arange(len(codes)), codes] = 1.0
-    score = CLASSIFICATION_FAST[metric_name]
+    score = CLASSIFICATION_FAST[metric.name]
 
     def scorer(proba: np.ndarray) -> float:
         proba = np.asarray(proba, dtype=float)

@@ -13,7 +13,7 @@ from scipy import stats
 from sklearn import metrics as skm
 
 from automl.errors import DataError
-from automl.metrics._base import Metric, quiet
+from automl.metrics._metric import Metric, quiet
 
 __all__ = ["REGRESSION_METRICS", "score_regression"]
 

@@ -1,4 +1,4 @@
-"""Score one prediction by task, and average scores over cross-validation folds."""
+"""Score one prediction with every metric of its kind, and average scores over folds."""
 from __future__ import annotations
 
 import math
@@ -6,46 +6,31 @@ from typing import Any
 
 from automl.metrics._classification import score_classification
 from automl.metrics._regression import score_regression
-from automl.metrics._registry import resolve_task
 
 __all__ = ["average_scores", "score"]
 
 
-def score(
-    task: str,
-    y_true: Any,
-    prediction: Any,
-    *,
-    classes: Any = None,
-    y_min: float | None = None,
-    y_max: float | None = None,
-    sample_weight: Any = None,
-    positive_label: Any = None,
-) -> dict[str, float]:
-    """Compute every metric of ``task``.
+def score(y_true: Any, prediction: Any, *, classes: Any = None, positive_label: Any = None,
+          y_min: float | None = None, y_max: float | None = None, sample_weight: Any = None) -> dict[str, float]:
+    """Every metric of ``prediction``.
 
-    Classification passes ``prediction`` as class probabilities to
-    :func:`score_classification` and needs ``classes``; regression and forecasting
-    pass it as predicted values to :func:`score_regression` and need ``y_min`` and
-    ``y_max`` (the training-target range).
+    With ``classes``, ``prediction`` holds class probabilities (columns in ``classes``
+    order) and every classification metric is computed (:func:`score_classification`);
+    without, it holds values, scored with every regression metric against the
+    training-target range ``y_min`` .. ``y_max`` (:func:`score_regression`).
 
     Raises
     ------
     TypeError
-        When the arguments the task needs are missing.
+        Values without ``y_min`` and ``y_max``.
     """
-    task = resolve_task(task)
-    if task == "classification":
-        if classes is None:
-            raise TypeError("score(task='classification') needs classes=, the model's classes.")
-        return score_classification(
-            y_true, prediction, classes, sample_weight=sample_weight, positive_label=positive_label
-        )
+    if classes is not None:
+        return score_classification(y_true, prediction, classes, sample_weight=sample_weight,
+                                    positive_label=positive_label)
     if y_min is None or y_max is None:
-        raise TypeError(f"score(task={task!r}) needs y_min= and y_max=, the training target range.")
-    return score_regression(
-        y_true, prediction, y_min=y_min, y_max=y_max, sample_weight=sample_weight
-    )
+        raise TypeError("score() of values needs y_min= and y_max=, the training target range "
+                        "(or classes= for class probabilities).")
+    return score_regression(y_true, prediction, y_min=y_min, y_max=y_max, sample_weight=sample_weight)
 
 
 def average_scores(fold_scores: list[dict[str, float]]) -> dict[str, float]:

@@ -3,7 +3,7 @@
 Sections (:data:`SECTIONS`): overview; data guardrails; featurization; models
 (sortable leaderboard, failed and canceled trials with their reason); timeline of
 the trials per worker slot and the best score over time; the best model's
-metrics and charts (:data:`TASK_CHARTS`: ROC, precision-recall, confusion matrix,
+metrics and charts (:data:`CHARTS`: ROC, precision-recall, confusion matrix,
 calibration and lift for classification; predicted vs true and residuals for
 regression; forecast vs actual with intervals for forecasting); explanations;
 test metrics when there was test data.
@@ -17,7 +17,7 @@ attached to a ticket or logged to MLflow (``report.html`` in the job's parent ru
 PosixPath('report.html')
 """
 from automl.report._build import build_report, save_report
-from automl.report._charts import TASK_CHARTS, Evidence
+from automl.report._charts import CHARTS, Evidence
 from automl.report._sections import SECTIONS, Section
 
-__all__ = ["Evidence", "SECTIONS", "Section", "TASK_CHARTS", "build_report", "save_report"]
+__all__ = ["CHARTS", "Evidence", "SECTIONS", "Section", "build_report", "save_report"]

@@ -8,11 +8,15 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from automl._version import __version__
 from automl.errors import ConfigError
 from automl.report._safe import fmt_duration, fmt_number, json_script
 from automl.report._sections import SECTIONS
+
+if TYPE_CHECKING:
+    from automl.engine import AutoMLResult
 
 __all__ = ["build_report", "save_report"]
 
@@ -45,7 +49,7 @@ def _csp(script: str) -> str:
             "img-src data:; base-uri 'none'; form-action 'none'")
 
 
-def _sections(result: Any) -> list[dict[str, Any]]:
+def _sections(result: AutoMLResult) -> list[dict[str, Any]]:
     built = []
     for section in SECTIONS:
         context = section.build(result)
@@ -55,7 +59,7 @@ def _sections(result: Any) -> list[dict[str, Any]]:
     return built
 
 
-def build_report(result: Any, *, title: str | None = None) -> str:
+def build_report(result: AutoMLResult, *, title: str | None = None) -> str:
     """The report of ``result`` as one HTML page.
 
     Parameters
@@ -71,8 +75,6 @@ def build_report(result: Any, *, title: str | None = None) -> str:
         Self-contained HTML: no request leaves the page (its Content-Security-Policy
         forbids any), every string from the data is escaped.
     """
-    from automl import __version__
-
     css, script = _static()
     sections = _sections(result)
     page = _environment().get_template("report.html.j2")
@@ -82,7 +84,7 @@ def build_report(result: Any, *, title: str | None = None) -> str:
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
 
-def save_report(result: Any, path: str | Path, *, title: str | None = None) -> Path:
+def save_report(result: AutoMLResult, path: str | Path, *, title: str | None = None) -> Path:
     """Write :func:`build_report` of ``result`` to ``path`` (UTF-8); return the path.
 
     Raises

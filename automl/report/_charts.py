@@ -1,8 +1,10 @@
-"""The best model's charts, from its stored validation predictions (or backtest), per task.
+"""The best model's charts, from its stored validation predictions (or backtest).
 
-:data:`TASK_CHARTS` is the table: each task lists the chart functions its report
-draws. A chart function takes the :class:`Evidence` and returns a
-:class:`~automl.report._svg.Chart`, or None when the evidence cannot support it.
+:data:`CHARTS` lists every chart function, in the order shown. A chart function takes
+the :class:`Evidence` and returns a :class:`~automl.report._svg.Chart`, or None when the
+evidence cannot support it: class probabilities get the ROC, precision-recall, confusion,
+calibration and lift charts; values the predicted-vs-true and residuals charts; a
+forecasting back-test the forecast chart first, and its values charts.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import pandas as pd
 
 from automl.report._svg import PALETTE, Chart, figure, to_chart
 
-__all__ = ["CHART_SOURCES", "Evidence", "TASK_CHARTS", "short", "task_charts"]
+__all__ = ["CHARTS", "Evidence", "best_model_charts", "chart_source", "short"]
 
 #: Classes drawn one-vs-rest at most; points per curve at most; scatter points at most.
 MAX_CLASSES, MAX_CURVE_POINTS, MAX_SCATTER = 8, 300, 2000
@@ -24,12 +26,11 @@ MAX_CLASSES, MAX_CURVE_POINTS, MAX_SCATTER = 8, 300, 2000
 class Evidence:
     """What the best model's charts are drawn from.
 
-    ``prediction`` holds class probabilities (rows x ``classes``) for
-    classification and predicted values otherwise; ``backtest`` is a forecasting
-    backtest frame (``series, time, actual, forecast, lower, upper``).
+    ``prediction`` holds class probabilities (rows x ``classes``) when there are
+    ``classes``, predicted values otherwise; ``backtest`` is a forecasting backtest
+    frame (``series, time, actual, forecast, lower, upper``).
     """
 
-    task: str
     y_true: np.ndarray | None = None
     prediction: np.ndarray | None = None
     classes: Sequence[Any] | None = None
@@ -50,6 +51,11 @@ def _thin(x: np.ndarray, y: np.ndarray, limit: int = MAX_CURVE_POINTS) -> tuple[
     return x[keep], y[keep]
 
 
+def _has_probabilities(e: Evidence) -> bool:
+    """Whether the evidence holds class probabilities to draw the classification charts from."""
+    return e.classes is not None and e.y_true is not None and e.prediction is not None
+
+
 def _one_vs_rest(e: Evidence) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """``(class label, is that class, its score)`` for the positive class, or each class."""
     classes = list(e.classes)
@@ -67,6 +73,8 @@ def _one_vs_rest(e: Evidence) -> list[tuple[str, np.ndarray, np.ndarray]]:
 
 def _curves(e: Evidence, key: str, title: str, draw: Callable[[Any, str, np.ndarray, np.ndarray, str], None],
             xlabel: str, ylabel: str, caption: str, diagonal: bool = False) -> Chart | None:
+    if not _has_probabilities(e):
+        return None
     pairs = _one_vs_rest(e)
     if not pairs:
         return None
@@ -136,6 +144,8 @@ def lift_chart(e: Evidence) -> Chart | None:
 
 def confusion_chart(e: Evidence) -> Chart | None:
     """Confusion matrix: counts, coloured by the share of each true class."""
+    if not _has_probabilities(e):
+        return None
     classes = list(e.classes)
     proba = np.asarray(e.prediction, dtype=float).reshape(len(e.y_true), len(classes))
     index = {c: i for i, c in enumerate(classes)}
@@ -208,7 +218,7 @@ def _values(e: Evidence) -> tuple[np.ndarray, np.ndarray] | None:
     if e.backtest is not None and not e.backtest.empty:
         frame = e.backtest
         return frame["actual"].to_numpy(dtype=float), frame["forecast"].to_numpy(dtype=float)
-    if e.y_true is None or e.prediction is None:
+    if e.y_true is None or e.prediction is None or e.classes is not None:
         return None
     return np.asarray(e.y_true, dtype=float), np.asarray(e.prediction, dtype=float).ravel()
 
@@ -250,23 +260,21 @@ def forecast_chart(e: Evidence) -> Chart | None:
                         f"Backtest of {rows} series; the band is the prediction interval.")
 
 
-#: The best model's charts of each task, in the order shown.
-TASK_CHARTS: dict[str, tuple[Callable[[Evidence], Chart | None], ...]] = {
-    "classification": (roc_chart, precision_recall_chart, confusion_chart, calibration_chart, lift_chart),
-    "regression": (predicted_true_chart, residuals_chart),
-    "forecasting": (forecast_chart, predicted_true_chart, residuals_chart),
-}
+#: The best model's charts, in the order shown; each draws only from evidence it supports.
+CHARTS: tuple[Callable[[Evidence], Chart | None], ...] = (
+    forecast_chart, roc_chart, precision_recall_chart, confusion_chart, calibration_chart, lift_chart,
+    predicted_true_chart, residuals_chart,
+)
 
 
-#: Where each task's charts come from, as the report says it.
-CHART_SOURCES: dict[str, str] = {
-    "classification": "its validation predictions (out-of-fold under cross-validation)",
-    "regression": "its validation predictions (out-of-fold under cross-validation)",
-    "forecasting": "its backtest: forecasts of the validation windows against what happened",
-}
+def chart_source(evidence: Evidence) -> str:
+    """Where the charts come from, as the report says it."""
+    if evidence.backtest is not None:
+        return "its backtest: forecasts of the validation windows against what happened"
+    return "its validation predictions (out-of-fold under cross-validation)"
 
 
-def task_charts(evidence: Evidence) -> list[Chart]:
-    """Every chart :data:`TASK_CHARTS` lists for ``evidence.task`` that the evidence supports."""
-    charts = (draw(evidence) for draw in TASK_CHARTS.get(evidence.task, ()))
+def best_model_charts(evidence: Evidence) -> list[Chart]:
+    """Every chart of :data:`CHARTS` that the evidence supports."""
+    charts = (draw(evidence) for draw in CHARTS)
     return [chart for chart in charts if chart is not None]

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from markupsafe import Markup, escape
 
-from automl._json import plain
+from automl.core import plain
 
 __all__ = ["fmt_duration", "fmt_number", "json_script", "plain"]
 

@@ -1,8 +1,8 @@
 """The report's sections, as a table: each builds its template context from the result.
 
 A section's ``build(result)`` returns a dict for its template, or None when the
-result has nothing for it (e.g. no test data). Every attribute is read with a
-default, so results of any task (forecasting too) render.
+result has nothing for it (e.g. no test data). Sections read the result's declared
+fields, which results of every task fill.
 """
 from __future__ import annotations
 
@@ -10,16 +10,22 @@ import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from automl import metrics
-from automl.report._charts import CHART_SOURCES, Evidence, task_charts
+from automl.core import TrialResult
+from automl.report._charts import Evidence, best_model_charts, chart_source
 from automl.report._job_charts import best_score_chart, importance_chart, timeline_chart
 from automl.report._safe import fmt_duration, fmt_number, plain
 from automl.report._svg import Chart
 from automl.report._tables import Cell, Table, frame_table, metrics_table
+from automl.tasks import get_task
+
+if TYPE_CHECKING:
+    from guardrails import GuardrailResult
+
+    from automl.engine import AutoMLResult
 
 __all__ = ["SECTIONS", "Section"]
 
@@ -34,74 +40,71 @@ class Section:
     id: str
     title: str
     template: str
-    build: Callable[[Any], dict[str, Any] | None]
+    build: Callable[[AutoMLResult], dict[str, Any] | None]
 
 
-def _greater_is_better(result: Any) -> bool:
-    task = "regression" if result.task == "forecasting" else result.task
+def _greater_is_better(result: AutoMLResult) -> bool:
     try:
-        return metrics.get_metric(result.primary_metric, task).greater_is_better
-    except Exception:  # an unknown metric name: assume a score to maximise
+        return get_task(result.task).metric(result.primary_metric).greater_is_better
+    except Exception:  # an unknown task or metric name: assume a score to maximise
         return True
 
 
-def _counts(trials: list) -> dict[str, int]:
+def _counts(trials: list[TrialResult]) -> dict[str, int]:
     out: dict[str, int] = {}
     for t in trials:
         out[t.status] = out.get(t.status, 0) + 1
     return out
 
 
-def _started(trials: list) -> str:
-    starts = [t.started_at for t in trials if getattr(t, "started_at", 0) and t.started_at > 1e9]
+def _started(trials: list[TrialResult]) -> str:
+    starts = [t.started_at for t in trials if t.started_at and t.started_at > 1e9]
     if not starts:
         return "\u2014"
     return datetime.fromtimestamp(min(starts), tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def overview(result: Any) -> dict[str, Any]:
+def overview(result: AutoMLResult) -> dict[str, Any]:
     """Task, metric, status, duration, best model and score, data shape, trials, validation."""
-    best = getattr(result, "best_trial", None)
-    rows, cols = tuple(getattr(result, "data_shape", (0, 0)) or (0, 0))[:2] or (0, 0)
+    best = result.best_trial
+    rows, cols = tuple(result.data_shape or (0, 0))[:2] or (0, 0)
     counts = _counts(result.trials)
-    validation = getattr(result, "validation", None) or {}
+    validation = result.validation or {}
     scheme = validation.get("description") or validation.get("method") or "\u2014"
     facts = [
         ("Task", str(result.task).capitalize()), ("Primary metric", result.primary_metric),
-        ("Duration", fmt_duration(getattr(result, "duration_seconds", None))),
+        ("Duration", fmt_duration(result.duration_seconds)),
         ("Best model", best.display_name if best is not None else "None"),
         (f"Best {result.primary_metric}", fmt_number(best.score) if best is not None else "\u2014"),
         ("Training data", f"{fmt_number(int(rows))} rows \u00d7 {fmt_number(int(cols))} columns"),
         ("Trials", ", ".join(f"{n} {s.lower()}" for s, n in counts.items()) or "none"),
         ("Validation", str(scheme).replace("_", " ").rstrip(".")), ("Started", _started(result.trials)),
-        ("Stopped because", str(getattr(result, "stop_reason", "") or "\u2014")),
+        ("Stopped because", str(result.stop_reason or "\u2014")),
     ]
-    return {"facts": facts, "status": result.status, "name": result.name,
-            "errors": list(getattr(result, "tracking_errors", None) or [])}
+    return {"facts": facts, "status": result.status, "name": result.name, "errors": list(result.tracking_errors)}
 
 
-def _guardrail(g: Any) -> dict[str, Any]:
+def _guardrail(g: GuardrailResult) -> dict[str, Any]:
     g = g.to_dict() if hasattr(g, "to_dict") else dict(plain(g))
     return {"name": g.get("name", ""), "status": g.get("status", ""), "description": g.get("description", ""),
             "details": frame_table(g.get("details") or None)}
 
 
-def guardrails_section(result: Any) -> dict[str, Any]:
+def guardrails_section(result: AutoMLResult) -> dict[str, Any]:
     """The data guardrails, Alerted first, with their details."""
-    items = sorted((_guardrail(g) for g in getattr(result, "guardrails", None) or []),
+    items = sorted((_guardrail(g) for g in result.guardrails or []),
                    key=lambda g: _STATUS_ORDER.get(g["status"], 3))
     totals = {s: sum(g["status"] == s for g in items) for s in ("Passed", "Done", "Alerted")}
     return {"items": items, "totals": totals}
 
 
-def featurization(result: Any) -> dict[str, Any]:
+def featurization(result: AutoMLResult) -> dict[str, Any]:
     """The featurization summary: one row per raw column."""
-    summary = getattr(result, "featurization_summary", None)
-    names = list(getattr(result, "engineered_feature_names", None) or [])
-    return {"table": frame_table(summary, sortable=True), "n_engineered": len(names)}
+    return {"table": frame_table(result.featurization_summary, sortable=True),
+            "n_engineered": len(result.engineered_feature_names)}
 
 
-def _leaderboard_rows(result: Any) -> tuple[Table, dict[str, Any]]:
+def _leaderboard_rows(result: AutoMLResult) -> tuple[Table, dict[str, Any]]:
     metric, by_name = result.primary_metric, {t.name: t for t in result.trials}
     board = result.leaderboard
     rows, keys, kinds, details, rank = [], [], [], {}, 0
@@ -123,20 +126,20 @@ def _leaderboard_rows(result: Any) -> tuple[Table, dict[str, Any]]:
         kinds.append(str(record["status"]))
         details[str(record["name"])] = {
             "algorithm": record["algorithm"], "status": record["status"], "error": error or None,
-            "params": plain(getattr(trial, "params", {}) or {}),
-            "metrics": plain(getattr(trial, "metrics", {}) or {})}
+            "params": plain(trial.params if trial is not None else {}),
+            "metrics": plain(trial.metrics if trial is not None else {})}
     table = Table(["Rank", "Trial", "Algorithm", "Status", metric, "Duration", "Reason"], rows,
                   sortable=True, numeric={0, 4, 5}, row_keys=keys, row_kinds=kinds)
     return table, details
 
 
-def models(result: Any) -> dict[str, Any]:
+def models(result: AutoMLResult) -> dict[str, Any]:
     """The leaderboard (failed and canceled trials with their reason) and per-trial details."""
     table, details = _leaderboard_rows(result)
     return {"table": table, "details": details, "counts": _counts(result.trials)}
 
 
-def timeline(result: Any) -> dict[str, Any] | None:
+def timeline(result: AutoMLResult) -> dict[str, Any] | None:
     """Trials over time per worker slot, and the best score over time."""
     charts = [timeline_chart(result.trials),
               best_score_chart(result.trials, result.primary_metric, _greater_is_better(result))]
@@ -144,13 +147,11 @@ def timeline(result: Any) -> dict[str, Any] | None:
     return {"charts": charts} if charts else None
 
 
-def _evidence(result: Any) -> Evidence:
-    evidence = Evidence(task=result.task, classes=getattr(result, "classes", None),
-                        positive_label=getattr(result, "positive_label", None))
-    backtest = getattr(result, "forecast_backtest", None)
-    if result.task == "forecasting" and callable(backtest):
-        evidence.backtest = backtest(max_series=4)
-    best, target = getattr(result, "best_trial", None), getattr(result, "pool_target", None)
+def _evidence(result: AutoMLResult) -> Evidence:
+    evidence = Evidence(classes=result.classes, positive_label=result.positive_label)
+    if result.backtest_forecasts is not None:
+        evidence.backtest = result.forecast_backtest(max_series=4)
+    best, target = result.best_trial, result.pool_target
     if best is not None and best.valid_predictions is not None and best.valid_rows is not None \
             and target is not None:
         evidence.y_true = np.asarray(target)[np.asarray(best.valid_rows)]
@@ -158,28 +159,28 @@ def _evidence(result: Any) -> Evidence:
     return evidence
 
 
-def best_model(result: Any) -> dict[str, Any] | None:
-    """The best model's validation metrics and the charts of its task."""
-    best = getattr(result, "best_trial", None)
+def best_model(result: AutoMLResult) -> dict[str, Any] | None:
+    """The best model's validation metrics and the charts its predictions support."""
+    best = result.best_trial
     if best is None:
         return None
     charts: list[Chart] = []
     problems: list[str] = []
+    evidence = _evidence(result)
     try:
-        charts = task_charts(_evidence(result))
+        charts = best_model_charts(evidence)
     except Exception as exc:  # a chart must not cost the user the rest of the report
         logger.warning("report: charts of the best model failed: %s: %s", type(exc).__name__, exc)
         problems.append(f"The charts could not be drawn: {type(exc).__name__}: {exc}")
-    values = getattr(result, "metrics", None) or dict(best.metrics)
+    values = result.metrics or dict(best.metrics)
     return {"name": best.display_name, "trial": best.name, "score": fmt_number(best.score),
             "metrics": metrics_table({"Validation": values}, result.primary_metric),
-            "charts": charts, "problems": problems,
-            "source": CHART_SOURCES.get(result.task, "its validation predictions")}
+            "charts": charts, "problems": problems, "source": chart_source(evidence)}
 
 
-def explanations(result: Any) -> dict[str, Any]:
+def explanations(result: AutoMLResult) -> dict[str, Any]:
     """Raw- and engineered-feature importance (or why there is none)."""
-    explanation = getattr(result, "explanation", None)
+    explanation = result.explanation
     if explanation is None:
         return {"explanation": None}
     raw = importance_chart(explanation.raw_importance, "raw_importance", "Raw feature importance",
@@ -193,12 +194,12 @@ def explanations(result: Any) -> dict[str, Any]:
             "baseline": fmt_number(explanation.baseline_score)}
 
 
-def test_metrics(result: Any) -> dict[str, Any] | None:
+def test_metrics(result: AutoMLResult) -> dict[str, Any] | None:
     """The best model's metrics on the test data, beside its validation metrics."""
-    test = getattr(result, "test_metrics", None)
+    test = result.test_metrics
     if not test:
         return None
-    table = metrics_table({"Validation": getattr(result, "metrics", None) or {}, "Test": test},
+    table = metrics_table({"Validation": result.metrics or {}, "Test": test},
                           result.primary_metric)
     return {"table": table}
 

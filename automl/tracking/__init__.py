@@ -20,7 +20,7 @@ untrusted path; exchange the ONNX graph (``format="onnx"``) instead. Tracking cr
 never written to logs, runs or results: messages are redacted before they are kept.
 """
 from automl.tracking._models import SERIALIZATION_FORMAT, pinned_requirements, save_sklearn_model
-from automl.tracking._registry import register_result_model
+from automl.tracking._model_registry import register_result_model
 from automl.tracking._store import (
     default_tracking_uri,
     resolve_tracking_uri,

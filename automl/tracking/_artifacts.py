@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from automl._json import plain as _plain
-from automl.tracking._charts import chart_data
+from automl.core import plain as _plain
+from automl.tracking._chart_data import chart_data
+
+if TYPE_CHECKING:
+    from automl.engine import AutoMLResult
 
 #: Folder of the chart files inside the parent run's artifacts.
 CHARTS = "charts"
@@ -25,16 +28,17 @@ def _write_json(path: Path, value: Any) -> None:
     path.write_text(json.dumps(_plain(value), indent=1, allow_nan=False), encoding="utf-8")
 
 
-def best_trial_charts(result: Any, prepared: Any) -> dict[str, dict]:
+def best_trial_charts(result: AutoMLResult) -> dict[str, dict]:
     """Chart data from the best trial's validation predictions (empty when there are none)."""
     best = result.best_trial
-    if best is None or best.valid_predictions is None or best.valid_rows is None:
+    if best is None or best.valid_predictions is None or best.valid_rows is None or result.pool_target is None:
         return {}
     rows = np.asarray(best.valid_rows)
-    return chart_data(prepared.task, prepared.y[rows], best.valid_predictions, prepared.classes)
+    classes = None if result.classes is None else np.asarray(result.classes)
+    return chart_data(np.asarray(result.pool_target)[rows], best.valid_predictions, classes)
 
 
-def write_parent_artifacts(folder: Path, result: Any, prepared: Any) -> list[str]:
+def write_parent_artifacts(folder: Path, result: AutoMLResult) -> list[str]:
     """Write every parent artifact under ``folder``; return their relative paths."""
     folder = Path(folder)
     files: dict[str, Any] = {
@@ -42,11 +46,10 @@ def write_parent_artifacts(folder: Path, result: Any, prepared: Any) -> list[str
         "engineered_feature_names.json": list(result.engineered_feature_names),
         "guardrails.json": [_plain(g) for g in result.guardrails],
     }
-    for name, data in best_trial_charts(result, prepared).items():
+    for name, data in best_trial_charts(result).items():
         files[f"{CHARTS}/{name}.json"] = data
-    explanation = getattr(result, "explanation", None)
-    if explanation is not None:
-        files[EXPLANATION] = explanation.to_dict()
+    if result.explanation is not None:
+        files[EXPLANATION] = result.explanation.to_dict()
     for name, value in files.items():
         _write_json(folder / name, value)
     board = result.leaderboard

@@ -10,7 +10,12 @@ from __future__ import annotations
 import json
 import math
 import time
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from automl.core import TrialResult
+    from automl.jobs import AutoMLJob
+    from automl.tasks import PreparedData
 
 #: MLflow status of each trial status.
 RUN_STATUS = {"Completed": "FINISHED", "Failed": "FAILED", "Canceled": "KILLED"}
@@ -43,7 +48,7 @@ def millis(seconds: float | None = None) -> int:
     return int(1000 * (time.time() if seconds is None else seconds))
 
 
-def trial_params(trial: Any) -> dict[str, str]:
+def trial_params(trial: TrialResult) -> dict[str, str]:
     """``algorithm``, ``preprocessor`` and the hyper-parameters of ``trial``."""
     params = {"algorithm": text(trial.algorithm), "preprocessor": text(trial.preprocessor or "")}
     for name, value in (trial.params or {}).items():
@@ -53,7 +58,7 @@ def trial_params(trial: Any) -> dict[str, str]:
     return params
 
 
-def trial_metrics(trial: Any) -> dict[str, float]:
+def trial_metrics(trial: TrialResult) -> dict[str, float]:
     """Every finite-or-NaN numeric metric of ``trial``."""
     out = {}
     for name, value in (trial.metrics or {}).items():
@@ -64,7 +69,7 @@ def trial_metrics(trial: Any) -> dict[str, float]:
     return out
 
 
-def trial_tags(trial: Any, parent_run_id: str | None) -> dict[str, str]:
+def trial_tags(trial: TrialResult, parent_run_id: str | None) -> dict[str, str]:
     """Azure's child-run tags (and MLflow's run name and parent link)."""
     tags = {
         RUN_NAME_TAG: trial.name,
@@ -93,31 +98,30 @@ def batch(params: Mapping[str, str], metrics: Mapping[str, float], tags: Mapping
             [RunTag(k, v) for k, v in tags.items()])
 
 
-def job_params(job: Any, prepared: Any) -> dict[str, str]:
+def job_params(job: AutoMLJob, prepared: PreparedData) -> dict[str, str]:
     """Settings of the job worth a parameter on the parent run."""
     params = {
         "task": job.task,
         "primary_metric": job.primary_metric,
-        "target_column_name": text(getattr(job.data, "target_column_name", "")),
+        "target_column_name": text(job.data.target_column_name or ""),
         "n_rows": str(len(prepared.y)),
         "n_columns": str(prepared.X.shape[1]),
         "validation": text(prepared.validation.method),
     }
-    for group in ("limits", "training"):
-        settings = getattr(job, group, None)
-        for name, value in (vars(settings).items() if settings is not None else ()):
+    for group, settings in (("limits", job.limits), ("training", job.training)):
+        for name, value in vars(settings).items():
             plain = isinstance(value, (str, int, float, bool, list))
             if value is not None and plain and not name.startswith("_"):
                 params[f"{group}.{name}"] = text(value)
     return params
 
 
-def job_tags(job: Any) -> dict[str, str]:
+def job_tags(job: AutoMLJob) -> dict[str, str]:
     """The parent run's name, the job's own tags, and what it is."""
     tags = {RUN_NAME_TAG: job.name, "task": job.task, "primary_metric": job.primary_metric,
             "run_template": "automl_parent", "experiment_name": job.experiment_name}
-    for name, value in (getattr(job, "tags", None) or {}).items():
+    for name, value in job.tags.items():
         tags[key(name)] = text(value)
-    if getattr(job, "description", None):
+    if job.description:
         tags["mlflow.note.content"] = text(job.description)
     return tags

@@ -13,7 +13,10 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
+
+if TYPE_CHECKING:
+    from automl.engine import AutoMLResult
 
 #: File name of the default SQLite store, in the working directory.
 DEFAULT_DB = "mlflow.db"
@@ -46,9 +49,9 @@ def redact(text: str) -> str:
     return text
 
 
-def job_tracking_uri(result: Any) -> str | None:
+def job_tracking_uri(result: AutoMLResult) -> str | None:
     """The URI a result was tracked to, credentials included (``result.tracking_uri`` is redacted)."""
-    return getattr(result, "_tracking_uri_with_credentials", None) or result.tracking_uri
+    return result._tracking_store or result.tracking_uri
 
 
 def default_tracking_uri(directory: str | os.PathLike | None = None) -> str:
@@ -57,12 +60,12 @@ def default_tracking_uri(directory: str | os.PathLike | None = None) -> str:
     return f"sqlite:///{(base / DEFAULT_DB).resolve()}"
 
 
-def tracking_enabled(job: Any = None) -> bool:
-    """Whether a job is tracked: yes, unless ``AUTOML_TRACKING`` is ``off`` (or ``0``,
-    ``false``, ``no``) or the job's ``tracking_uri`` is ``False``."""
+def tracking_enabled(tracking_uri: str | bool | None = None) -> bool:
+    """Whether a job with this ``tracking_uri`` is tracked: yes, unless ``AUTOML_TRACKING`` is
+    ``off`` (or ``0``, ``false``, ``no``) or ``tracking_uri`` is ``False``."""
     if os.environ.get("AUTOML_TRACKING", "").strip().lower() in _OFF:
         return False
-    return getattr(job, "tracking_uri", None) is not False
+    return tracking_uri is not False
 
 
 def resolve_tracking_uri(tracking_uri: str | None = None) -> str:

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
+from automl.core import TrialResult
 from automl.tracking import _records as rec
-from automl.tracking._artifacts import write_parent_artifacts
-from automl.tracking._models import warm_requirement_checks
+from automl.tracking._artifacts import REPORT, write_parent_artifacts
+from automl.tracking._models import log_onnx_model, log_sklearn_model, warm_requirement_checks
 from automl.tracking._store import get_or_create_experiment, make_client, redact, resolve_tracking_uri
 from automl.tracking._worker import LoggingWorker
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
+
+    from automl.engine import AutoMLResult
+    from automl.jobs import AutoMLJob
+    from automl.tasks import PreparedData
 
 logger = logging.getLogger("automl")
 
@@ -25,7 +33,7 @@ DEFAULT_FLUSH_TIMEOUT = 300.0
 
 
 class MlflowTracker:
-    """Logs a job to MLflow (a :class:`~automl._observers.JobObserver`).
+    """Logs a job to MLflow (a :class:`~automl.engine.JobObserver`).
 
     Parameters
     ----------
@@ -50,7 +58,7 @@ class MlflowTracker:
 
     def __init__(self, tracking_uri: str | None = None, *, log_model: bool = True,
                  flush_timeout: float = DEFAULT_FLUSH_TIMEOUT,
-                 client_factory: Callable[[str], Any] | None = None) -> None:
+                 client_factory: Callable[[str], MlflowClient] | None = None) -> None:
         self.tracking_uri = tracking_uri
         self.log_model = log_model
         self.flush_timeout = flush_timeout
@@ -58,42 +66,41 @@ class MlflowTracker:
         self.run_id: str | None = None
         self.child_run_ids: dict[str, str] = {}
         self._uri: str | None = None
-        self._client: Any = None
+        self._client: MlflowClient | None = None
         self._experiment_id: str | None = None
-        self._prepared: Any = None
+        self._prepared: PreparedData | None = None
         self._worker: LoggingWorker | None = None
         self._model_uris: dict[str, str] = {}
         self._onnx_check: dict | None = None
         self._models_queued = False
 
     # -- observer hooks: queue only, never block -------------------------------------------
-    def job_started(self, job: Any, prepared: Any) -> None:
+    def job_started(self, job: AutoMLJob, prepared: PreparedData) -> None:
         """Queue the creation of the parent run."""
         self._prepared = prepared
         self._models_queued = False
-        self._uri = resolve_tracking_uri(self.tracking_uri or getattr(job, "tracking_uri", None))
+        self._uri = resolve_tracking_uri(self.tracking_uri or job.tracking_uri or None)
         self._worker = LoggingWorker()
         self._worker.submit(f"parent run of job {job.name}", lambda: self._start_parent(job, prepared))
         if self.log_model:
             self._worker.submit("package index for the model's requirements", warm_requirement_checks)
 
-    def trial_finished(self, result: Any) -> None:
+    def trial_finished(self, result: TrialResult) -> None:
         """Queue the child run of a trial."""
         if self._worker is not None:
             self._worker.submit(f"child run {result.name}", lambda: self._log_trial(result))
 
-    def model_ready(self, job: Any, result: Any) -> None:
+    def model_ready(self, job: AutoMLJob, result: AutoMLResult) -> None:
         """Queue the logging of the best model, which overlaps the explanations."""
         if self._worker is None or self._models_queued:
             return
         self._models_queued = True
-        self._fill_check_rows(result)
         if self.log_model and result.best_model is not None:
             self._worker.submit(f"best model of job {job.name}", lambda: self._log_best_model(result))
-            if getattr(job.training, "enable_onnx_compatible_models", False):
+            if job.training.enable_onnx_compatible_models:
                 self._worker.submit(f"ONNX model of job {job.name}", lambda: self._log_onnx(result))
 
-    def job_finished(self, job: Any, result: Any) -> None:
+    def job_finished(self, job: AutoMLJob, result: AutoMLResult) -> None:
         """Queue the end of the job, wait for the queue, and record the outcome on ``result``."""
         if self._worker is None:
             return
@@ -110,7 +117,7 @@ class MlflowTracker:
         self._record(result, errors)
 
     # -- work done on the logging thread ----------------------------------------------------
-    def _start_parent(self, job: Any, prepared: Any) -> None:
+    def _start_parent(self, job: AutoMLJob, prepared: PreparedData) -> None:
         self._client = self.client_factory(self._uri)
         self._experiment_id = get_or_create_experiment(self._client, job.experiment_name, self._uri)
         run = self._client.create_run(self._experiment_id, run_name=job.name, tags=rec.job_tags(job))
@@ -118,7 +125,7 @@ class MlflowTracker:
         _, params, _ = rec.batch(rec.job_params(job, prepared), {}, {}, rec.millis())
         self._client.log_batch(self.run_id, params=params)
 
-    def _log_trial(self, trial: Any) -> None:
+    def _log_trial(self, trial: TrialResult) -> None:
         if self.run_id is None:
             raise RuntimeError("the parent run was not created")
         tags = rec.trial_tags(trial, self.run_id)
@@ -132,17 +139,16 @@ class MlflowTracker:
                                     end_time=end)
         self.child_run_ids[trial.name] = run.info.run_id
 
-    def _log_parent_artifacts(self, result: Any) -> None:
+    def _log_parent_artifacts(self, result: AutoMLResult) -> None:
         if self.run_id is None:
             raise RuntimeError("the parent run was not created")
         with tempfile.TemporaryDirectory(prefix="automl-artifacts-") as folder:
-            write_parent_artifacts(folder, result, self._prepared)
+            write_parent_artifacts(folder, result)
             self._client.log_artifacts(self.run_id, folder)
 
-    def _log_report(self, result: Any) -> None:
+    def _log_report(self, result: AutoMLResult) -> None:
         """The studio-style report as the parent run's ``report.html``."""
-        from automl.report import save_report
-        from automl.tracking._artifacts import REPORT
+        from automl.report import save_report  # matplotlib loads only when a report is written
 
         if self.run_id is None:
             raise RuntimeError("the parent run was not created")
@@ -150,7 +156,7 @@ class MlflowTracker:
             path = save_report(result, f"{folder}/{REPORT}")
             self._client.log_artifact(self.run_id, str(path))
 
-    def _model_run(self, result: Any) -> str:
+    def _model_run(self, result: AutoMLResult) -> str:
         """The run the best model belongs to: the best trial's child run, else the parent."""
         best = result.best_trial
         run_id = self.child_run_ids.get(best.name) if best is not None else None
@@ -158,16 +164,13 @@ class MlflowTracker:
             raise RuntimeError("the parent run was not created")
         return run_id or self.run_id
 
-    def _log_best_model(self, result: Any) -> None:
-        from automl.tracking._models import log_sklearn_model
-
+    def _log_best_model(self, result: AutoMLResult) -> None:
         rows = self._prepared.X if self._prepared is not None else result.check_rows
         uri = log_sklearn_model(result.best_model, self._model_run(result), self._uri, rows)
         self._model_uris["mlflow"] = uri
 
-    def _log_onnx(self, result: Any) -> None:
-        from automl.export import convert_result
-        from automl.tracking._models import log_onnx_model
+    def _log_onnx(self, result: AutoMLResult) -> None:
+        from automl.export import convert_result  # skl2onnx loads only in ONNX mode
 
         exported = convert_result(result)
         self._onnx_check = exported.check.to_dict()
@@ -179,7 +182,7 @@ class MlflowTracker:
         self._model_uris["onnx"] = log_onnx_model(exported.model, run_id, self._uri,
                                                   {"automl.inputs": exported.input_kinds})
 
-    def _end_parent(self, result: Any) -> None:
+    def _end_parent(self, result: AutoMLResult) -> None:
         if self.run_id is None:
             raise RuntimeError("the parent run was not created")
         tags = {"status": result.status, "stop_reason": rec.text(result.stop_reason)}
@@ -196,18 +199,13 @@ class MlflowTracker:
         self._client.set_terminated(self.run_id, status=status)
 
     # -- results ----------------------------------------------------------------------------
-    def _fill_check_rows(self, result: Any) -> None:
-        if getattr(result, "check_rows", None) is None and self._prepared is not None:
-            from automl.export import validation_rows
-
-            result.check_rows = validation_rows(self._prepared)
-
-    def _record(self, result: Any, errors: list[str]) -> None:
+    def _record(self, result: AutoMLResult, errors: list[str]) -> None:
+        """What was logged where, and what was not: the result's tracking fields."""
         result.mlflow_run_id = self.run_id
         result.tracking_uri = redact(self._uri) if self._uri else None
         if result.tracking_uri != self._uri:  # kept in memory only, for register_model
-            result._tracking_uri_with_credentials = self._uri
-        result.tracking_errors = list(getattr(result, "tracking_errors", None) or []) + errors
-        result.logged_models = {**(getattr(result, "logged_models", None) or {}), **self._model_uris}
+            result._tracking_store = self._uri
+        result.tracking_errors = list(result.tracking_errors) + errors
+        result.logged_models = {**result.logged_models, **self._model_uris}
         if self._onnx_check is not None:
             result.onnx_check = self._onnx_check

@@ -4,9 +4,13 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from automl.algorithms import registry_for_task
-from automl.algorithms._registry import Algorithm, AlgorithmRegistry
+from automl.tasks import get_task
+from automl.algorithms._algorithm import Algorithm, AlgorithmRegistry
 from automl.errors import ConfigError
+
+
+def algorithms_of(task):
+    return get_task(task).algorithms
 
 AZURE_CLASSIFICATION = {"LogisticRegression", "SGD", "MultinomialNaiveBayes", "BernoulliNaiveBayes",
                         "SVM", "LinearSVM", "KNN", "DecisionTree", "RandomForest",
@@ -16,8 +20,8 @@ AZURE_REGRESSION = {"ElasticNet", "GradientBoosting", "DecisionTree", "KNN", "La
 
 
 def test_tables_hold_azure_algorithms():
-    assert set(registry_for_task("classification").names()) == AZURE_CLASSIFICATION
-    assert set(registry_for_task("regression").names()) == AZURE_REGRESSION
+    assert set(algorithms_of("classification").names()) == AZURE_CLASSIFICATION
+    assert set(algorithms_of("regression").names()) == AZURE_REGRESSION
 
 
 @pytest.mark.parametrize("task", ["classification", "regression"])
@@ -25,7 +29,7 @@ def test_every_algorithm_fits_and_predicts_with_defaults(task):
     rng = np.random.default_rng(0)
     X = rng.random((80, 4))
     y = np.where(X[:, 0] > 0.5, "yes", "no") if task == "classification" else X @ [1.0, 2.0, 0, 0]
-    for algorithm in registry_for_task(task):
+    for algorithm in algorithms_of(task):
         model = clone(algorithm.make_estimator(n_jobs=1))
         scaled = algorithm.make_preprocessor().fit_transform(X)
         model.fit(scaled, y)
@@ -39,20 +43,20 @@ def test_every_algorithm_fits_and_predicts_with_defaults(task):
 
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_default_params_lie_in_search_space(task):
-    for algorithm in registry_for_task(task):
+    for algorithm in algorithms_of(task):
         for name, value in algorithm.default_params.items():
             if name in algorithm.search_space:
                 assert algorithm.search_space[name].contains(value), (algorithm.name, name)
 
 
 def test_display_names_read_like_azure():
-    reg = registry_for_task("classification")
+    reg = algorithms_of("classification")
     assert reg["LightGBM"].display_name == "MaxAbsScaler LightGBM"
     assert reg["logistic_regression"].display_name == "StandardScalerWrapper LogisticRegression"
 
 
 def test_select_orders_by_priority_and_filters():
-    reg = registry_for_task("classification")
+    reg = algorithms_of("classification")
     chosen = [a.name for a in reg.select(["random_forest", "LightGBM"], None)]
     assert chosen == ["LightGBM", "RandomForest"]
     blocked = [a.name for a in reg.select(None, ["KNN", "svm"])]
@@ -60,13 +64,13 @@ def test_select_orders_by_priority_and_filters():
 
 
 def test_select_skips_quadratic_algorithms_on_large_data_unless_allowed():
-    reg = registry_for_task("classification")
+    reg = algorithms_of("classification")
     assert "SVM" not in [a.name for a in reg.select(None, None, n_rows=50_000)]
     assert [a.name for a in reg.select(["SVM"], None, n_rows=50_000)] == ["SVM"]
 
 
 def test_select_that_leaves_nothing_is_a_config_error():
-    reg = registry_for_task("regression")
+    reg = algorithms_of("regression")
     with pytest.raises(ConfigError, match="leave no regression algorithm.*Allow at least one of: LightGBM"):
         reg.select(["LightGBM"], ["light_gbm"])
 

@@ -1,6 +1,8 @@
 import subprocess
 import sys
 
+import automl
+
 from automl.cli import main
 
 
@@ -15,4 +17,4 @@ def test_demo_command_trains_and_prints_the_leaderboard(capsys):
 def test_console_script_reports_its_version():
     completed = subprocess.run([sys.executable, "-m", "automl.cli", "--version"], capture_output=True,
                                text=True, check=True)
-    assert "automl-studio 0.1.0" in completed.stdout
+    assert f"automl-studio {automl.__version__}" in completed.stdout and automl.__version__ == "0.2.0"

@@ -2,7 +2,7 @@
 import numpy as np
 
 import automl
-from automl.trials import FAILED
+from automl.core import FAILED
 
 
 def test_setters_are_merge_style():

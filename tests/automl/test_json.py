@@ -1,16 +1,16 @@
-"""automl._json.plain: the one JSON-ready conversion of artifacts and the report."""
+"""automl.core._json.plain: the one JSON-ready conversion of artifacts and the report."""
 import dataclasses
 import doctest
 import json
 
 import numpy as np
 
-import automl._json
-from automl._json import plain
+import automl.core._json
+from automl.core._json import plain
 
 
 def test_doctests():
-    assert doctest.testmod(automl._json).failed == 0
+    assert doctest.testmod(automl.core._json).failed == 0
 
 
 def test_dataclasses_numpy_and_non_finite_values_become_json():

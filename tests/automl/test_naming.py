@@ -1,6 +1,6 @@
 import pytest
 
-from automl._naming import name_key, resolve_name
+from automl.core._naming import name_key, resolve_name
 from automl.errors import ConfigError
 
 

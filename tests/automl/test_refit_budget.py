@@ -3,8 +3,19 @@ from types import SimpleNamespace
 
 import pytest
 
-from automl._run import refit_estimate, refit_order
-from automl.trials import COMPLETED, TrialResult
+from automl.core import COMPLETED, TrialResult
+from automl.engine._budget import refit_order as order_by_estimate
+from automl.tasks.tabular import refit_seconds
+
+
+def refit_estimate(trial, n_folds, workers=1):
+    """The tabular refit estimate of a trial (an ensemble: its members, ``workers`` at a time)."""
+    members = trial.ensemble.members if trial.ensemble is not None else [trial]
+    return refit_seconds(members, n_folds, workers)
+
+
+def refit_order(ranked, n_folds, seconds_left, workers=1):
+    return order_by_estimate(ranked, lambda t: refit_estimate(t, n_folds, workers), seconds_left)
 
 
 def _trial(iteration, seconds, members=None):

@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 
 import automl
-from automl import _balancing
-from automl._setup import prepare
+from automl.tasks import get_task
+from automl.tasks.tabular import _balancing, prepare
 
 
 def _statuses(result):
@@ -22,7 +22,7 @@ def test_mammography_alerts_or_applies_class_weights(data_dir):
     frame = pd.read_csv(data_dir / "mammography.csv").sample(4000, random_state=0)
     job = automl.classification(training_data=frame, target_column_name="class",
                                 primary_metric="norm_macro_recall", log_verbosity="warning")
-    prepared = prepare(job.data, job.featurization, task="classification",
+    prepared = prepare(job.data, job.featurization, task=get_task("classification"),
                        primary_metric=job.primary_metric)
     balance = next(g for g in prepared.guardrails if g.name == "Class balancing detection")
     # norm_macro_recall rewards the minority class: balanced weights help and are applied.
@@ -37,7 +37,7 @@ def test_bank_marketing_class_balancing_is_reported(data_dir):
     frame = pd.read_csv(data_dir / "bank_marketing.csv.gz")
     job = automl.classification(training_data=frame, target_column_name="y",
                                 primary_metric="AUC_weighted", log_verbosity="warning")
-    prepared = prepare(job.data, job.featurization, task="classification",
+    prepared = prepare(job.data, job.featurization, task=get_task("classification"),
                        primary_metric=job.primary_metric)
     balance = next(g for g in prepared.guardrails if g.name == "Class balancing detection")
     assert balance.status in ("Alerted", "Done")
@@ -46,7 +46,7 @@ def test_bank_marketing_class_balancing_is_reported(data_dir):
 
 def test_memory_guardrail_reports_the_estimate(small_classification_frame):
     job = automl.classification(training_data=small_classification_frame, target_column_name="label")
-    prepared = prepare(job.data, job.featurization, task="classification")
+    prepared = prepare(job.data, job.featurization, task=get_task("classification"))
     memory = next(g for g in prepared.guardrails if g.name == "Memory issues detection")
     assert memory.status == "Passed"
 
@@ -56,7 +56,7 @@ def test_memory_mitigation_switches_cv_to_holdout(small_classification_frame, mo
 
     monkeypatch.setattr(guardrails, "available_memory_bytes", lambda: 1_000)  # a tiny machine
     job = automl.classification(training_data=small_classification_frame, target_column_name="label")
-    prepared = prepare(job.data, job.featurization, task="classification")
+    prepared = prepare(job.data, job.featurization, task=get_task("classification"))
     assert prepared.validation.method == "holdout"
     memory = next(g for g in prepared.guardrails if g.name == "Memory issues detection")
     assert memory.status == "Done" and "holdout" in memory.description

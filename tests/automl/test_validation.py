@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from automl.errors import DataError
-from automl.validation import plan_validation, split_test
+from automl.tasks.tabular import plan_validation, split_test
 
 
 def _classes(n, minority=0.3):

@@ -153,7 +153,7 @@ training:
   blocked_training_algorithms: [prophet, auto_arima]
 """))
     assert isinstance(job, automl.jobs.ForecastingJob)
-    assert (job.forecasting.time_column_name, job.forecasting.forecast_horizon, job.forecasting.frequency) == (
+    assert (job.forecasting_settings.time_column_name, job.forecasting_settings.forecast_horizon, job.forecasting_settings.frequency) == (
         "date", 14, "D")
     assert job.training.blocked_training_algorithms == ["Prophet", "AutoArima"]
     with pytest.raises(ConfigError, match=r"line 9: unknown key 'horizon' in 'forecasting'\. Did you mean "

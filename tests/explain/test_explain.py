@@ -49,7 +49,7 @@ NAMES = ["signal", "noise", "colour_blue", "colour_red"]
 def test_regression_signal_ranks_first(frame, estimator, method):
     y = _target(frame)
     model = _featurized(estimator).fit(frame, y)
-    e = explain_model(model, frame, y, task="regression", metric="r2_score", engineered_feature_names=NAMES,
+    e = explain_model(model, frame, y, metric="r2_score", engineered_feature_names=NAMES,
                       y_min=float(y.min()), y_max=float(y.max()))
     raw = e.get_feature_importance_dict()
     assert list(raw)[0] == "signal" and raw["signal"] > 0.5
@@ -64,7 +64,7 @@ def test_regression_signal_ranks_first(frame, estimator, method):
 def test_error_metric_importance_is_positive_when_it_matters(frame):
     y = _target(frame)
     model = _featurized(LinearRegression()).fit(frame, y)
-    e = explain_model(model, frame, y, task="regression", metric="normalized_root_mean_squared_error",
+    e = explain_model(model, frame, y, metric="normalized_root_mean_squared_error",
                       y_min=float(y.min()), y_max=float(y.max()))
     assert e.raw_importance["feature"].iloc[0] == "signal"
     assert e.raw_importance["importance"].iloc[0] > 0  # the error grows when signal is shuffled
@@ -79,7 +79,7 @@ def test_ensembles_average_their_members(frame):
     ensemble = VotingClassifier(members, voting="soft", weights=[0.7, 0.3])
     X_engineered = featurized[:1].transform(frame)
     model = Pipeline([("datatransformer", featurized[0]), ("ensemble", ensemble.fit(X_engineered, y))])
-    e = explain_model(model, frame, y, task="classification", metric="AUC_weighted", engineered_feature_names=NAMES)
+    e = explain_model(model, frame, y, metric="AUC_weighted", engineered_feature_names=NAMES)
     assert e.raw_importance["feature"].iloc[0] == "signal"
     assert e.engineered_method == "ensemble of coefficients and tree contributions"
     assert e.engineered_importance["feature"].iloc[0] == "signal"
@@ -90,7 +90,7 @@ def test_ensembles_average_their_members(frame):
 def test_models_without_importances_get_raw_importance_only(frame):
     y = _target(frame)
     model = _featurized(KNeighborsRegressor()).fit(frame, y)
-    e = explain_model(model, frame, y, task="regression", metric="r2_score")
+    e = explain_model(model, frame, y, metric="r2_score")
     assert e.engineered_importance is None and e.engineered_method is None
     assert e.get_feature_importance_dict(raw=False) == {}
     assert e.raw_importance["feature"].iloc[0] == "signal"
@@ -99,7 +99,7 @@ def test_models_without_importances_get_raw_importance_only(frame):
 def test_rows_are_sampled_and_result_is_plain_data(frame):
     y = _target(frame)
     model = LinearRegression().fit(frame[["signal", "noise"]], y)
-    e = explain_model(model, frame[["signal", "noise"]], y, task="regression", metric="r2_score",
+    e = explain_model(model, frame[["signal", "noise"]], y, metric="r2_score",
                       max_rows=100, n_repeats=2)
     assert (e.n_rows, e.n_repeats) == (100, 2)
     plain = e.to_dict()
@@ -109,14 +109,14 @@ def test_rows_are_sampled_and_result_is_plain_data(frame):
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
-    ({"task": "ranking"}, ConfigError, "task must be one of"),
+    ({"metric": "accuracy"}, ConfigError, "unknown regression metric 'accuracy'"),
     ({"n_repeats": 0}, ConfigError, "n_repeats"),
     ({"metric": "no_such_metric"}, ConfigError, "no_such_metric"),
 ])
 def test_bad_settings(frame, kwargs, error, match):
     y = _target(frame)
     model = LinearRegression().fit(frame[["signal"]], y)
-    args = {"task": "regression", "metric": "r2_score", **kwargs}
+    args = {"metric": "r2_score", **kwargs}
     with pytest.raises(error, match=match):
         explain_model(model, frame[["signal"]], y, **args)
 
@@ -124,7 +124,7 @@ def test_bad_settings(frame, kwargs, error, match):
 def test_rows_and_target_must_match(frame):
     model = LinearRegression().fit(frame[["signal"]], _target(frame))
     with pytest.raises(DataError, match="validation rows"):
-        explain_model(model, frame[["signal"]], _target(frame)[:10], task="regression", metric="r2_score")
+        explain_model(model, frame[["signal"]], _target(frame)[:10], metric="r2_score")
 
 
 def test_job_explains_its_best_model_unless_told_not_to():
@@ -166,9 +166,9 @@ def test_time_budget_shrinks_the_sample(frame):
     y = _target(frame)
     model = SlowRegressor().fit(frame[["signal", "noise"]], y)
     # 400 rows: a 500-row-or-fewer probe takes 40 ms; 2 columns x 3 repeats + 2 calls -> 0.32 s in all.
-    slow = explain_model(model, frame[["signal", "noise"]], y, task="regression", metric="r2_score",
+    slow = explain_model(model, frame[["signal", "noise"]], y, metric="r2_score",
                          max_seconds=0.1)
-    full = explain_model(model, frame[["signal", "noise"]], y, task="regression", metric="r2_score",
+    full = explain_model(model, frame[["signal", "noise"]], y, metric="r2_score",
                          max_seconds=None)
     assert full.n_rows == 400 and 200 <= slow.n_rows < 400
     assert slow.raw_importance["feature"].iloc[0] == "signal"

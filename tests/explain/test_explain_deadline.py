@@ -26,7 +26,7 @@ def test_a_slow_model_is_explained_within_its_budget():
     y = X["c0"].to_numpy() + rng.random(300)
     model = SlowRegressor().fit(X, y)
     started = time.perf_counter()
-    explanation = explain_model(model, X, y, task="regression", metric="r2_score", max_seconds=1.0,
+    explanation = explain_model(model, X, y, metric="r2_score", max_seconds=1.0,
                                 y_min=float(y.min()), y_max=float(y.max()))
     elapsed = time.perf_counter() - started
     assert elapsed < 1.0 + 2 * 0.3 + 0.5  # at most the call under way when time ran out
@@ -59,12 +59,12 @@ def test_engineered_importance_fits_the_time_left_or_reads_the_models_own_figure
     model = Pipeline([("datatransformer", StandardScaler()),
                       ("estimator", SlowContributions(n_estimators=30, verbose=-1))]).fit(X, y)
     started = time.perf_counter()
-    tight = explain_model(model, X, y, task="regression", metric="r2_score", max_seconds=1.0,
+    tight = explain_model(model, X, y, metric="r2_score", max_seconds=1.0,
                           y_min=float(y.min()), y_max=float(y.max()))
     assert time.perf_counter() - started < 1.0 + 0.5  # 150 rows' contributions would take 3 s
     # 25 rows probed (0.5 s) leave too little for more: LightGBM's own importances are read instead.
     assert tight.engineered_method == "feature_importances_"
     assert tight.engineered_importance["feature"].iloc[0] == "feature_0"
-    roomy = explain_model(model, X, y, task="regression", metric="r2_score", max_seconds=10.0,
+    roomy = explain_model(model, X, y, metric="r2_score", max_seconds=10.0,
                           y_min=float(y.min()), y_max=float(y.max()))
     assert roomy.engineered_method == "tree contributions"

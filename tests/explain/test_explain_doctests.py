@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-MODULES = ["automl.explain._explain", "automl.explain._explanation", "automl.report._safe",
+MODULES = ["automl.explain._explain_model", "automl.explain._explanation", "automl.report._safe",
            "automl.report._job_charts"]
 
 

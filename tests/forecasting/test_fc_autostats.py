@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from automl.forecasting._autostats import (
+from automl.timeseries._autostats import (
     MAX_ARIMA_FITS,
     _difference,
     _difference_polynomial,
@@ -14,9 +14,9 @@ from automl.forecasting._autostats import (
     auto_arima,
     auto_ets,
 )
-from automl.forecasting._classical import StatsForecaster
-from automl.forecasting._settings import ForecastingSettings
-from automl.forecasting._setup import prepare_forecasting
+from automl.timeseries._classical import StatsForecaster
+from automl.settings import ForecastingSettings
+from automl.tasks.forecasting import prepare_forecasting
 from automl.settings import DataSettings
 
 from .conftest import monthly_panel
@@ -90,7 +90,7 @@ def test_arima_with_regressors_follows_the_future_regressor():
 
 
 def test_stats_forecaster_falls_back_to_seasonal_naive_on_a_too_short_series():
-    settings = ForecastingSettings(time_column_name="date", forecast_horizon=3, time_series_id_column_names=["store"])
+    settings = ForecastingSettings(time_column_name="date", forecast_horizon=3, time_series_id_column_names=["store"]).normalized()
     settings.validate()
     prepared = prepare_forecasting(DataSettings(training_data=monthly_panel(n_series=2, length=36),
                                                 target_column_name="sales"), settings)
@@ -106,7 +106,7 @@ def test_stats_forecaster_falls_back_to_seasonal_naive_on_a_too_short_series():
 
 
 def test_seasonal_differencing_leaves_out_the_fourier_terms_it_cancels(passengers):
-    from automl.forecasting._classical import _fourier
+    from automl.timeseries._classical import _fourier
 
     train, test = passengers
     index = np.arange(len(train) + 12, dtype=float)

@@ -6,15 +6,15 @@ import pandas as pd
 import pytest
 
 from automl.errors import ConfigError, DataError
-from automl.forecasting._settings import ForecastingSettings
-from automl.forecasting._setup import prepare_forecasting
+from automl.settings import ForecastingSettings
+from automl.tasks.forecasting import prepare_forecasting
 from automl.settings import DataSettings
 
 from .conftest import monthly_panel
 
 
 def _prepare(frame, n_cv=None, **settings):
-    s = ForecastingSettings(**{"time_column_name": "date", "forecast_horizon": 3, **settings})
+    s = ForecastingSettings(**{"time_column_name": "date", "forecast_horizon": 3, **settings}).normalized()
     s.validate()
     return prepare_forecasting(DataSettings(training_data=frame, target_column_name="sales",
                                             n_cross_validations=n_cv), s)
@@ -136,7 +136,7 @@ def test_unknown_holiday_country(panel):
 
 
 def test_unsupported_data_settings(panel):
-    s = ForecastingSettings(time_column_name="date")
+    s = ForecastingSettings(time_column_name="date").normalized()
     with pytest.raises(ConfigError, match="validation_data_size is not supported for forecasting"):
         prepare_forecasting(DataSettings(training_data=panel, target_column_name="sales",
                                          validation_data_size=0.2), s)

@@ -6,8 +6,8 @@ import importlib
 
 import pytest
 
-MODULES = ["automl.forecasting._metrics", "automl.forecasting._intervals", "automl.forecasting._job",
-           "automl.forecasting._autostats",
+MODULES = ["automl.timeseries._metrics", "automl.timeseries._intervals", "automl.jobs._task_jobs",
+           "automl.timeseries._autostats",
            "featurizers._timeseries", "guardrails._forecasting"]
 
 

@@ -7,10 +7,10 @@ import pytest
 
 import automl
 from automl.explain import Explanation
-from automl.forecasting._classical import BaselineForecaster
-from automl.forecasting._explain import regression_member
-from automl.forecasting._model import ForecastingModel
-from automl.forecasting._regression import RegressionForecaster
+from automl.timeseries._classical import BaselineForecaster
+from automl.tasks.forecasting._explain import regression_member
+from automl.timeseries._model import ForecastingModel
+from automl.timeseries._regression_forecaster import RegressionForecaster
 
 
 def _job(frame: pd.DataFrame, algorithms: list[str], max_trials: int, **forecast: object):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from automl.forecasting._intervals import residual_scales
-from automl.forecasting._metrics import mase_scale, score_folds, score_forecast
+from automl.timeseries._intervals import residual_scales
+from automl.timeseries._metrics import mase_scale, score_folds, score_forecast
 
 
 def test_normalised_metrics_are_macro_averaged_over_series():

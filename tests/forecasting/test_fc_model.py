@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from automl.algorithms import FORECASTING
+from automl.timeseries import FORECASTING
 from automl.errors import DataError
-from automl.forecasting._run import refit_forecaster
-from automl.forecasting._settings import ForecastingSettings
-from automl.forecasting._setup import prepare_forecasting
-from automl.forecasting._trial import evaluate_forecast_trial
+from automl.tasks.forecasting import refit_forecaster
+from automl.settings import ForecastingSettings
+from automl.tasks.forecasting import prepare_forecasting
+from automl.tasks.forecasting import evaluate_forecast_trial
 from automl.settings import DataSettings
-from automl.trials import TrialSpec
+from automl.core import TrialSpec
 
 from .conftest import monthly_panel
 
@@ -33,7 +33,7 @@ def fitted(request, split):
     train, _ = split
     settings = ForecastingSettings(time_column_name="date", forecast_horizon=HORIZON,
                                    time_series_id_column_names=["store"],
-                                   target_lags=[1, 2] if request.param == "ElasticNet" else None)
+                                   target_lags=[1, 2] if request.param == "ElasticNet" else None).normalized()
     settings.validate()
     prepared = prepare_forecasting(DataSettings(training_data=train, target_column_name="sales"), settings)
     trial = evaluate_forecast_trial(TrialSpec(0, "t_0", FORECASTING[request.param], {}), prepared.trial,
@@ -142,19 +142,19 @@ def test_future_frame_with_repeated_periods(fitted, split):
 
 
 def test_heavy_tailed_backtest_errors_widen_the_quantiles(split):
-    from automl.forecasting import ForecastingModel
-    from automl.forecasting._classical import BaselineForecaster
+    from automl.timeseries import ForecastingModel
+    from automl.timeseries._classical import BaselineForecaster
 
     train, test = split
     settings = ForecastingSettings(time_column_name="date", forecast_horizon=HORIZON,
-                                   time_series_id_column_names=["store"])
+                                   time_series_id_column_names=["store"]).normalized()
     settings.validate()
     prepared = prepare_forecasting(DataSettings(training_data=train, target_column_name="sales"), settings)
     heavy = np.random.default_rng(0).standard_t(2, size=2000)
     models = [ForecastingModel([("naive", BaselineForecaster("Naive"))], standard_errors=errors)
               .fit(prepared.series, prepared.spec) for errors in (None, heavy)]
-    assert models[0]._z(0.975) == pytest.approx(1.959964)
-    assert models[1]._z(0.975) > 3.0 and models[1]._z(0.025) == pytest.approx(-models[1]._z(0.975))
+    assert models[0].z_score(0.975) == pytest.approx(1.959964)
+    assert models[1].z_score(0.975) > 3.0 and models[1].z_score(0.025) == pytest.approx(-models[1].z_score(0.975))
     future = test[["date", "store", "price"]]
     widths = [m.forecast_quantiles(future, [0.025, 0.975]) for m in models]
     assert ((widths[1][0.975] - widths[1][0.025]) > (widths[0][0.975] - widths[0][0.025])).all()

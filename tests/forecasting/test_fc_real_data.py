@@ -5,16 +5,16 @@ import numpy as np
 import pandas as pd
 
 from automl.algorithms import REGRESSION
-from automl.forecasting._regression import RegressionForecaster
-from automl.forecasting._settings import ForecastingSettings
-from automl.forecasting._setup import prepare_forecasting
+from automl.timeseries._regression_forecaster import RegressionForecaster
+from automl.settings import ForecastingSettings
+from automl.tasks.forecasting import prepare_forecasting
 from automl.settings import DataSettings
 
 from .conftest import DATA
 
 
 def _prepare(frame, target, **settings):
-    s = ForecastingSettings(**settings)
+    s = ForecastingSettings(**settings).normalized()
     s.validate()
     return prepare_forecasting(DataSettings(training_data=frame, target_column_name=target), s)
 

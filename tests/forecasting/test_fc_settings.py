@@ -4,9 +4,10 @@ from __future__ import annotations
 import pytest
 
 import automl
-from automl.algorithms import FORECASTING, registry_for_task
+from automl.tasks import get_task
+from automl.timeseries import FORECASTING
 from automl.errors import ConfigError
-from automl.forecasting import ForecastingSettings
+from automl.settings import ForecastingSettings
 
 
 def _job(**kwargs):
@@ -18,14 +19,14 @@ def test_factory_makes_a_forecasting_job_with_azure_defaults():
     assert isinstance(job, automl.ForecastingJob)
     assert job.task == "forecasting" and job.primary_metric == "normalized_root_mean_squared_error"
     assert job.training.enable_stack_ensemble is False
-    assert job.forecasting.forecast_horizon == 1 and job.forecasting.short_series_handling_config == "auto"
+    assert job.forecasting_settings.forecast_horizon == 1 and job.forecasting_settings.short_series_handling_config == "auto"
 
 
 def test_settings_merge_and_normalise():
     job = _job(forecasting_settings={"time_column_name": "date", "forecast_horizon": 7})
     job.set_forecast_settings(time_series_id_column_names="store", target_lags=[3, 1, 1],
                               seasonality="AUTO", short_series_handling_config="Pad")
-    s = job.forecasting
+    s = job.forecasting_settings
     assert (s.time_column_name, s.forecast_horizon) == ("date", 7)
     assert s.time_series_id_column_names == ["store"] and s.target_lags == [1, 3]
     assert s.seasonality == "auto" and s.short_series_handling_config == "pad"
@@ -58,7 +59,7 @@ def test_onnx_mode_is_refused_and_stack_warns():
 
 
 def test_registry_has_classical_models_and_every_regression_learner():
-    names = registry_for_task("forecasting").names()
+    names = get_task("forecasting").algorithms.names()
     for name in ("Naive", "SeasonalNaive", "Average", "SeasonalAverage", "ExponentialSmoothing", "AutoArima",
                  "Arimax", "Prophet", "LightGBM", "ElasticNet", "XGBoostRegressor"):
         assert name in names
@@ -81,7 +82,10 @@ def test_prophet_without_the_extra_is_a_clear_error():
         FORECASTING.select_for(["Prophet"], None, lags=False)
 
 
-def test_settings_dataclass_validates_itself():
-    settings = ForecastingSettings(time_column_name="t", forecast_horizon="auto", cv_step_size="Auto")
-    settings.validate()
-    assert settings.forecast_horizon == "auto" and settings.cv_step_size == "auto"
+def test_settings_dataclass_validates_itself_without_changing_itself():
+    settings = ForecastingSettings(time_column_name="t", forecast_horizon="Auto", cv_step_size="Auto")
+    settings.validate()  # "Auto" is valid ...
+    assert settings.forecast_horizon == "Auto" and settings.cv_step_size == "Auto"  # ... and left as given
+    canonical = settings.normalized()
+    assert canonical.forecast_horizon == "auto" and canonical.cv_step_size == "auto"
+    assert settings.forecast_horizon == "Auto"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +11,9 @@ import pandas as pd
 import pytest
 
 import automl
-from automl.result import AutoMLResult
+from automl.engine import AutoMLResult
 from automl.testing import registered_test_algorithm
-from automl.trials import COMPLETED, TrialResult
+from automl.core import COMPLETED, TrialResult
 
 #: A column name that must show as text and run nothing.
 SCRIPT_COLUMN = "<script>alert(1)</script>"
@@ -77,17 +76,6 @@ def backtest_frame(n_series: int = 6, n_points: int = 24) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-@dataclass
-class BacktestResult(AutoMLResult):
-    """An AutoMLResult with the forecasting result's ``forecast_backtest`` (until forecasting lands)."""
-
-    backtest: pd.DataFrame = field(default_factory=backtest_frame, repr=False)
-
-    def forecast_backtest(self, max_series: int = 4) -> pd.DataFrame:
-        keep = list(dict.fromkeys(self.backtest["series"]))[:max_series]
-        return self.backtest[self.backtest["series"].isin(keep)].reset_index(drop=True)
-
-
 def _trial(i: int, algorithm: str, score: float, start: float, seconds: float,
            status: str = COMPLETED, error: str | None = None) -> TrialResult:
     return TrialResult(i, f"forecast_job_{i}", algorithm, "MaxAbsScaler", {"alpha": 0.1 * i}, status,
@@ -96,17 +84,17 @@ def _trial(i: int, algorithm: str, score: float, start: float, seconds: float,
 
 
 @pytest.fixture
-def forecasting_result() -> BacktestResult:
+def forecasting_result() -> AutoMLResult:
     trials = [_trial(0, "ExponentialSmoothing", 0.081, 0, 3), _trial(1, "LightGBM", 0.064, 1, 5),
               _trial(2, "Prophet", float("nan"), 3.5, 1, "Failed", "ImportError: no module named prophet")]
     summary = pd.DataFrame([{"RawFeatureName": "month", "TypeDetected": "DateTime", "Dropped": "No",
                              "EngineeredFeatureCount": 4, "Transformations": ["DateTimeTransformer"]}])
-    return BacktestResult(
+    return AutoMLResult(
         name="forecast_job", task="forecasting", primary_metric="normalized_root_mean_squared_error",
         status="Completed", stop_reason="max_trials (3) reached", best_model=None, best_trial=trials[1],
         trials=trials, metrics=dict(trials[1].metrics), test_metrics=None, guardrails=[],
         featurization_summary=summary, validation={"method": "rolling_origin", "description": "Rolling origin"},
-        duration_seconds=12.0, data_shape=(144, 2), concurrent_trials=2)
+        duration_seconds=12.0, data_shape=(144, 2), concurrent_trials=2, backtest_forecasts=backtest_frame())
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from automl.errors import ConfigError
-from automl.report import SECTIONS, TASK_CHARTS, build_report, save_report
+from automl.report import SECTIONS, build_report, save_report
+from automl.report._sections import best_model
 from automl.report._job_charts import worker_lanes
 from automl.report._safe import fmt_duration, fmt_number
 
@@ -99,9 +100,14 @@ def test_canceled_trials_are_listed(forecasting_result):
     assert canceled and "trial_timeout_minutes" in canceled[0]["cells"][6]
 
 
-def test_every_task_has_charts():
-    assert set(TASK_CHARTS) == {"classification", "regression", "forecasting"}
-    assert all(TASK_CHARTS.values())
+@pytest.mark.parametrize("fixture, keys", [
+    ("classification_result", ["roc", "precision_recall", "confusion_matrix", "calibration", "lift"]),
+    ("regression_result", ["predicted_true", "residuals"]),
+    ("forecasting_result", ["forecast", "predicted_true", "residuals"]),
+])
+def test_every_task_gets_the_charts_its_predictions_support(request, fixture, keys):
+    section = best_model(request.getfixturevalue(fixture))
+    assert [chart.key for chart in section["charts"]] == keys and not section["problems"]
 
 
 def test_report_is_self_contained(classification_result, classification_html):

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 import automl
-from automl._observers import default_observers
-from automl._run import run_job
-from automl.trials import COMPLETED
+from automl.jobs import default_observers
+from automl.engine import run_job
+from automl.core import COMPLETED
 
 
 def labelled_frame(n: int = 120) -> pd.DataFrame:
@@ -80,7 +80,7 @@ def run_observed(job: Any, *extra: Any, compute: Any = "local") -> tuple[Any, Tr
     """Run ``job`` with the default observers plus ``extra`` and a ledger; return both."""
     ledger = TrialLedger()
     observers = default_observers(job, show_progress=False) + [*extra, ledger]
-    result = run_job(job, observers, compute=compute, show_progress=False)
+    result = run_job(job, observers, compute=compute)
     return result, ledger
 
 

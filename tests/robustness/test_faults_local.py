@@ -18,7 +18,7 @@ from mlflow import MlflowClient
 
 from automl.errors import ConfigError
 from automl.testing import registered_test_algorithm
-from automl.trials import COMPLETED, FAILED
+from automl.core import COMPLETED, FAILED
 from tests.robustness.conftest import assert_best_kept, quick_job, run_observed
 
 

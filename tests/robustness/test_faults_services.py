@@ -13,11 +13,11 @@ import pytest
 from distributed import Client, LocalCluster
 from mlflow import MlflowClient
 
-from automl._observers import default_observers
-from automl._run import run_job
+from automl.jobs import default_observers
+from automl.engine import run_job
 from automl.testing import registered_test_algorithm
 from automl.tracking import MlflowTracker
-from automl.trials import COMPLETED, FAILED
+from automl.core import COMPLETED, FAILED
 from tests._mlflow_server import free_port, kill_group, start_server
 from tests.robustness.conftest import TrialLedger, assert_best_kept, quick_job, run_observed
 
@@ -55,7 +55,7 @@ def test_mlflow_server_going_away_mid_job(frame, tmp_path, monkeypatch):
         tracker = next(o for o in observers if isinstance(o, MlflowTracker))
         killer, ledger = KillServerAfterFirstTrial(server, tracker), TrialLedger()
         started = time.monotonic()
-        result = run_job(job, observers + [killer, ledger], show_progress=False)
+        result = run_job(job, observers + [killer, ledger])
         print(f"job with its MLflow server killed after trial 0: {time.monotonic() - started:.1f} s")
     finally:
         kill_group(server)

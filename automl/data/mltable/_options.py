@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from automl._naming import name_key
+from automl.core import name_key
 from automl.data.mltable._origin import Origin
 from automl.errors import did_you_mean
 

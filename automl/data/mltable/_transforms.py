@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from automl.data.mltable import _convert, _filter, _partition
+from automl.data.mltable import _column_types, _filter, _partition
 from automl.data.mltable._columns import check_columns
 from automl.data.mltable._combine import SOURCE_COLUMN
 from automl.data.mltable._options import Option, check_value, parse_options
@@ -85,7 +85,7 @@ TRANSFORMS: dict[str, Transform] = {
     "skip": Transform(_parse_count, _skip),
     "drop_columns": Transform(_parse_columns, _drop_columns),
     "keep_columns": Transform(_parse_columns, _keep_columns),
-    "convert_column_types": Transform(_convert.parse, _convert.apply),
+    "convert_column_types": Transform(_column_types.parse, _column_types.apply),
     "filter": Transform(_filter.parse, _filter.apply),
     "extract_columns_from_partition_format": Transform(_partition.parse, _partition.apply),
 }

@@ -7,27 +7,32 @@ import pytest
 from sklearn.ensemble import VotingClassifier, VotingRegressor
 
 import automl
-from automl._setup import prepare
-from automl.algorithms import registry_for_task
-from automl.ensembles import StackEnsembleRegressor, VotingEnsembleSpec, build_ensemble_trials, planned_ensembles
-from automl.ensembles._scoring import ValidationScorer, gather_candidates
-from automl.refit import refit_trial
+from automl.core import COMPLETED, FAILED, TrialSpec
+from automl.ensembles import StackEnsembleRegressor, VotingEnsembleSpec
 from automl.settings import StackEnsembleSettings, TrainingSettings
-from automl.trials import COMPLETED, FAILED, TrialSpec, evaluate_trial
+from automl.tasks import get_task
+from automl.tasks.tabular import build_ensemble_trials, prepare, refit_trial
+from automl.tasks.tabular._ensemble_scoring import ValidationScorer, gather_candidates
 
 CLASSIFIERS = ["DecisionTree", "LogisticRegression", "KNN", "BernoulliNaiveBayes"]
 
 
 def run_trials(prepared, metric, names, params=None):
-    registry = registry_for_task(prepared.task)
-    return [evaluate_trial(TrialSpec(i, f"small_{i}", registry[n], (params or {}).get(n, {})), prepared, metric)
+    task = prepared.task
+    return [task.evaluate_trial(TrialSpec(i, f"small_{i}", task.algorithms[n], (params or {}).get(n, {})),
+                                prepared.trial_data(), metric)
             for i, n in enumerate(names)]
 
 
+def planned_ensembles(training, task, max_trials):
+    return get_task(task).planned_ensembles(training, max_trials)
+
+
 def build(trials, prepared, metric, training=None, max_trials=10):
-    return build_ensemble_trials(trials, prepared, training or TrainingSettings(), primary_metric=metric,
-                                 task=prepared.task, max_trials=max_trials, start_iteration=len(trials),
-                                 name_of=lambda i: f"small_{i}")
+    training = training or TrainingSettings()
+    return build_ensemble_trials(prepared.task.planned_ensembles(training, max_trials), trials, prepared, training,
+                                 metric=prepared.task.metric(metric), max_trials=max_trials,
+                                 start_iteration=len(trials), name_of=lambda i: f"small_{i}")
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +48,7 @@ def weighted_classification():
     job = automl.classification(training_data=pd.DataFrame(rows), target_column_name="label",
                                 weight_column_name="w", primary_metric="AUC_weighted", positive_label="yes",
                                 n_cross_validations=3, log_verbosity="warning")
-    prepared = prepare(job.data, job.featurization, task="classification", positive_label="yes")
+    prepared = prepare(job.data, job.featurization, task=get_task("classification"), positive_label="yes")
     trials = run_trials(prepared, "AUC_weighted", CLASSIFIERS)
     return prepared, trials
 
@@ -76,8 +81,9 @@ def test_ensemble_trials_continue_the_numbering_and_are_fully_scored(weighted_cl
 
 def test_a_single_member_scores_like_its_trial(weighted_classification):
     prepared, trials = weighted_classification
-    candidates = gather_candidates(trials, "AUC_weighted", "classification")
-    scorer = ValidationScorer(prepared, candidates.rows, "AUC_weighted")
+    metric = prepared.task.metric("AUC_weighted")
+    candidates = gather_candidates(trials, metric)
+    scorer = ValidationScorer(prepared, candidates.rows, metric)
     for trial, prediction in zip(candidates.trials, candidates.predictions):
         assert scorer.primary(scorer.y, prediction) == pytest.approx(trial.score, abs=1e-6)
         assert scorer.all_metrics(prediction)["log_loss"] == pytest.approx(trial.metrics["log_loss"], rel=1e-5)
@@ -152,7 +158,7 @@ def test_validation_data_regression(small_regression_frame):
     train, valid = small_regression_frame.iloc[:110], small_regression_frame.iloc[110:]
     job = automl.regression(training_data=train, validation_data=valid, target_column_name="y",
                             primary_metric="normalized_root_mean_squared_error", log_verbosity="warning")
-    prepared = prepare(job.data, job.featurization, task="regression")
+    prepared = prepare(job.data, job.featurization, task=get_task("regression"))
     assert prepared.validation.method == "validation_data"
     trials = run_trials(prepared, "normalized_root_mean_squared_error",
                         ["ElasticNet", "DecisionTree", "KNN", "LassoLars"])

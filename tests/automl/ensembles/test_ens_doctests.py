@@ -6,8 +6,8 @@ import importlib
 
 import pytest
 
-MODULES = ["automl.ensembles", "automl.ensembles._selection", "automl.ensembles._build",
-           "automl.ensembles._meta", "automl.ensembles._stack", "automl.ensembles._voting"]
+MODULES = ["automl.ensembles", "automl.ensembles._selection", "automl.ensembles._meta", "automl.ensembles._stack",
+           "automl.ensembles._voting"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -16,12 +16,17 @@ from sklearn.model_selection import train_test_split
 
 import automl
 from automl import metrics
-from automl._setup import prepare
-from automl.algorithms import registry_for_task
-from automl.ensembles import build_ensemble_trials
-from automl.refit import refit_steps, refit_trial
+from automl.core import COMPLETED, TrialSpec
 from automl.settings import TrainingSettings
-from automl.trials import COMPLETED, TrialSpec, evaluate_trial
+from automl.tasks import get_task
+from automl.tasks.tabular import build_ensemble_trials, prepare, refit_steps, refit_trial
+
+
+def build(trials, prepared, training, *, primary_metric, max_trials, start_iteration, name_of):
+    """The ensemble trials the task plans for ``training`` and ``max_trials``."""
+    return build_ensemble_trials(prepared.task.planned_ensembles(training, max_trials), trials, prepared, training,
+                                 metric=prepared.task.metric(primary_metric), max_trials=max_trials,
+                                 start_iteration=start_iteration, name_of=name_of)
 
 pytestmark = pytest.mark.slow
 
@@ -68,16 +73,15 @@ def _run_case(name: str, data_dir) -> Case:
     job = factory(training_data=train, target_column_name=target, primary_metric=metric, name=name,
                   log_verbosity="warning", **spec["data"])
     job.set_limits(max_trials=len(spec["algorithms"]) + 2)
-    prepared = prepare(job.data, job.featurization, task=task)
+    prepared = prepare(job.data, job.featurization, task=get_task(task))
     assert prepared.validation.method == spec["method"]
-    registry = registry_for_task(task)
-    trials = [evaluate_trial(TrialSpec(i, f"{name}_{i}", registry[a], params), prepared, metric)
-              for i, (a, params) in enumerate(spec["algorithms"])]
+    registry = prepared.task.algorithms
+    trials = [prepared.task.evaluate_trial(TrialSpec(i, f"{name}_{i}", registry[a], params), prepared.trial_data(),
+                                           metric) for i, (a, params) in enumerate(spec["algorithms"])]
     assert all(t.status == COMPLETED for t in trials), [t.error for t in trials]
     started = time.perf_counter()
-    ensembles = build_ensemble_trials(trials, prepared, job.training, primary_metric=metric, task=task,
-                                      max_trials=job.limits.max_trials, start_iteration=len(trials),
-                                      name_of=lambda i: f"{name}_{i}")
+    ensembles = build(trials, prepared, job.training, primary_metric=metric, max_trials=job.limits.max_trials,
+                      start_iteration=len(trials), name_of=lambda i: f"{name}_{i}")
     seconds = time.perf_counter() - started
     print(f"\n{name}: ensembling took {seconds:.2f}s; "
           + "; ".join(f"{t.display_name} {metric}={t.score:.4f}" for t in [*trials, *ensembles]))
@@ -119,10 +123,9 @@ def test_both_ensembles_run_last_with_full_metrics(case):
 
 def test_voting_ensemble_is_at_least_as_good_as_the_best_single_trial(case):
     voting = case.ensembles[0]
-    task = case.prepared.task
-    best = min((t.score for t in case.trials), key=metrics.sort_key(case.metric, task))
-    assert not metrics.is_better(case.metric, task, best, voting.score + (1e-6 if task == "classification"
-                                                                          else -1e-6))
+    metric = case.prepared.task.metric(case.metric)
+    best = min((t.score for t in case.trials), key=metrics.sort_key(metric))
+    assert not metrics.is_better(metric, best, voting.score + (1e-6 if metric.greater_is_better else -1e-6))
 
 
 def test_refit_ensembles_predict_held_out_raw_rows_and_survive_pickle(case):
@@ -130,7 +133,7 @@ def test_refit_ensembles_predict_held_out_raw_rows_and_survive_pickle(case):
     for trial in case.ensembles:
         model = _refit(case, trial)
         loaded = pickle.loads(pickle.dumps(model))
-        if case.prepared.task == "classification":
+        if case.prepared.task.name == "classification":
             proba = model.predict_proba(X_test)
             np.testing.assert_array_equal(loaded.predict_proba(X_test), proba)
             np.testing.assert_allclose(proba.sum(axis=1), 1.0)
@@ -156,7 +159,7 @@ def test_refit_voting_ensemble_is_the_weighted_average_of_its_refit_members(case
     X = case.test.drop(columns=case.target).head(200)
     features = case.prepared.refit_transformer.transform(X)
     members = [refit_steps(m, case.prepared) for m in voting.ensemble.members]
-    method = "predict_proba" if case.prepared.task == "classification" else "predict"
+    method = "predict_proba" if case.prepared.task.name == "classification" else "predict"
     expected = np.average([getattr(m, method)(features) for m in members], axis=0,
                           weights=voting.ensemble.weights)
     np.testing.assert_allclose(getattr(model, method)(X), expected, rtol=1e-6, atol=1e-9)
@@ -164,11 +167,9 @@ def test_refit_voting_ensemble_is_the_weighted_average_of_its_refit_members(case
 
 def test_off_rules_on_real_data(data_dir):
     case = _case("bank_marketing", data_dir)
-    kwargs = dict(primary_metric=case.metric, task=case.prepared.task, start_iteration=len(case.trials),
-                  name_of=str)
-    assert build_ensemble_trials(case.trials, case.prepared, TrainingSettings(), max_trials=3, **kwargs) == []
+    kwargs = dict(primary_metric=case.metric, start_iteration=len(case.trials), name_of=str)
+    assert build(case.trials, case.prepared, TrainingSettings(), max_trials=3, **kwargs) == []
     onnx = TrainingSettings(enable_onnx_compatible_models=True)
-    assert [t.algorithm for t in build_ensemble_trials(case.trials, case.prepared, onnx, max_trials=3,
-                                                       **kwargs)] == ["VotingEnsemble"]
-    assert build_ensemble_trials(case.trials[:1], case.prepared, TrainingSettings(), max_trials=7,
-                                 **kwargs) == []
+    assert [t.algorithm for t in build(case.trials, case.prepared, onnx, max_trials=3,
+                                       **kwargs)] == ["VotingEnsemble"]
+    assert build(case.trials[:1], case.prepared, TrainingSettings(), max_trials=7, **kwargs) == []

@@ -10,8 +10,8 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import Bunch
 
 import featurizers
-from automl.algorithms import registry_for_task
-from automl.trials import TrialSpec, build_model, fit_model
+from automl.algorithms import fit_pipeline, make_pipeline
+from automl.tasks import get_task
 
 #: dataset -> (file, target, task, rows kept)
 DATASETS = {
@@ -54,8 +54,8 @@ def fit_single(frame: pd.DataFrame, target: str, task: str, algorithm: str, *,
     """A featurized single-algorithm pipeline on raw rows, as a job refits it."""
     X, y = frame.drop(columns=target), frame[target].to_numpy()
     datatransformer = featurizers.plan_featurization(X, onnx_compatible=onnx_compatible).build().fit(X, y)
-    spec = TrialSpec(0, "t_0", registry_for_task(task)[algorithm], params or {})
-    steps = fit_model(build_model(spec), spec, datatransformer.transform(X), y, None)
+    learner = get_task(task).algorithms[algorithm]
+    steps = fit_pipeline(make_pipeline(learner, params or {}), learner, datatransformer.transform(X), y)
     return Pipeline([("datatransformer", datatransformer), *steps.steps]), X
 
 

@@ -4,21 +4,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from automl.algorithms import registry_for_task
+from automl.tasks import get_task
 from automl.export import MAX_DIFFERENCE, export_onnx
 
 ROWS = 600
 
 
 def _convertible(task: str) -> list[str]:
-    return [a.name for a in registry_for_task(task) if a.onnx_convertible]
+    return [a.name for a in get_task(task).algorithms if a.onnx_convertible]
 
 
 @pytest.mark.parametrize("algorithm", _convertible("classification"))
 def test_classifier_parity_on_titanic(algorithm, load, single_model):
     frame, target, task = load("titanic")
     model, X = single_model(frame.head(ROWS), target, task, algorithm)
-    exported = export_onnx(model, None, X, task)  # strict: raises when the check fails
+    exported = export_onnx(model, None, X)  # strict: raises when the check fails
     check = exported.check
     assert check.passed and check.rows == ROWS
     assert check.max_abs_difference <= MAX_DIFFERENCE and check.agreement >= 0.999
@@ -28,7 +28,7 @@ def test_classifier_parity_on_titanic(algorithm, load, single_model):
 def test_regressor_parity_on_diamonds(algorithm, load, single_model):
     frame, target, task = load("diamonds")
     model, X = single_model(frame.head(ROWS), target, task, algorithm)
-    check = export_onnx(model, None, X, task).check
+    check = export_onnx(model, None, X).check
     assert check.passed and check.max_relative_difference <= MAX_DIFFERENCE
 
 
@@ -39,7 +39,7 @@ def test_regression_random_forest_is_not_convertible_in_onnx_mode():
 def test_string_labels_of_xgboost_come_back(load, single_model):
     frame, target, task = load("adult")
     model, X = single_model(frame.head(ROWS), target, task, "XGBoostClassifier")
-    exported = export_onnx(model, None, X, task)
+    exported = export_onnx(model, None, X)
     from automl.export import onnx_feed, session
 
     labels, _ = session(exported.model).run(None, onnx_feed(X, exported.input_kinds))

@@ -103,7 +103,7 @@ def test_xgboost_label_classifier_keeps_the_original_labels(labels):
     est = XGBoostLabelClassifier(n_estimators=15, max_depth=3, tree_method="hist")
     est.fit(numeric.transform(X), y)
     model = Pipeline([("datatransformer", numeric), ("estimator", est)])
-    exported = export_onnx(model, None, X, "classification")
+    exported = export_onnx(model, None, X)
     labels_out, proba = session(exported.model).run(None, onnx_feed(X, exported.input_kinds))
     np.testing.assert_array_equal(labels_out, model.predict(X))
     assert exported.check.max_abs_difference < 1e-6
@@ -113,7 +113,7 @@ def test_xgboost_trained_on_sparse_features_reads_zeros_as_missing(load, single_
     frame, target, task = load("titanic")  # a TF-IDF column makes the features sparse
     model, X = single_model(frame, target, task, "XGBoostClassifier")
     assert model.named_steps["datatransformer"].sparse_output_
-    exported = export_onnx(model, None, X, task)
+    exported = export_onnx(model, None, X)
     assert "Where" in {n.op_type for n in exported.model.graph.node}
     assert exported.check.max_abs_difference < 1e-5
 

@@ -7,7 +7,8 @@ import pytest
 from sklearn.preprocessing import FunctionTransformer
 
 from automl.errors import AutoMLError, ConfigError
-from automl.export import check_onnx, export_onnx, to_onnx, validation_rows
+from automl.export import check_onnx, export_onnx, to_onnx
+from automl.tasks.tabular import TabularData
 
 
 def _with_hashing(rows: int = 400) -> pd.DataFrame:
@@ -28,7 +29,7 @@ def test_unconvertible_step_is_named(single_model):
 
 def test_onnx_mode_featurization_of_the_same_data_converts(single_model):
     model, X = single_model(_with_hashing(), "y", "classification", "LightGBM", onnx_compatible=True)
-    assert export_onnx(model, None, X, "classification").check.passed
+    assert export_onnx(model, None, X).check.passed
 
 
 def test_unknown_step_inside_a_pipeline_is_named(single_model, load):
@@ -51,7 +52,7 @@ def test_a_graph_that_does_not_match_is_not_written(single_model, load, tmp_path
     model, X = single_model(frame.head(300), target, task, "LogisticRegression")
     other, _ = single_model(frame.tail(300), target, task, "DecisionTree")
     graph, kinds = to_onnx(other, X)
-    check = check_onnx(model, graph, kinds, X, task)
+    check = check_onnx(model, graph, kinds, X)
     assert not check.passed and check.max_abs_difference > 1e-4
     assert "FAILED" in str(check)
 
@@ -59,9 +60,9 @@ def test_a_graph_that_does_not_match_is_not_written(single_model, load, tmp_path
 
     monkeypatch.setattr(export_module, "to_onnx", lambda m, X, name: (graph, kinds))
     with pytest.raises(AutoMLError, match="does not match the Python model"):
-        export_onnx(model, tmp_path / "model.onnx", X, task)
+        export_onnx(model, tmp_path / "model.onnx", X)
     assert not (tmp_path / "model.onnx").exists()
-    relaxed = export_onnx(model, tmp_path / "model.onnx", X, task, strict=False)
+    relaxed = export_onnx(model, tmp_path / "model.onnx", X, strict=False)
     assert not relaxed.check.passed and (tmp_path / "model.onnx").exists()
 
 
@@ -69,15 +70,16 @@ def test_export_needs_rows_to_check(single_model, load):
     frame, target, task = load("titanic")
     model, _ = single_model(frame.head(200), target, task, "LogisticRegression")
     with pytest.raises(ConfigError, match="raw validation rows"):
-        export_onnx(model, None, None, task)
+        export_onnx(model, None, None)
 
 
-def test_validation_rows_are_a_fixed_sample_of_the_pool():
+def test_check_rows_are_a_fixed_sample_of_the_validation_rows():
     from types import SimpleNamespace
 
     X = pd.DataFrame({"a": np.arange(5000)})
     folds = [SimpleNamespace(valid_rows=np.arange(1000, 4000))]
     prepared = SimpleNamespace(X=X, folds=folds)
-    rows = validation_rows(prepared, limit=500)
+    prepared.validation_rows = lambda: TabularData.validation_rows(prepared)
+    rows = TabularData.check_rows(prepared, limit=500)
     assert len(rows) == 500 and rows["a"].between(1000, 3999).all()
-    assert rows.equals(validation_rows(prepared, limit=500))
+    assert rows.equals(TabularData.check_rows(prepared, limit=500))

@@ -9,9 +9,9 @@ import onnx
 import pytest
 
 import automl
-from automl._setup import prepare
 from automl.export import MAX_DIFFERENCE, export_onnx, onnx_feed, session
-from automl.refit import refit_steps
+from automl.tasks import get_task
+from automl.tasks.tabular import prepare, refit_steps
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +66,7 @@ def test_tracker_logged_the_checked_onnx_model(onnx_job):
 
 def test_voting_ensemble_of_the_jobs_trials_exports_as_one_graph(onnx_job, voting_model):
     job, result, _, _ = onnx_job
-    prepared = prepare(job.data, job.featurization, task=job.task, onnx_compatible=True)
+    prepared = prepare(job.data, job.featurization, task=get_task(job.task), onnx_compatible=True)
     ranked = sorted((t for t in result.trials if t.succeeded and t.ensemble is None),
                     key=lambda t: t.score, reverse=job.task == "classification")[:3]
     # Distinct algorithms make a mixed ensemble (float32 trees next to double learners).
@@ -74,7 +74,7 @@ def test_voting_ensemble_of_the_jobs_trials_exports_as_one_graph(onnx_job, votin
     members = [(t.name, refit_steps(t, prepared)) for t in ranked]
     weights = np.array([0.5, 0.3, 0.2][: len(members)])
     model = voting_model(prepared.refit_transformer, members, weights, job.task)
-    exported = export_onnx(model, None, result.check_rows, job.task)
+    exported = export_onnx(model, None, result.check_rows)
     assert exported.check.passed, exported.check
     graph_ops = {n.op_type for n in exported.model.graph.node}
     assert graph_ops & {"TreeEnsembleClassifier", "TreeEnsembleRegressor", "TreeEnsemble"}

@@ -21,8 +21,8 @@ def test_fast_scorer_matches_the_metric(name, n_classes, ties):
     classes = np.array(["a", "b", "c"][:n_classes])
     y = rng.choice(classes, size=200)
     proba = _proba(rng, 200, n_classes, ties)
-    fast = fast_scorer(name, "classification", y, classes)
-    expected = metrics.get_metric(name, "classification").compute(y, proba, classes)
+    fast = fast_scorer(metrics.CLASSIFICATION_METRICS[name], y, classes)
+    expected = metrics.CLASSIFICATION_METRICS[name].compute(y, proba, classes)
     assert fast(proba) == pytest.approx(expected, abs=1e-12)
 
 
@@ -30,13 +30,14 @@ def test_a_class_absent_from_the_rows_is_left_out_like_the_metric():
     classes = np.array([0, 1, 2])
     y = np.array([0, 1, 0, 1, 1, 0])
     proba = _proba(np.random.default_rng(0), 6, 3, False)
-    fast = fast_scorer("AUC_weighted", "classification", y, classes)
-    expected = metrics.get_metric("AUC_weighted", "classification").compute(y, proba, classes)
+    fast = fast_scorer(metrics.CLASSIFICATION_METRICS["AUC_weighted"], y, classes)
+    expected = metrics.CLASSIFICATION_METRICS["AUC_weighted"].compute(y, proba, classes)
     assert fast(proba) == pytest.approx(expected, abs=1e-12)
 
 
 def test_no_lean_path_for_weights_other_metrics_or_regression():
     y = np.array([0, 1, 1, 0])
-    assert fast_scorer("AUC_weighted", "classification", y, [0, 1], sample_weight=np.ones(4)) is None
-    assert fast_scorer("log_loss", "classification", y, [0, 1]) is None
-    assert fast_scorer("r2_score", "regression", y.astype(float)) is None
+    classification, regression = metrics.CLASSIFICATION_METRICS, metrics.REGRESSION_METRICS
+    assert fast_scorer(classification["AUC_weighted"], y, [0, 1], sample_weight=np.ones(4)) is None
+    assert fast_scorer(classification["log_loss"], y, [0, 1]) is None
+    assert fast_scorer(regression["r2_score"], y.astype(float)) is None

@@ -1,4 +1,4 @@
-"""Metric tables, name resolution, primary metrics, comparison and fold averaging."""
+"""Metric tables, name resolution (through each task's table), primary metrics, comparison, averaging."""
 from __future__ import annotations
 
 import math
@@ -6,18 +6,35 @@ import math
 import numpy as np
 import pytest
 
+from automl import metrics
 from automl.errors import ConfigError
-from automl.metrics import (
-    CLASSIFICATION_METRICS,
-    REGRESSION_METRICS,
-    average_scores,
-    get_metric,
-    is_better,
-    metrics_for_task,
-    resolve_primary_metric,
-    score,
-    sort_key,
-)
+from automl.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS, average_scores
+from automl.tasks import TASKS, get_task
+
+
+def get_metric(name, task):
+    return get_task(task).metric(name)
+
+
+def metrics_for_task(task):
+    return get_task(task).metrics
+
+
+def resolve_primary_metric(name, task):
+    return get_task(task).resolve_primary_metric(name, TASKS)
+
+
+def is_better(name, task, a, b):
+    return metrics.is_better(get_metric(name, task), a, b)
+
+
+def sort_key(name, task):
+    return metrics.sort_key(get_metric(name, task))
+
+
+def score(task, y_true, prediction, **kwargs):
+    """Scoring reads the kind of prediction from its arguments: ``classes`` mean probabilities."""
+    return metrics.score(y_true, prediction, **kwargs)
 
 MINIMISED = {
     "log_loss",

@@ -5,7 +5,7 @@ from distributed import Client, LocalCluster
 import automl
 from automl.errors import ConfigError
 from automl.testing import registered_test_algorithm
-from automl.trials import CANCELED, COMPLETED
+from automl.core import CANCELED, COMPLETED
 
 
 @pytest.fixture(scope="module")

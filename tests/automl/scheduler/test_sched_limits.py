@@ -6,7 +6,7 @@ import pytest
 
 import automl
 from automl.testing import registered_test_algorithm
-from automl.trials import CANCELED, COMPLETED, FAILED
+from automl.core import CANCELED, COMPLETED, FAILED
 
 
 def test_timeout_one_minute_on_adult_returns_in_time(data_dir):
@@ -116,12 +116,13 @@ def test_trial_timeout_above_the_job_timeout_warns():
 
 
 def test_boosting_starts_the_adaptive_phase_with_few_rounds():
-    from automl.algorithms import registry_for_task
-    from automl.search import AdaptiveProposer
-    from automl.trials import TrialResult
+    from automl.algorithms import REGRESSION
+    from automl.core import TrialResult
+    from automl.engine.search import AdaptiveProposer
+    from automl.metrics import REGRESSION_METRICS
 
-    lightgbm = registry_for_task("regression")["LightGBM"]
-    proposer = AdaptiveProposer([lightgbm], "r2_score", "regression", use_portfolio=False)
+    lightgbm = REGRESSION["LightGBM"]
+    proposer = AdaptiveProposer([lightgbm], REGRESSION_METRICS["r2_score"])
     default = proposer.propose(0, "job_0")
     assert default.params == {}
     proposer.observe(TrialResult(0, "job_0", "LightGBM", "MaxAbsScaler", {}, COMPLETED, score=0.8))

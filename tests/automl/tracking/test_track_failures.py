@@ -47,7 +47,7 @@ def test_store_lost_mid_job(small_classification_frame, monkeypatch):
         def __init__(self, tracking_uri=None):
             super().__init__(tracking_uri, client_factory=lambda uri: FlakyClient(uri, healthy))
 
-    monkeypatch.setattr(automl.tracking, "MlflowTracker", Tracker)
+    monkeypatch.setattr(automl.jobs._default_observers, "MlflowTracker", Tracker)  # what default_observers builds
     result = _small_job(small_classification_frame, "lost_store").submit(show_progress=False)
 
     assert result.status == "Completed" and result.best_model is not None

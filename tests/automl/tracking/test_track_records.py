@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from automl.tracking import _charts, _records, default_tracking_uri, resolve_tracking_uri
-from automl.trials import TrialResult
+from automl.tracking import _chart_data, _records, default_tracking_uri, resolve_tracking_uri
+from automl.core import TrialResult
 
 
 def _trial(**changes):
@@ -45,7 +45,7 @@ def test_failed_trial_tags_its_error_and_nan_score():
 def test_confusion_matrix_and_accuracy_table():
     y = np.array(["a", "b", "b", "a", "b"])
     proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7], [0.0, 1.0]])
-    charts = _charts.chart_data("classification", y, proba, np.array(["a", "b"]))
+    charts = _chart_data.chart_data(y, proba, np.array(["a", "b"]))
     assert charts["confusion_matrix"]["data"]["matrix"] == [[1, 1], [1, 2]]
     table = charts["accuracy_table"]["data"]
     assert len(table["probability_thresholds"]) == 101
@@ -59,7 +59,7 @@ def test_confusion_matrix_and_accuracy_table():
 
 def test_regression_charts():
     y = np.arange(20, dtype=float)
-    charts = _charts.chart_data("regression", y, y + 1.0, None)
+    charts = _chart_data.chart_data(y, y + 1.0, None)
     residuals = charts["residuals"]["data"]
     assert residuals["mean"] == pytest.approx(-1.0) and residuals["res_count"] == 20
     assert sum(residuals["bin_counts"]) == 20
@@ -100,7 +100,7 @@ def test_default_store_is_created_lazily_in_the_working_directory(monkeypatch, t
 def test_tracking_can_be_turned_off(monkeypatch, env, job_uri, enabled):
     from types import SimpleNamespace
 
-    from automl._observers import default_observers
+    from automl.jobs import default_observers
     from automl.tracking import MlflowTracker, tracking_enabled
 
     if env is None:
@@ -108,6 +108,6 @@ def test_tracking_can_be_turned_off(monkeypatch, env, job_uri, enabled):
     else:
         monkeypatch.setenv("AUTOML_TRACKING", env)
     job = SimpleNamespace(tracking_uri=job_uri, log_verbosity="warning")
-    assert tracking_enabled(job) is enabled
+    assert tracking_enabled(job.tracking_uri) is enabled
     trackers = [o for o in default_observers(job, False) if isinstance(o, MlflowTracker)]
     assert len(trackers) == int(enabled)

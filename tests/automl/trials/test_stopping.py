@@ -1,7 +1,9 @@
 import time
 
+from automl.core import COMPLETED, FAILED, TrialResult
+from automl.engine.scheduler import StopRules
+from automl.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
 from automl.settings import LimitSettings
-from automl.trials import COMPLETED, FAILED, StopRules, TrialResult
 
 
 def _result(i, score, status=COMPLETED):
@@ -9,7 +11,7 @@ def _result(i, score, status=COMPLETED):
 
 
 def _rules(**limits):
-    return StopRules(LimitSettings(**limits), "AUC_weighted", "classification")
+    return StopRules(LimitSettings(**limits), CLASSIFICATION_METRICS["AUC_weighted"])
 
 
 def test_max_trials_counts_started_trials():
@@ -36,7 +38,7 @@ def test_exit_score_reached():
 
 
 def test_exit_score_for_a_minimised_metric():
-    rules = StopRules(LimitSettings(exit_score=0.1), "normalized_root_mean_squared_error", "regression")
+    rules = StopRules(LimitSettings(exit_score=0.1), REGRESSION_METRICS["normalized_root_mean_squared_error"])
     rules.record(_result(0, 0.2))
     assert not rules.should_stop()
     rules.record(_result(1, 0.05))

@@ -1,0 +1,364 @@
+"""What ``job.submit()`` returns: :class:`AutoMLResult`, built once by the engine (:func:`run_job`)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from automl.core import TrialResult
+from automl.errors import AutoMLError, ConfigError, DataError
+from automl.explain import Explanation
+from automl.tasks import get_task
+
+if TYPE_CHECKING:
+    from mlflow.entities.model_registry import ModelVersion
+
+    from automl.export import OnnxExport
+
+_LEADING = ["name", "algorithm", "status"]
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """``names`` with repeats made unique (``a``, ``a_2``...): a raw column named like an
+    engineered feature (``colour_red``) must not give two features one name."""
+    seen = set(names)
+    out: list[str] = []
+    used: set[str] = set()
+    for name in names:
+        candidate, k = name, 2
+        while candidate in used or (candidate != name and candidate in seen):
+            candidate, k = f"{name}_{k}", k + 1
+        used.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def raw_rows(model: Any, X: Any, what: str = "predict") -> pd.DataFrame:
+    """``X`` as the raw columns ``model`` was trained on, in training order.
+
+    Columns may come in any order and extra columns are ignored; a missing
+    training column, or rows that are not a table with column names, is a
+    :class:`~automl.errors.DataError` naming the columns and the fix.
+    """
+    if isinstance(X, (dict, list)):
+        X = pd.DataFrame(X)
+    if not isinstance(X, pd.DataFrame):
+        raise DataError(f"{what}: expected a pandas DataFrame of raw rows with named columns, got "
+                        f"{type(X).__name__}. Build one with pandas.DataFrame(rows, columns=[...]).")
+    columns = list(getattr(model, "feature_names_in_", []))
+    if not columns:
+        return X
+    missing = [c for c in columns if c not in X.columns]
+    if missing:
+        raise DataError(
+            f"{what}: the rows lack the training column(s) {', '.join(map(repr, missing[:10]))}"
+            f"{'...' if len(missing) > 10 else ''}. Pass every column the model was trained on "
+            "(leave unknown values empty: they are imputed); order does not matter and extra "
+            "columns are ignored.")
+    return X[columns]
+
+
+@dataclass
+class AutoMLResult:
+    """The outcome of an AutoML job.
+
+    Built once, at the end of the job, by the engine; the explanation and the MLflow
+    record are the only fields filled afterwards (by the engine's last stage and by the
+    tracker), and no other attribute is ever set on it.
+
+    Attributes
+    ----------
+    name : str
+        The job name; trials are named ``<name>_<n>``.
+    task, primary_metric : str
+        What was optimised.
+    status : str
+        ``"Completed"``; ``"Failed"`` when no trial produced a model; ``"Canceled"``.
+    stop_reason : str
+        Why the search stopped (limit reached, early termination, ...).
+    best_model : sklearn.pipeline.Pipeline, ForecastingModel or None
+        The best trial's model refit on all training data; takes raw rows.
+    best_trial : TrialResult or None
+        The trial ``best_model`` comes from.
+    trials : list of TrialResult
+        Every trial, in the order it was run.
+    metrics : dict
+        Validation metrics of the best trial (averaged over folds under CV).
+    test_metrics : dict or None
+        Metrics of ``best_model`` on the test data, when test data was given.
+    guardrails : list of guardrails.GuardrailResult
+        Data guardrails computed in the setup step.
+    featurization_summary : pandas.DataFrame
+        One row per raw column: RawFeatureName, TypeDetected, Dropped,
+        EngineeredFeatureCount, Transformations.
+    validation : dict
+        The validation scheme used.
+    duration_seconds : float
+        Wall time of the job.
+    dropped_target_rows : int
+        Rows dropped because their target was missing.
+    data_shape : tuple of int
+        Rows and columns of the training data.
+    engineered_feature_names : list of str
+        The featurization's outputs, as the models see them (empty for forecasting).
+    check_rows : pandas.DataFrame or None
+        A sample of raw validation rows that exports are checked on.
+    datatransformer : object or None
+        The featurization fitted on all training rows (the first step of ``best_model``).
+    timings : dict of str to float
+        Seconds spent in each stage of the job: ``setup`` (loading, guardrails,
+        featurization), ``search`` (the trials), ``ensembles``, ``refit``, ``test``,
+        ``explanation`` and ``tracking``.
+    concurrent_trials : int
+        How many trials ran at a time.
+    pool_target : numpy.ndarray or None
+        Target of the pool rows (training, then validation rows; forecasting: the
+        validation windows); a trial's ``valid_rows`` index it, e.g. for the report's charts.
+    classes : list or None
+        Classes in the column order of the trials' ``valid_predictions`` (classification).
+    positive_label : object or None
+        The positive class of the ``*_binary`` metrics (classification).
+    backtest_forecasts : pandas.DataFrame or None
+        Forecasting: the best model's forecasts of the last validation window of every
+        series (``series``, ``time``, ``actual``, ``forecast``, ``lower``, ``upper``: a 95%
+        interval); :meth:`forecast_backtest` returns a few series of it.
+    explanation : automl.explain.Explanation or None
+        Raw- and engineered-feature importance of ``best_model``, when
+        ``enable_model_explainability`` was on.
+    mlflow_run_id, tracking_uri : str or None
+        The job's MLflow parent run and the store it was logged to (credentials masked).
+    tracking_errors : list of str
+        What could not be logged to MLflow, and why (empty when everything was).
+    logged_models : dict of str to str
+        MLflow model URI of the best model by format (``"mlflow"``, ``"onnx"``).
+    onnx_check : dict or None
+        Figures of the last ONNX parity check (:class:`automl.export.OnnxCheck`).
+    _tracking_store : str or None
+        The store's URI as given, credentials included: kept in memory (private) for
+        :meth:`register_model`, never printed, logged or written.
+    """
+
+    name: str
+    task: str
+    primary_metric: str
+    status: str
+    stop_reason: str
+    best_model: Any
+    best_trial: TrialResult | None
+    trials: list[TrialResult]
+    metrics: dict[str, float]
+    test_metrics: dict[str, float] | None
+    guardrails: list
+    featurization_summary: pd.DataFrame
+    validation: dict[str, Any]
+    duration_seconds: float
+    dropped_target_rows: int = 0
+    data_shape: tuple[int, int] = (0, 0)
+    engineered_feature_names: list[str] = field(default_factory=list)
+    check_rows: pd.DataFrame | None = field(default=None, repr=False)
+    datatransformer: Any = field(default=None, repr=False)
+    timings: dict[str, float] = field(default_factory=dict)
+    concurrent_trials: int = 1
+    pool_target: np.ndarray | None = field(default=None, repr=False)
+    classes: list | None = None
+    positive_label: Any = None
+    backtest_forecasts: pd.DataFrame | None = field(default=None, repr=False)
+    explanation: Explanation | None = None
+    mlflow_run_id: str | None = None
+    tracking_uri: str | None = None
+    tracking_errors: list[str] = field(default_factory=list)
+    logged_models: dict[str, str] = field(default_factory=dict)
+    onnx_check: dict[str, Any] | None = None
+    _tracking_store: str | None = field(default=None, repr=False)
+
+    def featurize(self, X: pd.DataFrame) -> pd.DataFrame:
+        """The engineered features of raw rows ``X``, as the models see them.
+
+        One column per engineered feature (``engineered_feature_names``); sparse
+        featurization comes back as a sparse DataFrame.
+        """
+        X = raw_rows(self.datatransformer, X, "featurize")
+        out = self.datatransformer.transform(X)
+        columns = self.engineered_feature_names or None
+        if sp.issparse(out):
+            return pd.DataFrame.sparse.from_spmatrix(out, index=X.index, columns=columns)
+        return pd.DataFrame(out, index=X.index, columns=columns)
+
+    @property
+    def leaderboard(self) -> pd.DataFrame:
+        """One row per trial, best first; failed and canceled trials last with their error."""
+        rows = []
+        for t in self.trials:
+            row = {"name": t.name, "algorithm": t.display_name, "status": t.status,
+                   self.primary_metric: t.score, "duration_seconds": round(t.duration_seconds, 3),
+                   "iteration": t.iteration}
+            row.update({k: v for k, v in t.metrics.items() if k != self.primary_metric})
+            row["error"] = t.error
+            rows.append(row)
+        frame = pd.DataFrame(rows)
+        if frame.empty:
+            return pd.DataFrame(columns=_LEADING + [self.primary_metric, "duration_seconds"])
+        key = get_task(self.task).sort_key(self.primary_metric)
+        frame["_key"] = [key(s) if not (isinstance(s, float) and math.isnan(s)) else math.inf
+                         for s in frame[self.primary_metric]]
+        frame = frame.sort_values(["_key", "iteration"], kind="stable").drop(columns="_key")
+        return frame.reset_index(drop=True)
+
+    def __post_init__(self) -> None:
+        self.engineered_feature_names = unique_names([str(n) for n in self.engineered_feature_names])
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Predictions of ``best_model`` on raw rows.
+
+        The rows need every training column (in any order; extra columns are
+        ignored). A value that does not fit its column (text in a numeric column, a
+        category never seen in training) is treated as missing or unknown, as in training.
+
+        Raises
+        ------
+        DataError
+            A training column is missing, or ``X`` is not a table with column names.
+        AutoMLError
+            The job produced no model (``status`` ``"Failed"``).
+        """
+        if self.best_model is None:
+            raise AutoMLError(f"job {self.name} has no model to predict with (status {self.status}: "
+                              f"{self.stop_reason}); see result.leaderboard for the trials' errors.")
+        return self.best_model.predict(raw_rows(self.best_model, X))
+
+    def register_model(self, name: str, *, tags: dict[str, str] | None = None, format: str = "mlflow",
+                       description: str | None = None, tracking_uri: str | None = None) -> ModelVersion:
+        """Register ``best_model`` in the MLflow model registry as a new version of ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Registered model name.
+        tags : dict, optional
+            Tags of the new version.
+        format : {"mlflow", "onnx"}, default="mlflow"
+            ``"mlflow"``: the model with the sklearn and pyfunc flavours (cloudpickle,
+            signature of the raw columns, input example, pinned requirements);
+            ``"onnx"``: the ONNX graph (onnx flavour), checked against ``best_model``.
+        description : str, optional
+        tracking_uri : str, optional
+            Registry to use; default: where the job was tracked (``tracking_uri``).
+
+        Returns
+        -------
+        mlflow.entities.model_registry.ModelVersion
+            ``mlflow.pyfunc.load_model(f"models:/{name}/{version.version}")`` loads it.
+
+        Warnings
+        --------
+        The ``"mlflow"`` format is a pickle (cloudpickle): loading one runs whatever code
+        it holds. Load models only from registries and folders you trust; never load one
+        from an untrusted path or upload. The ``"onnx"`` format is a graph, not code, and
+        is the one to exchange.
+        """
+        from automl.tracking import register_result_model
+
+        if format == "onnx":
+            self._require_onnx()
+        return register_result_model(self, name, tags=tags, format=format, description=description,
+                                     tracking_uri=tracking_uri)
+
+    def export_onnx(self, path: str | Path, *, X: pd.DataFrame | None = None, strict: bool = True) -> OnnxExport:
+        """Write ``best_model`` as one ONNX graph, checked against it with onnxruntime.
+
+        The graph takes one input per raw column (double for numerics, string for
+        categoricals and text with ``""`` for missing, double epoch seconds for
+        dates; :func:`automl.export.onnx_feed` builds the feed from raw rows) and
+        outputs ``label`` and ``probabilities`` (classification) or ``variable``
+        (regression).
+
+        Parameters
+        ----------
+        path : str or Path
+            Where to write the graph.
+        X : DataFrame, optional
+            Raw rows to check on; default: the job's validation rows (``check_rows``).
+        strict : bool, default=True
+            Raise :class:`~automl.errors.AutoMLError` (and write nothing) when the
+            graph does not match ``best_model`` (probabilities within 1e-4, labels
+            equal on 99.9% of rows).
+
+        Returns
+        -------
+        automl.export.OnnxExport
+            ``model``, ``input_kinds``, ``check`` (its figures, also kept in ``onnx_check``), ``path``.
+
+        Raises
+        ------
+        ConfigError
+            A step of the model has no ONNX converter; the message names it and
+            suggests ``enable_onnx_compatible_models=True``.
+        """
+        from automl.export import convert_result
+
+        self._require_onnx()
+        exported = convert_result(self, path, X, strict=strict)
+        self.onnx_check = exported.check.to_dict()
+        return exported
+
+    def _require_onnx(self) -> None:
+        if not get_task(self.task).exports_onnx:
+            raise ConfigError(f"ONNX export is not supported for {self.task} models (as in Azure): register the "
+                              "model with format='mlflow', or pickle result.best_model.")
+
+    def forecast_backtest(self, max_series: int = 4) -> pd.DataFrame:
+        """The best model's forecasts over the last validation window, with 95% intervals.
+
+        Forecasting results only: the rolling-origin fold closest to the end of the data
+        (:attr:`backtest_forecasts`), for up to ``max_series`` series.
+
+        Returns
+        -------
+        DataFrame
+            ``series`` (the id values joined with ``|``; ``""`` for a single series), ``time``,
+            ``actual``, ``forecast``, ``lower`` and ``upper`` (a 95% prediction interval).
+
+        Raises
+        ------
+        ConfigError
+            The result is not a forecasting result, or ``max_series`` is not a whole number >= 1.
+        """
+        if self.backtest_forecasts is None:
+            raise ConfigError(f"forecast_backtest applies to forecasting results, not {self.task}.")
+        if isinstance(max_series, bool) or not isinstance(max_series, int) or max_series < 1:
+            raise ConfigError(f"max_series must be a whole number of at least 1, got {max_series!r}.")
+        frame = self.backtest_forecasts
+        chosen = list(dict.fromkeys(frame["series"]))[:max_series]
+        return frame[frame["series"].isin(chosen)].reset_index(drop=True)
+
+    def save_report(self, path: str | Path) -> Path:
+        """Write the studio-style report: one self-contained HTML file that works offline.
+
+        Sections: overview, data guardrails, featurization, models (leaderboard,
+        failed and canceled trials included), timeline, the best model's metrics
+        and charts, explanations and test metrics (when present).
+
+        Parameters
+        ----------
+        path : str or Path
+            Where to write it (parent folders are created).
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+        """
+        from automl.report import save_report
+
+        return save_report(self, path)
+
+    def __repr__(self) -> str:
+        best = "none" if self.best_trial is None else (
+            f"{self.best_trial.display_name} ({self.primary_metric}={self.best_trial.score:.4f})")
+        return (f"AutoMLResult(name={self.name!r}, task={self.task!r}, status={self.status!r}, "
+                f"trials={len(self.trials)}, best={best})")

@@ -1,0 +1,195 @@
+"""The job engine: one skeleton runs a job of any task.
+
+setup -> search (trials on the scheduler) -> ensembles -> refit of the best trial that fits
+the time left -> test scoring -> the result -> explanations -> the observers' end.
+Everything that depends on the task is asked of it (:class:`automl.tasks.Task`).
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import pandas as pd
+
+from automl.core import TrialResult
+from automl.engine._budget import (
+    REFIT_GRACE_SHARE,
+    explanation_budget,
+    post_search_reserve,
+    refit_estimate,
+    refit_order,
+)
+from automl.engine._observers import ObserverGroup
+from automl.engine._automl_result import AutoMLResult
+from automl.engine.scheduler import StopRules, TrialEngine, TrialScheduler, make_engine
+from automl.engine.search import AdaptiveProposer, portfolio_configs
+from automl.explain import Explanation
+from automl.tasks import PreparedData, Task, get_task
+
+if TYPE_CHECKING:
+    from automl.jobs import AutoMLJob
+
+__all__ = ["run_job"]
+
+logger = logging.getLogger("automl")
+
+
+class _Stopwatch:
+    """Seconds spent in each stage of a job (``result.timings``)."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.timings: dict[str, float] = {}
+        self._mark = self.started
+
+    def lap(self, stage: str) -> None:
+        """Record the time since the last lap as ``stage``."""
+        now = time.monotonic()
+        self.timings[stage] = now - self._mark
+        self._mark = now
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the job started."""
+        return time.monotonic() - self.started
+
+
+def _search(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules, watchers: ObserverGroup,
+            engine: TrialEngine, cancel_event: threading.Event) -> list[TrialResult]:
+    """Run the portfolio and the adaptive search on ``engine`` until ``stop`` says so."""
+    metric = task.metric(job.primary_metric)
+    algorithms = task.select_algorithms(job.training, prepared)
+    proposer = AdaptiveProposer(algorithms, metric, seed=job.seed,
+                                portfolio=portfolio_configs(task.name) if task.uses_portfolio else ())
+    reserve = post_search_reserve(stop, task, prepared.validation.n_folds, job.limits.timeout_seconds, metric,
+                                  job.training.enable_model_explainability)
+
+    def finished(result: TrialResult) -> None:
+        reserve(result)
+        watchers.trial_finished(result)
+
+    scheduler = TrialScheduler(engine, job.limits.trial_timeout_minutes * 60, _namer(job), cancel_event,
+                               on_start=watchers.trial_started, on_result=finished, on_tick=watchers.progress)
+    return scheduler.run(proposer, prepared.trial_data(), stop)
+
+
+def _namer(job: AutoMLJob) -> Callable[[int], str]:
+    """Azure's trial names: ``<job>_<iteration>``."""
+    return lambda iteration: f"{job.name}_{iteration}"
+
+
+def _refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: PreparedData,
+                seconds_left: float) -> tuple[Any, TrialResult | None]:
+    """The best trial whose refit fits in ``seconds_left`` (else the quickest), refit; the next on failure."""
+    ranked = task.rank(trials, job.primary_metric)
+    n_folds = prepared.validation.n_folds
+
+    def estimate(trial: TrialResult) -> float:
+        return refit_estimate(task, trial, n_folds)
+
+    order = refit_order(ranked, estimate, seconds_left)
+    if order and order[0] is not ranked[0]:
+        logger.warning("job %s: refitting %s instead of the best trial %s, whose refit (about %.0f s) "
+                       "would overrun timeout_minutes", job.name, order[0].name, ranked[0].name, estimate(ranked[0]))
+    for candidate in order:
+        try:
+            return task.refit(candidate, prepared), candidate
+        except Exception as exc:  # fall back to the next best trial
+            candidate.error = f"refit failed: {type(exc).__name__}: {exc}"
+    return None, None
+
+
+def _status(stop: StopRules, best: TrialResult | None) -> str:
+    if stop.canceled:
+        return "Canceled"
+    return "Completed" if best is not None else "Failed"
+
+
+def _result(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules, trials: list[TrialResult],
+            best_model: Any, best: TrialResult | None, test_metrics: dict[str, float] | None,
+            clock: _Stopwatch) -> AutoMLResult:
+    """The job's result: built here, once, from what the job produced."""
+    return AutoMLResult(
+        name=job.name, task=task.name, primary_metric=job.primary_metric, status=_status(stop, best),
+        stop_reason=stop.reason or "done", best_model=best_model, best_trial=best, trials=trials,
+        metrics=dict(best.metrics) if best else {}, test_metrics=test_metrics, guardrails=prepared.guardrails,
+        featurization_summary=pd.DataFrame(prepared.featurization_summary),
+        validation=prepared.validation.to_dict(), duration_seconds=clock.elapsed,
+        dropped_target_rows=prepared.dropped_target_rows, data_shape=prepared.data_shape,
+        engineered_feature_names=prepared.engineered_feature_names, check_rows=prepared.check_rows(),
+        datatransformer=prepared.datatransformer, timings=clock.timings,
+        concurrent_trials=job.limits.concurrent_trials(), pool_target=prepared.y,
+        classes=None if prepared.classes is None else prepared.classes.tolist(),
+        positive_label=prepared.positive_label, **task.result_extras(prepared, best, best_model))
+
+
+def _explain(job: AutoMLJob, task: Task, prepared: PreparedData, result: AutoMLResult,
+             stop: StopRules) -> Explanation | None:
+    """Explanations of the best model within their budget; a failure is logged, never raised."""
+    seconds = explanation_budget(job.limits.timeout_seconds, stop.remaining_seconds())
+    try:
+        return task.explain(result.best_model, prepared, job.primary_metric, seed=job.seed, max_seconds=seconds)
+    except Exception as exc:  # explanations must never fail a job that has its model
+        logger.warning("job %s: no explanation of the best model: %s: %s", job.name, type(exc).__name__, exc)
+        return None
+
+
+def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
+            cancel_event: threading.Event | None = None) -> AutoMLResult:
+    """Run ``job`` to the end and return its result.
+
+    Parameters
+    ----------
+    job : AutoMLJob
+        A job whose settings were checked (``job.validate()``).
+    observers : sequence of JobObserver
+        Told about the job's progress (:mod:`automl.engine._observers`).
+    compute : str or distributed.Client
+        ``"local"`` or a Dask cluster (:func:`automl.engine.scheduler.make_engine`).
+    cancel_event : threading.Event, optional
+        Set it to stop the job: running trials stop, the best model so far is returned.
+    """
+    clock = _Stopwatch()
+    task, limits = get_task(job.task), job.limits
+    # The engine first: a Dask address that does not answer fails before any work.
+    engine = make_engine(compute, limits.concurrent_trials(), job.primary_metric, limits.cores_per_trial())
+    watchers = ObserverGroup(observers)
+    ensembles = task.planned_ensembles(job.training, limits.max_trials)
+    # Azure counts the ensembles inside max_trials: they are its last iterations.
+    stop = StopRules(dataclasses.replace(limits, max_trials=limits.max_trials - len(ensembles)),
+                     task.metric(job.primary_metric), ensemble_trials=len(ensembles))
+    try:
+        prepared = task.prepare(job)
+        clock.lap("setup")
+        watchers.job_started(job, prepared)
+        trials = _search(job, task, prepared, stop, watchers, engine, cancel_event or threading.Event())
+    finally:
+        engine.close()
+    clock.lap("search")
+    if ensembles and not stop.canceled:
+        built = task.build_ensembles(ensembles, trials, prepared, job,
+                                     max((t.iteration for t in trials), default=-1) + 1, _namer(job))
+        for ensemble in built:
+            watchers.trial_finished(ensemble)
+        trials = trials + built
+    clock.lap("ensembles")
+    seconds_left = (float("inf") if stop.canceled  # canceled: the best so far, as promised
+                    else stop.remaining_seconds() + REFIT_GRACE_SHARE * limits.timeout_seconds)
+    best_model, best = _refit_best(job, task, trials, prepared, seconds_left)
+    clock.lap("refit")
+    test_metrics = task.score_test(best_model, prepared) if best_model is not None else None
+    clock.lap("test")
+    result = _result(job, task, prepared, stop, trials, best_model, best, test_metrics, clock)
+    watchers.model_ready(job, result)
+    clock.lap("result")
+    if job.training.enable_model_explainability and best_model is not None:
+        result.explanation = _explain(job, task, prepared, result, stop)
+        clock.lap("explanation")
+    result.duration_seconds = clock.elapsed
+    watchers.job_finished(job, result)
+    clock.lap("tracking")
+    result.tracking_errors.extend(watchers.errors)
+    return result

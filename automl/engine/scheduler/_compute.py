@@ -1,0 +1,48 @@
+"""Which engine runs a job's trials: local processes, or a Dask cluster named by ``compute``."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from automl.engine.scheduler._local import LocalProcessEngine
+from automl.engine.scheduler._trial_engine import TrialEngine
+from automl.errors import ConfigError
+
+__all__ = ["MEMORY_LIMIT_VARIABLE", "make_engine", "trial_memory_limit"]
+
+
+#: Environment variable: megabytes each trial process may allocate beyond its libraries.
+MEMORY_LIMIT_VARIABLE = "AUTOML_TRIAL_MEMORY_MB"
+
+
+def trial_memory_limit() -> int | None:
+    """Bytes from ``AUTOML_TRIAL_MEMORY_MB`` (unset or empty: no cap)."""
+    value = os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip()
+    if not value:
+        return None
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = -1.0
+    if not 0 < megabytes < float("inf"):
+        raise ConfigError(f"{MEMORY_LIMIT_VARIABLE}={value!r}: give a positive number of megabytes "
+                          "(e.g. 2048), or unset it for no cap.")
+    return int(megabytes * 2**20)
+
+
+def make_engine(compute: Any, slots: int, primary_metric: str, n_jobs: int = 1,
+                memory_limit_bytes: int | None = None) -> TrialEngine:
+    """The engine for ``compute``: ``"local"`` (default) or a Dask address / client.
+
+    ``memory_limit_bytes`` (default: ``AUTOML_TRIAL_MEMORY_MB``) caps what each trial
+    process may allocate; a trial over it fails alone with a ``MemoryError``.
+    """
+    if memory_limit_bytes is None:
+        memory_limit_bytes = trial_memory_limit()
+    if compute in (None, "local"):
+        engine = LocalProcessEngine(slots, primary_metric, n_jobs, memory_limit_bytes)
+        engine.warm_up()
+        return engine
+    from automl.engine.scheduler._dask import DaskEngine
+
+    return DaskEngine(compute, slots, primary_metric, n_jobs, memory_limit_bytes)

@@ -1,0 +1,81 @@
+"""``LimitSettings``: time and trial limits (Azure's ``set_limits``)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from automl.errors import ConfigError
+from automl.settings._merge import check_positive_number, check_true_or_false
+
+__all__ = ["DEFAULT_MAX_TRIALS", "DEFAULT_TIMEOUT_MINUTES", "DEFAULT_TRIAL_TIMEOUT_MINUTES", "LimitSettings"]
+
+#: Where Azure's sources conflict we choose what suits a laptop (see README, "Defaults").
+DEFAULT_TIMEOUT_MINUTES = 60.0
+DEFAULT_TRIAL_TIMEOUT_MINUTES = 30.0
+DEFAULT_MAX_TRIALS = 1000
+
+
+@dataclass
+class LimitSettings:
+    """Time and trial limits (``set_limits``).
+
+    Defaults: ``timeout_minutes`` 60 and ``trial_timeout_minutes`` 30 (Azure's
+    sources say 6 days / 30 days or 360 / 30 minutes; a laptop wants the short
+    ones), ``max_trials`` 1000, ``max_concurrent_trials`` None (the machine's
+    cores, at most ``max_trials``), ``max_cores_per_trial`` -1 (the cores divided
+    among concurrent trials), ``enable_early_termination`` True. A trial never
+    runs past the job's own timeout, whatever ``trial_timeout_minutes`` says.
+    ``max_nodes`` is accepted for Azure's distributed training and has no effect yet
+    (the setter warns when it is above 1).
+    """
+
+    timeout_minutes: float = DEFAULT_TIMEOUT_MINUTES
+    trial_timeout_minutes: float = DEFAULT_TRIAL_TIMEOUT_MINUTES
+    max_trials: int = DEFAULT_MAX_TRIALS
+    max_concurrent_trials: int | None = None
+    max_cores_per_trial: int = -1
+    enable_early_termination: bool = True
+    exit_score: float | None = None
+    max_nodes: int = 1
+
+    def normalized(self) -> LimitSettings:
+        """The limits themselves: every value already has its one spelling."""
+        return self
+
+    def validate(self) -> None:
+        """Raise :class:`~automl.errors.ConfigError` for an out-of-range limit."""
+        check_positive_number("timeout_minutes", self.timeout_minutes)
+        check_positive_number("trial_timeout_minutes", self.trial_timeout_minutes)
+        check_positive_number("max_trials", self.max_trials, integer=True)
+        check_positive_number("max_concurrent_trials", self.max_concurrent_trials, integer=True)
+        if self.max_concurrent_trials is not None and self.max_concurrent_trials > self.max_trials:
+            raise ConfigError(
+                f"max_concurrent_trials ({self.max_concurrent_trials}) is above max_trials "
+                f"({self.max_trials}): at most max_trials trials can run at once. Lower it or raise max_trials.")
+        check_positive_number("max_nodes", self.max_nodes, integer=True)
+        cores = self.max_cores_per_trial
+        if isinstance(cores, bool) or not isinstance(cores, int) or (cores != -1 and cores < 1):
+            raise ConfigError(f"max_cores_per_trial must be -1 (all cores) or at least 1, got {cores!r}.")
+        check_true_or_false("enable_early_termination", self.enable_early_termination)
+        if self.exit_score is not None and (
+            isinstance(self.exit_score, bool) or not isinstance(self.exit_score, (int, float))
+        ):
+            raise ConfigError(f"exit_score must be a number, got {self.exit_score!r}.")
+
+    @property
+    def timeout_seconds(self) -> float:
+        """``timeout_minutes`` in seconds."""
+        return self.timeout_minutes * 60.0
+
+    def concurrent_trials(self) -> int:
+        """Trials run at once: ``max_concurrent_trials``, or this machine's cores."""
+        if self.max_concurrent_trials is not None:
+            return self.max_concurrent_trials
+        return max(1, min(os.cpu_count() or 1, self.max_trials))
+
+    def cores_per_trial(self) -> int:
+        """The number of cores one trial may use on this machine."""
+        available = os.cpu_count() or 1
+        if self.max_cores_per_trial == -1:
+            return max(1, available // self.concurrent_trials())
+        return min(self.max_cores_per_trial, available)

@@ -1,0 +1,266 @@
+"""What a task declares: the one place where classification, regression and forecasting differ.
+
+A task is an object of a :class:`Task` subclass, declared once (:data:`automl.tasks.TASKS`).
+The job engine (:mod:`automl.engine`) runs every job with one skeleton and asks the task
+for everything that depends on it: the metric table, the algorithm table, the setup step,
+how one trial is evaluated, the ensembles, the refit, the test scoring and the explanation.
+Nothing outside :mod:`automl.tasks` compares against a task name.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Protocol, Sequence
+
+import numpy as np
+import pandas as pd
+
+from automl.core import TrialData, TrialResult, TrialSpec, name_key
+from automl.ensembles import STACK, VOTING
+from automl.errors import ConfigError, did_you_mean
+from automl.metrics import Metric, find_metric, primary_metric_names, sort_key
+from automl.settings import TrainingSettings
+
+if TYPE_CHECKING:
+    from guardrails import GuardrailResult
+
+    from automl.algorithms import Algorithm, AlgorithmRegistry
+    from automl.explain import Explanation
+    from automl.jobs import AutoMLJob
+
+__all__ = ["MIN_BASE_TRIALS", "PreparedData", "Task", "ValidationScheme"]
+
+#: Ensembles need at least this many trials besides themselves (Azure: ``2 + #ensembles``).
+MIN_BASE_TRIALS = 2
+
+
+class ValidationScheme(Protocol):
+    """How a job's trials are validated, as the engine, the observers and the result see it."""
+
+    method: str
+    auto: bool
+
+    @property
+    def n_folds(self) -> int:
+        """The number of validation folds (rolling origins for forecasting)."""
+
+    def describe(self) -> str:
+        """One sentence for people: what was chosen and why."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain description for guardrails, MLflow and reports."""
+
+
+class PreparedData(Protocol):
+    """What a task's setup step hands the engine, the observers and the result.
+
+    ``X`` holds the raw rows the model takes (the training rows; for forecasting the series
+    rows on their grid) and ``y`` the target a trial's ``valid_rows`` index.
+    """
+
+    X: pd.DataFrame
+    y: np.ndarray
+    validation: ValidationScheme
+    guardrails: list[GuardrailResult]
+    featurization_summary: list[dict[str, Any]]
+    classes: np.ndarray | None
+    positive_label: Any
+    dropped_target_rows: int
+
+    @property
+    def n_train_rows(self) -> int:
+        """Rows the final model is refit on."""
+
+    @property
+    def data_shape(self) -> tuple[int, int]:
+        """Rows and columns of the training data, as the report shows them."""
+
+    @property
+    def engineered_feature_names(self) -> list[str]:
+        """Names of the featurization's outputs (empty when the models see no shared featurization)."""
+
+    @property
+    def datatransformer(self) -> Any:
+        """The featurization fitted on all training rows, or None."""
+
+    def check_rows(self) -> pd.DataFrame | None:
+        """A fixed sample of raw validation rows that exports are checked on."""
+
+    def trial_data(self) -> TrialData:
+        """What a trial reads, shipped once to the trial processes."""
+
+
+class Task(ABC):
+    """One kind of AutoML job, declared once.
+
+    Class attributes declare the tables a job of the task reads; methods are the steps
+    of a job that depend on the task. The engine calls them in this order: ``prepare``,
+    ``select_algorithms`` and ``evaluate_trial`` (in the trial processes) during the
+    search, ``build_ensembles``, ``refit`` (ordered by ``refit_seconds``), ``score_test``,
+    ``explain`` and ``result_extras``.
+
+    Attributes
+    ----------
+    name : str
+        Azure's task name (``job.task``, the YAML's ``task:``).
+    metrics : mapping of str to Metric
+        The metrics every trial is scored with; the primary metric is one of them.
+    default_primary_metric : str
+        Azure SDK v2's default ``primary_metric``.
+    yaml_primary_metric : str
+        The default of Azure's job YAML, where it differs from the SDK's.
+    algorithms : AlgorithmRegistry
+        The algorithms a job of the task may train.
+    ensembles : tuple of str
+        The ensemble trials the task builds, in order (``VotingEnsemble``, ``StackEnsemble``).
+    uses_portfolio : bool
+        Whether the search starts with the learned configurations of ``portfolio.json``.
+    exports_onnx : bool
+        Whether the best model converts to ONNX (and ``enable_onnx_compatible_models`` applies).
+    predicts_classes : bool
+        Whether the target holds classes, which models predict with probabilities.
+    """
+
+    name: ClassVar[str]
+    metrics: ClassVar[Mapping[str, Metric]]
+    default_primary_metric: ClassVar[str]
+    yaml_primary_metric: ClassVar[str]
+    algorithms: ClassVar[AlgorithmRegistry]
+    ensembles: ClassVar[tuple[str, ...]] = (VOTING,)
+    uses_portfolio: ClassVar[bool] = False
+    exports_onnx: ClassVar[bool] = False
+    predicts_classes: ClassVar[bool] = False
+
+    def __repr__(self) -> str:
+        return f"<task {self.name}>"
+
+    # -- settings: checked before any data is read ------------------------------------------------
+    def metric(self, name: str) -> Metric:
+        """The metric ``name`` (any spelling) of this task."""
+        return find_metric(name, self.metrics, what=f"{self.name} metric", setting="metric")
+
+    def sort_key(self, primary_metric: str) -> Callable[[float], float]:
+        """Key for ``sorted`` that puts the best score of ``primary_metric`` first and NaN last."""
+        return sort_key(self.metric(primary_metric))
+
+    def rank(self, trials: list[TrialResult], primary_metric: str) -> list[TrialResult]:
+        """The trials that succeeded, best first."""
+        key = self.sort_key(primary_metric)
+        return sorted((t for t in trials if t.succeeded), key=lambda t: key(t.score))
+
+    def resolve_primary_metric(self, name: str | None, other_tasks: Mapping[str, Task] | None = None) -> str:
+        """The canonical name of ``primary_metric`` (None: Azure's default for this task).
+
+        Raises
+        ------
+        ConfigError
+            An unknown name, or a metric Azure does not accept as primary; the message says
+            whether it is a metric of ``other_tasks``, suggests close names and lists the valid ones.
+        """
+        if name is None:
+            return self.default_primary_metric
+        allowed = primary_metric_names(self.metrics)
+        valid = f"Valid primary metrics for {self.name}: {', '.join(allowed)}."
+        if not isinstance(name, str):
+            raise ConfigError(f"primary_metric: expected a metric name, got {name!r}. {valid}")
+        for candidate in allowed:
+            if name_key(candidate) == name_key(name):
+                return candidate
+        raise ConfigError(f"primary_metric: {self._why_not_primary(name, other_tasks or {})}"
+                          f"{did_you_mean(name, allowed)} {valid}")
+
+    def _why_not_primary(self, name: str, other_tasks: Mapping[str, Task]) -> str:
+        """Whether ``name`` is a non-primary metric of this task, another task's, or unknown."""
+        if any(name_key(m) == name_key(name) for m in self.metrics):
+            return f"{name!r} is a {self.name} metric but Azure does not accept it as primary_metric."
+        for other in other_tasks.values():
+            if other.metrics is not self.metrics and any(name_key(m) == name_key(name) for m in other.metrics):
+                return f"{name!r} is a {other.name} metric, not a {self.name} one."
+        return f"unknown metric {name!r}."
+
+    def resolve_algorithms(self, names: str | Sequence[str] | None, setting: str) -> list[str] | None:
+        """Canonical names of ``allowed_training_algorithms`` / ``blocked_training_algorithms``."""
+        if names is None:
+            return None
+        if isinstance(names, str):
+            names = [names]
+        return [self.algorithms.resolve(n, setting) for n in names]
+
+    def check_training(self, training: TrainingSettings) -> None:
+        """Raise :class:`~automl.errors.ConfigError` for training settings this task refuses.
+
+        Every task checks that the allowed and blocked algorithms leave one to train.
+        """
+        self.algorithms.select(training.allowed_training_algorithms, training.blocked_training_algorithms,
+                               onnx_only=training.enable_onnx_compatible_models)
+
+    def check_job(self, job: AutoMLJob) -> None:
+        """Raise :class:`~automl.errors.ConfigError` for anything of ``job`` this task refuses
+        (called by ``submit()`` before any data is read)."""
+        job.data.require_data()
+        self.check_training(job.training)
+
+    def planned_ensembles(self, training: TrainingSettings, max_trials: int) -> list[str]:
+        """The ensemble trials a job will run, in order, by Azure's rules.
+
+        Those of :attr:`ensembles` the training settings enable (``StackEnsemble`` never in
+        ONNX mode), none when ``max_trials < 2 + <number of ensembles>``. As in Azure, the
+        ensembles are part of ``max_trials``.
+
+        Examples
+        --------
+        >>> from automl.settings import TrainingSettings
+        >>> from automl.tasks import get_task
+        >>> get_task("classification").planned_ensembles(TrainingSettings(), max_trials=10)
+        ['VotingEnsemble', 'StackEnsemble']
+        >>> get_task("regression").planned_ensembles(TrainingSettings(enable_onnx_compatible_models=True), 3)
+        ['VotingEnsemble']
+        >>> get_task("classification").planned_ensembles(TrainingSettings(), max_trials=3)
+        []
+        >>> get_task("forecasting").planned_ensembles(TrainingSettings(), max_trials=10)
+        ['VotingEnsemble']
+        """
+        enabled = {VOTING: training.enable_vote_ensemble,
+                   STACK: training.enable_stack_ensemble and not training.enable_onnx_compatible_models}
+        kinds = [kind for kind in self.ensembles if enabled[kind]]
+        return kinds if max_trials >= MIN_BASE_TRIALS + len(kinds) else []
+
+    # -- the job -------------------------------------------------------------------------------------
+    @abstractmethod
+    def prepare(self, job: AutoMLJob) -> PreparedData:
+        """The setup step: load and check the data, split it, featurize, run the guardrails."""
+
+    @abstractmethod
+    def select_algorithms(self, training: TrainingSettings, prepared: PreparedData) -> list[Algorithm]:
+        """The algorithms the search may try on this data, most promising first."""
+
+    @abstractmethod
+    def evaluate_trial(self, spec: TrialSpec, data: TrialData, primary_metric: str, n_jobs: int = 1) -> TrialResult:
+        """Fit and score one trial on every validation fold (in a trial process); never raises."""
+
+    @abstractmethod
+    def build_ensembles(self, kinds: list[str], trials: list[TrialResult], prepared: PreparedData,
+                        job: AutoMLJob, start_iteration: int,
+                        name_of: Callable[[int], str]) -> list[TrialResult]:
+        """The ensemble trials ``kinds`` of ``trials``, from their validation predictions."""
+
+    @abstractmethod
+    def refit_seconds(self, members: list[TrialResult], n_folds: int) -> float:
+        """Seconds a refit of ``members`` (one trial, or an ensemble's members) on all rows should take."""
+
+    @abstractmethod
+    def refit(self, trial: TrialResult, prepared: PreparedData) -> Any:
+        """The model of ``trial`` (an ensemble's members too) fitted on all training data."""
+
+    @abstractmethod
+    def score_test(self, model: Any, prepared: PreparedData) -> dict[str, float] | None:
+        """Every metric of ``model`` on the test data, or None without test data."""
+
+    @abstractmethod
+    def explain(self, model: Any, prepared: PreparedData, primary_metric: str, *, seed: int,
+                max_seconds: float) -> Explanation | None:
+        """Explanations of the best model within ``max_seconds``, or None when there is nothing to explain."""
+
+    def result_extras(self, prepared: PreparedData, best: TrialResult | None, model: Any) -> dict[str, Any]:
+        """Fields of the result only this task fills (forecasting: the back-test forecasts)."""
+        return {}
+

@@ -1,0 +1,65 @@
+"""VotingEnsemble across forecasters: Caruana selection on the back-test forecasts.
+
+The selection is :func:`automl.ensembles.caruana_selection`, scored with the job's primary
+metric over the rolling-origin folds. StackEnsemble is not built for forecasting (Azure's
+default), whatever ``enable_stack_ensemble`` says.
+"""
+from __future__ import annotations
+
+import math
+import time
+from typing import Callable
+
+import numpy as np
+
+from automl.core import COMPLETED, FAILED, TrialResult
+from automl.ensembles import (
+    MAXIMUM_MODELS_FOR_SELECTION,
+    VOTING,
+    VotingEnsembleSpec,
+    caruana_selection,
+    default_rounds,
+    weighted_average,
+)
+from automl.metrics import Metric, sort_key
+from automl.tasks.forecasting._trial import ForecastTrialData
+
+__all__ = ["build_vote"]
+
+
+def _candidates(trials: list[TrialResult], metric: Metric, n: int) -> list[TrialResult]:
+    key = sort_key(metric)
+    usable = [t for t in trials if t.succeeded and t.ensemble is None and t.valid_predictions is not None
+              and len(t.valid_predictions) == n and np.isfinite(t.valid_predictions).all()]
+    return sorted(usable, key=lambda t: key(t.score))[:MAXIMUM_MODELS_FOR_SELECTION]
+
+
+def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metric, max_trials: int,
+               iteration: int, name_of: Callable[[int], str]) -> TrialResult | None:
+    """The VotingEnsemble trial, or None with fewer than two usable trials."""
+    candidates = _candidates(trials, metric, len(data.y_true))
+    if len(candidates) < 2:
+        return None
+    primary = metric.name
+    started = time.time()
+    result = TrialResult(iteration, name_of(iteration), VOTING, "", {}, COMPLETED, started_at=started)
+    try:
+        score = lambda y, p: data.score(p).get(primary, math.nan)  # noqa: E731 - y is data.y_true
+        predictions = [np.asarray(t.valid_predictions, dtype=float) for t in candidates]
+        counts = caruana_selection(predictions, data.y_true, score, metric.greater_is_better,
+                                   default_rounds(max_trials))
+        picked = [int(i) for i in np.flatnonzero(counts)]
+        weights = counts[picked] / counts[picked].sum()
+        combined = weighted_average([predictions[i] for i in picked], weights)
+        result.metrics = data.score(combined)
+        result.score = float(result.metrics.get(primary, math.nan))
+        result.valid_rows, result.valid_predictions = np.arange(len(combined)), combined.astype(np.float32)
+        members = [candidates[i] for i in picked]
+        result.params = {"ensembled_iterations": [m.iteration for m in members],
+                         "ensembled_algorithms": [m.display_name for m in members],
+                         "ensemble_weights": [float(w) for w in weights]}
+        result.ensemble = VotingEnsembleSpec(members, weights)
+    except Exception as exc:  # a failing ensemble never fails the job
+        result.status, result.score, result.error = FAILED, math.nan, f"{type(exc).__name__}: {exc}"
+    result.duration_seconds = time.time() - started
+    return result

@@ -1,0 +1,106 @@
+"""Forecasting: series on a time grid, validated on windows after rolling origins.
+
+Trials fit forecasters (:mod:`automl.timeseries`) on the histories before each origin and
+are scored on the ``forecast_horizon`` periods after it; the VotingEnsemble combines
+their back-test forecasts; the best forecaster is refit on the full histories.
+"""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Callable
+
+from automl.algorithms import Algorithm
+from automl.core import TrialData, TrialResult, TrialSpec
+from automl.ensembles import VOTING
+from automl.errors import ConfigError
+from automl.explain import Explanation
+from automl.metrics import REGRESSION_METRICS
+from automl.settings import TrainingSettings
+from automl.tasks._task import Task
+from automl.tasks.forecasting._ensemble import build_vote
+from automl.tasks.forecasting._explain import explain_forecaster
+from automl.tasks.forecasting._prepare import ForecastData, check_forecasting_settings, prepare_forecasting
+from automl.tasks.forecasting._refit import backtest_frame, refit_forecaster, score_test
+from automl.tasks.forecasting._trial import evaluate_forecast_trial
+from automl.timeseries import FORECASTING, ForecastingModel
+
+if TYPE_CHECKING:
+    from automl.jobs import AutoMLJob
+
+__all__ = ["FORECASTING_TASK", "ForecastingTask"]
+
+#: A forecaster's refit on the full histories costs about this many times one fold of its trial.
+REFIT_FOLD_FACTOR = 1.5
+
+
+class ForecastingTask(Task):
+    """Forecasting, as in Azure: scored with the regression metrics, macro-averaged over series."""
+
+    name = "forecasting"
+    metrics = REGRESSION_METRICS
+    default_primary_metric = "normalized_root_mean_squared_error"
+    yaml_primary_metric = "normalized_root_mean_squared_error"
+    algorithms = FORECASTING
+    ensembles = (VOTING,)
+
+    # -- settings ------------------------------------------------------------------------------------
+    def check_training(self, training: TrainingSettings) -> None:
+        """ONNX mode is refused (forecasters do not convert); a StackEnsemble is never built."""
+        if training.enable_onnx_compatible_models:
+            raise ConfigError("enable_onnx_compatible_models is not supported for forecasting: ONNX export "
+                              "covers classification and regression only. Leave it False.")
+        super().check_training(training)
+
+    def check_job(self, job: AutoMLJob) -> None:
+        """The data settings forecasting supports, and a time column."""
+        super().check_job(job)
+        check_forecasting_settings(job.data, job.forecasting_settings)
+
+    # -- the job -------------------------------------------------------------------------------------
+    def prepare(self, job: AutoMLJob) -> ForecastData:
+        """:func:`~automl.tasks.forecasting._prepare.prepare_forecasting` with the job's settings."""
+        return prepare_forecasting(job.data, job.forecasting_settings, seed=job.seed)
+
+    def select_algorithms(self, training: TrainingSettings, prepared: ForecastData) -> list[Algorithm]:
+        """The allowed forecasters, minus those target lags block and those whose package is missing."""
+        return self.algorithms.select_for(training.allowed_training_algorithms,
+                                          training.blocked_training_algorithms, lags=prepared.spec.uses_lags)
+
+    def evaluate_trial(self, spec: TrialSpec, data: TrialData, primary_metric: str, n_jobs: int = 1) -> TrialResult:
+        """Forecasts of every rolling-origin window, scored (:func:`evaluate_forecast_trial`)."""
+        return evaluate_forecast_trial(spec, data, primary_metric, n_jobs)
+
+    def build_ensembles(self, kinds: list[str], trials: list[TrialResult], prepared: ForecastData,
+                        job: AutoMLJob, start_iteration: int, name_of: Callable[[int], str]) -> list[TrialResult]:
+        """The VotingEnsemble of the forecasters' back-test forecasts, when two trials can be combined."""
+        if VOTING not in kinds:
+            return []
+        vote = build_vote(trials, prepared.trial, self.metric(job.primary_metric), job.limits.max_trials,
+                          start_iteration, name_of)
+        return [] if vote is None else [vote]
+
+    def refit_seconds(self, members: list[TrialResult], n_folds: int) -> float:
+        """One fold of each member, one after the other (a forecasting model fits its members in turn)."""
+        return REFIT_FOLD_FACTOR * sum(m.duration_seconds for m in members) / max(1, n_folds)
+
+    def refit(self, trial: TrialResult, prepared: ForecastData) -> ForecastingModel:
+        """The forecaster (or vote) refit on every series' full history, with every core."""
+        return refit_forecaster(trial, prepared, os.cpu_count() or 1)
+
+    def score_test(self, model: ForecastingModel, prepared: ForecastData) -> dict[str, float] | None:
+        """The forecasting metrics on the test periods, or None without test data."""
+        return score_test(model, prepared)
+
+    def explain(self, model: ForecastingModel, prepared: ForecastData, primary_metric: str, *, seed: int,
+                max_seconds: float) -> Explanation | None:
+        """The best model's regression learner on its engineered validation rows; None for classical models."""
+        return explain_forecaster(model, prepared.trial, self.metric(primary_metric), seed=seed,
+                                  max_seconds=max_seconds)
+
+    def result_extras(self, prepared: ForecastData, best: TrialResult | None,
+                      model: ForecastingModel | None) -> dict[str, Any]:
+        """The back-test forecasts of the last validation window, with 95% intervals."""
+        return {"backtest_forecasts": backtest_frame(best, prepared, model)}
+
+
+FORECASTING_TASK = ForecastingTask()

@@ -1,0 +1,275 @@
+"""Classification and regression: one table, one row per example, a model per row.
+
+:class:`TabularTask` holds what both share (the setup of :mod:`._prepare`, trials on
+featurized folds, VotingEnsemble and StackEnsemble, a refit behind the fitted
+featurization, permutation importance); :class:`ClassificationTask` and
+:class:`RegressionTask` declare where they differ: the metric and algorithm tables, how
+the target is checked and split, and how a model predicts (class probabilities or values).
+"""
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
+
+from automl import metrics
+from automl.algorithms import CLASSIFICATION, REGRESSION, Algorithm
+from automl.core import TrialData, TrialResult, TrialSpec
+from automl.data import labels_like_training
+from automl.ensembles import (
+    CLASSIFICATION_META_LEARNERS,
+    REGRESSION_META_LEARNERS,
+    STACK,
+    VOTING,
+    make_meta_learner,
+    resolve_meta_learner,
+)
+from automl.errors import DataError
+from automl.explain import Explanation
+from automl.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
+from automl.settings import TrainingSettings
+from automl.tasks._task import Task
+from automl.tasks.tabular import _balancing
+from automl.tasks.tabular._ensemble_trials import build_ensemble_trials
+from automl.tasks.tabular._explain import explain_job
+from automl.tasks.tabular._prepare import TabularData, prepare
+from automl.tasks.tabular._refit import refit_seconds, refit_threads, refit_trial, refit_workers
+from automl.tasks.tabular._trial import align_classes, evaluate_trial
+
+if TYPE_CHECKING:
+    from automl.jobs import AutoMLJob, ClassificationJob
+
+__all__ = ["CLASSIFICATION_TASK", "ClassificationTask", "REGRESSION_TASK", "RegressionTask", "TabularTask"]
+
+
+class TabularTask(Task):
+    """What classification and regression share."""
+
+    ensembles = (VOTING, STACK)
+    uses_portfolio = True
+    exports_onnx = True
+    #: The StackEnsemble meta learners this task accepts, and Azure's default (``*CV`` under CV).
+    meta_learners: ClassVar[Mapping[str, Callable[[], Any]]]
+    default_meta_learner: ClassVar[str]
+
+    # -- settings ------------------------------------------------------------------------------------
+    def meta_learner(self, name: str | None, cross_validated: bool) -> str:
+        """The canonical ``stack_meta_learner_type`` (None: Azure's default for this task)."""
+        return resolve_meta_learner(name, self.meta_learners, self.default_meta_learner, cross_validated,
+                                    what=self.name)
+
+    def check_training(self, training: TrainingSettings) -> None:
+        """The algorithms leave one to train; the meta learner is one of this task's, and its
+        ``stack_meta_learner_kwargs`` are parameters of it (of both the plain and the ``*CV`` default,
+        when no type is named: which one runs depends on the validation scheme)."""
+        super().check_training(training)
+        settings = training.stack_ensemble_settings
+        names = {self.meta_learner(settings.stack_meta_learner_type, cross_validated) for cross_validated in (False, True)}
+        for name in sorted(names):
+            make_meta_learner(name, settings.stack_meta_learner_kwargs)
+
+    # -- what classification and regression do differently ----------------------------------------
+    @abstractmethod
+    def check_target(self, frame: pd.DataFrame, target: str, source: str) -> pd.DataFrame:
+        """``frame`` with a target this task can learn; a :class:`~automl.errors.DataError` otherwise."""
+
+    @abstractmethod
+    def conform_target(self, frame: pd.DataFrame, train: pd.DataFrame, target: str, role: str) -> pd.DataFrame:
+        """``frame`` (validation or test data) with its target in the training target's form."""
+
+    @abstractmethod
+    def strata(self, y: np.ndarray) -> np.ndarray | None:
+        """What splits keep the shares of (the classes), or None when splits are not stratified."""
+
+    @abstractmethod
+    def describe_target(self, prepared: TabularData, y_train: np.ndarray, positive_label: Any) -> None:
+        """Record on ``prepared`` what scoring needs of the training target (classes, or its range)."""
+
+    @abstractmethod
+    def predict_folds(self, model: Any, X: Any, classes: np.ndarray | None) -> np.ndarray:
+        """What a trial's model predicts for scoring: class probabilities in ``classes`` order, or values."""
+
+    def balance_classes(self, prepared: TabularData, primary_metric: str, seed: int) -> None:
+        """Apply class weights to the training rows when they help (classification only)."""
+
+    # -- the job -------------------------------------------------------------------------------------
+    def prepare(self, job: AutoMLJob) -> TabularData:
+        """:func:`~automl.tasks.tabular._prepare.prepare` with the job's settings."""
+        return prepare(job.data, job.featurization, task=self, positive_label=self.positive_label(job),
+                       onnx_compatible=job.training.enable_onnx_compatible_models, seed=job.seed,
+                       primary_metric=job.primary_metric)
+
+    def positive_label(self, job: AutoMLJob) -> Any:
+        """The job's positive class (classification only)."""
+        return None
+
+    def select_algorithms(self, training: TrainingSettings, prepared: TabularData) -> list[Algorithm]:
+        """The allowed algorithms, minus those too slow for the rows or unable to take the weights."""
+        return self.algorithms.select(
+            training.allowed_training_algorithms, training.blocked_training_algorithms,
+            onnx_only=training.enable_onnx_compatible_models, n_rows=prepared.n_train_rows,
+            sample_weight=prepared.sample_weight is not None)
+
+    def evaluate_trial(self, spec: TrialSpec, data: TrialData, primary_metric: str, n_jobs: int = 1) -> TrialResult:
+        """:func:`~automl.tasks.tabular._trial.evaluate_trial`: every fold, out-of-fold predictions kept."""
+        return evaluate_trial(self, spec, data, primary_metric, n_jobs)
+
+    def build_ensembles(self, kinds: list[str], trials: list[TrialResult], prepared: TabularData,
+                        job: AutoMLJob, start_iteration: int, name_of: Callable[[int], str]) -> list[TrialResult]:
+        """VotingEnsemble and StackEnsemble from the trials' validation predictions."""
+        return build_ensemble_trials(kinds, trials, prepared, job.training, metric=self.metric(job.primary_metric),
+                                     max_trials=job.limits.max_trials, start_iteration=start_iteration,
+                                     name_of=name_of, seed=job.seed)
+
+    def refit_seconds(self, members: list[TrialResult], n_folds: int) -> float:
+        """One fold of each member scaled to all rows, members refit one per core."""
+        return refit_seconds(members, n_folds, refit_workers())
+
+    def refit(self, trial: TrialResult, prepared: TabularData) -> Pipeline:
+        """The trial's pipeline (or ensemble) behind the fitted featurization, refit on all training rows."""
+        # BLAS on one thread: it otherwise fights the boosters' OpenMP threads for the cores.
+        with threadpool_limits(limits=1, user_api="blas"):
+            return refit_trial(trial, prepared, refit_threads(prepared), refit_workers())
+
+    def score_test(self, model: Pipeline, prepared: TabularData) -> dict[str, float] | None:
+        """Every metric of ``model`` on the test data, or None without test data."""
+        if prepared.X_test is None:
+            return None
+        classes = None if prepared.classes is None else np.asarray(model.classes_)
+        prediction = self.predict_folds(model, prepared.X_test, classes)
+        return metrics.score(prepared.y_test, prediction, classes=classes,
+                             positive_label=prepared.positive_label, y_min=prepared.y_min, y_max=prepared.y_max,
+                             sample_weight=prepared.w_test)
+
+    def explain(self, model: Pipeline, prepared: TabularData, primary_metric: str, *, seed: int,
+                max_seconds: float) -> Explanation:
+        """Permutation importance of the raw columns and the models' engineered importance."""
+        return explain_job(model, prepared, self.metric(primary_metric), prepared.engineered_feature_names,
+                           seed=seed, max_seconds=max_seconds)
+
+
+class ClassificationTask(TabularTask):
+    """Classification: class labels, scored on class probabilities."""
+
+    name = "classification"
+    predicts_classes = True
+    metrics = CLASSIFICATION_METRICS
+    default_primary_metric = "accuracy"
+    yaml_primary_metric = "AUC_weighted"
+    algorithms = CLASSIFICATION
+    meta_learners = CLASSIFICATION_META_LEARNERS
+    default_meta_learner = "LogisticRegression"
+
+    def positive_label(self, job: ClassificationJob) -> Any:
+        """``positive_label`` of the classification job."""
+        return job.positive_label
+
+    def check_target(self, frame: pd.DataFrame, target: str, source: str) -> pd.DataFrame:
+        """Training data needs at least two classes."""
+        if source == "training_data" and frame[target].nunique() < 2:
+            only = frame[target].iloc[0]
+            raise DataError(
+                f"The target column {target!r} of {source} holds a single class ({only!r}); "
+                "classification needs at least two. Check the target column or use more data."
+            )
+        return frame
+
+    def conform_target(self, frame: pd.DataFrame, train: pd.DataFrame, target: str, role: str) -> pd.DataFrame:
+        """Class labels of the training labels' type; a class training lacks is a DataError."""
+        frame[target] = labels_like_training(target, frame[target], train[target], role)
+        return frame
+
+    def strata(self, y: np.ndarray) -> np.ndarray:
+        """Splits keep the class shares."""
+        return y
+
+    def describe_target(self, prepared: TabularData, y_train: np.ndarray, positive_label: Any) -> None:
+        """The classes of the training rows, and the positive class among them."""
+        prepared.classes = np.unique(y_train)
+        prepared.positive_label = _resolve_positive_label(prepared.classes, positive_label)
+
+    def predict_folds(self, model: Any, X: Any, classes: np.ndarray | None) -> np.ndarray:
+        """Class probabilities, columns in ``classes`` order (a fold may lack a class)."""
+        proba = np.asarray(model.predict_proba(X), dtype=float)
+        return align_classes(proba, np.asarray(model.classes_), classes)
+
+    def balance_classes(self, prepared: TabularData, primary_metric: str, seed: int) -> None:
+        """Balanced class weights for the training rows, when a quick check shows they help."""
+        y_train = prepared.y[prepared.validation.refit_rows]
+        if not _balancing.is_imbalanced(y_train):
+            return
+        if not _balancing.class_weights_help(prepared.folds[0], prepared.classes, self.metric(primary_metric),
+                                             prepared.positive_label, seed):
+            return
+        prepared.class_weights = _balancing.balanced_weights(y_train)
+        for fold, spec in zip(prepared.folds, prepared.validation.folds):
+            fold.w_train = prepared.fit_weights(fold.y_train, spec.train)
+
+
+class RegressionTask(TabularTask):
+    """Regression: a numeric target, scored on values normalised by the training range."""
+
+    name = "regression"
+    metrics = REGRESSION_METRICS
+    default_primary_metric = "normalized_root_mean_squared_error"
+    yaml_primary_metric = "normalized_root_mean_squared_error"
+    algorithms = REGRESSION
+    meta_learners = REGRESSION_META_LEARNERS
+    default_meta_learner = "ElasticNet"
+
+    def check_target(self, frame: pd.DataFrame, target: str, source: str) -> pd.DataFrame:
+        """A numeric, finite target; training data needs more than one value."""
+        values = pd.to_numeric(frame[target], errors="coerce")
+        bad = values.isna() & frame[target].notna()
+        if bad.any():
+            raise DataError(
+                f"Regression needs a numeric target, but column {target!r} of {source} holds "
+                f"{frame[target][bad].iloc[0]!r}. Convert the column to numbers or use "
+                "automl.classification for categories."
+            )
+        frame[target] = values.astype(float)
+        infinite = np.isinf(frame[target].to_numpy())
+        if infinite.any():
+            raise DataError(
+                f"The target column {target!r} of {source} holds {int(infinite.sum())} infinite "
+                "value(s). Replace them with finite numbers or drop those rows.")
+        if source == "training_data" and frame[target].nunique() < 2:
+            raise DataError(
+                f"The target column {target!r} of {source} holds the same value "
+                f"({float(frame[target].iloc[0])!r}) in every row; there is nothing to learn. "
+                "Check the target column or use more data.")
+        return frame
+
+    def conform_target(self, frame: pd.DataFrame, train: pd.DataFrame, target: str, role: str) -> pd.DataFrame:
+        """The target was made numeric by :meth:`check_target`."""
+        return frame
+
+    def strata(self, y: np.ndarray) -> None:
+        """Regression splits are not stratified."""
+        return None
+
+    def describe_target(self, prepared: TabularData, y_train: np.ndarray, positive_label: Any) -> None:
+        """The range of the training target, which the normalised metrics divide by."""
+        prepared.y_min, prepared.y_max = float(np.min(y_train)), float(np.max(y_train))
+
+    def predict_folds(self, model: Any, X: Any, classes: np.ndarray | None) -> np.ndarray:
+        """Predicted values."""
+        return np.asarray(model.predict(X), dtype=float)
+
+
+def _resolve_positive_label(classes: np.ndarray, positive_label: Any) -> Any:
+    if positive_label is None:
+        return None
+    for c in classes:
+        if c == positive_label or str(c) == str(positive_label):
+            return c
+    raise DataError(f"positive_label {positive_label!r} is not a class of the target; "
+                    f"classes: {', '.join(map(repr, classes.tolist()))}.")
+
+
+CLASSIFICATION_TASK = ClassificationTask()
+REGRESSION_TASK = RegressionTask()
