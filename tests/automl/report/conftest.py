@@ -19,7 +19,7 @@ from automl.core import COMPLETED, TrialResult
 SCRIPT_COLUMN = "<script>alert(1)</script>"
 #: A category value that must show as text and load nothing.
 IMG_VALUE = "<img src=x onerror=alert(2)>"
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def _classification_frame(n: int = 300, seed: int = 0) -> pd.DataFrame:

@@ -16,7 +16,7 @@ _CHARTS = {
 }
 
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def _forecasting_job_result(data_dir):

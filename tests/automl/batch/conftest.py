@@ -10,7 +10,7 @@ import pytest
 import automl
 from automl.tracking import save_sklearn_model
 
-TITANIC = Path(__file__).resolve().parents[2] / "examples" / "classification" / "data"
+TITANIC = Path(__file__).resolve().parents[3] / "examples" / "classification" / "data"
 
 
 def _train(job, folder: Path):

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[3] / "data"
 
 
 def monthly_panel(n_series: int = 2, length: int = 48, seed: int = 0, start: str = "2018-01-01") -> pd.DataFrame:
