@@ -67,17 +67,19 @@ def parse_blocked_transformers(names: Iterable[str] | None) -> frozenset[str]:
         return frozenset()
     if isinstance(names, str):
         names = [names]
-    canonical = {C.normalize_name(n): n for n in C.BLOCKED_TRANSFORMERS}
-    blocked = set()
-    for name in names:
-        key = C.normalize_name(name)
-        if key not in canonical:
-            raise FeaturizationConfigError(
-                f"blocked_transformers: {name!r} is not a known transformer."
-                f"{did_you_mean(name, C.BLOCKED_TRANSFORMERS)} "
-                f"Use names from: {', '.join(C.BLOCKED_TRANSFORMERS)}.")
-        blocked.add(canonical[key])
-    return frozenset(blocked)
+    return frozenset(_canonical(name, C.BLOCKED_TRANSFORMERS, f"blocked_transformers: {name!r} is not a known "
+                                f"transformer.", f"Use names from: {', '.join(C.BLOCKED_TRANSFORMERS)}.")
+                     for name in names)
+
+
+def _canonical(value: Any, options: tuple[str, ...], problem: str, advice: str) -> str:
+    """The option ``value`` spells (any case, with or without separators); else the error
+    ``problem``, the closest options and ``advice``."""
+    canonical = {C.normalize_name(o): o for o in options}
+    key = C.normalize_name(value)
+    if key not in canonical:
+        raise FeaturizationConfigError(f"{problem}{did_you_mean(value, options)} {advice}")
+    return canonical[key]
 
 
 def _entry_parts(key: str, entry: Any) -> tuple[list, dict]:
@@ -177,14 +179,9 @@ def parse_transformer_params(params: Mapping[str, Any] | None, X: pd.DataFrame,
 
 def canonical_purpose(column: Any, purpose: Any) -> str:
     """The purpose ``column_name_and_types`` gives ``column``, in its canonical spelling."""
-    canonical = {C.normalize_name(p): p for p in C.OVERRIDABLE_PURPOSES}
-    key = C.normalize_name(purpose)
-    if key not in canonical:
-        raise FeaturizationConfigError(
-            f"column_name_and_types[{column!r}] = {purpose!r} is not a known purpose."
-            f"{did_you_mean(purpose, C.OVERRIDABLE_PURPOSES)} "
-            f"Use one of {', '.join(C.OVERRIDABLE_PURPOSES)}.")
-    return canonical[key]
+    return _canonical(purpose, C.OVERRIDABLE_PURPOSES,
+                      f"column_name_and_types[{column!r}] = {purpose!r} is not a known purpose.",
+                      f"Use one of {', '.join(C.OVERRIDABLE_PURPOSES)}.")
 
 
 def check_settings(*, mode: str | None = None, blocked_transformers: Iterable[str] | None = None,

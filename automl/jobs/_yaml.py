@@ -51,11 +51,15 @@ def _factory_keys(task: str) -> list[str]:
             and p.name not in (*DATA_SETTINGS, "enable_model_explainability", "forecasting_settings")]
 
 
+def _task_only_keys() -> dict[str, tuple[str, ...]]:
+    """Keys only the factories of some tasks take (``positive_label``), and those tasks."""
+    keys = {task: set(_factory_keys(task)) for task in FACTORIES}
+    shared = set.intersection(*keys.values())
+    return {key: tuple(t for t in FACTORIES if key in keys[t]) for key in sorted(set.union(*keys.values()) - shared)}
+
+
 #: Keys only the factories of some tasks take (``positive_label``).
-TASK_ONLY: dict[str, tuple[str, ...]] = {
-    key: tuple(task for task in FACTORIES if key in _factory_keys(task))
-    for task_keys in map(_factory_keys, FACTORIES) for key in task_keys
-    if not all(key in _factory_keys(t) for t in FACTORIES)}
+TASK_ONLY: dict[str, tuple[str, ...]] = _task_only_keys()
 
 
 @dataclass(frozen=True)
