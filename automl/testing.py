@@ -10,7 +10,8 @@ import contextlib
 import os
 import signal
 import time
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -81,19 +82,38 @@ class MisbehavingRegressor(RegressorMixin, MisbehavingEstimator):
         return DummyRegressor()
 
 
+@dataclass(frozen=True)
+class FixedSize:
+    """A model size that does not depend on the data: ``model_bytes`` whatever the rows."""
+
+    model_bytes: int
+
+    def estimate(self, params: Mapping[str, Any], n_rows: int, n_values: int = 1, n_features: int = 1) -> int:
+        """``model_bytes``."""
+        return self.model_bytes
+
+    def cap(self, params: Mapping[str, Any], n_rows: int, n_values: int = 1,
+            max_bytes: int = 0) -> dict[str, Any]:
+        """Nothing to cap."""
+        return dict(params)
+
+
 @contextlib.contextmanager
 def registered_test_algorithm(task: str, name: str, behaviour: str, *, priority: int = -1,
-                              seconds: float = 3600.0, megabytes: float = 0.0) -> Iterator[Algorithm]:
+                              seconds: float = 3600.0, megabytes: float = 0.0,
+                              model_bytes: int | None = None) -> Iterator[Algorithm]:
     """Register a misbehaving algorithm in the algorithm table of ``task`` while the block runs.
 
-    The estimator is a classifier for a task that predicts classes.
+    The estimator is a classifier for a task that predicts classes. With ``model_bytes`` the
+    algorithm declares models of that size (:class:`FixedSize`), which a trial's memory
+    estimate counts.
     """
     target = get_task(task)
     factory = MisbehavingClassifier if target.predicts_classes else MisbehavingRegressor
     algorithm = Algorithm(name, target.algorithms.task, factory, "MaxAbsScaler", priority=priority,
                           default_params={"behaviour": behaviour, "seconds": seconds,
                                           "megabytes": megabytes},
-                          thread_param="n_jobs")
+                          thread_param="n_jobs", size=None if model_bytes is None else FixedSize(model_bytes))
     registry = target.algorithms
     registry.register(algorithm)
     try:

@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 
 from automl.core import name_key, resolve_name
+from automl.algorithms._model_size import MAX_MODEL_BYTES, ModelSize
 from automl.algorithms._space import Domain
 from automl.errors import ConfigError
 
@@ -50,6 +51,13 @@ class Algorithm:
         user allows it explicitly (its cost grows faster than linearly).
     accepts_sparse : bool
         Whether the estimator accepts scipy sparse input.
+    size : ModelSize or None
+        How the fitted model grows with the data (:mod:`automl.algorithms._model_size`): forests
+        are capped from it, and a trial's memory is estimated from it; None when it stays small.
+    grows : str or None
+        The parameter that counts the estimator's members (``n_estimators``) when it can add
+        members to a fitted model (``warm_start``): a trial with a time allowance fits as many
+        as the allowance holds (:mod:`automl.algorithms._growing`).
     """
 
     name: str
@@ -64,6 +72,8 @@ class Algorithm:
     thread_param: str | None = None
     max_rows: int | None = None
     accepts_sparse: bool = True
+    size: ModelSize | None = None
+    grows: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -76,6 +86,23 @@ class Algorithm:
         if self.thread_param is not None:
             merged[self.thread_param] = n_jobs
         return self.factory(**merged)
+
+    def sized_params(self, params: Mapping[str, Any] | None, n_rows: int | None, n_values: int = 1,
+                     max_bytes: int = MAX_MODEL_BYTES) -> dict[str, Any]:
+        """``params`` over the defaults, capped so that the model fitted on ``n_rows`` rows (with
+        ``n_values`` values per node: the classes, or 1) stays within ``max_bytes``."""
+        merged = {**self.default_params, **(params or {})}
+        if self.size is None or not n_rows:
+            return merged
+        return self.size.cap(merged, n_rows, n_values, max_bytes)
+
+    def model_bytes(self, params: Mapping[str, Any] | None, n_rows: int, n_values: int = 1,
+                    n_features: int = 1) -> int:
+        """Bytes a model fitted on ``n_rows`` rows should take (capped as :meth:`sized_params` caps
+        it); 0 for the algorithms whose models stay small."""
+        if self.size is None:
+            return 0
+        return self.size.estimate(self.sized_params(params, n_rows, n_values), n_rows, n_values, n_features)
 
     def make_preprocessor(self) -> BaseEstimator:
         """Build the unfitted per-model scaler."""

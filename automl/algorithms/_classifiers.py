@@ -11,6 +11,7 @@ from sklearn.svm import SVC, LinearSVC
 from sklearn.tree import DecisionTreeClassifier
 
 from automl.algorithms._algorithm import Algorithm, AlgorithmRegistry
+from automl.algorithms._model_size import ForestSize, TrainingDataSize
 from automl.algorithms._space import (
     FOREST_SPACE,
     GRADIENT_BOOSTING_SPACE,
@@ -52,11 +53,13 @@ for _algorithm in (
     ),
     Algorithm(
         "RandomForest", TASK, RandomForestClassifier, "MaxAbsScaler", priority=2,
+        size=ForestSize(bootstrap=True), grows="n_estimators",
         thread_param="n_jobs", default_params={"n_estimators": 100, "random_state": 0},
         search_space=_TREE_SPACE,
     ),
     Algorithm(
         "ExtremeRandomTrees", TASK, ExtraTreesClassifier, "MaxAbsScaler", priority=3,
+        size=ForestSize(bootstrap=False), grows="n_estimators",
         thread_param="n_jobs", default_params={"n_estimators": 100, "random_state": 0},
         search_space=_TREE_SPACE,
     ),
@@ -66,7 +69,7 @@ for _algorithm in (
         search_space={"C": Float(1e-3, 100.0, log=True), "class_weight": Choice([None, "balanced"])},
     ),
     Algorithm(
-        "GradientBoosting", TASK, GradientBoostingClassifier, "MaxAbsScaler", priority=5,
+        "GradientBoosting", TASK, GradientBoostingClassifier, "MaxAbsScaler", priority=5, grows="n_estimators",
         default_params={"n_estimators": 100, "random_state": 0},
         search_space=GRADIENT_BOOSTING_SPACE,
     ),
@@ -79,6 +82,7 @@ for _algorithm in (
     Algorithm(
         "KNN", TASK, KNeighborsClassifier, "StandardScalerWrapper", priority=7, thread_param="n_jobs",
         default_params={"n_neighbors": 5}, supports_sample_weight=False, max_rows=100_000,
+        size=TrainingDataSize(),
         search_space={"n_neighbors": Int(1, 100, log=True), "weights": Choice(["uniform", "distance"])},
     ),
     Algorithm(

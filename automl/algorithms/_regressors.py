@@ -9,6 +9,7 @@ from sklearn.tree import DecisionTreeRegressor
 from xgboost import XGBRegressor
 
 from automl.algorithms._algorithm import Algorithm, AlgorithmRegistry
+from automl.algorithms._model_size import ForestSize, TrainingDataSize
 from automl.algorithms._space import (
     FOREST_SPACE,
     GRADIENT_BOOSTING_SPACE,
@@ -37,11 +38,13 @@ for _algorithm in (
     ),
     Algorithm(
         "RandomForest", TASK, RandomForestRegressor, "MaxAbsScaler", priority=2, thread_param="n_jobs",
+        size=ForestSize(bootstrap=True), grows="n_estimators",
         default_params={"n_estimators": 100, "random_state": 0}, search_space=_TREE_SPACE,
         onnx_convertible=False,  # Azure lists regression RandomForest as not ONNX-compatible
     ),
     Algorithm(
         "ExtremeRandomTrees", TASK, ExtraTreesRegressor, "MaxAbsScaler", priority=3,
+        size=ForestSize(bootstrap=False), grows="n_estimators",
         thread_param="n_jobs", default_params={"n_estimators": 100, "random_state": 0},
         search_space=_TREE_SPACE,
     ),
@@ -51,7 +54,7 @@ for _algorithm in (
         search_space={"alpha": Float(1e-5, 10.0, log=True), "l1_ratio": Float(0.0, 1.0)},
     ),
     Algorithm(
-        "GradientBoosting", TASK, GradientBoostingRegressor, "MaxAbsScaler", priority=5,
+        "GradientBoosting", TASK, GradientBoostingRegressor, "MaxAbsScaler", priority=5, grows="n_estimators",
         default_params={"n_estimators": 100, "random_state": 0},
         search_space=GRADIENT_BOOSTING_SPACE,
     ),
@@ -63,6 +66,7 @@ for _algorithm in (
     Algorithm(
         "KNN", TASK, KNeighborsRegressor, "StandardScalerWrapper", priority=7, thread_param="n_jobs",
         default_params={"n_neighbors": 5}, supports_sample_weight=False, max_rows=100_000,
+        size=TrainingDataSize(),
         search_space={"n_neighbors": Int(1, 100, log=True), "weights": Choice(["uniform", "distance"])},
     ),
     Algorithm(

@@ -35,13 +35,16 @@ class TrialData:
 class TrialSpec:
     """One algorithm with one configuration, to be trained and scored.
 
-    ``name`` follows Azure: ``<job>_<iteration>``, iterations counted from 0.
+    ``name`` follows Azure: ``<job>_<iteration>``, iterations counted from 0. ``max_seconds``
+    is the trial's time allowance, set by the scheduler when it starts the trial: a learner
+    that grows member by member (forests) fits as many members as it holds.
     """
 
     iteration: int
     name: str
     algorithm: Algorithm
     params: dict[str, Any] = field(default_factory=dict)
+    max_seconds: float | None = None
 
     @property
     def display_name(self) -> str:
@@ -66,6 +69,11 @@ class TrialResult:
         ensembles.
     ensemble : object or None
         For ensemble trials, what ``automl.ensembles`` needs to refit them.
+    model_bytes : int
+        Size of one fold's fitted model, pickled (0 when unknown): what logging and holding
+        the refit model will cost, scaled by the rows.
+    peak_memory_bytes : int
+        Peak resident memory of the trial's process (0 when unknown).
     """
 
     iteration: int
@@ -82,6 +90,8 @@ class TrialResult:
     valid_predictions: np.ndarray | None = None
     valid_rows: np.ndarray | None = None
     ensemble: Any = None
+    model_bytes: int = 0
+    peak_memory_bytes: int = 0
 
     @property
     def display_name(self) -> str:

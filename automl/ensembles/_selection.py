@@ -163,3 +163,27 @@ def caruana_selection(predictions: Sequence[np.ndarray], y: np.ndarray, score_fn
         if good > best_good:
             best_members, best_good = list(ensemble), good
     return np.bincount(np.asarray(best_members, dtype=int), minlength=n)
+
+
+#: The largest ensemble the selection keeps, counted as the sum of its members' model sizes.
+MAX_ENSEMBLE_BYTES = 128 * 2**20
+
+
+def within_size(counts: np.ndarray, sizes: Sequence[int], max_bytes: int = MAX_ENSEMBLE_BYTES) -> np.ndarray:
+    """Selection ``counts`` with members dropped, least selected (then largest) first, until the
+    selected members' ``sizes`` add up to at most ``max_bytes``; one member always stays.
+
+    Examples
+    --------
+    >>> within_size(np.array([3, 1, 2]), [10, 60, 70], max_bytes=100).tolist()
+    [3, 0, 2]
+    >>> within_size(np.array([3, 1]), [500, 600], max_bytes=100).tolist()
+    [3, 0]
+    """
+    counts = np.asarray(counts).copy()
+    sizes = np.asarray(sizes, dtype=float)
+    while (counts > 0).sum() > 1 and sizes[counts > 0].sum() > max_bytes:
+        chosen = np.flatnonzero(counts > 0)
+        drop = chosen[np.lexsort((-sizes[chosen], counts[chosen]))[0]]
+        counts[drop] = 0
+    return counts

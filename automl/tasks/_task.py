@@ -238,6 +238,11 @@ class Task(ABC):
         """Fit and score one trial on every validation fold (in a trial process); never raises."""
 
     @abstractmethod
+    def trial_memory_bytes(self, spec: TrialSpec, data: TrialData) -> int:
+        """Bytes a trial of ``spec`` should hold beyond its process's libraries (the data it reads, the
+        learner's working copy, the fitted model): what the job's ``memory_limit`` admits it by."""
+
+    @abstractmethod
     def build_ensembles(self, kinds: list[str], trials: list[TrialResult], prepared: PreparedData,
                         job: AutoMLJob, start_iteration: int,
                         name_of: Callable[[int], str]) -> list[TrialResult]:

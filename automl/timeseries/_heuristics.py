@@ -13,7 +13,7 @@ from automl.timeseries._panel import ForecastSpec, SeriesData
 from automl.settings import ForecastingSettings
 from featurizers._timeseries import auto_lag_order, seasonal_strength
 
-__all__ = ["resolve_spec", "handle_short_series", "min_length"]
+__all__ = ["design_bytes", "resolve_spec", "handle_short_series", "min_length"]
 
 #: A season is kept by ``seasonality="auto"`` when it explains this share of the detrended variance.
 MIN_SEASONAL_STRENGTH = 0.1
@@ -125,11 +125,17 @@ def handle_short_series(series: list[SeriesData], spec: ForecastSpec, mode: str 
             for s in series]
 
 
-def _memory(series: list[SeriesData], spec: ForecastSpec, facts: guardrails.ForecastingFacts) -> None:
-    """Lag features replicate each training point once per horizon step: turn them off if too big."""
+def design_bytes(series: list[SeriesData], spec: ForecastSpec) -> int:
+    """Bytes of a regression forecaster's design matrix on ``series``, three working copies: lag
+    features replicate each training point once per horizon step."""
     n_rows = sum(len(s) for s in series) * (spec.horizon if spec.uses_lags else 1)
     n_columns = len(spec.lags) + 2 * len(spec.windows) + len(spec.features) * (1 + len(spec.lags)) + 12
-    facts.memory_estimate_bytes = int(n_rows * n_columns * 8 * 3)
+    return int(n_rows * n_columns * 8 * 3)
+
+
+def _memory(series: list[SeriesData], spec: ForecastSpec, facts: guardrails.ForecastingFacts) -> None:
+    """Turn lag features off when the design matrix would not fit in memory."""
+    facts.memory_estimate_bytes = design_bytes(series, spec)
     facts.available_memory_bytes = guardrails.available_memory_bytes()
     if spec.uses_lags and facts.available_memory_bytes and \
             facts.memory_estimate_bytes > MEMORY_SHARE * facts.available_memory_bytes:

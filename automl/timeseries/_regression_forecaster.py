@@ -170,8 +170,9 @@ class RegressionForecaster(BaseForecaster):
         y = np.concatenate([p[1] for p in parts])
         self.feature_names_ = [str(c) for c in X.columns]
         algorithm = self.algorithm
+        params = algorithm.sized_params(self.params, len(y))  # forests capped to their rows
         self.model_ = Pipeline([("preprocessor", algorithm.make_preprocessor()),
-                                ("estimator", algorithm.make_estimator(self.params or {}, n_jobs=self.n_jobs))])
+                                ("estimator", algorithm.make_estimator(params, n_jobs=self.n_jobs))])
         X_values = X.to_numpy(dtype=float)
         if not algorithm.name.startswith(("LightGBM", "XGBoost")):
             self.medians_ = np.nan_to_num(np.nanmedian(X_values, axis=0)) if len(X_values) else None

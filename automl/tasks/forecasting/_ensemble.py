@@ -20,6 +20,7 @@ from automl.ensembles import (
     caruana_selection,
     default_rounds,
     weighted_average,
+    within_size,
 )
 from automl.metrics import Metric, sort_key
 from automl.tasks.forecasting._trial import ForecastTrialData
@@ -48,6 +49,7 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
         predictions = [np.asarray(t.valid_predictions, dtype=float) for t in candidates]
         counts = caruana_selection(predictions, data.y_true, score, metric.greater_is_better,
                                    default_rounds(max_trials))
+        counts = within_size(counts, [t.model_bytes for t in candidates])
         picked = [int(i) for i in np.flatnonzero(counts)]
         weights = counts[picked] / counts[picked].sum()
         combined = weighted_average([predictions[i] for i in picked], weights)

@@ -21,7 +21,7 @@ from automl.tasks.forecasting._ensemble import build_vote
 from automl.tasks.forecasting._explain import explain_forecaster
 from automl.tasks.forecasting._prepare import ForecastData, check_forecasting_settings, prepare_forecasting
 from automl.tasks.forecasting._refit import backtest_frame, refit_forecaster, score_test
-from automl.tasks.forecasting._trial import evaluate_forecast_trial
+from automl.tasks.forecasting._trial import evaluate_forecast_trial, trial_memory_bytes
 from automl.timeseries import FORECASTING, ForecastingModel
 
 if TYPE_CHECKING:
@@ -69,6 +69,10 @@ class ForecastingTask(Task):
     def evaluate_trial(self, spec: TrialSpec, data: TrialData, primary_metric: str, n_jobs: int = 1) -> TrialResult:
         """Forecasts of every rolling-origin window, scored (:func:`evaluate_forecast_trial`)."""
         return evaluate_forecast_trial(spec, data, primary_metric, n_jobs)
+
+    def trial_memory_bytes(self, spec: TrialSpec, data: TrialData) -> int:
+        """The series, and for regression learners the lag-feature design matrix and the model."""
+        return trial_memory_bytes(spec, data)
 
     def build_ensembles(self, kinds: list[str], trials: list[TrialResult], prepared: ForecastData,
                         job: AutoMLJob, start_iteration: int, name_of: Callable[[int], str]) -> list[TrialResult]:

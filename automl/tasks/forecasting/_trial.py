@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from automl.algorithms import Algorithm
-from automl.core import COMPLETED, FAILED, TrialData, TrialResult, TrialSpec
-from automl.timeseries import BaseForecaster, ForecastSpec, SeriesData, mase_scale, score_folds
+from automl.core import COMPLETED, FAILED, TrialData, TrialResult, TrialSpec, serialized_bytes
+from automl.timeseries import BaseForecaster, ForecastSpec, SeriesData, design_bytes, mase_scale, score_folds
 
 __all__ = ["ForecastTrialData", "rolling_origin_cuts", "make_trial_data", "evaluate_forecast_trial",
-           "make_forecaster"]
+           "make_forecaster", "trial_memory_bytes"]
 
 
 def rolling_origin_cuts(series: list[SeriesData], spec: ForecastSpec) -> list[list[tuple[int, int]]]:
@@ -84,10 +84,12 @@ def make_forecaster(algorithm: Algorithm, params: dict | None, n_jobs: int = 1) 
     return algorithm.make_estimator(params or {}, n_jobs=n_jobs)
 
 
-def fold_predictions(algorithm: Algorithm, params: dict, data: ForecastTrialData, n_jobs: int = 1) -> np.ndarray:
-    """One forecast per validation instance: a model per fold, fitted on the fold's histories."""
+def fold_predictions(algorithm: Algorithm, params: dict, data: ForecastTrialData,
+                     n_jobs: int = 1) -> tuple[np.ndarray, int]:
+    """One forecast per validation instance (a model per fold, fitted on the fold's histories),
+    and the pickled size of the last fold's forecaster."""
     horizon = data.spec.horizon
-    out = []
+    out, forecaster = [], None
     for fold in data.cuts:
         histories = {i: data.series[i].head(cut) for i, cut in fold}
         forecaster = make_forecaster(algorithm, params, n_jobs).fit(list(histories.values()), data.spec)
@@ -95,7 +97,7 @@ def fold_predictions(algorithm: Algorithm, params: dict, data: ForecastTrialData
             s = data.series[i]
             times, X_future = s.times[cut:cut + horizon], s.X.iloc[cut:cut + horizon]
             out.append(np.asarray(forecaster.predict_series(histories[i], times, X_future), dtype=float))
-    return np.concatenate(out)
+    return np.concatenate(out), serialized_bytes(forecaster)
 
 
 def evaluate_forecast_trial(spec: TrialSpec, data: ForecastTrialData, primary_metric: str,
@@ -105,7 +107,7 @@ def evaluate_forecast_trial(spec: TrialSpec, data: ForecastTrialData, primary_me
     result = TrialResult(spec.iteration, spec.name, spec.algorithm.name, spec.algorithm.preprocessor,
                          dict(spec.params), COMPLETED, started_at=started)
     try:
-        prediction = fold_predictions(spec.algorithm, spec.params, data, n_jobs)
+        prediction, result.model_bytes = fold_predictions(spec.algorithm, spec.params, data, n_jobs)
         result.metrics = data.score(prediction)
         result.score = float(result.metrics.get(primary_metric, np.nan))
         result.valid_rows = np.arange(len(prediction))
@@ -115,3 +117,13 @@ def evaluate_forecast_trial(spec: TrialSpec, data: ForecastTrialData, primary_me
         result.error = f"{type(exc).__name__}: {exc}"
     result.duration_seconds = time.time() - started
     return result
+
+
+def trial_memory_bytes(spec: TrialSpec, data: ForecastTrialData) -> int:
+    """Bytes a forecasting trial holds at its peak: the series, and for a regression learner its
+    design matrix (:func:`automl.timeseries.design_bytes`) and the fitted model."""
+    series = sum(int(s.y.nbytes) + int(s.X.memory_usage(deep=True).sum()) for s in data.series)
+    if getattr(spec.algorithm, "classical", False):
+        return series
+    rows = sum(len(s) for s in data.series) * (data.spec.horizon if data.spec.uses_lags else 1)
+    return series + design_bytes(data.series, data.spec) + spec.algorithm.model_bytes(spec.params, rows)

@@ -30,6 +30,7 @@ from automl.ensembles import (
     resolve_meta_learner,
     tuned_plain,
     weighted_average,
+    within_size,
 )
 from automl.metrics import Metric
 from automl.settings import TrainingSettings
@@ -50,10 +51,12 @@ class _Selection:
         self._chosen: tuple[list[int], np.ndarray] | None = None
 
     def chosen(self) -> tuple[list[int], np.ndarray]:
-        """Indices of the selected candidates (best first) and their weights."""
+        """Indices of the selected candidates (best first) and their weights; members past the
+        ensemble's size budget (:data:`automl.ensembles.MAX_ENSEMBLE_BYTES`) are left out."""
         if self._chosen is None:
             counts = caruana_selection(self.candidates.predictions, self.scorer.y, self.scorer.primary,
                                        self.scorer.greater_is_better, self.rounds)
+            counts = within_size(counts, [t.model_bytes for t in self.candidates.trials])
             picked = [int(i) for i in np.flatnonzero(counts)]
             self._chosen = picked, counts[picked] / counts[picked].sum()
         return self._chosen

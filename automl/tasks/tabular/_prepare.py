@@ -6,7 +6,7 @@ the prepared, featurized folds (:class:`TabularData`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -207,13 +207,17 @@ def _featurize_folds(plan: featurizers.FeaturizationPlan, X: pd.DataFrame, y: np
 
 
 def _mitigate_memory(plan: featurizers.FeaturizationPlan, X: pd.DataFrame, y: np.ndarray,
-                     validation: ValidationPlan, task: TabularTask, seed: int) -> tuple[ValidationPlan, dict[str, Any]]:
-    """Estimate the featurized folds' size; switch auto CV to a holdout when it would not fit."""
+                     validation: ValidationPlan, task: TabularTask, seed: int,
+                     memory_limit: Callable[[int | None], int | None]) -> tuple[ValidationPlan, dict[str, Any]]:
+    """Estimate the featurized folds' size; switch auto CV to a holdout when it would not fit in the
+    available memory (or the job's ``memory_limit(available)``, when lower)."""
     available = guardrails.available_memory_bytes()
+    limit = memory_limit(available)
+    room = min((v for v in (available, limit) if v is not None), default=None)
     copies = validation.n_folds + 1  # every fold holds about all the rows, plus the refit copy
     estimate = _featurized_size.featurized_bytes(plan.build(), X.iloc[validation.refit_rows], y, copies)
-    facts = {"featurized_bytes_estimate": estimate, "available_memory_bytes": available}
-    if (available and estimate > _featurized_size.MAX_SHARE * available and validation.auto
+    facts = {"featurized_bytes_estimate": estimate, "available_memory_bytes": available, "memory_limit_bytes": limit}
+    if (room and estimate > _featurized_size.MAX_SHARE * room and validation.auto
             and validation.method == "cross_validation"):
         validation = plan_validation(len(validation.refit_rows), task.strata(y[validation.refit_rows]),
                                      validation_data_size=0.1, seed=seed)
@@ -256,11 +260,13 @@ def _weights(pool: pd.DataFrame, weight: str | None) -> np.ndarray | None:
 
 def prepare(settings: DataSettings, featurization: FeaturizationSettings, *, task: TabularTask,
             positive_label: Any = None, onnx_compatible: bool = False, seed: int = 0,
-            primary_metric: str | None = None) -> TabularData:
+            primary_metric: str | None = None,
+            memory_limit: Callable[[int | None], int | None] = lambda available: None) -> TabularData:
     """Run the setup step of a tabular job and return the prepared data.
 
     With ``primary_metric`` given, imbalanced classification data gets balanced class
-    weights when a quick check shows they improve that metric.
+    weights when a quick check shows they improve that metric. ``memory_limit(available)`` is the
+    job's memory limit in bytes (``LimitSettings.memory_limit_bytes``), or None.
     """
     frames = load_frames(settings, task)
     train, valid = frames["training_data"], frames["validation_data"]
@@ -273,7 +279,7 @@ def prepare(settings: DataSettings, featurization: FeaturizationSettings, *, tas
         n_cross_validations=settings.n_cross_validations, cv_columns=cv_columns, seed=seed)
     plan = _plan_featurization(X.iloc[validation.refit_rows], featurization, onnx_compatible)
     _require_features(plan)
-    validation, memory = _mitigate_memory(plan, X, y, validation, task, seed)
+    validation, memory = _mitigate_memory(plan, X, y, validation, task, seed, memory_limit)
     folds, refit, X_refit = _featurize_folds(plan, X, y, w, validation)
     prepared = TabularData(task, target, X, y, w, validation, plan, folds, refit, X_refit,
                            dropped_target_rows=frames["dropped"])

@@ -74,7 +74,8 @@ def refit_steps(trial: TrialResult, prepared: TabularData, n_jobs: int = 1) -> P
     algorithm = prepared.task.algorithms[trial.algorithm]
     spec = TrialSpec(trial.iteration, trial.name, algorithm, trial.params)
     X, y, w = prepared.refit_arrays()
-    return fit_model(build_model(spec, n_jobs), spec, X, y, w)
+    n_values = 1 if prepared.classes is None else len(prepared.classes)
+    return fit_model(build_model(spec, n_jobs, n_rows=X.shape[0], n_values=n_values), spec, X, y, w)
 
 
 def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int = 1,

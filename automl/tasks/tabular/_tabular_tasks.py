@@ -38,7 +38,7 @@ from automl.tasks.tabular._ensemble_trials import build_ensemble_trials
 from automl.tasks.tabular._explain import explain_job
 from automl.tasks.tabular._prepare import TabularData, prepare
 from automl.tasks.tabular._refit import refit_seconds, refit_threads, refit_trial, refit_workers
-from automl.tasks.tabular._trial import align_classes, evaluate_trial
+from automl.tasks.tabular._trial import align_classes, evaluate_trial, trial_memory_bytes
 
 if TYPE_CHECKING:
     from automl.jobs import AutoMLJob, ClassificationJob
@@ -101,7 +101,7 @@ class TabularTask(Task):
         """:func:`~automl.tasks.tabular._prepare.prepare` with the job's settings."""
         return prepare(job.data, job.featurization, task=self, positive_label=self.positive_label(job),
                        onnx_compatible=job.training.enable_onnx_compatible_models, seed=job.seed,
-                       primary_metric=job.primary_metric)
+                       primary_metric=job.primary_metric, memory_limit=job.limits.memory_limit_bytes)
 
     def positive_label(self, job: AutoMLJob) -> Any:
         """The job's positive class (classification only)."""
@@ -117,6 +117,10 @@ class TabularTask(Task):
     def evaluate_trial(self, spec: TrialSpec, data: TrialData, primary_metric: str, n_jobs: int = 1) -> TrialResult:
         """:func:`~automl.tasks.tabular._trial.evaluate_trial`: every fold, out-of-fold predictions kept."""
         return evaluate_trial(self, spec, data, primary_metric, n_jobs)
+
+    def trial_memory_bytes(self, spec: TrialSpec, data: TrialData) -> int:
+        """:func:`~automl.tasks.tabular._trial.trial_memory_bytes`: the largest fold, its copy, the model."""
+        return trial_memory_bytes(spec, data)
 
     def build_ensembles(self, kinds: list[str], trials: list[TrialResult], prepared: TabularData,
                         job: AutoMLJob, start_iteration: int, name_of: Callable[[int], str]) -> list[TrialResult]:

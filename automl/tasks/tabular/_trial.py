@@ -1,30 +1,53 @@
 """Train and score one tabular trial on the prepared folds (in a trial process)."""
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
 from automl import metrics
 from automl.algorithms import fit_pipeline, make_pipeline
-from automl.core import COMPLETED, FAILED, TrialData, TrialResult, TrialSpec
+from automl.core import COMPLETED, FAILED, TrialData, TrialResult, TrialSpec, serialized_bytes
 
 if TYPE_CHECKING:
     from automl.tasks.tabular._tabular_tasks import TabularTask
 
-__all__ = ["align_classes", "build_model", "evaluate_trial", "fit_model"]
+__all__ = ["align_classes", "build_model", "evaluate_trial", "fit_model", "trial_memory_bytes"]
 
 
-def build_model(spec: TrialSpec, n_jobs: int = 1) -> Pipeline:
-    """The per-trial model: the algorithm's scaler, then the estimator."""
-    return make_pipeline(spec.algorithm, spec.params, n_jobs)
+def build_model(spec: TrialSpec, n_jobs: int = 1, *, n_rows: int | None = None, n_values: int = 1) -> Pipeline:
+    """The per-trial model: the algorithm's scaler, then the estimator (sized for ``n_rows`` rows)."""
+    return make_pipeline(spec.algorithm, spec.params, n_jobs, n_rows=n_rows, n_values=n_values)
 
 
-def fit_model(model: Pipeline, spec: TrialSpec, X: Any, y: np.ndarray, w: np.ndarray | None) -> Pipeline:
-    """Fit ``model`` with sample weights where the algorithm takes them."""
-    return fit_pipeline(model, spec.algorithm, X, y, w)
+def fit_model(model: Pipeline, spec: TrialSpec, X: Any, y: np.ndarray, w: np.ndarray | None,
+              max_seconds: float | None = None) -> Pipeline:
+    """Fit ``model`` with sample weights where the algorithm takes them (within ``max_seconds``
+    for algorithms that grow member by member)."""
+    return fit_pipeline(model, spec.algorithm, X, y, w, max_seconds=max_seconds)
+
+
+def _members(model: Pipeline, spec: TrialSpec) -> int | None:
+    """The members (trees) of ``model``'s estimator, for algorithms that grow; else None."""
+    param = spec.algorithm.grows
+    return int(model[-1].get_params()[param]) if param else None
+
+
+def _fitted_params(model: Pipeline, spec: TrialSpec, n_rows: int, n_values: int) -> dict[str, Any]:
+    """``spec.params`` with the members ``model`` fitted and the size caps its trees were grown under.
+
+    The caps (``max_leaf_nodes``) were set for the members wanted; fewer members would otherwise
+    get larger, slower trees at the refit than the ones the trial scored.
+    """
+    algorithm = spec.algorithm
+    merged = {**algorithm.default_params, **spec.params}
+    caps = {k: v for k, v in algorithm.sized_params(spec.params, n_rows, n_values).items() if merged.get(k) != v}
+    caps.pop(algorithm.grows, None)
+    return {**spec.params, **caps, algorithm.grows: _members(model, spec)}
 
 
 def align_classes(proba: np.ndarray, fitted: np.ndarray, all_classes: np.ndarray) -> np.ndarray:
@@ -50,10 +73,17 @@ def evaluate_trial(task: TabularTask, spec: TrialSpec, data: TrialData, primary_
                          dict(spec.params), COMPLETED, started_at=started)
     width = 1 if data.classes is None else len(data.classes)
     oof = np.full((data.n_pool, width), np.nan, dtype=np.float32)
-    fold_scores = []
+    fold_scores, model = [], None
     try:
-        for fold in data.folds:
-            model = fit_model(build_model(spec, n_jobs), spec, fold.X_train, fold.y_train, fold.w_train)
+        for i, fold in enumerate(data.folds):
+            model = build_model(spec, n_jobs, n_rows=fold.X_train.shape[0], n_values=width)
+            wanted = _members(model, spec)
+            # The first fold is fitted within its share of the allowance; the others fit as many members.
+            allowance = spec.max_seconds / len(data.folds) if spec.max_seconds and i == 0 else None
+            model = fit_model(model, spec, fold.X_train, fold.y_train, fold.w_train, max_seconds=allowance)
+            if allowance is not None and wanted is not None and _members(model, spec) < wanted:
+                spec = dataclasses.replace(spec, params=_fitted_params(model, spec, fold.X_train.shape[0], width))
+                result.params = dict(spec.params)  # what was fitted: the refit fits the same trees
             prediction = task.predict_folds(model, fold.X_valid, data.classes)
             fold_scores.append(metrics.score(fold.y_valid, prediction, classes=data.classes,
                                              positive_label=data.positive_label, y_min=data.y_min,
@@ -68,5 +98,27 @@ def evaluate_trial(task: TabularTask, spec: TrialSpec, data: TrialData, primary_
         rows = np.unique(np.concatenate([f.valid_rows for f in data.folds]))
         result.valid_rows = rows
         result.valid_predictions = oof[rows] if width > 1 else oof[rows, 0]
+        result.model_bytes = serialized_bytes(model)
     result.duration_seconds = time.time() - started
     return result
+
+
+def _array_bytes(X: Any) -> int:
+    """Bytes of a dense or sparse array."""
+    if sp.issparse(X):
+        return int(X.data.nbytes + getattr(X, "indices", np.empty(0)).nbytes + getattr(X, "indptr", np.empty(0)).nbytes)
+    return int(np.asarray(X).nbytes)
+
+
+def trial_memory_bytes(spec: TrialSpec, data: TrialData) -> int:
+    """Bytes a trial holds at its peak: the largest fold's arrays as read, the learner's working copy
+    (dense float64, or the sparse arrays for learners that take them), the fitted model and the
+    out-of-fold predictions."""
+    fold = max(data.folds, key=lambda f: f.X_train.shape[0])
+    rows, features = fold.X_train.shape
+    width = 1 if data.classes is None else len(data.classes)
+    arrays = _array_bytes(fold.X_train) + _array_bytes(fold.X_valid)
+    sparse = sp.issparse(fold.X_train) and spec.algorithm.accepts_sparse
+    working = _array_bytes(fold.X_train) if sparse else rows * features * 8
+    model = spec.algorithm.model_bytes(spec.params, rows, width, features)
+    return int(arrays + working + model + data.n_pool * width * 4)

@@ -1,0 +1,62 @@
+"""A tabular trial within its time allowance and its memory estimate."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import automl
+from automl.core import COMPLETED, TrialSpec
+from automl.tasks import get_task
+from automl.tasks.tabular import prepare, refit_trial
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    rng = np.random.default_rng(0)
+    n = 20_000
+    frame = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n),
+                          "c": rng.choice(["x", "y", "z"], size=n)})
+    frame["y"] = frame["a"] * 3 + (frame["c"] == "x") + rng.normal(scale=0.5, size=n)
+    job = automl.regression(training_data=frame, target_column_name="y", n_cross_validations=2)
+    return prepare(job.data, job.featurization, task=get_task("regression"))
+
+
+def test_a_forest_short_of_time_records_the_trees_it_fitted_and_the_refit_fits_as_many(prepared):
+    task = prepared.task
+    spec = TrialSpec(0, "t_0", task.algorithms["RandomForest"], {"n_estimators": 3000}, max_seconds=1.0)
+    result = task.evaluate_trial(spec, prepared.trial_data(), "r2_score")
+    assert result.status == COMPLETED and result.score > 0.8
+    fitted = result.params["n_estimators"]
+    assert 1 <= fitted < 3000
+    # The trees were grown under the leaf cap for the trees wanted; the refit grows the same trees,
+    # not the larger (and slower) ones the cap would allow so few.
+    rows = max(f.X_train.shape[0] for f in prepared.trial_data().folds)
+    leaves = spec.algorithm.sized_params(spec.params, rows)["max_leaf_nodes"]
+    assert result.params["max_leaf_nodes"] == leaves < spec.algorithm.sized_params({"n_estimators": fitted}, rows).get(
+        "max_leaf_nodes", np.inf)
+    refit = refit_trial(result, prepared)[-1]
+    assert (refit.n_estimators, refit.max_leaf_nodes) == (fitted, leaves)
+
+
+def test_a_forest_with_time_to_spare_keeps_its_configuration(prepared):
+    task = prepared.task
+    spec = TrialSpec(0, "t_0", task.algorithms["RandomForest"], {"n_estimators": 5}, max_seconds=600.0)
+    result = task.evaluate_trial(spec, prepared.trial_data(), "r2_score")
+    assert result.params == {"n_estimators": 5}
+    assert result.model_bytes > 0
+
+
+def test_a_trials_memory_estimate_grows_with_its_data_and_its_model(prepared):
+    task, data = prepared.task, prepared.trial_data()
+    booster = task.trial_memory_bytes(TrialSpec(0, "t_0", task.algorithms["LightGBM"]), data)
+    fold = max(data.folds, key=lambda f: f.X_train.shape[0])
+    assert booster >= fold.X_train.nbytes + fold.X_valid.nbytes + fold.X_train.shape[0] * fold.X_train.shape[1] * 8
+    forest = task.trial_memory_bytes(TrialSpec(0, "t_0", task.algorithms["RandomForest"]), data)
+    assert forest - booster == task.algorithms["RandomForest"].model_bytes({}, fold.X_train.shape[0], 1,
+                                                                           fold.X_train.shape[1]) > 0
+    half = dataclasses.replace(data, folds=[dataclasses.replace(f, X_train=f.X_train[: len(f.X_train) // 2])
+                                            for f in data.folds])
+    assert task.trial_memory_bytes(TrialSpec(0, "t_0", task.algorithms["LightGBM"]), half) < booster
