@@ -18,7 +18,7 @@ Examples
 from ._context import GuardrailContext
 from ._format import format_results, format_table
 from ._forecasting import FORECASTING_GUARDRAILS, ForecastingFacts, run_forecasting
-from ._memory import available_memory_bytes
+from ._memory import available_memory_bytes, format_bytes, with_skipped_trials
 from ._checks import GUARDRAILS, run_all
 from ._result import ALERTED, DONE, PASSED, STATUSES, GuardrailResult
 from ._validation import (
@@ -48,6 +48,8 @@ __all__ = [
     "SMALL_DATA_FOLDS",
     "DEFAULT_FOLDS",
     "available_memory_bytes",
+    "format_bytes",
+    "with_skipped_trials",
     "ForecastingFacts",
     "FORECASTING_GUARDRAILS",
     "run_forecasting",

@@ -63,6 +63,8 @@ class GuardrailContext:
         Memory available for it.
     memory_mitigation : str, optional
         What was done to fit in memory (e.g. "sparse output", "sampled to 1,000,000 rows").
+    memory_limit_bytes : int, optional
+        The job's memory limit (AutoGluon's ``memory_limit``), when it has one.
     featurization_mode : str, default="auto"
         ``auto`` / ``custom`` / ``off``; with ``off`` nothing is imputed or dropped.
     """
@@ -76,6 +78,7 @@ class GuardrailContext:
     featurized_bytes_estimate: int | None = None
     available_memory_bytes: int | None = None
     memory_mitigation: str | None = None
+    memory_limit_bytes: int | None = None
     featurization_mode: str = "auto"
 
     def __post_init__(self) -> None:

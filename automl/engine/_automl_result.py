@@ -130,6 +130,10 @@ class AutoMLResult:
     explanation : automl.explain.Explanation or None
         Raw- and engineered-feature importance of ``best_model``, when
         ``enable_model_explainability`` was on.
+    budget_notes : list of str
+        What the job shrank, skipped or deferred to keep its time limit, and why (empty when
+        nothing was): a refit of another trial than the best, explanations skipped, MLflow
+        logging that goes on in the background.
     mlflow_run_id, tracking_uri : str or None
         The job's MLflow parent run and the store it was logged to (credentials masked).
     tracking_errors : list of str
@@ -138,6 +142,9 @@ class AutoMLResult:
         MLflow model URI of the best model by format (``"mlflow"``, ``"onnx"``).
     onnx_check : dict or None
         Figures of the last ONNX parity check (:class:`automl.export.OnnxCheck`).
+    tracking_pending : list of str
+        What MLflow was still logging when ``submit()`` returned (in the background; the
+        process waits for it before it exits); emptied when the logging ends.
     _tracking_store : str or None
         The store's URI as given, credentials included: kept in memory (private) for
         :meth:`register_model`, never printed, logged or written.
@@ -169,11 +176,13 @@ class AutoMLResult:
     positive_label: Any = None
     backtest_forecasts: pd.DataFrame | None = field(default=None, repr=False)
     explanation: Explanation | None = None
+    budget_notes: list[str] = field(default_factory=list)
     mlflow_run_id: str | None = None
     tracking_uri: str | None = None
     tracking_errors: list[str] = field(default_factory=list)
     logged_models: dict[str, str] = field(default_factory=dict)
     onnx_check: dict[str, Any] | None = None
+    tracking_pending: list[str] = field(default_factory=list)
     _tracking_store: str | None = field(default=None, repr=False)
 
     def featurize(self, X: pd.DataFrame) -> pd.DataFrame:

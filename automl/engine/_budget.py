@@ -1,12 +1,15 @@
-"""The job's time budget after the search: what is kept for it, which refit fits, how long explanations take.
+"""The job's time budget: the search keeps time for what follows it, and what follows fits the time left.
 
-The search keeps time for what follows it (the ensembles, the refit of the likely best
-model, the explanations and the end of the job), estimated from the trials as they finish;
-the refit tries the best trial whose estimated refit fits in the time left; explanations
-get a tenth of the budget, cut to what is left plus a small grace.
+The promise: ``submit()`` returns within ``timeout_minutes`` plus :data:`GRACE_SHARE` of it.
+The search keeps time for what follows it (the ensembles, the refit of the likely best model
+with the logging of it, the explanations and the end of the job), estimated from the trials
+as they finish. After the search, each stage fits what is left before the job's limit: the
+refit tries the best trial whose estimated refit (logging included) fits, the explanations
+shrink or are skipped, and what MLflow has not logged by the limit goes on in the background.
 """
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Callable
 
 from automl.core import TrialResult
@@ -16,42 +19,96 @@ if TYPE_CHECKING:
     from automl.engine.scheduler import StopRules
     from automl.tasks import Task
 
-__all__ = ["EXPLANATION_GRACE_SHARE", "REFIT_GRACE_SHARE", "explanation_budget", "explanation_seconds",
-           "post_search_reserve", "refit_estimate", "refit_order"]
+__all__ = ["END_OF_JOB_SECONDS", "GRACE_SHARE", "JobClock", "explanation_budget", "explanation_seconds",
+           "logging_seconds", "post_search_reserve", "refit_estimate", "refit_order", "trial_allowance"]
 
-#: Share of the budget the final refit may run past the job's time limit.
-REFIT_GRACE_SHARE = 0.05
+#: Share of ``timeout_minutes`` a job may take beyond it: the promise is budget + 5%.
+GRACE_SHARE = 0.05
+#: Seconds kept after the explanations for the end of the job (the report, the last MLflow calls).
+END_OF_JOB_SECONDS = 2.0
+#: Logging a model to MLflow: a fixed cost (environment, signature) plus its pickled bytes at this rate.
+LOGGING_FIXED_SECONDS, LOGGING_BYTES_PER_SECOND = 1.0, 100 * 2**20
 #: Share of the budget the search leaves at most for what follows it.
 MAX_POST_SEARCH_RESERVE = 0.25
 #: The best trials whose refits the reserve counts (an ensemble refits its members).
 RESERVED_MEMBERS = 5
 #: Seconds always kept for the ensembles' selection and the end of the job (tracking, report).
 FIXED_POST_SEARCH_SECONDS = 5.0
-#: Bounds of the explanations' time budget (a tenth of the job's).
-MIN_EXPLANATION_SECONDS, MAX_EXPLANATION_SECONDS = 2.0, 60.0
-#: Share of the budget the explanations may run past the job's time limit.
-EXPLANATION_GRACE_SHARE = 0.05
+#: A trial's time allowance: this share of the budget, and at least MIN_TRIAL_ALLOWANCE seconds.
+TRIAL_ALLOWANCE_SHARE, MIN_TRIAL_ALLOWANCE = 0.15, 10.0
+#: The explanations' share of the job's budget, and its bounds: with setup, ensembles and tracking,
+#: what follows the search stays under a tenth of the job however long the budget.
+EXPLANATION_SHARE, MIN_EXPLANATION_SECONDS, MAX_EXPLANATION_SECONDS = 0.05, 2.0, 30.0
+
+
+class JobClock:
+    """A job's start, its time limit, and the seconds spent in each stage (``result.timings``).
+
+    ``limit`` is the promise: the start plus ``timeout_minutes`` plus :data:`GRACE_SHARE` of it.
+    """
+
+    def __init__(self, budget_seconds: float) -> None:
+        self.started = time.monotonic()
+        self.budget_seconds = budget_seconds
+        self.limit = self.started + budget_seconds * (1 + GRACE_SHARE)
+        self.timings: dict[str, float] = {}
+        self._mark = self.started
+
+    def lap(self, stage: str) -> None:
+        """Record the time since the last lap as ``stage``."""
+        now = time.monotonic()
+        self.timings[stage] = now - self._mark
+        self._mark = now
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the job started."""
+        return time.monotonic() - self.started
+
+    def left(self, keep: float = 0.0) -> float:
+        """Seconds left before the limit, after ``keep`` seconds kept for what follows."""
+        return self.limit - time.monotonic() - keep
+
+
+def trial_allowance(budget_seconds: float) -> float:
+    """Seconds a trial may take before a learner that grows tree by tree stops adding trees, so that
+    one slow learner on large data cannot hold a slot for the whole search.
+
+    >>> trial_allowance(60), trial_allowance(600)
+    (10.0, 90.0)
+    """
+    return max(MIN_TRIAL_ALLOWANCE, TRIAL_ALLOWANCE_SHARE * budget_seconds)
 
 
 def explanation_seconds(budget_seconds: float) -> float:
-    """Time the explanations may take: a tenth of the job's budget, between 2 s and 60 s.
+    """Time the explanations may take: 5% of the job's budget, between 2 s and 30 s.
 
     Fewer validation rows are shuffled when a timed prediction shows the full
     sample would take longer (:func:`automl.explain.explain_model`).
+
+    >>> explanation_seconds(20), explanation_seconds(300), explanation_seconds(3600)
+    (2.0, 15.0, 30.0)
     """
-    return min(MAX_EXPLANATION_SECONDS, max(MIN_EXPLANATION_SECONDS, 0.1 * budget_seconds))
+    return min(MAX_EXPLANATION_SECONDS, max(MIN_EXPLANATION_SECONDS, EXPLANATION_SHARE * budget_seconds))
 
 
-def explanation_budget(budget_seconds: float, remaining_seconds: float) -> float:
-    """:func:`explanation_seconds`, cut to what is left of the job's budget plus a 5% grace."""
-    left = remaining_seconds + EXPLANATION_GRACE_SHARE * budget_seconds
-    return max(MIN_EXPLANATION_SECONDS, min(explanation_seconds(budget_seconds), left))
+def explanation_budget(clock: JobClock) -> float:
+    """Seconds the explanations may take: :func:`explanation_seconds`, cut to what is left before the
+    job's limit after :data:`END_OF_JOB_SECONDS`; 0 when that is under the 2-second minimum (skipped)."""
+    seconds = min(explanation_seconds(clock.budget_seconds), clock.left(keep=END_OF_JOB_SECONDS))
+    return seconds if seconds >= MIN_EXPLANATION_SECONDS else 0.0
+
+
+def logging_seconds(model_bytes: int) -> float:
+    """Seconds logging a model of ``model_bytes`` (pickled) to MLflow should take."""
+    return LOGGING_FIXED_SECONDS + max(0, model_bytes) / LOGGING_BYTES_PER_SECOND
 
 
 def refit_estimate(task: Task, trial: TrialResult, n_folds: int) -> float:
-    """Seconds the refit of ``trial`` (an ensemble: all its members) should take on all rows."""
+    """Seconds the refit of ``trial`` (an ensemble: all its members) should take on all rows, and the
+    logging of the model it makes (from the members' model sizes measured in their trials)."""
     members = trial.ensemble.members if trial.ensemble is not None else [trial]
-    return task.refit_seconds(members, n_folds)
+    return task.refit_seconds(members, n_folds) + logging_seconds(sum(m.model_bytes for m in members))
 
 
 def refit_order(ranked: list[TrialResult], estimate: Callable[[TrialResult], float],
@@ -86,7 +143,7 @@ def post_search_reserve(stop: StopRules, task: Task, n_folds: int, budget_second
         best.append(result)
         best.sort(key=lambda t: key(t.score))
         del best[RESERVED_MEMBERS:]
-        refit = task.refit_seconds(best, n_folds)
+        refit = task.refit_seconds(best, n_folds) + logging_seconds(sum(t.model_bytes for t in best))
         explaining = min(explanation_seconds(budget_seconds), max(1.0, refit)) if explain else 0.0
         estimate = FIXED_POST_SEARCH_SECONDS + refit + explaining
         stop.reserve_seconds = min(estimate, MAX_POST_SEARCH_RESERVE * budget_seconds)

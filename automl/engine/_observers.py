@@ -42,6 +42,10 @@ class JobObserver(Protocol):
         """Once the best model is refit and scored, before the explanations (a tracker starts
         logging the model while they run)."""
 
+    def finish_by(self, deadline: float) -> None:
+        """Before ``job_finished``: the job's limit (``time.monotonic()``), which the end of the
+        job should keep; what an observer cannot finish by then it may go on with in the background."""
+
     def job_finished(self, job: AutoMLJob, result: AutoMLResult) -> None:
         """At the end: the result is complete but for what observers record on it."""
 
@@ -80,6 +84,9 @@ class ObserverGroup:
 
     def model_ready(self, job: AutoMLJob, result: AutoMLResult) -> None:
         self._call("model_ready", job, result)
+
+    def finish_by(self, deadline: float) -> None:
+        self._call("finish_by", deadline)
 
     def job_finished(self, job: AutoMLJob, result: AutoMLResult) -> None:
         self._call("job_finished", job, result)

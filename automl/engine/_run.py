@@ -2,29 +2,32 @@
 
 setup -> search (trials on the scheduler) -> ensembles -> refit of the best trial that fits
 the time left -> test scoring -> the result -> explanations -> the observers' end.
-Everything that depends on the task is asked of it (:class:`automl.tasks.Task`).
+Everything that depends on the task is asked of it (:class:`automl.tasks.Task`); every stage
+after the search fits what is left before the job's limit (:mod:`automl.engine._budget`).
 """
 from __future__ import annotations
 
 import dataclasses
 import logging
 import threading
-import time
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+import guardrails
 import pandas as pd
 
 from automl.core import TrialResult
 from automl.engine._budget import (
-    REFIT_GRACE_SHARE,
+    END_OF_JOB_SECONDS,
+    JobClock,
     explanation_budget,
+    trial_allowance,
     post_search_reserve,
     refit_estimate,
     refit_order,
 )
 from automl.engine._observers import ObserverGroup
 from automl.engine._automl_result import AutoMLResult
-from automl.engine.scheduler import StopRules, TrialEngine, TrialScheduler, make_engine
+from automl.engine.scheduler import MemoryBudget, StopRules, TrialEngine, TrialScheduler, make_engine, memory_growth
 from automl.engine.search import AdaptiveProposer, portfolio_configs
 from automl.explain import Explanation
 from automl.tasks import PreparedData, Task, get_task
@@ -37,29 +40,12 @@ __all__ = ["run_job"]
 logger = logging.getLogger("automl")
 
 
-class _Stopwatch:
-    """Seconds spent in each stage of a job (``result.timings``)."""
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-        self.timings: dict[str, float] = {}
-        self._mark = self.started
-
-    def lap(self, stage: str) -> None:
-        """Record the time since the last lap as ``stage``."""
-        now = time.monotonic()
-        self.timings[stage] = now - self._mark
-        self._mark = now
-
-    @property
-    def elapsed(self) -> float:
-        """Seconds since the job started."""
-        return time.monotonic() - self.started
-
-
 def _search(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules, watchers: ObserverGroup,
-            engine: TrialEngine, cancel_event: threading.Event) -> list[TrialResult]:
-    """Run the portfolio and the adaptive search on ``engine`` until ``stop`` says so."""
+            engine: TrialEngine, cancel_event: threading.Event, memory_limit: int | None,
+            held: Callable[[], int]) -> list[TrialResult]:
+    """Run the portfolio and the adaptive search on ``engine`` until ``stop`` says so; trials are
+    admitted within ``memory_limit`` (beside the ``held()`` bytes the job holds), and the memory
+    guardrail lists those it skipped."""
     metric = task.metric(job.primary_metric)
     algorithms = task.select_algorithms(job.training, prepared)
     proposer = AdaptiveProposer(algorithms, metric, seed=job.seed,
@@ -71,9 +57,17 @@ def _search(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules,
         reserve(result)
         watchers.trial_finished(result)
 
+    data = prepared.trial_data()
+    memory = None if memory_limit is None else MemoryBudget(
+        memory_limit, lambda spec: task.trial_memory_bytes(spec, data), held)
     scheduler = TrialScheduler(engine, job.limits.trial_timeout_minutes * 60, _namer(job), cancel_event,
-                               on_start=watchers.trial_started, on_result=finished, on_tick=watchers.progress)
-    return scheduler.run(proposer, prepared.trial_data(), stop)
+                               on_start=watchers.trial_started, on_result=finished, on_tick=watchers.progress,
+                               memory=memory, allowance_seconds=trial_allowance(job.limits.timeout_seconds))
+    trials = scheduler.run(proposer, data, stop)
+    if memory is not None and memory.skipped:
+        logger.warning("job %s: %d trial(s) skipped by memory_limit", job.name, len(memory.skipped))
+        prepared.guardrails = guardrails.with_skipped_trials(prepared.guardrails, memory_limit, memory.skipped)
+    return trials
 
 
 def _namer(job: AutoMLJob) -> Callable[[int], str]:
@@ -82,7 +76,7 @@ def _namer(job: AutoMLJob) -> Callable[[int], str]:
 
 
 def _refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: PreparedData,
-                seconds_left: float) -> tuple[Any, TrialResult | None]:
+                seconds_left: float, notes: list[str]) -> tuple[Any, TrialResult | None]:
     """The best trial whose refit fits in ``seconds_left`` (else the quickest), refit; the next on failure."""
     ranked = task.rank(trials, job.primary_metric)
     n_folds = prepared.validation.n_folds
@@ -92,8 +86,11 @@ def _refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared:
 
     order = refit_order(ranked, estimate, seconds_left)
     if order and order[0] is not ranked[0]:
-        logger.warning("job %s: refitting %s instead of the best trial %s, whose refit (about %.0f s) "
-                       "would overrun timeout_minutes", job.name, order[0].name, ranked[0].name, estimate(ranked[0]))
+        note = (f"refit {order[0].name} ({order[0].display_name}) instead of the best trial {ranked[0].name}, "
+                f"whose refit and logging (about {estimate(ranked[0]):.0f} s) would not fit the "
+                f"{max(0.0, seconds_left):.0f} s left before the job's limit")
+        logger.warning("job %s: %s", job.name, note)
+        notes.append(note)
     for candidate in order:
         try:
             return task.refit(candidate, prepared), candidate
@@ -110,7 +107,7 @@ def _status(stop: StopRules, best: TrialResult | None) -> str:
 
 def _result(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules, trials: list[TrialResult],
             best_model: Any, best: TrialResult | None, test_metrics: dict[str, float] | None,
-            clock: _Stopwatch) -> AutoMLResult:
+            clock: JobClock, notes: list[str]) -> AutoMLResult:
     """The job's result: built here, once, from what the job produced."""
     return AutoMLResult(
         name=job.name, task=task.name, primary_metric=job.primary_metric, status=_status(stop, best),
@@ -123,13 +120,18 @@ def _result(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules,
         datatransformer=prepared.datatransformer, timings=clock.timings,
         concurrent_trials=job.limits.concurrent_trials(), pool_target=prepared.y,
         classes=None if prepared.classes is None else prepared.classes.tolist(),
-        positive_label=prepared.positive_label, **task.result_extras(prepared, best, best_model))
+        positive_label=prepared.positive_label, budget_notes=notes, **task.result_extras(prepared, best, best_model))
 
 
 def _explain(job: AutoMLJob, task: Task, prepared: PreparedData, result: AutoMLResult,
-             stop: StopRules) -> Explanation | None:
-    """Explanations of the best model within their budget; a failure is logged, never raised."""
-    seconds = explanation_budget(job.limits.timeout_seconds, stop.remaining_seconds())
+             clock: JobClock) -> Explanation | None:
+    """Explanations of the best model within what is left of the budget (skipped, with a note, when
+    that is too little); a failure is logged, never raised."""
+    seconds = explanation_budget(clock)
+    if seconds <= 0:
+        result.budget_notes.append(f"explanations skipped: {max(0.0, clock.left()):.1f} s were left before "
+                                   "the job's limit (timeout_minutes + 5%)")
+        return None
     try:
         return task.explain(result.best_model, prepared, job.primary_metric, seed=job.seed, max_seconds=seconds)
     except Exception as exc:  # explanations must never fail a job that has its model
@@ -152,20 +154,25 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
     cancel_event : threading.Event, optional
         Set it to stop the job: running trials stop, the best model so far is returned.
     """
-    clock = _Stopwatch()
     task, limits = get_task(job.task), job.limits
+    clock, notes = JobClock(limits.timeout_seconds), []
+    # The memory limit is this machine's; on a Dask cluster the workers' own limits apply.
+    local = compute in (None, "local")
+    memory_limit = limits.memory_limit_bytes(guardrails.available_memory_bytes()) if local else None
+    held = memory_growth()
     # The engine first: a Dask address that does not answer fails before any work.
     engine = make_engine(compute, limits.concurrent_trials(), job.primary_metric, limits.cores_per_trial())
     watchers = ObserverGroup(observers)
     ensembles = task.planned_ensembles(job.training, limits.max_trials)
     # Azure counts the ensembles inside max_trials: they are its last iterations.
     stop = StopRules(dataclasses.replace(limits, max_trials=limits.max_trials - len(ensembles)),
-                     task.metric(job.primary_metric), ensemble_trials=len(ensembles))
+                     task.metric(job.primary_metric), started_at=clock.started, ensemble_trials=len(ensembles))
     try:
         prepared = task.prepare(job)
         clock.lap("setup")
         watchers.job_started(job, prepared)
-        trials = _search(job, task, prepared, stop, watchers, engine, cancel_event or threading.Event())
+        trials = _search(job, task, prepared, stop, watchers, engine, cancel_event or threading.Event(),
+                         memory_limit, held)
     finally:
         engine.close()
     clock.lap("search")
@@ -177,18 +184,19 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
         trials = trials + built
     clock.lap("ensembles")
     seconds_left = (float("inf") if stop.canceled  # canceled: the best so far, as promised
-                    else stop.remaining_seconds() + REFIT_GRACE_SHARE * limits.timeout_seconds)
-    best_model, best = _refit_best(job, task, trials, prepared, seconds_left)
+                    else clock.left(keep=END_OF_JOB_SECONDS))
+    best_model, best = _refit_best(job, task, trials, prepared, seconds_left, notes)
     clock.lap("refit")
     test_metrics = task.score_test(best_model, prepared) if best_model is not None else None
     clock.lap("test")
-    result = _result(job, task, prepared, stop, trials, best_model, best, test_metrics, clock)
+    result = _result(job, task, prepared, stop, trials, best_model, best, test_metrics, clock, notes)
     watchers.model_ready(job, result)
     clock.lap("result")
     if job.training.enable_model_explainability and best_model is not None:
-        result.explanation = _explain(job, task, prepared, result, stop)
+        result.explanation = _explain(job, task, prepared, result, clock)
         clock.lap("explanation")
     result.duration_seconds = clock.elapsed
+    watchers.finish_by(clock.limit)
     watchers.job_finished(job, result)
     clock.lap("tracking")
     result.tracking_errors.extend(watchers.errors)

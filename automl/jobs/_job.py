@@ -113,8 +113,10 @@ class AutoMLJob:
     def set_limits(self, *, enable_early_termination: bool | None = None, exit_score: float | None = None,
                    max_concurrent_trials: int | None = None, max_cores_per_trial: int | None = None,
                    max_nodes: int | None = None, max_trials: int | None = None,
-                   timeout_minutes: float | None = None, trial_timeout_minutes: float | None = None) -> None:
-        """Set time and trial limits (Azure's ``set_limits``).
+                   memory_limit: float | str | None = None, timeout_minutes: float | None = None,
+                   trial_timeout_minutes: float | None = None) -> None:
+        """Set time, trial and memory limits (Azure's ``set_limits``; ``memory_limit`` is AutoGluon's:
+        gigabytes, or ``"auto"``, see :class:`~automl.settings.LimitSettings`).
 
         A ``trial_timeout_minutes`` above ``timeout_minutes`` only warns, as in Azure: no trial
         runs past the job's own timeout. ``max_nodes`` above 1 warns: it has no effect yet.

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from automl.errors import ConfigError
 from automl.settings._merge import check_positive_number, check_true_or_false
 
-__all__ = ["DEFAULT_MAX_TRIALS", "DEFAULT_TIMEOUT_MINUTES", "DEFAULT_TRIAL_TIMEOUT_MINUTES", "LimitSettings"]
+__all__ = ["AUTO_MEMORY_SHARE", "DEFAULT_MAX_TRIALS", "DEFAULT_TIMEOUT_MINUTES", "DEFAULT_TRIAL_TIMEOUT_MINUTES",
+           "LimitSettings"]
 
 #: Where Azure's sources conflict we choose what suits a laptop (see README, "Defaults").
 DEFAULT_TIMEOUT_MINUTES = 60.0
 DEFAULT_TRIAL_TIMEOUT_MINUTES = 30.0
 DEFAULT_MAX_TRIALS = 1000
+#: ``memory_limit="auto"``: this share of the memory available when the job starts.
+AUTO_MEMORY_SHARE = 0.8
 
 
 @dataclass
@@ -27,6 +30,12 @@ class LimitSettings:
     runs past the job's own timeout, whatever ``trial_timeout_minutes`` says.
     ``max_nodes`` is accepted for Azure's distributed training and has no effect yet
     (the setter warns when it is above 1).
+
+    ``memory_limit`` follows AutoGluon's ``memory_limit``: the gigabytes the job may use
+    (its trials and what it holds beside them), or ``"auto"`` (default) for
+    :data:`AUTO_MEMORY_SHARE` of the memory available when the job starts. It is a soft
+    limit: a trial whose estimated memory would not fit is skipped with the reason (or waits
+    for running trials to end), and the memory guardrail reports it.
     """
 
     timeout_minutes: float = DEFAULT_TIMEOUT_MINUTES
@@ -37,6 +46,7 @@ class LimitSettings:
     enable_early_termination: bool = True
     exit_score: float | None = None
     max_nodes: int = 1
+    memory_limit: float | str = "auto"
 
     def normalized(self) -> LimitSettings:
         """The limits themselves: every value already has its one spelling."""
@@ -57,6 +67,10 @@ class LimitSettings:
         if isinstance(cores, bool) or not isinstance(cores, int) or (cores != -1 and cores < 1):
             raise ConfigError(f"max_cores_per_trial must be -1 (all cores) or at least 1, got {cores!r}.")
         check_true_or_false("enable_early_termination", self.enable_early_termination)
+        limit = self.memory_limit
+        if limit != "auto" and (isinstance(limit, bool) or not isinstance(limit, (int, float))
+                                or not 0 < limit < float("inf")):
+            raise ConfigError(f"memory_limit must be 'auto' or a positive number of gigabytes (e.g. 4), got {limit!r}.")
         if self.exit_score is not None and (
             isinstance(self.exit_score, bool) or not isinstance(self.exit_score, (int, float))
         ):
@@ -66,6 +80,19 @@ class LimitSettings:
     def timeout_seconds(self) -> float:
         """``timeout_minutes`` in seconds."""
         return self.timeout_minutes * 60.0
+
+    def memory_limit_bytes(self, available_bytes: int | None) -> int | None:
+        """The job's memory limit in bytes: ``memory_limit`` GB, or for ``"auto"``
+        :data:`AUTO_MEMORY_SHARE` of ``available_bytes`` (None when that is unknown: no limit).
+
+        >>> LimitSettings(memory_limit=2).memory_limit_bytes(None) == 2 * 2**30
+        True
+        >>> LimitSettings().memory_limit_bytes(10 * 2**30) == 8 * 2**30
+        True
+        """
+        if self.memory_limit == "auto":
+            return None if available_bytes is None else int(AUTO_MEMORY_SHARE * available_bytes)
+        return int(float(self.memory_limit) * 2**30)
 
     def concurrent_trials(self) -> int:
         """Trials run at once: ``max_concurrent_trials``, or this machine's cores."""

@@ -3,13 +3,18 @@
 Every call to MLflow runs on a background thread (:class:`LoggingWorker`), so
 opening the store (a new SQLite store takes seconds to create) overlaps the
 first trials, and a trial costs the job only the time to queue its record.
-At the end of the job the observer waits (at most ``flush_timeout`` seconds)
-for the queue, then writes to the result what was logged and what was not.
+At the end of the job the observer waits for the queue until the job's time limit (given by
+``finish_by``; at most ``flush_timeout`` seconds). What is not logged by then goes on in the
+background: the result lists it in ``tracking_pending`` and says so in ``budget_notes``, and
+the process waits for it (at most ``flush_timeout`` seconds) before it exits. The last queued
+call writes to the result what was logged and what was not.
 """
 from __future__ import annotations
 
 import logging
 import tempfile
+import threading
+import time
 from typing import TYPE_CHECKING, Callable
 
 from automl.core import TrialResult
@@ -28,8 +33,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("automl")
 
-#: Seconds ``job_finished`` waits for queued logging before giving up on it.
+#: Seconds the queued logging may take at most, at the end of a job or at the exit of the process.
 DEFAULT_FLUSH_TIMEOUT = 300.0
+#: Seconds ``job_finished`` waits at least, even past the job's limit (the last calls are quick).
+MIN_FINISH_SECONDS = 0.5
 
 
 class MlflowTracker:
@@ -44,7 +51,8 @@ class MlflowTracker:
         Log the best model (sklearn + pyfunc flavours) when the job ends, and in
         ONNX mode its ONNX graph, checked against the Python model.
     flush_timeout : float
-        Seconds to wait at the end of the job for logging still queued.
+        Seconds logging still queued at the end of the job may take at most; past the job's
+        time limit it goes on in the background (``result.tracking_pending``).
     client_factory : callable, optional
         ``client_factory(uri)`` returns the ``MlflowClient`` to use (tests).
 
@@ -73,6 +81,9 @@ class MlflowTracker:
         self._model_uris: dict[str, str] = {}
         self._onnx_check: dict | None = None
         self._models_queued = False
+        self._deadline: float | None = None
+        self._record_lock = threading.Lock()
+        self._recorded = False
 
     # -- observer hooks: queue only, never block -------------------------------------------
     def job_started(self, job: AutoMLJob, prepared: PreparedData) -> None:
@@ -100,21 +111,35 @@ class MlflowTracker:
             if job.training.enable_onnx_compatible_models:
                 self._worker.submit(f"ONNX model of job {job.name}", lambda: self._log_onnx(result))
 
+    def finish_by(self, deadline: float) -> None:
+        """The job's time limit (``time.monotonic()``): ``job_finished`` waits for logging until then."""
+        self._deadline = deadline
+
+    def _wait_seconds(self) -> float:
+        if self._deadline is None:
+            return self.flush_timeout
+        return min(self.flush_timeout, max(MIN_FINISH_SECONDS, self._deadline - time.monotonic()))
+
     def job_finished(self, job: AutoMLJob, result: AutoMLResult) -> None:
-        """Queue the end of the job, wait for the queue, and record the outcome on ``result``."""
+        """Queue the end of the job and wait for the queue until the job's limit; what is left goes
+        on in the background, and the last call records the outcome on ``result``."""
         if self._worker is None:
             return
+        self._recorded = False
         self.model_ready(job, result)  # a runner without the hook: the model is queued now
         self._worker.submit(f"artifacts of job {job.name}", lambda: self._log_parent_artifacts(result))
         self._worker.submit(f"report of job {job.name}", lambda: self._log_report(result))
         self._worker.submit(f"end of parent run of job {job.name}", lambda: self._end_parent(result))
-        finished = self._worker.drain(self.flush_timeout)
-        errors = list(self._worker.errors)
-        if not finished:
-            errors.append(f"tracking did not finish within {self.flush_timeout:.0f} s; not logged: "
-                          + "; ".join(self._worker.pending()))
-        self._worker.close()
-        self._record(result, errors)
+        self._worker.submit(f"record of job {job.name}", lambda: self._record(result), always=True)
+        waited = self._wait_seconds()
+        if not self._worker.drain(waited):
+            with self._record_lock:
+                if not self._recorded:
+                    result.tracking_pending = self._worker.pending()
+                    result.budget_notes.append(
+                        f"MLflow logging goes on in the background after {waited:.1f} s (the job's time limit): "
+                        + "; ".join(result.tracking_pending))
+        self._worker.close(self.flush_timeout)
 
     # -- work done on the logging thread ----------------------------------------------------
     def _start_parent(self, job: AutoMLJob, prepared: PreparedData) -> None:
@@ -199,13 +224,16 @@ class MlflowTracker:
         self._client.set_terminated(self.run_id, status=status)
 
     # -- results ----------------------------------------------------------------------------
-    def _record(self, result: AutoMLResult, errors: list[str]) -> None:
-        """What was logged where, and what was not: the result's tracking fields."""
-        result.mlflow_run_id = self.run_id
-        result.tracking_uri = redact(self._uri) if self._uri else None
-        if result.tracking_uri != self._uri:  # kept in memory only, for register_model
-            result._tracking_store = self._uri
-        result.tracking_errors = list(result.tracking_errors) + errors
-        result.logged_models = {**result.logged_models, **self._model_uris}
-        if self._onnx_check is not None:
-            result.onnx_check = self._onnx_check
+    def _record(self, result: AutoMLResult) -> None:
+        """What was logged where, and what was not: the result's tracking fields (the last call)."""
+        with self._record_lock:
+            result.mlflow_run_id = self.run_id
+            result.tracking_uri = redact(self._uri) if self._uri else None
+            if result.tracking_uri != self._uri:  # kept in memory only, for register_model
+                result._tracking_store = self._uri
+            result.tracking_errors = list(result.tracking_errors) + list(self._worker.errors)
+            result.logged_models = {**result.logged_models, **self._model_uris}
+            if self._onnx_check is not None:
+                result.onnx_check = self._onnx_check
+            result.tracking_pending = []
+            self._recorded = True

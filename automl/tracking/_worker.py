@@ -2,14 +2,18 @@
 
 A call that fails is recorded with what it was meant to log. After a failure
 that says the store is unreachable, the remaining calls are not attempted (each
-would wait through the client's retries): they are recorded as not logged.
+would wait through the client's retries): they are recorded as not logged. A worker
+closed with calls still queued finishes them in the background; at the exit of the
+process it is given up to its ``exit_timeout`` to do so.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import queue
 import threading
 import time
+import weakref
 from typing import Callable
 
 from automl.tracking._store import quiet_mlflow, redact
@@ -35,6 +39,24 @@ def unreachable(exc: BaseException) -> bool:
     return False
 
 
+#: Workers closed with calls still queued: the exit of the process waits for them.
+_CLOSING: weakref.WeakSet = weakref.WeakSet()
+
+
+def _finish_at_exit() -> None:
+    for worker in list(_CLOSING):
+        worker.drain(worker.exit_timeout)
+
+
+def _wait_at_exit(worker: LoggingWorker) -> None:
+    """Make the exit of the process wait for ``worker``. The hook is registered again each time so
+    that it runs before the exit hooks registered earlier (atexit runs the last first): among them
+    the one that deletes live temporary folders, which a call still running may be writing to."""
+    _CLOSING.add(worker)
+    atexit.unregister(_finish_at_exit)
+    atexit.register(_finish_at_exit)
+
+
 class LoggingWorker:
     """Runs ``(description, call)`` items on one daemon thread, in order.
 
@@ -49,13 +71,16 @@ class LoggingWorker:
     def __init__(self, name: str = "automl-mlflow") -> None:
         self.errors: list[str] = []
         self.broken = False
+        self.exit_timeout = 0.0
+        self._running: str | None = None
         self._queue: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self._thread.start()
 
-    def submit(self, description: str, call: Callable[[], None]) -> None:
-        """Queue ``call``; ``description`` says what it logs."""
-        self._queue.put((description, call))
+    def submit(self, description: str, call: Callable[[], None], *, always: bool = False) -> None:
+        """Queue ``call``; ``description`` says what it logs. With ``always`` it runs even once the
+        store is unreachable (it writes no MLflow call of its own)."""
+        self._queue.put((description, call, always))
 
     def _loop(self) -> None:
         while True:
@@ -63,12 +88,14 @@ class LoggingWorker:
             try:
                 if item is None:
                     return
+                self._running = None if item[2] else item[0]
                 self._run(*item)
             finally:
+                self._running = None
                 self._queue.task_done()
 
-    def _run(self, description: str, call: Callable[[], None]) -> None:
-        if self.broken:
+    def _run(self, description: str, call: Callable[[], None], always: bool = False) -> None:
+        if self.broken and not always:
             self.errors.append(f"{description} not logged: the tracking store was unreachable")
             return
         try:
@@ -91,10 +118,17 @@ class LoggingWorker:
         return True
 
     def pending(self) -> list[str]:
-        """Descriptions of the calls not run yet."""
+        """Descriptions of the logging not done yet: the call running now, then those queued
+        (calls queued with ``always`` are bookkeeping, not logging, and are left out)."""
         with self._queue.mutex:
-            return [item[0] for item in list(self._queue.queue) if item is not None]
+            queued = [item[0] for item in list(self._queue.queue) if item is not None and not item[2]]
+        running = self._running
+        return ([running] if running else []) + queued
 
-    def close(self) -> None:
-        """Stop the thread once the queued calls ran."""
+    def close(self, exit_timeout: float = 0.0) -> None:
+        """Stop the thread once the queued calls ran; the exit of the process waits for them at most
+        ``exit_timeout`` seconds."""
+        self.exit_timeout = exit_timeout
+        if self._queue.unfinished_tasks:
+            _wait_at_exit(self)
         self._queue.put(None)

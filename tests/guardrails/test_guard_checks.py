@@ -5,11 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from guardrails import ALERTED, DONE, PASSED, GuardrailContext
+from guardrails import ALERTED, DONE, PASSED, GuardrailContext, GuardrailResult
 from guardrails._balance import check_class_balance
 from guardrails._cardinality import check_high_cardinality
 from guardrails._constant import check_constant_features
-from guardrails._memory import check_memory, format_bytes
+from guardrails._memory import check_memory, format_bytes, with_skipped_trials
 from guardrails._missing import check_missing_values
 
 
@@ -139,7 +139,26 @@ def test_memory_states():
                             memory_mitigation="sparse output"))
     assert done.status == DONE and "sparse output" in done.description
     assert done.details == [{"Estimated featurized size": "200 B", "Available memory": "100 B",
-                             "Mitigation": "sparse output"}]
+                             "Memory limit": "none", "Mitigation": "sparse output"}]
+
+
+def test_memory_alerts_above_the_jobs_limit_though_the_machine_has_room():
+    X = {"a": [1.0]}
+    over = check_memory(ctx(X, featurized_bytes_estimate=200, available_memory_bytes=10_000, memory_limit_bytes=100))
+    assert over.status == ALERTED and "memory limit" in over.description and "memory_limit" in over.description
+    assert over.details[0]["Memory limit"] == "100 B"
+    within = check_memory(ctx(X, featurized_bytes_estimate=50, available_memory_bytes=10_000, memory_limit_bytes=100))
+    assert within.status == PASSED and "memory limit (100 B)" in within.description
+
+
+def test_skipped_trials_turn_the_memory_guardrail_alerted():
+    passed = check_memory(ctx({"a": [1.0]}, featurized_bytes_estimate=10, available_memory_bytes=100))
+    other = GuardrailResult("Class balancing detection", PASSED, "balanced")
+    rows = [{"Trial": "job_4", "Algorithm": "MaxAbsScaler RandomForest", "Estimated memory": "3.00 GiB"}]
+    out = with_skipped_trials([other, passed], 2**30, rows)
+    assert [r.name for r in out] == ["Class balancing detection", "Memory issues detection"]
+    assert out[1].status == ALERTED and out[1].details == rows and "1.0 GiB" in out[1].description
+    assert with_skipped_trials([other, passed], 2**30, []) == [other, passed]
 
 
 def test_memory_uses_the_machine_when_available_is_unknown():

@@ -67,7 +67,7 @@ def test_titanic_with_purposes(data_dir):
     assert "10-fold" in results[0].description
 
 
-@pytest.mark.parametrize("name", ["guardrails", "guardrails._format", "guardrails._result",
+@pytest.mark.parametrize("name", ["guardrails", "guardrails._format", "guardrails._memory", "guardrails._result",
                                   "guardrails._validation"])
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name),

@@ -69,7 +69,9 @@ def run_trial(spec: TrialSpec, data_path: str, primary_metric: str, n_jobs: int,
     data = load_trial_data(data_path)
     # OpenMP (the boosters) gets the trial's cores; BLAS one thread, so the two never fight.
     with threadpool_limits(limits=n_jobs, user_api="openmp"), threadpool_limits(limits=1, user_api="blas"):
-        return get_task(data.task).evaluate_trial(spec, data, primary_metric, n_jobs)
+        result = get_task(data.task).evaluate_trial(spec, data, primary_metric, n_jobs)
+    result.peak_memory_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    return result
 
 
 def process_main(conn: Connection, spec: TrialSpec, data_path: str, primary_metric: str, n_jobs: int,

@@ -1,12 +1,14 @@
 """The trial scheduler: proposes trials, runs them on an engine, keeps the limits."""
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
 from automl.core import FAILED, TrialData, TrialResult, TrialSpec
+from automl.engine.scheduler._memory import SKIP, WAIT, MemoryBudget
 from automl.engine.scheduler._stopping import StopRules
 from automl.engine.scheduler._trial_engine import TrialEngine
 
@@ -52,13 +54,20 @@ class TrialScheduler:
         Set from another thread to cancel the job.
     on_start, on_result, on_tick : callables, optional
         Observer hooks: a trial started; a trial ended; a status snapshot.
+    memory : MemoryBudget, optional
+        The job's memory limit: a trial that would not fit waits for running trials to end,
+        or is skipped (recorded Canceled with the reason) when it would not fit alone.
+    allowance_seconds : float, optional
+        A trial's time allowance (``TrialSpec.max_seconds``; cut to the time left of the search):
+        learners that grow tree by tree fit as many trees as it holds.
     """
 
     def __init__(self, engine: TrialEngine, trial_timeout_seconds: float,
                  name_of: Callable[[int], str], cancel_event: threading.Event | None = None,
                  on_start: Callable[[Any], None] | None = None,
                  on_result: Callable[[TrialResult], None] | None = None,
-                 on_tick: Callable[[SchedulerStatus], None] | None = None):
+                 on_tick: Callable[[SchedulerStatus], None] | None = None,
+                 memory: MemoryBudget | None = None, allowance_seconds: float | None = None):
         self.engine = engine
         self.trial_timeout_seconds = trial_timeout_seconds
         self.name_of = name_of
@@ -66,6 +75,9 @@ class TrialScheduler:
         self.on_start = on_start or (lambda spec: None)
         self.on_result = on_result or (lambda result: None)
         self.on_tick = on_tick or (lambda status: None)
+        self.memory = memory
+        self.allowance_seconds = allowance_seconds
+        self._waiting: TrialSpec | None = None
 
     def run(self, proposer: TrialProposer, data: TrialData, stop: StopRules) -> list[TrialResult]:
         """Train trials until ``stop`` says so; return every trial, in iteration order.
@@ -87,7 +99,7 @@ class TrialScheduler:
             if self.cancel_event.is_set():
                 stop.cancel("canceled by the user")
             if not exhausted and not stop.should_stop():
-                exhausted = self._fill(proposer, stop)
+                exhausted = self._fill(proposer, stop, results)
             if stop.cancel_running and self.engine.n_running:
                 reason = f"{stop.reason}; the trial was stopped while running"
                 self._finish(self.engine.cancel_all(reason), proposer, stop, results)
@@ -98,13 +110,22 @@ class TrialScheduler:
             self._finish(self.engine.wait(POLL_SECONDS), proposer, stop, results)
             self.on_tick(self._status(stop, results))
 
-    def _fill(self, proposer: TrialProposer, stop: StopRules) -> bool:
-        """Start trials while slots are free; True when the proposer has nothing left."""
+    def _fill(self, proposer: TrialProposer, stop: StopRules, results: list[TrialResult]) -> bool:
+        """Start trials while slots (and memory) are free; True when the proposer has nothing left."""
         while self.engine.n_running < self.engine.slots and not stop.should_stop():
             iteration = stop.n_started
-            spec = proposer.propose(iteration, self.name_of(iteration))
+            spec, self._waiting = self._waiting or proposer.propose(iteration, self.name_of(iteration)), None
             if spec is None:
                 return True
+            verdict = self.memory.admit(spec) if self.memory is not None else None
+            if verdict == WAIT:
+                self._waiting = spec
+                return False
+            if verdict == SKIP:
+                stop.record_start()
+                self.on_start(spec)
+                self._finish([self.memory.skip(spec)], proposer, stop, results)
+                continue
             now = time.monotonic()
             if now + self.trial_timeout_seconds < stop.deadline:
                 deadline = now + self.trial_timeout_seconds
@@ -112,6 +133,10 @@ class TrialScheduler:
             else:
                 deadline = stop.deadline
                 reason = f"timeout_minutes ({stop.limits.timeout_minutes:g}) reached while the trial ran"
+            if self.allowance_seconds is not None:
+                searching = stop.remaining_seconds() - stop.reserve_seconds
+                spec = dataclasses.replace(spec, max_seconds=max(1.0, min(self.allowance_seconds, deadline - now,
+                                                                          searching)))
             self.engine.submit(spec, deadline, reason)
             stop.record_start()
             self.on_start(spec)
@@ -120,6 +145,8 @@ class TrialScheduler:
     def _finish(self, finished: list[TrialResult], proposer: TrialProposer, stop: StopRules,
                 results: list[TrialResult]) -> None:
         for result in finished:
+            if self.memory is not None:
+                self.memory.ended(result.iteration)
             proposer.observe(result)
             stop.record(result)
             results.append(result)

@@ -53,3 +53,35 @@ def test_a_refit_that_would_overrun_goes_after_those_that_fit():
 def test_when_nothing_fits_the_quickest_refit_comes_first():
     slow, slower = _trial(0, 20.0), _trial(1, 50.0)
     assert refit_order([slower, slow], n_folds=1, seconds_left=-5.0) == [slow, slower]
+
+
+def test_the_refit_estimate_counts_logging_the_model_it_makes():
+    from automl.engine._budget import logging_seconds, refit_estimate as engine_estimate
+    from automl.tasks import get_task
+
+    task = get_task("regression")
+    small, large = _trial(1, 10.0), _trial(2, 10.0)
+    large.model_bytes = 800 * 2**20   # a forest ensemble's worth: seconds to pickle and write
+    assert engine_estimate(task, large, 1) - engine_estimate(task, small, 1) == pytest.approx(
+        logging_seconds(800 * 2**20) - logging_seconds(0))
+    assert logging_seconds(800 * 2**20) >= 8.0
+    ensemble = _trial(0, 0.0, members=[small, large])
+    assert engine_estimate(task, ensemble, 1) >= task.refit_seconds([small, large], 1) + logging_seconds(800 * 2**20)
+
+
+def test_the_search_keeps_time_for_logging_what_it_will_refit():
+    from automl.engine._budget import logging_seconds, post_search_reserve
+    from automl.engine.scheduler import StopRules
+    from automl.metrics import REGRESSION_METRICS
+    from automl.settings import LimitSettings
+    from automl.tasks import get_task
+
+    task, metric = get_task("regression"), REGRESSION_METRICS["r2_score"]
+    reserves = []
+    for model_bytes in (0, 500 * 2**20):
+        stop = StopRules(LimitSettings(timeout_minutes=10), metric)
+        trial = _trial(1, 4.0)
+        trial.model_bytes = model_bytes
+        post_search_reserve(stop, task, 1, 600.0, metric, explain=False)(trial)
+        reserves.append(stop.reserve_seconds)
+    assert reserves[1] - reserves[0] == pytest.approx(logging_seconds(500 * 2**20) - logging_seconds(0))

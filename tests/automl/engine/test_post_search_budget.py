@@ -1,0 +1,68 @@
+"""After the search, each stage fits the time left before the job's limit, or shrinks or is skipped, and
+the result says why (``result.budget_notes``)."""
+from __future__ import annotations
+
+import time
+
+import automl
+from automl.engine._budget import GRACE_SHARE
+from automl.tasks import get_task
+from automl.testing import registered_test_algorithm
+
+
+def test_a_refit_that_would_not_fit_the_time_left_gives_way_and_the_result_says_why(
+        small_classification_frame, monkeypatch):
+    task = get_task("classification")
+    real = type(task).refit_seconds
+
+    def refit_seconds(self, members, n_folds):  # LightGBM's refit "would take" three hours
+        slow = any(m.algorithm == "LightGBM" for m in members)
+        return 10_800.0 if slow else real(self, members, n_folds)
+
+    monkeypatch.setattr(type(task), "refit_seconds", refit_seconds)
+    with registered_test_algorithm("classification", "Prior", "fine", priority=-1):
+        job = automl.classification(training_data=small_classification_frame, target_column_name="label",
+                                    primary_metric="AUC_weighted", log_verbosity="warning")
+        job.set_training(allowed_training_algorithms=["Prior", "LightGBM"],
+                         enable_vote_ensemble=False, enable_stack_ensemble=False)
+        job.set_limits(max_trials=2, max_concurrent_trials=1, timeout_minutes=1)
+        result = job.submit(show_progress=False)
+    lightgbm = next(t for t in result.trials if t.algorithm == "LightGBM")
+    assert task.rank(result.trials, "AUC_weighted")[0] is lightgbm   # the best trial...
+    assert result.best_trial.algorithm == "Prior"                     # ...is not the one refit
+    note = next(n for n in result.budget_notes if n.startswith("refit "))
+    assert f"instead of the best trial {lightgbm.name}" in note and "would not fit" in note
+
+
+def test_explanations_that_would_not_fit_the_time_left_are_skipped_and_the_result_says_why(
+        small_classification_frame, monkeypatch):
+    budget_seconds = 12.0
+    task = get_task("classification")
+    real_refit = type(task).refit
+    submitted = []
+
+    def slow_refit(self, trial, prepared):  # the refit ends a second before the job's limit
+        limit = submitted[0] + budget_seconds * (1 + GRACE_SHARE)
+        time.sleep(max(0.0, limit - time.monotonic() - 1.0))
+        return real_refit(self, trial, prepared)
+
+    monkeypatch.setattr(type(task), "refit", slow_refit)
+    job = automl.classification(training_data=small_classification_frame, target_column_name="label",
+                                enable_model_explainability=True, log_verbosity="warning")
+    job.set_training(allowed_training_algorithms=["DecisionTree"],
+                     enable_vote_ensemble=False, enable_stack_ensemble=False)
+    job.set_limits(max_trials=1, timeout_minutes=budget_seconds / 60)
+    submitted.append(time.monotonic())
+    result = job.submit(show_progress=False)
+    assert result.best_model is not None and result.explanation is None
+    assert any(n.startswith("explanations skipped") and "timeout_minutes + 5%" in n for n in result.budget_notes)
+
+
+def test_a_job_with_time_to_spare_shrinks_nothing(small_classification_frame):
+    job = automl.classification(training_data=small_classification_frame, target_column_name="label",
+                                enable_model_explainability=True, log_verbosity="warning")
+    job.set_training(allowed_training_algorithms=["DecisionTree"],
+                     enable_vote_ensemble=False, enable_stack_ensemble=False)
+    job.set_limits(max_trials=1, timeout_minutes=5)
+    result = job.submit(show_progress=False)
+    assert result.explanation is not None and result.budget_notes == []

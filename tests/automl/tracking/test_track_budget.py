@@ -1,0 +1,87 @@
+"""Logging that cannot finish by the job's time limit goes on in the background, and the result says so."""
+from __future__ import annotations
+
+import threading
+import time
+
+import automl
+import automl.jobs._default_observers
+from automl.tracking import MlflowTracker
+from automl.tracking._store import make_client
+
+
+class HeldArtifactsClient:
+    """A real client whose ``log_artifacts`` (the parent run's files) waits until ``release`` is set."""
+
+    def __init__(self, uri: str, release: threading.Event):
+        self._client = make_client(uri)
+        self._release = release
+
+    def log_artifacts(self, *args, **kwargs):
+        self._release.wait(120)
+        return self._client.log_artifacts(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+
+def test_logging_past_the_limit_goes_on_in_the_background_and_is_recorded_when_done(
+        small_classification_frame, monkeypatch, tracking_uri):
+    release = threading.Event()
+
+    class Tracker(MlflowTracker):
+        def __init__(self, tracking_uri=None):
+            super().__init__(tracking_uri, client_factory=lambda uri: HeldArtifactsClient(uri, release))
+
+    monkeypatch.setattr(automl.jobs._default_observers, "MlflowTracker", Tracker)
+    job = automl.classification(training_data=small_classification_frame, target_column_name="label",
+                                name="held_logging", experiment_name="tracking-budget", log_verbosity="warning")
+    job.set_limits(max_trials=2, max_concurrent_trials=1, timeout_minutes=0.1)
+    job.set_training(allowed_training_algorithms=["DecisionTree"], enable_vote_ensemble=False,
+                     enable_stack_ensemble=False)
+    result = job.submit(show_progress=False)
+
+    # submit() returned at the job's limit with the parent's files still being logged.
+    assert result.best_model is not None
+    assert result.tracking_pending[0] == "artifacts of job held_logging"
+    assert "end of parent run of job held_logging" in result.tracking_pending
+    note = next(n for n in result.budget_notes if n.startswith("MLflow logging goes on in the background"))
+    assert "artifacts of job held_logging" in note
+    assert result.mlflow_run_id is None  # recorded by the last queued call, not yet run
+
+    release.set()
+    waited = time.monotonic()
+    while result.tracking_pending and time.monotonic() - waited < 60:
+        time.sleep(0.2)
+    assert result.tracking_pending == [] and result.tracking_errors == []
+    assert result.mlflow_run_id is not None and "mlflow" in result.logged_models
+    run = make_client(tracking_uri).get_run(result.mlflow_run_id)
+    assert run.info.status == "FINISHED"
+
+
+EXIT_SCRIPT = """
+import pathlib, tempfile, time
+from automl.tracking._worker import LoggingWorker
+
+def slow_logging():
+    with tempfile.TemporaryDirectory() as folder:
+        path = pathlib.Path(folder) / "report.html"
+        path.write_text("<html></html>")
+        time.sleep(1.5)
+        print("logged", path.read_text(), flush=True)
+
+worker = LoggingWorker()
+worker.submit("report", slow_logging)
+time.sleep(0.3)
+worker.close(exit_timeout=30)
+print("main done", flush=True)
+"""
+
+
+def test_the_process_exit_waits_for_logging_still_running_and_keeps_its_temporary_files():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", EXIT_SCRIPT], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["main", "done", "logged", "<html></html>"]
