@@ -22,10 +22,18 @@ def manifest() -> dict:
     return json.loads((datasets_dir() / "manifest.json").read_text())
 
 
+def read_table(path: Path) -> pd.DataFrame:
+    """A CSV (gzipped or not) or Parquet file."""
+    return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+
+
 def load_split(name: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """The manifest's 75/25 split (seed 0, stratified for classification), leaking columns dropped."""
+    """The manifest's 75/25 split (seed 0, stratified for classification), leaking columns dropped;
+    an entry with a ``test_file`` (the scaling benchmark's) is split already."""
     entry = manifest()["datasets"][name]
-    frame = pd.read_csv(datasets_dir() / entry["file"])
+    if "test_file" in entry:
+        return read_table(datasets_dir() / entry["file"]), read_table(datasets_dir() / entry["test_file"]), entry
+    frame = read_table(datasets_dir() / entry["file"])
     frame = frame.drop(columns=[c for c in entry.get("drop_columns", []) if c in frame.columns])
     frame = frame.dropna(subset=[entry["target"]])
     stratify = frame[entry["target"]] if entry["task"] == "classification" else None

@@ -2,7 +2,8 @@
 
 Started by ``bench_tabular.py`` (with the interpreter of the system's
 environment); writes one JSON object to ``--out``. Peak memory is measured by
-the parent over this process and its children.
+the parent over this process and its children; ``phases`` (name, start, end: epoch
+seconds) let it say which part of the run the peak belongs to.
 """
 from __future__ import annotations
 
@@ -80,15 +81,22 @@ def run(system: str, dataset: str, budget: float, seed: int) -> dict:
     X_test, y_test = test.drop(columns=[entry["target"]]), test[entry["target"]]
     workdir = scratch_dir()
     started = time.perf_counter()
+    fit_started = time.time()
     fitted = spec.fit(train, entry, budget, seed, workdir)
     wall = time.perf_counter() - started
+    phases = [["fit", fit_started, time.time()], *fitted.extra.pop("stages", [])]
+    exporting = time.time()
     onnx_predict = fitted.make_onnx_predict() if fitted.make_onnx_predict is not None else None
+    phases.append(["onnx_export", exporting, time.time()])
+    scoring = time.time()
     record = {"score": round(held_out_score(fitted, X_test, y_test, entry), 5),
               "wall_seconds": round(wall, 2), "overrun": round(wall / budget - 1, 3),
               "trials": fitted.trials, "best": fitted.best, **fitted.extra}
     record["python"] = latency(fitted.predict, X_test)
     if onnx_predict is not None:
         record["onnx"] = latency(onnx_predict, X_test)
+    phases.append(["scoring", scoring, time.time()])
+    record["phases"] = phases
     return record
 
 

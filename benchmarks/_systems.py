@@ -55,11 +55,20 @@ def fit_automl_studio(train: pd.DataFrame, entry: dict, budget: float, seed: int
     finished = [t.started_at + t.duration_seconds for t in searched if t.succeeded]
     busy = sum(t.duration_seconds for t in searched) / max(1, result.concurrent_trials)
     busy += result.timings.get("refit", 0.0)
+    stages, mark = [], submitted
+    for stage, seconds in result.timings.items():
+        stages.append([f"job {stage}", mark, mark + seconds])
+        mark += seconds
     extra = {
+        "submit_seconds": round(wall, 2),
         "first_trial_seconds": round(min(finished) - submitted, 2) if finished else None,
         "outside_fit_share": round(max(0.0, 1.0 - busy / wall), 3),
         "timings": {k: round(v, 2) for k, v in result.timings.items()},
         "status": result.status, "stop_reason": result.stop_reason,
+        "budget_notes": list(result.budget_notes), "tracking_pending": list(result.tracking_pending),
+        "trial_peak_memory_mb": max((round(t.peak_memory_bytes / 2**20) for t in searched), default=0),
+        "completed_trials": sum(t.succeeded for t in searched),
+        "stages": stages,
     }
     model = result.best_model
     if entry["task"] == "classification":

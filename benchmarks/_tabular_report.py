@@ -6,8 +6,12 @@ import statistics
 from collections import defaultdict
 from pathlib import Path
 
-OURS, PEER = "automl-studio", "FLAML"
+OURS, PEER, MEMORY_PEER = "automl-studio", "FLAML", "AutoGluon"
 STAGES = ("setup", "search", "ensembles", "refit", "explanation", "tracking")
+#: The stages besides the search and the refit: what should not grow with the budget.
+OVERHEAD_STAGES = ("setup", "ensembles", "test", "result", "explanation", "tracking")
+#: The promises: wall time within the budget + 5%, peak memory at most 2x AutoGluon's, overhead under 10%.
+GRACE, MEMORY_RATIO, MAX_OVERHEAD = 0.05, 2.0, 0.10
 README_START, README_END = "<!-- bench:tabular:start -->", "<!-- bench:tabular:end -->"
 
 
@@ -65,7 +69,8 @@ def _versus(scores: dict, datasets: list[str]) -> list[str]:
 
 def _system_table(records: list[dict], systems: list[str]) -> list[str]:
     lines = ["| system | wall s (median / max) | overrun max | peak memory MB (median / max) | trials (median) "
-             "| 1-row p50 ms | batch rows/s | ONNX 1-row p50 ms | ONNX rows/s |", "|---|---|---|---|---|---|---|---|---|"]
+             "| 1-row p50 ms | batch rows/s | ONNX 1-row p50 ms | ONNX rows/s |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for s in systems:
         group = [r for r in records if r["system"] == s and "error" not in r]
         if not group:
@@ -81,6 +86,63 @@ def _system_table(records: list[dict], systems: list[str]) -> list[str]:
             _fmt(_median([o["single_row_p50_ms"] for o in onnx]), 3),
             _fmt(_median([o["batch_rows_per_s"] for o in onnx]), 0)]) + " |")
     return lines
+
+
+def overhead_share(record: dict) -> float | None:
+    """Share of the wall time in setup, ensembles, explanations and tracking (None without timings)."""
+    timings, wall = record.get("timings"), record.get("submit_seconds") or record.get("wall_seconds")
+    if not timings or not wall:
+        return None
+    return sum(timings.get(k, 0.0) for k in OVERHEAD_STAGES) / wall
+
+
+def _searched_to_budget(record: dict) -> bool:
+    return "timeout_minutes" in (record.get("stop_reason") or "")
+
+
+def _job_memory(record: dict) -> int | None:
+    phases = record.get("memory_by_phase_mb") or {}
+    job = [v for k, v in phases.items() if k.startswith("job ")]
+    return max(job) if job else phases.get("fit")
+
+
+def _promises(records: list[dict], budget: float) -> list[str]:
+    """Per dataset: our wall time against the budget, our peak memory against AutoGluon's (and where it
+    went), our overhead; then whether each promise held on every dataset."""
+    ours = {r["dataset"]: r for r in records if r["system"] == OURS and "error" not in r}
+    peer = {r["dataset"]: r for r in records if r["system"] == MEMORY_PEER and "error" not in r}
+    if not ours:
+        return []
+    lines = ["| dataset | wall s (submit) | overrun | peak MB | AutoGluon peak MB | ratio | MB: job / ONNX export "
+             "/ scoring | overhead | search to budget |", "|---|---|---|---|---|---|---|---|---|"]
+    ratios, overheads = [], []
+    for dataset, r in ours.items():
+        other = peer.get(dataset)
+        ratio = r["peak_memory_mb"] / other["peak_memory_mb"] if other and other.get("peak_memory_mb") else None
+        ratios += [] if ratio is None else [(ratio, dataset)]
+        share, full = overhead_share(r), _searched_to_budget(r)
+        overheads += [(share, dataset)] if full and share is not None else []
+        phases = r.get("memory_by_phase_mb") or {}
+        lines.append("| " + " | ".join([
+            dataset, _fmt(r.get("submit_seconds") or r["wall_seconds"], 1), f"{r['overrun']:+.1%}",
+            str(r["peak_memory_mb"]), _fmt(other["peak_memory_mb"] if other else None),
+            _fmt(ratio, 2, "x"), f"{_fmt(_job_memory(r))} / {_fmt(phases.get('onnx_export'))} / "
+            f"{_fmt(phases.get('scoring'))}", _fmt(share, 3), "yes" if full else "no"]) + " |")
+    worst = max(ours.values(), key=lambda r: r["overrun"])
+    out = lines + ["", f"- Wall time within the budget + {GRACE:.0%} ({budget * (1 + GRACE):.0f} s): "
+                   f"**{sum(r['overrun'] <= GRACE for r in ours.values())} of {len(ours)}** datasets "
+                   f"(largest overrun {worst['overrun']:+.1%}, {worst['dataset']})."]
+    if ratios:
+        top = max(ratios)
+        within = sum(x <= MEMORY_RATIO for x, _ in ratios)
+        out.append(f"- Peak memory at most {MEMORY_RATIO:g}x {MEMORY_PEER}'s: **{within} of {len(ratios)}** "
+                   f"datasets (largest ratio {top[0]:.2f}x, {top[1]}).")
+    if overheads:
+        top = max(overheads)
+        out.append(f"- Setup, ensembles, explanations and tracking under {MAX_OVERHEAD:.0%} of the wall time where "
+                   f"the search ran to the budget: **{sum(x < MAX_OVERHEAD for x, _ in overheads)} of "
+                   f"{len(overheads)}** (largest {top[0]:.1%}, {top[1]}).")
+    return out
 
 
 def _ours_table(records: list[dict]) -> list[str]:
@@ -113,6 +175,10 @@ def render_markdown(records: list[dict], context: dict, unavailable: dict[str, s
            f"{_fmt(max((r.get('load_average') or 0.0 for r in records), default=None), 1)}.", "",
            *score_lines, "", *_versus(scores, datasets)]
     out += [f"- {name} not run: {reason}." for name, reason in unavailable.items()]
+    promises = _promises(records, context["budget"])
+    if promises:
+        out += ["", f"Time and memory promises ({OURS}; memory of the process tree, by part of the run):", "",
+                *promises]
     out += ["", *_system_table(records, systems), "", f"{OURS} per dataset (outside fit & predict: share "
             "of wall time in which the trial slots were not fitting or predicting):", "", *_ours_table(records)]
     errors = [f"- {r['system']} on {r['dataset']}: {r['error']}" for r in records if "error" in r]

@@ -31,7 +31,6 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -42,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import ROOT, RESULTS, append_result, manifest  # noqa: E402
 from _systems import SYSTEMS  # noqa: E402
 from _tabular_report import readme_update, render_markdown  # noqa: E402
+from _watch import peaks_by_phase, run_watched  # noqa: E402
 
 ENVIRONMENTS = {"main": Path(sys.executable), "autogluon": ROOT / ".venv-autogluon" / "bin" / "python"}
 #: A run still going after budget * HARD_CAP_FACTOR + HARD_CAP_SECONDS is ended and recorded so.
@@ -77,40 +77,25 @@ def versions() -> dict[str, str]:
     return found
 
 
-def _tree_rss(process: psutil.Process) -> int:
-    total = 0
-    for proc in [process, *process.children(recursive=True)]:
-        try:
-            total += proc.memory_info().rss
-        except psutil.Error:  # ended between listing and reading
-            pass
-    return total
-
-
 def run_one(system: str, dataset: str, budget: float, seed: int) -> dict:
-    """Run one system on one dataset in a child process, watching its memory."""
+    """Run one system on one dataset in a fresh process, watching its memory (by phase of the run)."""
     python = ENVIRONMENTS[SYSTEMS[system].environment]
     with tempfile.TemporaryDirectory(prefix="automl-bench-") as scratch:
         out = Path(scratch) / "record.json"
         command = [str(python), str(Path(__file__).with_name("_run_one.py")), "--system", system,
                    "--dataset", dataset, "--budget", str(budget), "--seed", str(seed), "--out", str(out)]
         env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{Path(scratch) / 'mlflow.db'}"}
-        child = subprocess.Popen(command, env=env, cwd=scratch, stdout=subprocess.DEVNULL,
-                                 stderr=open(Path(scratch) / "stderr.txt", "w"))
-        watched, peak, started = psutil.Process(child.pid), 0, time.monotonic()
-        while child.poll() is None:
-            peak = max(peak, _tree_rss(watched))
-            if time.monotonic() - started > budget * HARD_CAP_FACTOR + HARD_CAP_SECONDS:
-                for proc in [*watched.children(recursive=True), watched]:
-                    proc.kill()
-                child.wait()
-                return {"error": "ended by the harness: ran far past its budget"}
-            time.sleep(0.1)
+        stderr = Path(scratch) / "stderr.txt"
+        watched = run_watched(command, env=env, cwd=scratch, stderr=stderr,
+                              cap_seconds=budget * HARD_CAP_FACTOR + HARD_CAP_SECONDS)
+        if watched.capped:
+            return {"error": "ended by the harness: ran far past its budget"}
         if out.exists():
             record = json.loads(out.read_text())
         else:
-            record = {"error": "no result; stderr: " + (Path(scratch) / "stderr.txt").read_text()[-500:]}
-    record["peak_memory_mb"] = round(peak / 2**20)
+            record = {"error": "no result; stderr: " + stderr.read_text()[-500:]}
+    record["peak_memory_mb"] = round(watched.peak_bytes / 2**20)
+    record["memory_by_phase_mb"] = peaks_by_phase(watched.samples, record.pop("phases", []))
     record["load_average"] = round(os.getloadavg()[0], 2)  # other work on the machine skews the figures
     return record
 
