@@ -5,7 +5,7 @@
 """
 from automl.engine.scheduler._compute import MEMORY_LIMIT_VARIABLE, make_engine, trial_memory_limit
 from automl.engine.scheduler._local import LocalProcessEngine
-from automl.engine.scheduler._memory import MemoryBudget, memory_growth
+from automl.engine.scheduler._memory_budget import MemoryBudget, memory_growth
 from automl.engine.scheduler._scheduler import SchedulerStatus, TrialProposer, TrialScheduler
 from automl.engine.scheduler._stopping import StopRules
 from automl.engine.scheduler._trial_engine import TrialEngine

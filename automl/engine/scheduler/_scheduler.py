@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
 from automl.core import FAILED, TrialData, TrialResult, TrialSpec
-from automl.engine.scheduler._memory import SKIP, WAIT, MemoryBudget
+from automl.engine.scheduler._memory_budget import SKIP, WAIT, MemoryBudget
 from automl.engine.scheduler._stopping import StopRules
 from automl.engine.scheduler._trial_engine import TrialEngine
 

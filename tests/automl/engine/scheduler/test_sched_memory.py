@@ -7,7 +7,7 @@ import automl
 from automl.algorithms import CLASSIFICATION
 from automl.core import CANCELED, COMPLETED, TrialSpec
 from automl.engine.scheduler import MemoryBudget
-from automl.engine.scheduler._memory import RUN, SKIP, WAIT
+from automl.engine.scheduler._memory_budget import RUN, SKIP, WAIT
 from automl.testing import registered_test_algorithm
 
 GIB = 2**30
