@@ -28,6 +28,9 @@ GRACE_SHARE = 0.05
 END_OF_JOB_SECONDS = 2.0
 #: Logging a model to MLflow: a fixed cost (environment, signature) plus its pickled bytes at this rate.
 LOGGING_FIXED_SECONDS, LOGGING_BYTES_PER_SECOND = 1.0, 100 * 2**20
+#: A refit's time over its estimate at the high end: the estimate scales one fold's time, and a refit
+#: on all rows (more memory traffic, members sharing the cores) ran up to 1.2x that in the benchmarks.
+REFIT_SAFETY = 1.25
 #: Share of the budget the search leaves at most for what follows it.
 MAX_POST_SEARCH_RESERVE = 0.25
 #: The best trials whose refits the reserve counts (an ensemble refits its members).
@@ -106,9 +109,10 @@ def logging_seconds(model_bytes: int) -> float:
 
 def refit_estimate(task: Task, trial: TrialResult, n_folds: int) -> float:
     """Seconds the refit of ``trial`` (an ensemble: all its members) should take on all rows, and the
-    logging of the model it makes (from the members' model sizes measured in their trials)."""
+    logging of the model it makes (from the members' model sizes measured in their trials), at the
+    high end of what it may take (:data:`REFIT_SAFETY`)."""
     members = trial.ensemble.members if trial.ensemble is not None else [trial]
-    return task.refit_seconds(members, n_folds) + logging_seconds(sum(m.model_bytes for m in members))
+    return REFIT_SAFETY * task.refit_seconds(members, n_folds) + logging_seconds(sum(m.model_bytes for m in members))
 
 
 def refit_order(ranked: list[TrialResult], estimate: Callable[[TrialResult], float],
@@ -143,7 +147,7 @@ def post_search_reserve(stop: StopRules, task: Task, n_folds: int, budget_second
         best.append(result)
         best.sort(key=lambda t: key(t.score))
         del best[RESERVED_MEMBERS:]
-        refit = task.refit_seconds(best, n_folds) + logging_seconds(sum(t.model_bytes for t in best))
+        refit = REFIT_SAFETY * task.refit_seconds(best, n_folds) + logging_seconds(sum(t.model_bytes for t in best))
         explaining = min(explanation_seconds(budget_seconds), max(1.0, refit)) if explain else 0.0
         estimate = FIXED_POST_SEARCH_SECONDS + refit + explaining
         stop.reserve_seconds = min(estimate, MAX_POST_SEARCH_RESERVE * budget_seconds)

@@ -85,3 +85,17 @@ def test_the_search_keeps_time_for_logging_what_it_will_refit():
         post_search_reserve(stop, task, 1, 600.0, metric, explain=False)(trial)
         reserves.append(stop.reserve_seconds)
     assert reserves[1] - reserves[0] == pytest.approx(logging_seconds(500 * 2**20) - logging_seconds(0))
+
+
+def test_a_refit_whose_estimate_only_just_fits_the_time_left_is_not_taken():
+    from automl.engine._budget import REFIT_SAFETY, logging_seconds, refit_estimate as engine_estimate
+    from automl.tasks import get_task
+
+    task = get_task("regression")
+    ensemble_member, quick = _trial(1, 20.0), _trial(2, 1.0)
+    ensemble = _trial(0, 0.0, members=[ensemble_member])
+    point = task.refit_seconds([ensemble_member], 1) + logging_seconds(0)   # the estimate without margin
+    assert engine_estimate(task, ensemble, 1) == pytest.approx(REFIT_SAFETY * task.refit_seconds([ensemble_member], 1)
+                                                               + logging_seconds(0))
+    order = order_by_estimate([ensemble, quick], lambda t: engine_estimate(task, t, 1), seconds_left=point + 1.0)
+    assert order == [quick, ensemble]
