@@ -74,6 +74,10 @@ class TrialResult:
         the refit model will cost, scaled by the rows.
     peak_memory_bytes : int
         Peak resident memory of the trial's process (0 when unknown).
+    fit_seconds : float
+        Seconds spent fitting, all folds (0 when not measured apart from ``duration_seconds``):
+        where a trial's predictions cost more than its fits (forecasting predicts series by
+        series), the refit is estimated from this.
     """
 
     iteration: int
@@ -92,6 +96,7 @@ class TrialResult:
     ensemble: Any = None
     model_bytes: int = 0
     peak_memory_bytes: int = 0
+    fit_seconds: float = 0.0
 
     @property
     def display_name(self) -> str:

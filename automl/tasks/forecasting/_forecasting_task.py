@@ -84,8 +84,9 @@ class ForecastingTask(Task):
         return [] if vote is None else [vote]
 
     def refit_seconds(self, members: list[TrialResult], n_folds: int) -> float:
-        """One fold of each member, one after the other (a forecasting model fits its members in turn)."""
-        return REFIT_FOLD_FACTOR * sum(m.duration_seconds for m in members) / max(1, n_folds)
+        """One fold's fit of each member, one after the other (a forecasting model fits its members in
+        turn); a trial's forecasts, series by series, often cost more than its fits and are not counted."""
+        return REFIT_FOLD_FACTOR * sum(m.fit_seconds or m.duration_seconds for m in members) / max(1, n_folds)
 
     def refit(self, trial: TrialResult, prepared: ForecastData) -> ForecastingModel:
         """The forecaster (or vote) refit on every series' full history, with every core."""

@@ -85,19 +85,21 @@ def make_forecaster(algorithm: Algorithm, params: dict | None, n_jobs: int = 1) 
 
 
 def fold_predictions(algorithm: Algorithm, params: dict, data: ForecastTrialData,
-                     n_jobs: int = 1) -> tuple[np.ndarray, int]:
+                     n_jobs: int = 1) -> tuple[np.ndarray, int, float]:
     """One forecast per validation instance (a model per fold, fitted on the fold's histories),
-    and the pickled size of the last fold's forecaster."""
+    the pickled size of the last fold's forecaster and the seconds spent fitting."""
     horizon = data.spec.horizon
-    out, forecaster = [], None
+    out, forecaster, fitting = [], None, 0.0
     for fold in data.cuts:
         histories = {i: data.series[i].head(cut) for i, cut in fold}
+        started = time.perf_counter()
         forecaster = make_forecaster(algorithm, params, n_jobs).fit(list(histories.values()), data.spec)
+        fitting += time.perf_counter() - started
         for i, cut in fold:
             s = data.series[i]
             times, X_future = s.times[cut:cut + horizon], s.X.iloc[cut:cut + horizon]
             out.append(np.asarray(forecaster.predict_series(histories[i], times, X_future), dtype=float))
-    return np.concatenate(out), serialized_bytes(forecaster)
+    return np.concatenate(out), serialized_bytes(forecaster), fitting
 
 
 def evaluate_forecast_trial(spec: TrialSpec, data: ForecastTrialData, primary_metric: str,
@@ -107,7 +109,8 @@ def evaluate_forecast_trial(spec: TrialSpec, data: ForecastTrialData, primary_me
     result = TrialResult(spec.iteration, spec.name, spec.algorithm.name, spec.algorithm.preprocessor,
                          dict(spec.params), COMPLETED, started_at=started)
     try:
-        prediction, result.model_bytes = fold_predictions(spec.algorithm, spec.params, data, n_jobs)
+        prediction, result.model_bytes, result.fit_seconds = fold_predictions(spec.algorithm, spec.params, data,
+                                                                              n_jobs)
         result.metrics = data.score(prediction)
         result.score = float(result.metrics.get(primary_metric, np.nan))
         result.valid_rows = np.arange(len(prediction))
