@@ -31,8 +31,6 @@ LOGGING_FIXED_SECONDS, LOGGING_BYTES_PER_SECOND = 1.0, 100 * 2**20
 #: A refit's time over its estimate at the high end: the estimate scales one fold's time, and a refit
 #: on all rows (more memory traffic, members sharing the cores) ran up to 1.2x that in the benchmarks.
 REFIT_SAFETY = 1.25
-#: Share of the budget the search leaves at most for what follows it.
-MAX_POST_SEARCH_RESERVE = 0.25
 #: The best trials whose refits the reserve counts (an ensemble refits its members).
 RESERVED_MEMBERS = 5
 #: Seconds always kept for the ensembles' selection and the end of the job (tracking, report).
@@ -135,7 +133,7 @@ def post_search_reserve(stop: StopRules, task: Task, n_folds: int, budget_second
     The refit of the likely best model, an ensemble of the best trials, costs about one
     fold of each of its members on all the rows (``task.refit_seconds``); explanations
     predict on validation rows a few times per feature, which costs about as much again.
-    The estimate is written to ``stop.reserve_seconds`` (at most a quarter of the budget).
+    The estimate is written to ``stop.reserve_seconds`` (at most ``task.max_post_search_share`` of the budget).
     """
     n_folds = max(1, n_folds)
     key = sort_key(metric)
@@ -150,5 +148,5 @@ def post_search_reserve(stop: StopRules, task: Task, n_folds: int, budget_second
         refit = REFIT_SAFETY * task.refit_seconds(best, n_folds) + logging_seconds(sum(t.model_bytes for t in best))
         explaining = min(explanation_seconds(budget_seconds), max(1.0, refit)) if explain else 0.0
         estimate = FIXED_POST_SEARCH_SECONDS + refit + explaining
-        stop.reserve_seconds = min(estimate, MAX_POST_SEARCH_RESERVE * budget_seconds)
+        stop.reserve_seconds = min(estimate, task.max_post_search_share * budget_seconds)
     return update

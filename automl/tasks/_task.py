@@ -118,6 +118,9 @@ class Task(ABC):
         Whether the best model converts to ONNX (and ``enable_onnx_compatible_models`` applies).
     predicts_classes : bool
         Whether the target holds classes, which models predict with probabilities.
+    max_post_search_share : float
+        The largest share of the budget the search keeps for what follows it (the refit of the
+        best model, its logging, the explanations), however much the trials say that will take.
     """
 
     name: ClassVar[str]
@@ -129,6 +132,7 @@ class Task(ABC):
     uses_portfolio: ClassVar[bool] = False
     exports_onnx: ClassVar[bool] = False
     predicts_classes: ClassVar[bool] = False
+    max_post_search_share: ClassVar[float] = 0.25
 
     def __repr__(self) -> str:
         return f"<task {self.name}>"

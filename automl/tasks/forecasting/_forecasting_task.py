@@ -42,6 +42,9 @@ class ForecastingTask(Task):
     yaml_primary_metric = "normalized_root_mean_squared_error"
     algorithms = FORECASTING
     ensembles = (VOTING,)
+    #: A forecaster's refit fits every member on every series' full history, one member after the
+    #: other; on hundreds of series the vote that wins validation costs a third of a short budget.
+    max_post_search_share = 0.4
 
     # -- settings ------------------------------------------------------------------------------------
     def check_training(self, training: TrainingSettings) -> None:

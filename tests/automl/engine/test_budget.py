@@ -99,3 +99,18 @@ def test_a_refit_whose_estimate_only_just_fits_the_time_left_is_not_taken():
                                                                + logging_seconds(0))
     order = order_by_estimate([ensemble, quick], lambda t: engine_estimate(task, t, 1), seconds_left=point + 1.0)
     assert order == [quick, ensemble]
+
+
+@pytest.mark.parametrize("task_name", ["regression", "forecasting"])
+def test_the_reserve_for_what_follows_the_search_is_capped_at_the_tasks_share(task_name):
+    from automl.engine._budget import post_search_reserve
+    from automl.engine.scheduler import StopRules
+    from automl.metrics import REGRESSION_METRICS
+    from automl.settings import LimitSettings
+    from automl.tasks import get_task
+
+    task, metric = get_task(task_name), REGRESSION_METRICS["normalized_root_mean_squared_error"]
+    stop = StopRules(LimitSettings(timeout_minutes=2), metric)
+    post_search_reserve(stop, task, 1, 120.0, metric, explain=True)(_trial(1, 1000.0))  # a refit far too long
+    assert stop.reserve_seconds == pytest.approx(task.max_post_search_share * 120.0)
+    assert get_task("forecasting").max_post_search_share > get_task("regression").max_post_search_share
