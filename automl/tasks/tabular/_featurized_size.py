@@ -12,7 +12,8 @@ SAMPLE_ROWS = 2_000
 MAX_SHARE = 0.5
 
 
-def _nbytes(matrix) -> int:
+def array_bytes(matrix) -> int:
+    """Bytes of a dense or sparse (CSR) array."""
     if sp.issparse(matrix):
         matrix = matrix.tocsr()
         return matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes
@@ -25,5 +26,5 @@ def featurized_bytes(template, X: pd.DataFrame, y: np.ndarray, n_copies: int) ->
     if sample.empty:
         return 0
     out = clone(template).fit(sample, y[: len(sample)]).transform(sample)
-    per_row = _nbytes(out) / len(sample)
+    per_row = array_bytes(out) / len(sample)
     return int(per_row * len(X) * n_copies)

@@ -12,6 +12,7 @@ from sklearn.pipeline import Pipeline
 from automl import metrics
 from automl.algorithms import fit_pipeline, make_pipeline
 from automl.core import COMPLETED, FAILED, TrialData, TrialResult, TrialSpec, serialized_bytes
+from automl.tasks.tabular._featurized_size import array_bytes
 
 if TYPE_CHECKING:
     from automl.tasks.tabular._tabular_tasks import TabularTask
@@ -103,13 +104,6 @@ def evaluate_trial(task: TabularTask, spec: TrialSpec, data: TrialData, primary_
     return result
 
 
-def _array_bytes(X: Any) -> int:
-    """Bytes of a dense or sparse array."""
-    if sp.issparse(X):
-        return int(X.data.nbytes + getattr(X, "indices", np.empty(0)).nbytes + getattr(X, "indptr", np.empty(0)).nbytes)
-    return int(np.asarray(X).nbytes)
-
-
 def trial_memory_bytes(spec: TrialSpec, data: TrialData) -> int:
     """Bytes a trial holds at its peak: the largest fold's arrays as read, the learner's working copy
     (dense float64, or the sparse arrays for learners that take them), the fitted model and the
@@ -117,8 +111,8 @@ def trial_memory_bytes(spec: TrialSpec, data: TrialData) -> int:
     fold = max(data.folds, key=lambda f: f.X_train.shape[0])
     rows, features = fold.X_train.shape
     width = 1 if data.classes is None else len(data.classes)
-    arrays = _array_bytes(fold.X_train) + _array_bytes(fold.X_valid)
+    arrays = array_bytes(fold.X_train) + array_bytes(fold.X_valid)
     sparse = sp.issparse(fold.X_train) and spec.algorithm.accepts_sparse
-    working = _array_bytes(fold.X_train) if sparse else rows * features * 8
+    working = array_bytes(fold.X_train) if sparse else rows * features * 8
     model = spec.algorithm.model_bytes(spec.params, rows, width, features)
     return int(arrays + working + model + data.n_pool * width * 4)
