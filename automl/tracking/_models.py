@@ -27,7 +27,6 @@ MODEL_NAME, ONNX_MODEL_NAME = "model", "model_onnx"
 EXAMPLE_ROWS = 5
 _DISTRIBUTION = "automl-studio"
 
-
 def _installed(name: str) -> str | None:
     try:
         return importlib_metadata.version(name)
@@ -78,13 +77,29 @@ def model_signature(model: Any, X: pd.DataFrame | None) -> tuple[Any, pd.DataFra
     """
     if X is None or len(X) == 0:
         return None, None
-    from mlflow.models import infer_signature
+    from mlflow.models import ModelSignature, infer_signature
+    from mlflow.types import ColSpec, Schema
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # MLflow's hint about integer columns
-        sample = signature_rows(X)
-        signature = infer_signature(sample, np.asarray(model.predict(sample.head(200))))
-    return signature, X.head(EXAMPLE_ROWS)
+    sample = signature_rows(X)
+    predictions = np.asarray(model.predict(sample.head(200)))
+    integer = {c: _integer_type(sample[c].dtype) for c in sample.columns
+               if pd.api.types.is_integer_dtype(sample[c].dtype)}
+    # Inferred on the integer columns as floats, then typed back: MLflow warns about every
+    # schema holding integers, and a ``catch_warnings`` around the call does not stay in
+    # force when the model is logged in a background thread (deferred tracking) while the
+    # main thread leaves a block of its own, since ``catch_warnings`` is not thread-safe.
+    signature = infer_signature(sample.astype({c: "float64" for c in integer}), predictions)
+    inputs = [ColSpec(integer[spec.name] if spec.name in integer and spec.required else spec.type,
+                      spec.name, spec.required) for spec in signature.inputs.inputs]
+    return ModelSignature(Schema(inputs), signature.outputs), X.head(EXAMPLE_ROWS)
+
+
+def _integer_type(dtype: Any) -> Any:
+    """MLflow's type for an integer dtype: ``integer`` up to 32 bits, ``long`` above, as MLflow infers."""
+    from mlflow.types import DataType
+
+    size = np.dtype(getattr(dtype, "numpy_dtype", dtype)).itemsize
+    return DataType.integer if size < 4 or (size == 4 and dtype.kind == "i") else DataType.long
 
 
 def signature_rows(X: pd.DataFrame, head: int = 200) -> pd.DataFrame:
