@@ -193,7 +193,7 @@ class DaskEngine:
         key = trial.spec.iteration
         self._retried[key] = why
         try:
-            if self._data is None or self._data.status != "finished":
+            if not self._data_held():
                 self.client.wait_for_workers(1, timeout=RETRY_WAIT_SECONDS)
                 self._data = self.client.scatter(self._source, broadcast=True, hash=False)
             trial.handle = self._task(trial.spec, trial.deadline, trial.reason, "-retry")
@@ -203,6 +203,16 @@ class DaskEngine:
                 f"{type(exc).__name__}: {exc}"))
         self._running[key] = trial
         return None
+
+    def _data_held(self) -> bool:
+        """Whether a live worker still holds the scattered data, asked of the scheduler.
+
+        The future's own status is not enough: the client learns of the data's loss
+        through a separate message, which can arrive after the trial's own failure.
+        """
+        if self._data is None or self._data.status != "finished":
+            return False
+        return bool(self.client.who_has(self._data).get(self._data.key))
 
     def cancel_all(self, reason: str) -> list[TrialResult]:
         """Tell workers to stop their trials and forget the tasks."""
