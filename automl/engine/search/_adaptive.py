@@ -36,6 +36,17 @@ MIN_SPREAD = 1e-3
 LOW_COST_ROUNDS = 0.25
 
 
+def competitive_spread(scores: np.ndarray) -> float:
+    """The spread of the better half of ``scores`` (oriented: higher is better), at least 3 of them.
+
+    The expected improvement of each algorithm is measured in this unit. The standard deviation
+    of all scores would let one diverging learner (an SGD at r2 -1.0) widen it so much that every
+    weak, cheap learner looks as promising as the leader, and the search drifts to them.
+    """
+    top = np.sort(np.asarray(scores, dtype=float))[::-1][: max(3, len(scores) // 2)]
+    return float(top.std())
+
+
 class _AlgorithmState:
     """One algorithm's optuna study and scores."""
 
@@ -147,7 +158,7 @@ class AdaptiveProposer:
             return None
         all_scores = np.concatenate([s.scores for s in scored])
         best = float(all_scores.max())
-        spread = max(float(all_scores.std()), MIN_SPREAD * max(1.0, abs(best)))
+        spread = max(competitive_spread(all_scores), MIN_SPREAD * max(1.0, abs(best)))
         ranked = []
         for order, state in enumerate(scored):
             width = spread / math.sqrt(len(state.scores) + state.n_failed)

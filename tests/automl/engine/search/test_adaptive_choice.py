@@ -1,0 +1,43 @@
+"""The adaptive search spends its trials on the learners that can still win."""
+import numpy as np
+
+from automl.algorithms import REGRESSION
+from automl.core import COMPLETED, TrialResult
+from automl.engine.search import AdaptiveProposer
+from automl.engine.search._adaptive import competitive_spread
+from automl.metrics import REGRESSION_METRICS
+
+#: The validation r2 each learner reaches, shaped on a regression job where an SGD diverged:
+#: two boosters lead, the cheap linear and neighbour learners trail, the SGD is at -1.
+LEVELS = {"LightGBM": 0.42, "XGBoostRegressor": 0.41, "LassoLars": 0.36, "KNN": -0.12,
+          "DecisionTree": -0.01, "SGD": -1.0}
+WEAK = {"LassoLars", "KNN", "DecisionTree", "SGD"}
+
+
+def _run(n_adaptive: int) -> list[str]:
+    """Algorithms of the first ``n_adaptive`` trials after the defaults, each scored at its level
+    (plus a small, seeded noise)."""
+    rng = np.random.default_rng(0)
+    proposer = AdaptiveProposer([REGRESSION[name] for name in LEVELS], REGRESSION_METRICS["r2_score"])
+    chosen = []
+    for iteration in range(len(LEVELS) + n_adaptive):
+        spec = proposer.propose(iteration, f"job_{iteration}")
+        score = LEVELS[spec.algorithm.name] + (0.0 if spec.algorithm.name == "SGD" else rng.normal(0, 0.003))
+        proposer.observe(TrialResult(iteration, spec.name, spec.algorithm.name, "MaxAbsScaler",
+                                     dict(spec.params), COMPLETED, score=score))
+        if iteration >= len(LEVELS):
+            chosen.append(spec.algorithm.name)
+    return chosen
+
+
+def test_a_diverging_learner_does_not_send_the_search_to_weak_cheap_learners():
+    chosen = _run(12)
+    weak = [name for name in chosen if name in WEAK]
+    assert len(weak) <= 1, chosen
+    assert chosen.count("LightGBM") >= 6, chosen
+
+
+def test_spread_is_that_of_the_better_half():
+    leaders = np.array([0.42, 0.41, 0.40, 0.41])
+    assert competitive_spread(np.concatenate([leaders, [-1.0, -0.5, -0.2]])) < 0.02
+    assert np.isclose(competitive_spread(np.array([0.5, 0.4, 0.3])), np.std([0.5, 0.4, 0.3]))
