@@ -58,6 +58,11 @@ class Algorithm:
         The parameter that counts the estimator's members (``n_estimators``) when it can add
         members to a fitted model (``warm_start``): a trial with a time allowance fits as many
         as the allowance holds (:mod:`automl.algorithms._growing`).
+    variant_params : mapping or None
+        What a seed variant of a configuration sets besides ``random_state`` (row subsampling for
+        boosters, under the configuration's own values), when the search has ended early and time
+        is left (:meth:`automl.engine.search.AdaptiveProposer.propose_variant`). None when the
+        algorithm is not varied: it is deterministic given its data, or a variant would not differ.
     """
 
     name: str
@@ -74,6 +79,7 @@ class Algorithm:
     accepts_sparse: bool = True
     size: ModelSize | None = None
     grows: str | None = None
+    variant_params: Mapping[str, Any] | None = None
 
     @property
     def display_name(self) -> str:

@@ -13,6 +13,9 @@ from sklearn.tree import DecisionTreeClassifier
 from automl.algorithms._algorithm import Algorithm, AlgorithmRegistry
 from automl.algorithms._model_size import ForestSize, TrainingDataSize
 from automl.algorithms._space import (
+    BOOSTING_VARIANT,
+    LIGHTGBM_VARIANT,
+    SEED_VARIANT,
     FOREST_SPACE,
     GRADIENT_BOOSTING_SPACE,
     LIGHTGBM_DEFAULTS,
@@ -44,24 +47,24 @@ def _svm(C: float = 1.0, kernel: str = "rbf", random_state: int = 0) -> Calibrat
 for _algorithm in (
     Algorithm(
         "LightGBM", TASK, LGBMClassifier, "MaxAbsScaler", priority=0, thread_param="n_jobs",
-        default_params=LIGHTGBM_DEFAULTS, search_space=LIGHTGBM_SPACE,
+        default_params=LIGHTGBM_DEFAULTS, search_space=LIGHTGBM_SPACE, variant_params=LIGHTGBM_VARIANT,
     ),
     Algorithm(
         "XGBoostClassifier", TASK, XGBoostLabelClassifier, "MaxAbsScaler", priority=1,
         thread_param="n_jobs",
-        default_params=XGBOOST_DEFAULTS, search_space=XGBOOST_SPACE,
+        default_params=XGBOOST_DEFAULTS, search_space=XGBOOST_SPACE, variant_params=BOOSTING_VARIANT,
     ),
     Algorithm(
         "RandomForest", TASK, RandomForestClassifier, "MaxAbsScaler", priority=2,
         size=ForestSize(bootstrap=True), grows="n_estimators",
         thread_param="n_jobs", default_params={"n_estimators": 100, "random_state": 0},
-        search_space=_TREE_SPACE,
+        search_space=_TREE_SPACE, variant_params=SEED_VARIANT,
     ),
     Algorithm(
         "ExtremeRandomTrees", TASK, ExtraTreesClassifier, "MaxAbsScaler", priority=3,
         size=ForestSize(bootstrap=False), grows="n_estimators",
         thread_param="n_jobs", default_params={"n_estimators": 100, "random_state": 0},
-        search_space=_TREE_SPACE,
+        search_space=_TREE_SPACE, variant_params=SEED_VARIANT,
     ),
     Algorithm(
         "LogisticRegression", TASK, LogisticRegression, "StandardScalerWrapper", priority=4,
@@ -71,7 +74,7 @@ for _algorithm in (
     Algorithm(
         "GradientBoosting", TASK, GradientBoostingClassifier, "MaxAbsScaler", priority=5, grows="n_estimators",
         default_params={"n_estimators": 100, "random_state": 0},
-        search_space=GRADIENT_BOOSTING_SPACE,
+        search_space=GRADIENT_BOOSTING_SPACE, variant_params=BOOSTING_VARIANT,
     ),
     Algorithm(
         "SGD", TASK, SGDClassifier, "StandardScalerWrapper", priority=6,

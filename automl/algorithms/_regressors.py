@@ -11,6 +11,9 @@ from xgboost import XGBRegressor
 from automl.algorithms._algorithm import Algorithm, AlgorithmRegistry
 from automl.algorithms._model_size import ForestSize, TrainingDataSize
 from automl.algorithms._space import (
+    BOOSTING_VARIANT,
+    LIGHTGBM_VARIANT,
+    SEED_VARIANT,
     FOREST_SPACE,
     GRADIENT_BOOSTING_SPACE,
     LIGHTGBM_DEFAULTS,
@@ -30,23 +33,23 @@ _TREE_SPACE = FOREST_SPACE
 for _algorithm in (
     Algorithm(
         "LightGBM", TASK, LGBMRegressor, "MaxAbsScaler", priority=0, thread_param="n_jobs",
-        default_params=LIGHTGBM_DEFAULTS, search_space=LIGHTGBM_SPACE,
+        default_params=LIGHTGBM_DEFAULTS, search_space=LIGHTGBM_SPACE, variant_params=LIGHTGBM_VARIANT,
     ),
     Algorithm(
         "XGBoostRegressor", TASK, XGBRegressor, "MaxAbsScaler", priority=1, thread_param="n_jobs",
-        default_params=XGBOOST_DEFAULTS, search_space=XGBOOST_SPACE,
+        default_params=XGBOOST_DEFAULTS, search_space=XGBOOST_SPACE, variant_params=BOOSTING_VARIANT,
     ),
     Algorithm(
         "RandomForest", TASK, RandomForestRegressor, "MaxAbsScaler", priority=2, thread_param="n_jobs",
         size=ForestSize(bootstrap=True), grows="n_estimators",
-        default_params={"n_estimators": 100, "random_state": 0}, search_space=_TREE_SPACE,
+        default_params={"n_estimators": 100, "random_state": 0}, search_space=_TREE_SPACE, variant_params=SEED_VARIANT,
         onnx_convertible=False,  # Azure lists regression RandomForest as not ONNX-compatible
     ),
     Algorithm(
         "ExtremeRandomTrees", TASK, ExtraTreesRegressor, "MaxAbsScaler", priority=3,
         size=ForestSize(bootstrap=False), grows="n_estimators",
         thread_param="n_jobs", default_params={"n_estimators": 100, "random_state": 0},
-        search_space=_TREE_SPACE,
+        search_space=_TREE_SPACE, variant_params=SEED_VARIANT,
     ),
     Algorithm(
         "ElasticNet", TASK, ElasticNet, "StandardScalerWrapper", priority=4,
@@ -56,7 +59,7 @@ for _algorithm in (
     Algorithm(
         "GradientBoosting", TASK, GradientBoostingRegressor, "MaxAbsScaler", priority=5, grows="n_estimators",
         default_params={"n_estimators": 100, "random_state": 0},
-        search_space=GRADIENT_BOOSTING_SPACE,
+        search_space=GRADIENT_BOOSTING_SPACE, variant_params=BOOSTING_VARIANT,
     ),
     Algorithm(
         "LassoLars", TASK, LassoLars, "StandardScalerWrapper", priority=6,

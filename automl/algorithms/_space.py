@@ -82,6 +82,13 @@ LIGHTGBM_SPACE = {"n_estimators": Int(20, 2000, log=True), "num_leaves": Int(4, 
                   "learning_rate": Float(0.01, 0.3, log=True), "min_child_samples": Int(2, 128, log=True),
                   "colsample_bytree": Float(0.3, 1.0), "subsample": Float(0.5, 1.0),
                   "reg_lambda": Float(1e-3, 10.0, log=True)}
+#: What a seed variant of a booster configuration sets (below the configuration's own values):
+#: LightGBM bags rows only with ``subsample_freq`` set, and neither booster draws anything at random
+#: on its defaults, so a variant with another seed alone would be the same model.
+LIGHTGBM_VARIANT = {"subsample": 0.8, "subsample_freq": 1}
+BOOSTING_VARIANT = {"subsample": 0.8}
+#: Forests draw rows and features from their seed: another seed is a variant.
+SEED_VARIANT: dict = {}
 #: XGBoost's defaults and search space, the same for both tasks.
 XGBOOST_DEFAULTS = {"n_estimators": 100, "max_depth": 6, "learning_rate": 0.1, "tree_method": "hist",
                     "random_state": 0, "verbosity": 0}

@@ -28,7 +28,7 @@ from automl.engine._budget import (
 from automl.engine._observers import ObserverGroup
 from automl.engine._automl_result import AutoMLResult
 from automl.engine.scheduler import MemoryBudget, StopRules, TrialEngine, TrialScheduler, make_engine, memory_growth
-from automl.engine.search import AdaptiveProposer, portfolio_configs
+from automl.engine.search import VARIANT_TRIALS, AdaptiveProposer, portfolio_configs
 from automl.explain import Explanation
 from automl.tasks import PreparedData, Task, get_task
 
@@ -166,7 +166,8 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
     ensembles = task.planned_ensembles(job.training, limits.max_trials)
     # Azure counts the ensembles inside max_trials: they are its last iterations.
     stop = StopRules(dataclasses.replace(limits, max_trials=limits.max_trials - len(ensembles)),
-                     task.metric(job.primary_metric), started_at=clock.started, ensemble_trials=len(ensembles))
+                     task.metric(job.primary_metric), started_at=clock.started, ensemble_trials=len(ensembles),
+                     variant_trials=VARIANT_TRIALS)
     try:
         prepared = task.prepare(job)
         clock.lap("setup")

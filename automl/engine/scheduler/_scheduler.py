@@ -22,6 +22,9 @@ class TrialProposer(Protocol):
     def propose(self, iteration: int, name: str) -> TrialSpec | None:
         """The next trial, or None when there is nothing left to try."""
 
+    def propose_variant(self, iteration: int, name: str) -> TrialSpec | None:
+        """After the search ended early: a variant of a good configuration, or None for none."""
+
     def observe(self, result: TrialResult) -> None:
         """Learn from a finished trial."""
 
@@ -105,7 +108,7 @@ class TrialScheduler:
                 self._finish(self.engine.cancel_all(reason), proposer, stop, results)
             if self.engine.n_running == 0 and (exhausted or stop.should_stop()):
                 if exhausted and stop.reason is None:
-                    stop.stop("every candidate configuration was tried", cancel_running=False)
+                    stop.stop(stop.search_ended or "every candidate configuration was tried", cancel_running=False)
                 return
             self._finish(self.engine.wait(POLL_SECONDS), proposer, stop, results)
             self.on_tick(self._status(stop, results))
@@ -114,7 +117,8 @@ class TrialScheduler:
         """Start trials while slots (and memory) are free; True when the proposer has nothing left."""
         while self.engine.n_running < self.engine.slots and not stop.should_stop():
             iteration = stop.n_started
-            spec, self._waiting = self._waiting or proposer.propose(iteration, self.name_of(iteration)), None
+            propose = proposer.propose_variant if stop.search_ended else proposer.propose
+            spec, self._waiting = self._waiting or propose(iteration, self.name_of(iteration)), None
             if spec is None:
                 return True
             verdict = self.memory.admit(spec) if self.memory is not None else None

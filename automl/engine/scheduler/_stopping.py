@@ -39,6 +39,11 @@ class StopRules:
     ensemble_trials: int = 0  # trials of max_trials kept for the ensembles (the limits hold the rest)
     last_improvement: int = -1
     reason: str | None = None
+    #: Trials that may follow early termination while time is left: variants of the best
+    #: configurations (0: early termination ends the job's trials, as in Azure).
+    variant_trials: int = 0
+    search_ended: str | None = None  # why the search ended, while variants are trained
+    n_variants: int = 0
 
     @property
     def deadline(self) -> float:
@@ -52,6 +57,7 @@ class StopRules:
     def record_start(self) -> None:
         """Count a trial that started."""
         self.n_started += 1
+        self.n_variants += self.search_ended is not None
 
     def record(self, result: TrialResult) -> None:
         """Count a finished trial and update the best score."""
@@ -69,7 +75,7 @@ class StopRules:
     def stop(self, reason: str, *, cancel_running: bool = True) -> None:
         """Stop the search from outside (cancellation); the first reason wins."""
         if self.reason is None:
-            self.reason = reason
+            self.reason = self._after_search(reason)
         self.cancel_running = self.cancel_running or cancel_running
 
     def should_stop(self) -> bool:
@@ -83,8 +89,15 @@ class StopRules:
                       "kept for the ensembles and the final refit",
                       cancel_running=remaining <= self.reserve_seconds * IN_FLIGHT_SHARE)
         if self.reason is None:
-            self.reason = self._check()
+            self.reason = self._after_search(self._check())
         return self.reason is not None
+
+    def _after_search(self, reason: str | None) -> str | None:
+        """``reason``, after why the search ended and what the variants that followed it were."""
+        if reason is None or self.search_ended is None or reason.startswith(self.search_ended):
+            return reason
+        return (f"{self.search_ended}; then {self.n_variants} seed variant(s) of the best configurations, "
+                f"until {reason}")
 
     def _check(self) -> str | None:
         limits = self.limits
@@ -96,8 +109,15 @@ class StopRules:
         if max(self.n_started, self.n_done) >= limits.max_trials:
             return f"max_trials ({limits.max_trials + self.ensemble_trials}) reached"
         # The look-back window only starts after the landmarks: the earliest stop is after 30 trials.
+        if self.search_ended is not None:
+            if self.n_variants >= self.variant_trials:
+                return f"{self.search_ended}; then {self.n_variants} seed variants of the best configurations"
+            return None
         window_start = max(self.last_improvement, EARLY_TERMINATION_LANDMARKS)
         if limits.enable_early_termination and self.n_done - window_start >= EARLY_TERMINATION_PATIENCE:
-            return (f"early termination: no improvement of {self.metric.name} in the last "
-                    f"{EARLY_TERMINATION_PATIENCE} trials")
+            ended = (f"early termination: no improvement of {self.metric.name} in the last "
+                     f"{EARLY_TERMINATION_PATIENCE} trials")
+            if self.variant_trials <= 0:
+                return ended
+            self.search_ended = ended  # the time left goes to variants of the best configurations
         return None

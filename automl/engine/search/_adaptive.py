@@ -8,6 +8,8 @@
    study (TPE, seeded). Costs are the algorithms' typical relative trial times,
    not measured seconds, so the same seed gives the same sequence of
    configurations when trials run one at a time.
+3. After the search (when early termination ended it with time left), seed
+   variants of the best configurations: :meth:`AdaptiveProposer.propose_variant`.
 """
 from __future__ import annotations
 
@@ -34,6 +36,11 @@ LEADING_DEFAULTS = 2
 MIN_SPREAD = 1e-3
 #: The first adaptive trial of a boosting learner uses this share of its default rounds.
 LOW_COST_ROUNDS = 0.25
+#: When early termination ends the search with time left, up to this many seed variants of the
+#: best configurations are trained (the ensembles may then average them, as a bag would) ...
+VARIANT_TRIALS = 9
+#: ... taken in turn from this many of the best configurations whose algorithm can vary.
+VARIANT_CONFIGS = 3
 
 
 def competitive_spread(scores: np.ndarray) -> float:
@@ -104,6 +111,8 @@ class AdaptiveProposer:
                         for i, a in enumerate(self.algorithms)}
         self._queue = self._initial_queue(portfolio)
         self._asked: dict[int, tuple[str, optuna.trial.Trial | None]] = {}
+        self._variable: list[tuple[float, int, Algorithm, dict[str, Any]]] = []  # configurations to vary
+        self._variants: set[int] = set()  # iterations of the variants proposed
         costs = relative_costs()
         self._costs = {a.name: float(costs.get(a.name, 1.0)) for a in self.algorithms}
 
@@ -133,6 +142,24 @@ class AdaptiveProposer:
         self._asked[iteration] = (state.algorithm.name, trial)
         return TrialSpec(iteration, name, state.algorithm, dict(trial.params))
 
+    def propose_variant(self, iteration: int, name: str) -> TrialSpec | None:
+        """A seed variant of one of the best finished configurations, once the search has ended.
+
+        The :data:`VARIANT_CONFIGS` best configurations whose algorithm declares
+        ``variant_params`` are taken in turn; each variant has another ``random_state`` and the
+        algorithm's ``variant_params`` under the configuration's own values. None when no
+        finished configuration can be varied.
+        """
+        pool = sorted(self._variable, key=lambda item: (-item[0], item[1]))[:VARIANT_CONFIGS]
+        if not pool:
+            return None
+        _, _, algorithm, params = pool[len(self._variants) % len(pool)]
+        round_ = len(self._variants) // len(pool) + 1
+        self._variants.add(iteration)
+        self._asked[iteration] = (algorithm.name, None)
+        varied = {**algorithm.variant_params, **params, "random_state": self.seed * 100 + round_}
+        return TrialSpec(iteration, name, algorithm, varied)
+
     def observe(self, result: TrialResult) -> None:
         """Tell the algorithm's study how the trial scored."""
         algorithm, trial = self._asked.pop(result.iteration, (result.algorithm, None))
@@ -140,6 +167,9 @@ class AdaptiveProposer:
         if state is None:
             return
         value = result.score if result.succeeded else None
+        if (value is not None and state.algorithm.variant_params is not None
+                and result.iteration not in self._variants and not math.isnan(value)):
+            self._variable.append((self._sign * value, result.iteration, state.algorithm, dict(result.params)))
         if value is None:
             state.n_failed += 1
         else:

@@ -66,6 +66,25 @@ def test_early_termination_stops_a_plateau(separable_frame):
     assert len(searched) == 30 and "early termination" in result.stop_reason
 
 
+def test_time_left_after_early_termination_goes_to_seed_variants(separable_frame):
+    """The search ends by Azure's rule; then variants of the best configurations that can vary
+    (the forest's, not the deterministic tree's), and the stop reason says both."""
+    from automl.engine.search import VARIANT_TRIALS
+
+    job = automl.classification(training_data=separable_frame, target_column_name="label",
+                                primary_metric="AUC_weighted", log_verbosity="warning")
+    job.set_training(allowed_training_algorithms=["DecisionTree", "RandomForest"], enable_vote_ensemble=False,
+                     enable_stack_ensemble=False)
+    job.set_limits(max_trials=60, max_concurrent_trials=1)
+    result = job.submit()
+    variants = result.trials[30:]
+    assert len(variants) == VARIANT_TRIALS and {t.algorithm for t in variants} == {"RandomForest"}
+    assert all(t.params["random_state"] >= 1 for t in variants)  # the search's forests used seed 0
+    assert len({tuple(sorted(t.params.items())) for t in variants}) == VARIANT_TRIALS
+    assert result.stop_reason.startswith("early termination: no improvement of AUC_weighted")
+    assert result.stop_reason.endswith(f"then {VARIANT_TRIALS} seed variants of the best configurations")
+
+
 def test_seeded_sequential_runs_repeat_their_configurations(small_regression_frame):
     def configurations():
         job = automl.regression(training_data=small_regression_frame, target_column_name="y",

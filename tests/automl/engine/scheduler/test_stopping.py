@@ -88,3 +88,36 @@ def test_failed_trials_count_but_never_become_best():
     assert rules.best != rules.best  # still NaN
     rules.record(_result(1, 0.7))
     assert rules.best == 0.7 and rules.should_stop()
+
+
+def _plateau(rules):
+    """Record trials that never beat the first until the rules stop or hand over to variants."""
+    rules.record(_result(0, 0.9))
+    for i in range(1, 60):
+        if rules.should_stop() or rules.search_ended:
+            return
+        rules.record_start()
+        rules.record(_result(i, 0.5))
+
+
+def test_early_termination_with_time_left_hands_over_to_the_variants_then_says_so():
+    rules = _rules(max_trials=100)
+    rules.variant_trials = 3
+    _plateau(rules)
+    assert rules.search_ended.startswith("early termination") and not rules.should_stop()
+    for _ in range(3):
+        assert not rules.should_stop()
+        rules.record_start()
+    assert rules.should_stop()
+    assert rules.reason == f"{rules.search_ended}; then 3 seed variants of the best configurations"
+    assert not rules.cancel_running
+
+
+def test_a_limit_reached_during_the_variants_follows_why_the_search_ended():
+    rules = _rules(max_trials=33)
+    rules.variant_trials = 9
+    _plateau(rules)  # 29 trials started when the search ends
+    while not rules.should_stop():
+        rules.record_start()
+    assert rules.reason.startswith("early termination: no improvement")
+    assert rules.reason.endswith("then 4 seed variant(s) of the best configurations, until max_trials (33) reached")

@@ -41,3 +41,34 @@ def test_spread_is_that_of_the_better_half():
     leaders = np.array([0.42, 0.41, 0.40, 0.41])
     assert competitive_spread(np.concatenate([leaders, [-1.0, -0.5, -0.2]])) < 0.02
     assert np.isclose(competitive_spread(np.array([0.5, 0.4, 0.3])), np.std([0.5, 0.4, 0.3]))
+
+
+def _observed(proposer, results):
+    for iteration, (name, params, score) in enumerate(results):
+        proposer.observe(TrialResult(iteration, f"job_{iteration}", name, "MaxAbsScaler", params, COMPLETED,
+                                     score=score))
+
+
+def test_variants_take_the_best_variable_configurations_in_turn_with_new_seeds():
+    algorithms = [REGRESSION[n] for n in ("LightGBM", "RandomForest", "KNN", "ExtremeRandomTrees")]
+    proposer = AdaptiveProposer(algorithms, REGRESSION_METRICS["r2_score"], seed=0)
+    _observed(proposer, [("KNN", {}, 0.95),                                   # best, but deterministic
+                         ("LightGBM", {"subsample": 0.6, "num_leaves": 15}, 0.90),
+                         ("RandomForest", {}, 0.88), ("LightGBM", {}, 0.87),
+                         ("ExtremeRandomTrees", {}, 0.80)])
+    variants = [proposer.propose_variant(10 + i, f"job_{10 + i}") for i in range(6)]
+    assert [v.algorithm.name for v in variants] == ["LightGBM", "RandomForest", "LightGBM"] * 2
+    assert variants[0].params == {"subsample": 0.6, "num_leaves": 15, "subsample_freq": 1, "random_state": 1}
+    assert variants[2].params == {"subsample": 0.8, "subsample_freq": 1, "random_state": 1}
+    assert variants[1].params == {"random_state": 1} and variants[4].params == {"random_state": 2}
+    # a variant's own result never becomes a configuration to vary
+    proposer.observe(TrialResult(10, "job_10", "LightGBM", "MaxAbsScaler", variants[0].params, COMPLETED,
+                                 score=0.99))
+    assert proposer.propose_variant(16, "job_16").params["random_state"] == 3
+    assert proposer.propose_variant(17, "job_17").algorithm.name == "RandomForest"
+
+
+def test_no_variant_when_no_finished_configuration_can_vary():
+    proposer = AdaptiveProposer([REGRESSION["KNN"]], REGRESSION_METRICS["r2_score"])
+    _observed(proposer, [("KNN", {}, 0.9)])
+    assert proposer.propose_variant(1, "job_1") is None
