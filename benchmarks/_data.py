@@ -27,9 +27,9 @@ def read_table(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
 
 
-def load_split(name: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """The manifest's 75/25 split (seed 0, stratified for classification), leaking columns dropped;
-    an entry with a ``test_file`` (the scaling benchmark's) is split already."""
+def load_split(name: str, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """A 75/25 split of the manifest's dataset (drawn with ``seed``, stratified for classification),
+    leaking columns dropped; an entry with a ``test_file`` (the scaling benchmark's) is split already."""
     entry = manifest()["datasets"][name]
     if "test_file" in entry:
         return read_table(datasets_dir() / entry["file"]), read_table(datasets_dir() / entry["test_file"]), entry
@@ -37,7 +37,7 @@ def load_split(name: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     frame = frame.drop(columns=[c for c in entry.get("drop_columns", []) if c in frame.columns])
     frame = frame.dropna(subset=[entry["target"]])
     stratify = frame[entry["target"]] if entry["task"] == "classification" else None
-    train, test = train_test_split(frame, test_size=0.25, random_state=0, stratify=stratify)
+    train, test = train_test_split(frame, test_size=0.25, random_state=seed, stratify=stratify)
     return train, test, entry
 
 

@@ -76,7 +76,7 @@ def run(system: str, dataset: str, budget: float, seed: int) -> dict:
     """Train ``system`` on ``dataset`` under ``budget`` seconds; its figures."""
     spec = SYSTEMS[system]
     importlib.import_module(spec.module)  # imports are not part of the budget
-    train, test, entry = load_split(dataset)
+    train, test, entry = load_split(dataset, seed)  # each seed is its own split, as well as the system's seed
     train, test = parse_dates(train, entry), parse_dates(test, entry)
     X_test, y_test = test.drop(columns=[entry["target"]]), test[entry["target"]]
     workdir = scratch_dir()

@@ -1,12 +1,19 @@
 """Markdown report of the tabular benchmark, and the README section it refreshes."""
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from collections import defaultdict
 from pathlib import Path
 
-OURS, PEER, MEMORY_PEER = "automl-studio", "FLAML", "AutoGluon"
+from _paired import TOLERANCE, PairedDifference, paired_differences, summary_line
+
+OURS, MEMORY_PEER = "automl-studio", "AutoGluon"
+#: The model-quality targets: our mean at least AutoGluon's plus this margin, and our score at least
+#: each peer's (within the paired comparison's tolerance) on this share of the datasets.
+MEAN_MARGIN_PEER, MEAN_MARGIN = "AutoGluon", 0.003
+AT_LEAST_SHARE = {"AutoGluon": 0.7, "FLAML": 0.8, "LightGBM": 1.0}
 STAGES = ("setup", "search", "ensembles", "refit", "explanation", "tracking")
 #: The stages besides the search and the refit: what should not grow with the budget.
 OVERHEAD_STAGES = ("setup", "ensembles", "test", "result", "explanation", "tracking")
@@ -36,19 +43,20 @@ def _by(records: list[dict], *keys: str) -> dict:
 
 
 def _score_table(records: list[dict], systems: list[str]) -> tuple[list[str], dict]:
-    """Median held-out score per dataset and system; the best of a row in bold."""
-    scores = {key: _median([r.get("score") for r in group])
+    """Mean held-out score per dataset and system over its splits; the best of a row in bold."""
+    scores = {key: _mean([r.get("score") for r in group if "error" not in r] or [None])
               for key, group in _by(records, "dataset", "system").items()}
     datasets = list(dict.fromkeys(r["dataset"] for r in records))
     metric = {r["dataset"]: r["metric"] for r in records}
-    lines = [f"| dataset | metric | {' | '.join(systems)} |", "|---|---|" + "---|" * len(systems)]
+    splits = {d: len({r["seed"] for r in records if r["dataset"] == d}) for d in datasets}
+    lines = [f"| dataset | metric | splits | {' | '.join(systems)} |", "|---|---|---|" + "---|" * len(systems)]
     for d in datasets:
         row = [scores.get((d, s)) for s in systems]
         best = max((v for v in row if v is not None), default=None)
         cells = [("**" + _fmt(v) + "**") if v is not None and v == best else _fmt(v) for v in row]
-        lines.append(f"| {d} | {metric[d]} | {' | '.join(cells)} |")
+        lines.append(f"| {d} | {metric[d]} | {splits[d]} | {' | '.join(cells)} |")
     means = [_mean([scores.get((d, s)) for d in datasets]) for s in systems]
-    lines.append(f"| **mean** | | {' | '.join(_fmt(m) for m in means)} |")
+    lines.append(f"| **mean** | | | {' | '.join(_fmt(m) for m in means)} |")
     return lines, scores
 
 
@@ -56,15 +64,38 @@ def _mean(values: list) -> float | None:
     return None if any(v is None for v in values) or not values else sum(values) / len(values)
 
 
-def _versus(scores: dict, datasets: list[str]) -> list[str]:
-    pairs = [(scores.get((d, OURS)), scores.get((d, PEER))) for d in datasets]
-    pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
-    if not pairs:
+def _versus(records: list[dict], systems: list[str], datasets: list[str]) -> list[str]:
+    """Per dataset, our paired difference with each peer (mean ± spread over splits, and the outcome);
+    then wins, ties and losses against each peer."""
+    peers = [s for s in systems if s != OURS]
+    pairs = {peer: paired_differences(records, OURS, peer) for peer in peers}
+    peers = [p for p in peers if pairs[p]]
+    if not peers:
         return []
-    wins = sum(a >= b for a, b in pairs)
-    ours, peer = (sum(p[i] for p in pairs) / len(pairs) for i in (0, 1))
-    return [f"- {OURS} scores at least {PEER}'s on **{wins} of {len(pairs)}** datasets; "
-            f"mean {ours:.4f} vs {peer:.4f} ({ours - peer:+.4f})."]
+    lines = [f"Paired differences, {OURS} minus each peer (mean ± standard deviation over splits; a win "
+             "or a loss only beyond it):", "", f"| dataset | {' | '.join(peers)} |", "|---|" + "---|" * len(peers)]
+    for d in datasets:
+        cells = [pairs[p][d].cell() if d in pairs[p] else "-" for p in peers]
+        lines.append(f"| {d} | {' | '.join(cells)} |")
+    return lines + [""] + [summary_line(pairs[p], OURS, p) for p in peers] + _targets(records, pairs)
+
+
+def _targets(records: list[dict], pairs: dict[str, dict[str, PairedDifference]]) -> list[str]:
+    """Whether the quality targets hold: the mean margin over AutoGluon, and the share of datasets on
+    which ours is at least each peer's score."""
+    out = []
+    margin = pairs.get(MEAN_MARGIN_PEER)
+    if margin:
+        mean = statistics.fmean(p.mean for p in margin.values())
+        out.append(f"- Target: mean at least {MEAN_MARGIN_PEER}'s + {MEAN_MARGIN}: mean paired difference "
+                   f"{mean:+.4f}, **{'met' if mean >= MEAN_MARGIN else 'not met'}**.")
+    for peer, share in AT_LEAST_SHARE.items():
+        if pairs.get(peer):
+            held = sum(p.mean >= -TOLERANCE for p in pairs[peer].values())
+            needed = math.ceil(share * len(pairs[peer]))
+            out.append(f"- Target: at least {peer}'s score on {needed} of {len(pairs[peer])}: {held}, "
+                       f"**{'met' if held >= needed else 'not met'}**.")
+    return out
 
 
 def _system_table(records: list[dict], systems: list[str]) -> list[str]:
@@ -106,11 +137,17 @@ def _job_memory(record: dict) -> int | None:
     return max(job) if job else phases.get("fit")
 
 
+def _run_label(record: dict, records: list[dict]) -> str:
+    """The dataset, and the seed where the dataset ran on several."""
+    seeds = {r["seed"] for r in records if r["dataset"] == record["dataset"]}
+    return record["dataset"] if len(seeds) == 1 else f"{record['dataset']} (seed {record['seed']})"
+
+
 def _promises(records: list[dict], budget: float) -> list[str]:
     """Per dataset: our wall time against the budget, our peak memory against AutoGluon's (and where it
     went), our overhead; then whether each promise held on every dataset."""
-    ours = {r["dataset"]: r for r in records if r["system"] == OURS and "error" not in r}
-    peer = {r["dataset"]: r for r in records if r["system"] == MEMORY_PEER and "error" not in r}
+    ours = {_run_label(r, records): r for r in records if r["system"] == OURS and "error" not in r}
+    peer = {_run_label(r, records): r for r in records if r["system"] == MEMORY_PEER and "error" not in r}
     if not ours:
         return []
     lines = ["| dataset | wall s (submit) | overrun | peak MB | AutoGluon peak MB | ratio | MB: job / ONNX export "
@@ -128,15 +165,15 @@ def _promises(records: list[dict], budget: float) -> list[str]:
             str(r["peak_memory_mb"]), _fmt(other["peak_memory_mb"] if other else None),
             _fmt(ratio, 2, "x"), f"{_fmt(_job_memory(r))} / {_fmt(phases.get('onnx_export'))} / "
             f"{_fmt(phases.get('scoring'))}", _fmt(share, 3), "yes" if full else "no"]) + " |")
-    worst = max(ours.values(), key=lambda r: r["overrun"])
+    worst_label, worst = max(ours.items(), key=lambda item: item[1]["overrun"])
     out = lines + ["", f"- Wall time within the budget + {GRACE:.0%} ({budget * (1 + GRACE):.0f} s): "
-                   f"**{sum(r['overrun'] <= GRACE for r in ours.values())} of {len(ours)}** datasets "
-                   f"(largest overrun {worst['overrun']:+.1%}, {worst['dataset']})."]
+                   f"**{sum(r['overrun'] <= GRACE for r in ours.values())} of {len(ours)}** runs "
+                   f"(largest overrun {worst['overrun']:+.1%}, {worst_label})."]
     if ratios:
         top = max(ratios)
         within = sum(x <= MEMORY_RATIO for x, _ in ratios)
         out.append(f"- Peak memory at most {MEMORY_RATIO:g}x {MEMORY_PEER}'s: **{within} of {len(ratios)}** "
-                   f"datasets (largest ratio {top[0]:.2f}x, {top[1]}).")
+                   f"runs (largest ratio {top[0]:.2f}x, {top[1]}).")
     if overheads:
         top = max(overheads)
         out.append(f"- Setup, ensembles, explanations and tracking under {MAX_OVERHEAD:.0%} of the wall time where "
@@ -154,7 +191,7 @@ def _ours_table(records: list[dict]) -> list[str]:
         t = r.get("timings", {})
         stages = " / ".join(_fmt(t.get(k), 1) for k in STAGES)
         share = r.get("outside_fit_share")
-        lines.append(f"| {r['dataset']} | {r['wall_seconds']:.1f} | {r['overrun']:+.1%} "
+        lines.append(f"| {_run_label(r, records)} | {r['wall_seconds']:.1f} | {r['overrun']:+.1%} "
                      f"| {_fmt(r.get('first_trial_seconds'), 1)} | {'-' if share is None else f'{share:.0%}'} "
                      f"| {r['trials']} | {r['best']} | {stages} |")
     return lines
@@ -164,16 +201,16 @@ def render_markdown(records: list[dict], context: dict, unavailable: dict[str, s
     """The benchmark's Markdown report."""
     systems = list(dict.fromkeys(r["system"] for r in records))
     datasets = list(dict.fromkeys(r["dataset"] for r in records))
-    score_lines, scores = _score_table(records, systems)
+    score_lines, _ = _score_table(records, systems)
     versions = ", ".join(f"{k} {v}" for k, v in context["versions"].items())
     out = [f"Run {context['date']} on {context['machine']}, {context['cpus']} cores, "
            f"{context['memory_gib']} GiB, Python {context['python_version']}; {versions}. "
            f"Budget {context['budget']:.0f} s per run, seeds {sorted({r['seed'] for r in records})}; "
-           "held-out score on the manifest's 25% test split (median over seeds). "
+           "held-out score on a 25% test split drawn with each seed (mean over seeds). "
            f"Machine load (1-minute average after each run, {context['cpus']} cores): median "
            f"{_fmt(_median([r.get('load_average') for r in records]), 1)}, max "
            f"{_fmt(max((r.get('load_average') or 0.0 for r in records), default=None), 1)}.", "",
-           *score_lines, "", *_versus(scores, datasets)]
+           *score_lines, "", *_versus(records, systems, datasets)]
     out += [f"- {name} not run: {reason}." for name, reason in unavailable.items()]
     promises = _promises(records, context["budget"])
     if promises:
