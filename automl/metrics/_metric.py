@@ -49,6 +49,13 @@ class Metric:
     needs_positive_label: bool = False
     probabilities: bool = False
 
+    @property
+    def perfect(self) -> float:
+        """The best value the metric can take: 1 for the scores (accuracies, AUCs, precisions,
+        recalls, F1, r2, correlations), 0 for the losses and errors. Every metric of Azure's
+        tables is bounded so."""
+        return 1.0 if self.greater_is_better else 0.0
+
     def value(self, y_true: Any, prediction: Any, *, classes: Any = None, positive_label: Any = None,
               y_min: float | None = None, y_max: float | None = None, sample_weight: Any = None) -> float:
         """The metric of ``prediction``: ``compute`` with the arguments its kind takes.

@@ -117,6 +117,8 @@ class StopRules:
         if limits.enable_early_termination and self.n_done - window_start >= EARLY_TERMINATION_PATIENCE:
             ended = (f"early termination: no improvement of {self.metric.name} in the last "
                      f"{EARLY_TERMINATION_PATIENCE} trials")
+            if self.best == self.metric.perfect:
+                return f"{ended}, and none can come: the best validation score is perfect ({self.best:g})"
             if self.variant_trials <= 0:
                 return ended
             self.search_ended = ended  # the time left goes to variants of the best configurations

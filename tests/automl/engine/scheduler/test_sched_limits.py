@@ -64,6 +64,7 @@ def test_early_termination_stops_a_plateau(separable_frame):
     assert result.best_trial.score == 1.0
     searched = [t for t in result.trials if t.ensemble is None]
     assert len(searched) == 30 and "early termination" in result.stop_reason
+    assert result.stop_reason.endswith("none can come: the best validation score is perfect (1)")
 
 
 def test_time_left_after_early_termination_goes_to_seed_variants(separable_frame):
@@ -71,7 +72,10 @@ def test_time_left_after_early_termination_goes_to_seed_variants(separable_frame
     (the forest's, not the deterministic tree's), and the stop reason says both."""
     from automl.engine.search import VARIANT_TRIALS
 
-    job = automl.classification(training_data=separable_frame, target_column_name="label",
+    noisy = separable_frame.copy()
+    flipped = noisy.index % 7 == 0  # no model is perfect: variants may still improve
+    noisy.loc[flipped, "label"] = noisy.loc[flipped, "label"].map({"a": "b", "b": "a"})
+    job = automl.classification(training_data=noisy, target_column_name="label",
                                 primary_metric="AUC_weighted", log_verbosity="warning")
     job.set_training(allowed_training_algorithms=["DecisionTree", "RandomForest"], enable_vote_ensemble=False,
                      enable_stack_ensemble=False)
