@@ -51,9 +51,9 @@ def summarize(plan: "FeaturizationPlan", fitted: Any) -> list[dict[str, Any]]:
                              "pass the result of this plan's build(), fitted.")
         recipe, estimator = RECIPES[step.recipe], fitted_steps[step.name]
         per_column = recipe.counts(estimator, len(step.columns))
-        for j, column in enumerate(step.columns):
-            counts[column] = int(per_column[j])
-            transformations[column] = recipe.describe(estimator, step.params, j)
+        for j, column in enumerate(step.columns):  # a column may feed two steps (its value and its one-hot)
+            counts[column] = counts.get(column, 0) + int(per_column[j])
+            transformations[column] = transformations.get(column, []) + recipe.describe(estimator, step.params, j)
     return [{
         "RawFeatureName": column,
         "TypeDetected": purpose,

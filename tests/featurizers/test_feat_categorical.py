@@ -85,7 +85,24 @@ def test_integer_categories_match_float_and_string_forms():
     plan, fitted = featurize(X)
     assert plan.purposes["grade"] == "Categorical"
     out = fitted.transform(pd.DataFrame({"grade": pd.Series([1.0, "2", None], dtype=object)}))
-    np.testing.assert_array_equal(out, [[1, 0, 0], [0, 1, 0], [0, 0, 0]])
+    # the value (missing: the training mean), then the one-hot columns
+    np.testing.assert_array_equal(out, [[1, 1, 0, 0], [2, 0, 1, 0], [2, 0, 0, 0]])
+
+
+def test_integer_categories_also_keep_their_value_for_splits_on_order():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"hour": rng.integers(0, 24, 2000), "flag": rng.integers(0, 2, 2000),
+                      "port": rng.choice(["S", "C", "Q"], 2000), "zip": rng.integers(0, 24, 2000)})
+    plan = plan_featurization(X, column_name_and_types={"zip": "Categorical"})
+    fitted = plan.build().fit(X)
+    names = fitted.get_feature_names_out().tolist()
+    assert "hour" in names and len([n for n in names if n.startswith("hour_")]) == 24
+    assert names.count("flag") == 1 and "port" not in names and "zip" not in names  # label code; strings; set by the user
+    out = fitted.transform(X)
+    np.testing.assert_array_equal(out[:, names.index("hour")], X["hour"])
+    record = next(r for r in plan.summary(fitted) if r["RawFeatureName"] == "hour")
+    assert record["EngineeredFeatureCount"] == 25
+    assert record["Transformations"] == ["MeanImputer", "StringCast", "OneHotEncoder"]
 
 
 def test_categorical_override_on_numbers():
