@@ -1,0 +1,99 @@
+"""Check on the meta datasets: do integer columns that Azure's rule makes categorical also need their value?
+
+Azure's column-purpose rule one-hot encodes integer columns with few values (counts, hours,
+months), which loses their order. ``featurizers`` now also passes such a column through as a
+number (``featurizers._plan._keeps_order``). This script measures that default where defaults
+are learned, on ``../shared/datasets/meta`` (``AUTOML_META_DATA`` names another folder), never
+on the benchmark datasets: LightGBM with its default parameters behind our featurization, with
+and without the value, on three 75/25 splits of every meta dataset the rule touches.
+
+Usage::
+
+    python benchmarks/meta_integer_order.py
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+from lightgbm import LGBMClassifier, LGBMRegressor
+from sklearn.metrics import r2_score, roc_auc_score
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _data import append_result  # noqa: E402
+from learn_portfolio import load_dataset, meta_folder  # noqa: E402
+
+import featurizers  # noqa: E402
+from featurizers import _plan  # noqa: E402
+
+SEEDS, MAX_ROWS = (0, 1, 2), 20_000
+
+
+def held_out(task: str, train: pd.DataFrame, test: pd.DataFrame, target: str) -> float:
+    """LightGBM defaults behind the planned featurization: AUC (weighted, one-vs-rest) or r2."""
+    X, y = train.drop(columns=[target]), train[target]
+    plan = featurizers.plan_featurization(X)
+    learner = LGBMClassifier(verbose=-1, n_jobs=2) if task == "classification" else LGBMRegressor(verbose=-1, n_jobs=2)
+    model = Pipeline([("featurize", plan.build()), ("learner", learner)]).fit(X, y)
+    X_test = test.drop(columns=[target])
+    if task == "regression":
+        return r2_score(test[target], model.predict(X_test))
+    proba = model.predict_proba(X_test)
+    if proba.shape[1] == 2:
+        return roc_auc_score(test[target] == model.classes_[1], proba[:, 1])
+    return roc_auc_score(test[target], proba, multi_class="ovr", average="weighted", labels=model.classes_)
+
+
+def touched(X: pd.DataFrame) -> list[str]:
+    """Columns that get their value besides their one-hot columns."""
+    plan = featurizers.plan_featurization(X)
+    return sorted({c for step in plan.steps if step.recipe == "numeric" for c in step.columns}
+                  & {c for c, r in plan.recipes.items() if r == "onehot"})
+
+
+def main() -> None:
+    folder = meta_folder()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    rows = []
+    for name, entry in manifest["datasets"].items():
+        if entry["task"] not in ("classification", "regression"):
+            continue
+        frame = load_dataset(folder, entry, manifest.get("read_csv_kwargs", {}), MAX_ROWS)
+        frame = frame.dropna(subset=[entry["target"]])
+        columns = touched(frame.drop(columns=[entry["target"]]))
+        if not columns:
+            continue
+        differences = []
+        for seed in SEEDS:
+            stratify = frame[entry["target"]] if entry["task"] == "classification" else None
+            try:
+                train, test = train_test_split(frame, test_size=0.25, random_state=seed, stratify=stratify)
+            except ValueError:  # a class too small to stratify
+                train, test = train_test_split(frame, test_size=0.25, random_state=seed)
+            with_value = held_out(entry["task"], train, test, entry["target"])
+            with mock.patch.object(_plan, "_keeps_order", return_value=False):
+                one_hot_only = held_out(entry["task"], train, test, entry["target"])
+            differences.append(with_value - one_hot_only)
+        mean, spread = statistics.fmean(differences), statistics.stdev(differences)
+        outcome = "better" if mean > spread else "worse" if mean < -spread else "same"
+        rows.append((name, len(columns), mean, spread, outcome))
+        append_result("meta_integer_order.jsonl", {"dataset": name, "columns": columns,
+                                                   "differences": differences, "outcome": outcome})
+        print(f"{name}: {len(columns)} column(s), {mean:+.4f} ± {spread:.4f} {outcome}", flush=True)
+    print("\n| meta dataset | integer columns | value + one-hot minus one-hot only | outcome |\n|---|---|---|---|")
+    for name, n, mean, spread, outcome in rows:
+        print(f"| {name} | {n} | {mean:+.4f} ± {spread:.4f} | {outcome} |")
+    counts = {o: sum(r[4] == o for r in rows) for o in ("better", "same", "worse")}
+    print(f"\n{counts['better']} better, {counts['same']} same, {counts['worse']} worse beyond the spread "
+          f"over {len(SEEDS)} splits; median difference {np.median([r[2] for r in rows]):+.4f}.")
+
+
+if __name__ == "__main__":
+    main()
