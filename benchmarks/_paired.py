@@ -27,6 +27,11 @@ class PairedDifference:
         return statistics.stdev(self.differences) if len(self.differences) > 1 else None
 
     @property
+    def at_least(self) -> bool:
+        """Whether ours is at least the peer's score, within :data:`TOLERANCE`."""
+        return self.mean >= -TOLERANCE
+
+    @property
     def outcome(self) -> str:
         """``win``, ``loss`` or ``tie``: a win or a loss needs the mean beyond the spread (and beyond
         the tolerance, which is the whole bound on a single split)."""
@@ -55,7 +60,7 @@ def paired_differences(records: list[dict], ours: str, peer: str) -> dict[str, P
 def summary_line(pairs: dict[str, PairedDifference], ours: str, peer: str) -> str:
     """Wins, ties and losses against ``peer``, and on how many datasets ours is at least the peer's."""
     outcomes = [p.outcome for p in pairs.values()]
-    at_least = sum(p.mean >= -TOLERANCE for p in pairs.values())
+    at_least = sum(p.at_least for p in pairs.values())
     mean = statistics.fmean(p.mean for p in pairs.values())
     return (f"- Against {peer}: **{outcomes.count('win')} wins, {outcomes.count('tie')} ties, "
             f"{outcomes.count('loss')} losses** beyond the spread of the paired differences; {ours} is "

@@ -7,7 +7,7 @@ import statistics
 from collections import defaultdict
 from pathlib import Path
 
-from _paired import TOLERANCE, PairedDifference, paired_differences, summary_line
+from _paired import PairedDifference, paired_differences, summary_line
 
 OURS, MEMORY_PEER = "automl-studio", "AutoGluon"
 #: The model-quality targets: our mean at least AutoGluon's plus this margin, and our score at least
@@ -42,9 +42,9 @@ def _by(records: list[dict], *keys: str) -> dict:
     return grouped
 
 
-def _score_table(records: list[dict], systems: list[str]) -> tuple[list[str], dict]:
+def _score_table(records: list[dict], systems: list[str]) -> list[str]:
     """Mean held-out score per dataset and system over its splits; the best of a row in bold."""
-    scores = {key: _mean([r.get("score") for r in group if "error" not in r] or [None])
+    scores = {key: _mean([r.get("score") for r in group if "error" not in r])
               for key, group in _by(records, "dataset", "system").items()}
     datasets = list(dict.fromkeys(r["dataset"] for r in records))
     metric = {r["dataset"]: r["metric"] for r in records}
@@ -57,7 +57,7 @@ def _score_table(records: list[dict], systems: list[str]) -> tuple[list[str], di
         lines.append(f"| {d} | {metric[d]} | {splits[d]} | {' | '.join(cells)} |")
     means = [_mean([scores.get((d, s)) for d in datasets]) for s in systems]
     lines.append(f"| **mean** | | | {' | '.join(_fmt(m) for m in means)} |")
-    return lines, scores
+    return lines
 
 
 def _mean(values: list) -> float | None:
@@ -77,10 +77,10 @@ def _versus(records: list[dict], systems: list[str], datasets: list[str]) -> lis
     for d in datasets:
         cells = [pairs[p][d].cell() if d in pairs[p] else "-" for p in peers]
         lines.append(f"| {d} | {' | '.join(cells)} |")
-    return lines + [""] + [summary_line(pairs[p], OURS, p) for p in peers] + _targets(records, pairs)
+    return lines + [""] + [summary_line(pairs[p], OURS, p) for p in peers] + _targets(pairs)
 
 
-def _targets(records: list[dict], pairs: dict[str, dict[str, PairedDifference]]) -> list[str]:
+def _targets(pairs: dict[str, dict[str, PairedDifference]]) -> list[str]:
     """Whether the quality targets hold: the mean margin over AutoGluon, and the share of datasets on
     which ours is at least each peer's score."""
     out = []
@@ -91,7 +91,7 @@ def _targets(records: list[dict], pairs: dict[str, dict[str, PairedDifference]])
                    f"{mean:+.4f}, **{'met' if mean >= MEAN_MARGIN else 'not met'}**.")
     for peer, share in AT_LEAST_SHARE.items():
         if pairs.get(peer):
-            held = sum(p.mean >= -TOLERANCE for p in pairs[peer].values())
+            held = sum(p.at_least for p in pairs[peer].values())
             needed = math.ceil(share * len(pairs[peer]))
             out.append(f"- Target: at least {peer}'s score on {needed} of {len(pairs[peer])}: {held}, "
                        f"**{'met' if held >= needed else 'not met'}**.")
@@ -201,7 +201,7 @@ def render_markdown(records: list[dict], context: dict, unavailable: dict[str, s
     """The benchmark's Markdown report."""
     systems = list(dict.fromkeys(r["system"] for r in records))
     datasets = list(dict.fromkeys(r["dataset"] for r in records))
-    score_lines, _ = _score_table(records, systems)
+    score_lines = _score_table(records, systems)
     versions = ", ".join(f"{k} {v}" for k, v in context["versions"].items())
     out = [f"Run {context['date']} on {context['machine']}, {context['cpus']} cores, "
            f"{context['memory_gib']} GiB, Python {context['python_version']}; {versions}. "

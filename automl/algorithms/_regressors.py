@@ -12,12 +12,12 @@ from automl.algorithms._algorithm import Algorithm, AlgorithmRegistry
 from automl.algorithms._model_size import ForestSize, TrainingDataSize
 from automl.algorithms._space import (
     BOOSTING_VARIANT,
-    LIGHTGBM_VARIANT,
-    SEED_VARIANT,
     FOREST_SPACE,
     GRADIENT_BOOSTING_SPACE,
     LIGHTGBM_DEFAULTS,
     LIGHTGBM_SPACE,
+    LIGHTGBM_VARIANT,
+    SEED_VARIANT,
     XGBOOST_DEFAULTS,
     XGBOOST_SPACE,
     Choice,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata as importlib_metadata
 import re
-import warnings
 from typing import Any, Iterator
 
 import numpy as np
@@ -26,6 +25,7 @@ MODEL_NAME, ONNX_MODEL_NAME = "model", "model_onnx"
 #: Rows in the input example.
 EXAMPLE_ROWS = 5
 _DISTRIBUTION = "automl-studio"
+
 
 def _installed(name: str) -> str | None:
     try:

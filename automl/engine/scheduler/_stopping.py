@@ -108,11 +108,11 @@ class StopRules:
                 return f"exit_score ({target:g}) reached: best {self.metric.name} {self.best:.4f}"
         if max(self.n_started, self.n_done) >= limits.max_trials:
             return f"max_trials ({limits.max_trials + self.ensemble_trials}) reached"
-        # The look-back window only starts after the landmarks: the earliest stop is after 30 trials.
         if self.search_ended is not None:
             if self.n_variants >= self.variant_trials:
                 return f"{self.search_ended}; then {self.n_variants} seed variants of the best configurations"
             return None
+        # The look-back window only starts after the landmarks: the earliest stop is after 30 trials.
         window_start = max(self.last_improvement, EARLY_TERMINATION_LANDMARKS)
         if limits.enable_early_termination and self.n_done - window_start >= EARLY_TERMINATION_PATIENCE:
             ended = (f"early termination: no improvement of {self.metric.name} in the last "
