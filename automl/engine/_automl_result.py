@@ -130,6 +130,9 @@ class AutoMLResult:
     explanation : automl.explain.Explanation or None
         Raw- and engineered-feature importance of ``best_model``, when
         ``enable_model_explainability`` was on.
+    final_model : str
+        How ``best_model`` was trained and why, in one sentence (tabular: a bag of the
+        cross-validation fold models, or a refit on all training rows; ``set_training(final_model=...)``).
     budget_notes : list of str
         What the job shrank, skipped or deferred to keep its time limit, and why (empty when
         nothing was): a refit of another trial than the best, explanations skipped, MLflow
@@ -176,6 +179,7 @@ class AutoMLResult:
     positive_label: Any = None
     backtest_forecasts: pd.DataFrame | None = field(default=None, repr=False)
     explanation: Explanation | None = None
+    final_model: str = ""
     budget_notes: list[str] = field(default_factory=list)
     mlflow_run_id: str | None = None
     tracking_uri: str | None = None

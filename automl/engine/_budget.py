@@ -17,7 +17,7 @@ from automl.metrics import Metric, sort_key
 
 if TYPE_CHECKING:
     from automl.engine.scheduler import StopRules
-    from automl.tasks import Task
+    from automl.tasks import PreparedData, Task
 
 __all__ = ["END_OF_JOB_SECONDS", "GRACE_SHARE", "JobClock", "explanation_budget", "explanation_seconds",
            "logging_seconds", "post_search_reserve", "refit_estimate", "refit_order", "trial_allowance"]
@@ -105,12 +105,14 @@ def logging_seconds(model_bytes: int) -> float:
     return LOGGING_FIXED_SECONDS + max(0, model_bytes) / LOGGING_BYTES_PER_SECOND
 
 
-def refit_estimate(task: Task, trial: TrialResult, n_folds: int) -> float:
-    """Seconds the refit of ``trial`` (an ensemble: all its members) should take on all rows, and the
-    logging of the model it makes (from the members' model sizes measured in their trials), at the
-    high end of what it may take (:data:`REFIT_SAFETY`)."""
+def refit_estimate(task: Task, trial: TrialResult, prepared: PreparedData) -> float:
+    """Seconds the final model of ``trial`` (an ensemble: all its members) should take to train (a refit
+    on all rows or a bag, ``task.final_fit_seconds``), and the logging of the model it makes (from the
+    members' model sizes measured in their trials), at the high end of what it may take
+    (:data:`REFIT_SAFETY`)."""
     members = trial.ensemble.members if trial.ensemble is not None else [trial]
-    return REFIT_SAFETY * task.refit_seconds(members, n_folds) + logging_seconds(sum(m.model_bytes for m in members))
+    return (REFIT_SAFETY * task.final_fit_seconds(members, prepared)
+            + logging_seconds(task.final_model_bytes(members, prepared)))
 
 
 def refit_order(ranked: list[TrialResult], estimate: Callable[[TrialResult], float],
@@ -126,16 +128,15 @@ def refit_order(ranked: list[TrialResult], estimate: Callable[[TrialResult], flo
     return fits + [t for t in ranked if t not in fits]
 
 
-def post_search_reserve(stop: StopRules, task: Task, n_folds: int, budget_seconds: float, metric: Metric,
+def post_search_reserve(stop: StopRules, task: Task, prepared: PreparedData, budget_seconds: float, metric: Metric,
                         explain: bool) -> Callable[[TrialResult], None]:
     """A trial callback that keeps time for what follows the search, estimated from the trials so far.
 
     The refit of the likely best model, an ensemble of the best trials, costs about one
-    fold of each of its members on all the rows (``task.refit_seconds``); explanations
+    fold of each of its members on all the rows, or a bag its folds again (``task.final_fit_seconds``); explanations
     predict on validation rows a few times per feature, which costs about as much again.
     The estimate is written to ``stop.reserve_seconds`` (at most ``task.max_post_search_share`` of the budget).
     """
-    n_folds = max(1, n_folds)
     key = sort_key(metric)
     best: list[TrialResult] = []
 
@@ -145,7 +146,8 @@ def post_search_reserve(stop: StopRules, task: Task, n_folds: int, budget_second
         best.append(result)
         best.sort(key=lambda t: key(t.score))
         del best[RESERVED_MEMBERS:]
-        refit = REFIT_SAFETY * task.refit_seconds(best, n_folds) + logging_seconds(sum(t.model_bytes for t in best))
+        refit = (REFIT_SAFETY * task.final_fit_seconds(best, prepared)
+                 + logging_seconds(task.final_model_bytes(best, prepared)))
         explaining = min(explanation_seconds(budget_seconds), max(1.0, refit)) if explain else 0.0
         estimate = FIXED_POST_SEARCH_SECONDS + refit + explaining
         stop.reserve_seconds = min(estimate, task.max_post_search_share * budget_seconds)

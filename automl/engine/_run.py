@@ -50,7 +50,7 @@ def _search(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules,
     algorithms = task.select_algorithms(job.training, prepared)
     proposer = AdaptiveProposer(algorithms, metric, seed=job.seed,
                                 portfolio=portfolio_configs(task.name) if task.uses_portfolio else ())
-    reserve = post_search_reserve(stop, task, prepared.validation.n_folds, job.limits.timeout_seconds, metric,
+    reserve = post_search_reserve(stop, task, prepared, job.limits.timeout_seconds, metric,
                                   job.training.enable_model_explainability)
 
     def finished(result: TrialResult) -> None:
@@ -79,10 +79,9 @@ def _refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared:
                 seconds_left: float, notes: list[str]) -> tuple[Any, TrialResult | None]:
     """The best trial whose refit fits in ``seconds_left`` (else the quickest), refit; the next on failure."""
     ranked = task.rank(trials, job.primary_metric)
-    n_folds = prepared.validation.n_folds
 
     def estimate(trial: TrialResult) -> float:
-        return refit_estimate(task, trial, n_folds)
+        return refit_estimate(task, trial, prepared)
 
     order = refit_order(ranked, estimate, seconds_left)
     if order and order[0] is not ranked[0]:

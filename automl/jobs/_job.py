@@ -138,8 +138,12 @@ class AutoMLJob:
                      enable_dnn_training: bool | None = None,
                      stack_ensemble_settings: StackEnsembleSettings | Mapping | None = None,
                      ensemble_model_download_timeout: float | None = None,
-                     training_mode: str | None = None) -> None:
+                     training_mode: str | None = None, final_model: str | None = None) -> None:
         """Choose algorithms and ensembles (Azure's ``set_training``).
+
+        ``final_model`` is automl-studio's: ``"bag"`` returns the average of the models trained on
+        the cross-validation folds, ``"refit"`` one model refit on all training rows (Azure's),
+        ``"auto"`` (default) bags under cross-validation and refits after a single holdout.
 
         As in Azure, the allowed and blocked lists are always overwritten, even with ``None``.
         Names are resolved against the task's algorithm table, ``stack_ensemble_settings``

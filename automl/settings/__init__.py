@@ -16,10 +16,10 @@ from automl.settings._forecast_settings import ForecastingSettings
 from automl.settings._inert import INERT_SETTINGS, inert_warnings
 from automl.settings._limits import LimitSettings
 from automl.settings._merge import merge
-from automl.settings._training import TRAINING_MODES, StackEnsembleSettings, TrainingSettings
+from automl.settings._training import FINAL_MODELS, TRAINING_MODES, StackEnsembleSettings, TrainingSettings
 
 __all__ = [
     "DATA_SETTINGS", "DataSettings", "FEATURIZATION_MODES", "FeaturizationSettings", "ForecastingSettings",
-    "INERT_SETTINGS", "INPUT_SETTINGS", "LimitSettings", "StackEnsembleSettings", "TRAINING_MODES",
+    "FINAL_MODELS", "INERT_SETTINGS", "INPUT_SETTINGS", "LimitSettings", "StackEnsembleSettings", "TRAINING_MODES",
     "TrainingSettings", "inert_warnings", "merge",
 ]

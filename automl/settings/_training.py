@@ -8,10 +8,14 @@ from automl.core import name_key
 from automl.errors import ConfigError, did_you_mean
 from automl.settings._merge import check_positive_number, check_true_or_false
 
-__all__ = ["StackEnsembleSettings", "TRAINING_MODES", "TrainingSettings"]
+__all__ = ["FINAL_MODELS", "StackEnsembleSettings", "TRAINING_MODES", "TrainingSettings"]
 
 #: Azure's ``TrainingMode`` values; ``distributed`` is refused until it is built.
 TRAINING_MODES = ("auto", "distributed", "non_distributed")
+#: How the final model is trained: ``"bag"`` averages one model per cross-validation fold (AutoGluon's
+#: way), ``"refit"`` fits one model on all training rows (Azure's way); ``"auto"`` bags under
+#: cross-validation and refits after a single holdout (see ``automl.tasks.tabular._bagging``).
+FINAL_MODELS = ("auto", "bag", "refit")
 
 
 @dataclass
@@ -64,7 +68,8 @@ class TrainingSettings:
 
     ``allowed_training_algorithms`` / ``blocked_training_algorithms`` hold
     canonical Azure names once the job resolved them against the algorithm
-    table of its task. ``training_mode`` ``"distributed"`` is refused (not built yet);
+    table of its task. ``final_model`` says how the final model is trained (:data:`FINAL_MODELS`).
+    ``training_mode`` ``"distributed"`` is refused (not built yet);
     ``ensemble_model_download_timeout`` is accepted and has no effect (nothing is
     downloaded on one machine; the setter warns).
     """
@@ -79,6 +84,7 @@ class TrainingSettings:
     stack_ensemble_settings: StackEnsembleSettings = field(default_factory=StackEnsembleSettings)
     ensemble_model_download_timeout: float = 5.0
     training_mode: str = "auto"
+    final_model: str = "auto"
 
     def normalized(self) -> TrainingSettings:
         """A copy with the stack settings as a dataclass and the training mode in Azure's spelling."""
@@ -102,6 +108,10 @@ class TrainingSettings:
             raise ConfigError("training_mode='distributed' (data-parallel training across nodes) is not available "
                               "in this version: use 'auto' or 'non_distributed', and compute='dask://host:port' to "
                               "spread the trials over a cluster.")
+        if self.final_model not in FINAL_MODELS:
+            raise ConfigError(f"final_model must be one of {', '.join(map(repr, FINAL_MODELS))}, got "
+                              f"{self.final_model!r}: 'bag' averages the models of the cross-validation folds, "
+                              "'refit' fits one model on all training rows, 'auto' bags under cross-validation.")
         check_positive_number("ensemble_model_download_timeout", self.ensemble_model_download_timeout)
         for name in ("allowed_training_algorithms", "blocked_training_algorithms"):
             value = getattr(self, name)

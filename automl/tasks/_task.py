@@ -256,6 +256,14 @@ class Task(ABC):
     def refit_seconds(self, members: list[TrialResult], n_folds: int) -> float:
         """Seconds a refit of ``members`` (one trial, or an ensemble's members) on all rows should take."""
 
+    def final_fit_seconds(self, members: list[TrialResult], prepared: PreparedData) -> float:
+        """Seconds the final model of ``members`` should take to train: a refit by default."""
+        return self.refit_seconds(members, prepared.validation.n_folds)
+
+    def final_model_bytes(self, members: list[TrialResult], prepared: PreparedData) -> int:
+        """Bytes of the final model of ``members``, from their trials' measured model sizes."""
+        return sum(m.model_bytes for m in members)
+
     @abstractmethod
     def refit(self, trial: TrialResult, prepared: PreparedData) -> Any:
         """The model of ``trial`` (an ensemble's members too) fitted on all training data."""

@@ -48,10 +48,14 @@ class ForecastingTask(Task):
 
     # -- settings ------------------------------------------------------------------------------------
     def check_training(self, training: TrainingSettings) -> None:
-        """ONNX mode is refused (forecasters do not convert); a StackEnsemble is never built."""
+        """ONNX mode is refused (forecasters do not convert), and so is a bag (the final forecaster is
+        refit on every series' full history); a StackEnsemble is never built."""
         if training.enable_onnx_compatible_models:
             raise ConfigError("enable_onnx_compatible_models is not supported for forecasting: ONNX export "
                               "covers classification and regression only. Leave it False.")
+        if training.final_model == "bag":
+            raise ConfigError("final_model='bag' is not supported for forecasting: the final forecaster is "
+                              "refit on every series' full history. Use 'auto' or 'refit'.")
         super().check_training(training)
 
     def check_job(self, job: AutoMLJob) -> None:

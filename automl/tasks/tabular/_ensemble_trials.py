@@ -35,6 +35,7 @@ from automl.ensembles import (
 from automl.metrics import Metric
 from automl.settings import TrainingSettings
 from automl.tasks._task import MIN_BASE_TRIALS
+from automl.tasks.tabular._bagging import BAG
 from automl.tasks.tabular._ensemble_scoring import Candidates, ValidationScorer, gather_candidates
 
 if TYPE_CHECKING:
@@ -46,8 +47,9 @@ __all__ = ["build_ensemble_trials"]
 class _Selection:
     """The Caruana selection over the candidates, computed once for both ensembles."""
 
-    def __init__(self, candidates: Candidates, scorer: ValidationScorer, rounds: int):
+    def __init__(self, candidates: Candidates, scorer: ValidationScorer, rounds: int, model_copies: int = 1):
         self.candidates, self.scorer, self.rounds = candidates, scorer, rounds
+        self.model_copies = model_copies  # a bag holds one model per fold
         self._chosen: tuple[list[int], np.ndarray] | None = None
 
     def chosen(self) -> tuple[list[int], np.ndarray]:
@@ -56,7 +58,7 @@ class _Selection:
         if self._chosen is None:
             counts = caruana_selection(self.candidates.predictions, self.scorer.y, self.scorer.primary,
                                        self.scorer.greater_is_better, self.rounds)
-            counts = within_size(counts, [t.model_bytes for t in self.candidates.trials])
+            counts = within_size(counts, [self.model_copies * t.model_bytes for t in self.candidates.trials])
             picked = [int(i) for i in np.flatnonzero(counts)]
             self._chosen = picked, counts[picked] / counts[picked].sum()
         return self._chosen
@@ -172,7 +174,8 @@ def build_ensemble_trials(kinds: list[str], trials: list[TrialResult], prepared:
     if not kinds or len(candidates.trials) < MIN_BASE_TRIALS or len(candidates.rows) == 0:
         return []
     scorer = ValidationScorer(prepared, candidates.rows, metric)
-    selection = _Selection(candidates, scorer, default_rounds(max_trials))
+    copies = prepared.validation.n_folds if prepared.final_model == BAG else 1
+    selection = _Selection(candidates, scorer, default_rounds(max_trials), copies)
     context = {"selection": selection, "primary": metric.name, "prepared": prepared,
                "training": training, "seed": seed}
     results = []

@@ -68,6 +68,8 @@ class TabularData:
     featurization_summary: list[dict] = field(default_factory=list)
     guardrails: list = field(default_factory=list)
     class_weights: dict | None = None    # applied to training rows when they help (Class balancing)
+    final_model: str = "refit"           # how the final model is trained: "bag" or "refit" (._bagging)
+    final_model_reason: str = ""
 
     @property
     def n_pool(self) -> int:

@@ -1,15 +1,18 @@
-"""Refitting a tabular trial on all training data, behind the fitted featurization.
+"""The final model of a tabular trial, behind the featurization fitted on all training rows.
 
-A single trial becomes ``Pipeline([("datatransformer", ...), <its scaler and estimator>])``;
-an ensemble trial refits its members (several at a time, on threads) and assembles them
-into a voting or stack estimator behind the same ``datatransformer``.
+A single trial becomes ``Pipeline([("datatransformer", ...), <its scaler and estimator>])`` when
+refit on all rows, or ``Pipeline([("datatransformer", ...), ("bag", <vote of its fold models>)])``
+as a bag (:mod:`._bagging`); an ensemble trial fits its members (several at a time, on threads) and
+assembles them into a voting or stack estimator behind the same ``datatransformer``.
 """
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
+import numpy as np
+from sklearn.ensemble import VotingClassifier, VotingRegressor
 from sklearn.pipeline import Pipeline
 
 from automl.core import TrialResult, TrialSpec
@@ -20,12 +23,13 @@ from automl.ensembles import (
     make_voting_ensemble,
     member_name,
 )
+from automl.tasks.tabular._bagging import BAG, bag_rows, bag_seconds
 from automl.tasks.tabular._trial import build_model, fit_model
 
 if TYPE_CHECKING:
     from automl.tasks.tabular._prepare import TabularData
 
-__all__ = ["refit_ensemble", "refit_factor", "refit_members", "refit_seconds", "refit_steps", "refit_threads",
+__all__ = ["final_fit_seconds", "refit_ensemble", "refit_factor", "refit_members", "refit_seconds", "refit_steps", "refit_threads",
            "refit_trial", "refit_workers"]
 
 #: A refit on all rows costs about this many times one fold of the trial, beyond the extra rows
@@ -59,6 +63,14 @@ def refit_factor(n_folds: int) -> float:
     return REFIT_MARGIN * rows
 
 
+def final_fit_seconds(members: list[TrialResult], prepared: TabularData, workers: int = 1) -> float:
+    """Seconds the final model of ``members`` should take: a bag (:func:`bag_seconds`) or a refit."""
+    n_folds = prepared.validation.n_folds
+    if prepared.final_model == BAG:
+        return bag_seconds(members, n_folds, workers)
+    return refit_seconds(members, n_folds, workers)
+
+
 def refit_seconds(members: list[TrialResult], n_folds: int, workers: int = 1) -> float:
     """Seconds a refit of ``members`` on all rows should take: one fold of each, scaled up.
 
@@ -69,28 +81,52 @@ def refit_seconds(members: list[TrialResult], n_folds: int, workers: int = 1) ->
     return refit_factor(n_folds) * max(sum(folds) / max(1, workers), max(folds, default=0.0))
 
 
-def refit_steps(trial: TrialResult, prepared: TabularData, n_jobs: int = 1) -> Pipeline:
-    """``trial``'s scaler and estimator fitted on all featurized training rows."""
+def refit_steps(trial: TrialResult, prepared: TabularData, n_jobs: int = 1,
+                rows: np.ndarray | None = None) -> Pipeline:
+    """``trial``'s scaler and estimator fitted on the featurized training rows (``rows`` of them:
+    positions in ``X_refit``, for one fold of a bag; all of them by default)."""
     algorithm = prepared.task.algorithms[trial.algorithm]
     spec = TrialSpec(trial.iteration, trial.name, algorithm, trial.params)
     X, y, w = prepared.refit_arrays()
+    if rows is not None:
+        X, y, w = X[rows], y[rows], None if w is None else w[rows]
     n_values = 1 if prepared.classes is None else len(prepared.classes)
     return fit_model(build_model(spec, n_jobs, n_rows=X.shape[0], n_values=n_values), spec, X, y, w)
 
 
-def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int = 1,
-                  workers: int = 1) -> list[Pipeline]:
-    """:func:`refit_steps` of every member, ``workers`` at a time on threads.
+def _bag(trial: TrialResult, folds: list[Pipeline], prepared: TabularData) -> Pipeline | Any:
+    """The fold models of ``trial`` as one soft vote with equal weights (the model itself, for one)."""
+    if len(folds) == 1:
+        return folds[0]
+    return make_voting_ensemble([(f"fold_{i}", model) for i, model in enumerate(folds)],
+                                np.full(len(folds), 1.0 / len(folds)), classes=prepared.classes)
 
-    The learners fit in native code that releases the GIL, so threads use the
-    cores without copying the data; each member gets ``n_jobs // workers`` threads.
+
+def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int = 1,
+                  workers: int = 1) -> list[Pipeline | Any]:
+    """The final model of every member: :func:`refit_steps` on all rows, or under
+    ``prepared.final_model == "bag"`` one per fold, averaged (:mod:`._bagging`).
+
+    The fits run ``workers`` at a time on threads: the learners fit in native code that releases
+    the GIL, so threads use the cores without copying the data; each fit gets
+    ``n_jobs // workers`` threads.
     """
-    workers = max(1, min(workers, len(members)))
-    per_member = max(1, n_jobs // workers)
+    folds = bag_rows(prepared) if prepared.final_model == BAG else None
+    parts: list[np.ndarray | None] = folds if folds is not None else [None]
+    units = [(member, rows) for member in members for rows in parts]
+    workers = max(1, min(workers, len(units)))
+    per_unit = max(1, n_jobs // workers)
+
+    def fit(unit: tuple[TrialResult, np.ndarray | None]) -> Pipeline:
+        return refit_steps(unit[0], prepared, per_unit, unit[1])
+
     if workers == 1:
-        return [refit_steps(m, prepared, per_member) for m in members]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="automl-refit") as pool:
-        return list(pool.map(lambda m: refit_steps(m, prepared, per_member), members))
+        fitted = [fit(unit) for unit in units]
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="automl-refit") as pool:
+            fitted = list(pool.map(fit, units))
+    k = len(parts)
+    return [_bag(member, fitted[i * k:(i + 1) * k], prepared) for i, member in enumerate(members)]
 
 
 def refit_ensemble(trial: TrialResult, prepared: TabularData,
@@ -123,12 +159,25 @@ def refit_ensemble(trial: TrialResult, prepared: TabularData,
     spec = trial.ensemble
     members = [(member_name(m), refit_member(m)) for m in spec.members]
     if isinstance(spec, VotingEnsembleSpec):
-        model = make_voting_ensemble(members, spec.weights, classes=prepared.classes)
+        model = make_voting_ensemble(*_flat_vote(members, spec.weights), classes=prepared.classes)
     elif isinstance(spec, StackEnsembleSpec):
         model = make_stack_ensemble(members, spec.meta_learner, classes=prepared.classes)
     else:
         raise TypeError(f"trial {trial.name!r} holds no ensemble this version can refit: {type(spec).__name__}.")
     return Pipeline([("datatransformer", prepared.refit_transformer), ("ensemble", model)])
+
+
+def _flat_vote(members: list[tuple[str, Any]], weights: Any) -> tuple[list[tuple[str, Any]], list[float]]:
+    """The vote of ``members`` with each bag's fold models in its place, each with its share of the
+    bag's weight: one soft vote, the same average, that converts to ONNX like any other."""
+    flat, flat_weights = [], []
+    for (name, model), weight in zip(members, weights):
+        folds = list(model.named_estimators_.items()) if isinstance(model, (VotingClassifier, VotingRegressor)) \
+            else [("", model)]
+        for fold, fitted in folds:
+            flat.append((f"{name}_{fold}" if fold else name, fitted))
+            flat_weights.append(float(weight) / len(folds))
+    return flat, flat_weights
 
 
 def refit_trial(trial: TrialResult, prepared: TabularData, n_jobs: int = 1, workers: int = 1) -> Pipeline:
@@ -141,5 +190,7 @@ def refit_trial(trial: TrialResult, prepared: TabularData, n_jobs: int = 1, work
         members = trial.ensemble.members
         fitted = dict(zip(map(id, members), refit_members(members, prepared, n_jobs, workers)))
         return refit_ensemble(trial, prepared, lambda member: fitted[id(member)])
-    model = refit_steps(trial, prepared, n_jobs)
-    return Pipeline([("datatransformer", prepared.refit_transformer), *model.steps])
+    (model,) = refit_members([trial], prepared, n_jobs, workers)
+    if isinstance(model, Pipeline):
+        return Pipeline([("datatransformer", prepared.refit_transformer), *model.steps])
+    return Pipeline([("datatransformer", prepared.refit_transformer), ("bag", model)])

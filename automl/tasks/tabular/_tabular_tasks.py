@@ -37,7 +37,8 @@ from automl.tasks.tabular import _balancing
 from automl.tasks.tabular._ensemble_trials import build_ensemble_trials
 from automl.tasks.tabular._explain import explain_job
 from automl.tasks.tabular._prepare import TabularData, prepare
-from automl.tasks.tabular._refit import refit_seconds, refit_threads, refit_trial, refit_workers
+from automl.tasks.tabular._bagging import BAG, final_model_kind
+from automl.tasks.tabular._refit import final_fit_seconds, refit_seconds, refit_threads, refit_trial, refit_workers
 from automl.tasks.tabular._trial import align_classes, evaluate_trial, trial_memory_bytes
 
 if TYPE_CHECKING:
@@ -98,10 +99,13 @@ class TabularTask(Task):
 
     # -- the job -------------------------------------------------------------------------------------
     def prepare(self, job: AutoMLJob) -> TabularData:
-        """:func:`~automl.tasks.tabular._prepare.prepare` with the job's settings."""
-        return prepare(job.data, job.featurization, task=self, positive_label=self.positive_label(job),
-                       onnx_compatible=job.training.enable_onnx_compatible_models, seed=job.seed,
-                       primary_metric=job.primary_metric, memory_limit=job.limits.memory_limit_bytes)
+        """:func:`~automl.tasks.tabular._prepare.prepare` with the job's settings, and how its final
+        model will be trained (:func:`~automl.tasks.tabular._bagging.final_model_kind`)."""
+        prepared = prepare(job.data, job.featurization, task=self, positive_label=self.positive_label(job),
+                           onnx_compatible=job.training.enable_onnx_compatible_models, seed=job.seed,
+                           primary_metric=job.primary_metric, memory_limit=job.limits.memory_limit_bytes)
+        prepared.final_model, prepared.final_model_reason = final_model_kind(job.training, prepared)
+        return prepared
 
     def positive_label(self, job: AutoMLJob) -> Any:
         """The job's positive class (classification only)."""
@@ -133,6 +137,15 @@ class TabularTask(Task):
         """One fold of each member scaled to all rows, members refit one per core."""
         return refit_seconds(members, n_folds, refit_workers())
 
+    def final_fit_seconds(self, members: list[TrialResult], prepared: TabularData) -> float:
+        """A bag: every fold of each member again; a refit: :meth:`refit_seconds`."""
+        return final_fit_seconds(members, prepared, refit_workers())
+
+    def final_model_bytes(self, members: list[TrialResult], prepared: TabularData) -> int:
+        """The members' measured model sizes, once per fold for a bag."""
+        copies = prepared.validation.n_folds if prepared.final_model == BAG else 1
+        return copies * sum(m.model_bytes for m in members)
+
     def refit(self, trial: TrialResult, prepared: TabularData) -> Pipeline:
         """The trial's pipeline (or ensemble) behind the fitted featurization, refit on all training rows."""
         # BLAS on one thread: it otherwise fights the boosters' OpenMP threads for the cores.
@@ -148,6 +161,10 @@ class TabularTask(Task):
         return metrics.score(prepared.y_test, prediction, classes=classes,
                              positive_label=prepared.positive_label, y_min=prepared.y_min, y_max=prepared.y_max,
                              sample_weight=prepared.w_test)
+
+    def result_extras(self, prepared: TabularData, best: TrialResult | None, model: Any) -> dict[str, Any]:
+        """How the final model was trained: a bag of fold models or a refit on all rows, and why."""
+        return {"final_model": prepared.final_model_reason}
 
     def explain(self, model: Pipeline, prepared: TabularData, primary_metric: str, *, seed: int,
                 max_seconds: float) -> Explanation:

@@ -18,6 +18,11 @@ def refit_order(ranked, n_folds, seconds_left, workers=1):
     return order_by_estimate(ranked, lambda t: refit_estimate(t, n_folds, workers), seconds_left)
 
 
+def _prepared(n_folds, final_model="refit"):
+    """What the engine's estimates read of a job's prepared data."""
+    return SimpleNamespace(validation=SimpleNamespace(n_folds=n_folds), final_model=final_model)
+
+
 def _trial(iteration, seconds, members=None):
     trial = TrialResult(iteration, f"job_{iteration}", "LightGBM", "MaxAbsScaler", {}, COMPLETED,
                         score=1.0 - iteration / 10, duration_seconds=seconds)
@@ -62,11 +67,11 @@ def test_the_refit_estimate_counts_logging_the_model_it_makes():
     task = get_task("regression")
     small, large = _trial(1, 10.0), _trial(2, 10.0)
     large.model_bytes = 800 * 2**20   # a forest ensemble's worth: seconds to pickle and write
-    assert engine_estimate(task, large, 1) - engine_estimate(task, small, 1) == pytest.approx(
+    assert engine_estimate(task, large, _prepared(1)) - engine_estimate(task, small, _prepared(1)) == pytest.approx(
         logging_seconds(800 * 2**20) - logging_seconds(0))
     assert logging_seconds(800 * 2**20) >= 8.0
     ensemble = _trial(0, 0.0, members=[small, large])
-    assert engine_estimate(task, ensemble, 1) >= task.refit_seconds([small, large], 1) + logging_seconds(800 * 2**20)
+    assert engine_estimate(task, ensemble, _prepared(1)) >= task.refit_seconds([small, large], 1) + logging_seconds(800 * 2**20)
 
 
 def test_the_search_keeps_time_for_logging_what_it_will_refit():
@@ -82,7 +87,7 @@ def test_the_search_keeps_time_for_logging_what_it_will_refit():
         stop = StopRules(LimitSettings(timeout_minutes=10), metric)
         trial = _trial(1, 4.0)
         trial.model_bytes = model_bytes
-        post_search_reserve(stop, task, 1, 600.0, metric, explain=False)(trial)
+        post_search_reserve(stop, task, _prepared(1), 600.0, metric, explain=False)(trial)
         reserves.append(stop.reserve_seconds)
     assert reserves[1] - reserves[0] == pytest.approx(logging_seconds(500 * 2**20) - logging_seconds(0))
 
@@ -95,9 +100,9 @@ def test_a_refit_whose_estimate_only_just_fits_the_time_left_is_not_taken():
     ensemble_member, quick = _trial(1, 20.0), _trial(2, 1.0)
     ensemble = _trial(0, 0.0, members=[ensemble_member])
     point = task.refit_seconds([ensemble_member], 1) + logging_seconds(0)   # the estimate without margin
-    assert engine_estimate(task, ensemble, 1) == pytest.approx(REFIT_SAFETY * task.refit_seconds([ensemble_member], 1)
+    assert engine_estimate(task, ensemble, _prepared(1)) == pytest.approx(REFIT_SAFETY * task.refit_seconds([ensemble_member], 1)
                                                                + logging_seconds(0))
-    order = order_by_estimate([ensemble, quick], lambda t: engine_estimate(task, t, 1), seconds_left=point + 1.0)
+    order = order_by_estimate([ensemble, quick], lambda t: engine_estimate(task, t, _prepared(1)), seconds_left=point + 1.0)
     assert order == [quick, ensemble]
 
 
@@ -111,6 +116,6 @@ def test_the_reserve_for_what_follows_the_search_is_capped_at_the_tasks_share(ta
 
     task, metric = get_task(task_name), REGRESSION_METRICS["normalized_root_mean_squared_error"]
     stop = StopRules(LimitSettings(timeout_minutes=2), metric)
-    post_search_reserve(stop, task, 1, 120.0, metric, explain=True)(_trial(1, 1000.0))  # a refit far too long
+    post_search_reserve(stop, task, _prepared(1), 120.0, metric, explain=True)(_trial(1, 1000.0))  # a refit far too long
     assert stop.reserve_seconds == pytest.approx(task.max_post_search_share * 120.0)
     assert get_task("forecasting").max_post_search_share > get_task("regression").max_post_search_share

@@ -13,13 +13,13 @@ from automl.testing import registered_test_algorithm
 def test_a_refit_that_would_not_fit_the_time_left_gives_way_and_the_result_says_why(
         small_classification_frame, monkeypatch):
     task = get_task("classification")
-    real = type(task).refit_seconds
+    real = type(task).final_fit_seconds
 
-    def refit_seconds(self, members, n_folds):  # LightGBM's refit "would take" three hours
+    def final_fit_seconds(self, members, prepared):  # LightGBM's final model "would take" three hours
         slow = any(m.algorithm == "LightGBM" for m in members)
-        return 10_800.0 if slow else real(self, members, n_folds)
+        return 10_800.0 if slow else real(self, members, prepared)
 
-    monkeypatch.setattr(type(task), "refit_seconds", refit_seconds)
+    monkeypatch.setattr(type(task), "final_fit_seconds", final_fit_seconds)
     with registered_test_algorithm("classification", "Prior", "fine", priority=-1):
         job = automl.classification(training_data=small_classification_frame, target_column_name="label",
                                     primary_metric="AUC_weighted", log_verbosity="warning")

@@ -2,6 +2,7 @@
 job's trials export to one graph each that predicts like Python on validation rows."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -11,7 +12,8 @@ import pytest
 import automl
 from automl.export import MAX_DIFFERENCE, export_onnx, onnx_feed, session
 from automl.tasks import get_task
-from automl.tasks.tabular import prepare, refit_steps
+from automl.ensembles import VotingEnsembleSpec
+from automl.tasks.tabular import prepare, refit_steps, refit_trial
 
 pytestmark = pytest.mark.slow
 
@@ -78,3 +80,28 @@ def test_voting_ensemble_of_the_jobs_trials_exports_as_one_graph(onnx_job, votin
     assert exported.check.passed, exported.check
     graph_ops = {n.op_type for n in exported.model.graph.node}
     assert graph_ops & {"TreeEnsembleClassifier", "TreeEnsembleRegressor", "TreeEnsemble"}
+
+
+def test_the_best_model_is_a_bag_of_fold_models_that_exports_as_one_graph(onnx_job, tmp_path):
+    job, result, _, _ = onnx_job
+    n_folds = result.validation["n_folds"]
+    assert result.final_model == f"a bag of the {n_folds} fold models (final_model='auto')"
+    bag = result.best_model.named_steps["bag"]
+    assert len(bag.estimators_) == n_folds > 1
+    exported = result.export_onnx(tmp_path / "bag.onnx")
+    assert exported.check.passed, exported.check
+    assert exported.check.rows == len(result.check_rows)
+
+
+def test_a_vote_of_bagged_trials_exports_as_one_graph(onnx_job):
+    job, result, _, _ = onnx_job
+    prepared = prepare(job.data, job.featurization, task=get_task(job.task), onnx_compatible=True)
+    prepared.final_model = "bag"
+    ranked = sorted((t for t in result.trials if t.succeeded and t.ensemble is None),
+                    key=lambda t: t.score, reverse=job.task == "classification")[:2]
+    vote = dataclasses.replace(ranked[0], iteration=99, name="vote", algorithm="VotingEnsemble",
+                               ensemble=VotingEnsembleSpec(ranked, np.array([0.6, 0.4])))
+    model = refit_trial(vote, prepared)
+    assert len(model.named_steps["ensemble"].estimators_) == 2 * prepared.validation.n_folds
+    exported = export_onnx(model, None, result.check_rows)
+    assert exported.check.passed, exported.check
