@@ -75,10 +75,27 @@ def _namer(job: AutoMLJob) -> Callable[[int], str]:
     return lambda iteration: f"{job.name}_{iteration}"
 
 
+def _lighter_if_needed(task: Task, best: TrialResult, prepared: PreparedData, seconds_left: float,
+                       notes: list[str]) -> PreparedData:
+    """``prepared`` set for the task's lighter final model when the planned one of ``best`` would not fit
+    ``seconds_left`` and the lighter one would (a note says so); else ``prepared`` as it is."""
+    planned = refit_estimate(task, best, prepared)
+    lighter = task.lighter_final_model(prepared) if planned > seconds_left else None
+    if lighter is None or refit_estimate(task, best, lighter[0]) > seconds_left:
+        return prepared
+    notes.append(f"{best.name} ({best.display_name}): {lighter[1]}, whose fit and logging (about {planned:.0f} s) "
+                 f"would not fit the {max(0.0, seconds_left):.0f} s left before the job's limit")
+    return lighter[0]
+
+
 def _refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: PreparedData,
-                seconds_left: float, notes: list[str]) -> tuple[Any, TrialResult | None]:
-    """The best trial whose refit fits in ``seconds_left`` (else the quickest), refit; the next on failure."""
+                seconds_left: float, notes: list[str]) -> tuple[Any, TrialResult | None, PreparedData]:
+    """The best trial whose final model fits in ``seconds_left`` (else the quickest), fitted; the next on
+    failure. A final model that would not fit gives way to the task's lighter one first, when that fits;
+    the ``prepared`` data the model was fitted with is returned too."""
     ranked = task.rank(trials, job.primary_metric)
+    if ranked:
+        prepared = _lighter_if_needed(task, ranked[0], prepared, seconds_left, notes)
 
     def estimate(trial: TrialResult) -> float:
         return refit_estimate(task, trial, prepared)
@@ -92,10 +109,10 @@ def _refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared:
         notes.append(note)
     for candidate in order:
         try:
-            return task.refit(candidate, prepared), candidate
+            return task.refit(candidate, prepared), candidate, prepared
         except Exception as exc:  # fall back to the next best trial
             candidate.error = f"refit failed: {type(exc).__name__}: {exc}"
-    return None, None
+    return None, None, prepared
 
 
 def _status(stop: StopRules, best: TrialResult | None) -> str:
@@ -185,7 +202,7 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
     clock.lap("ensembles")
     seconds_left = (float("inf") if stop.canceled  # canceled: the best so far, as promised
                     else clock.left(keep=END_OF_JOB_SECONDS))
-    best_model, best = _refit_best(job, task, trials, prepared, seconds_left, notes)
+    best_model, best, prepared = _refit_best(job, task, trials, prepared, seconds_left, notes)
     clock.lap("refit")
     test_metrics = task.score_test(best_model, prepared) if best_model is not None else None
     clock.lap("test")

@@ -264,6 +264,11 @@ class Task(ABC):
         """Bytes of the final model of ``members``, from their trials' measured model sizes."""
         return sum(m.model_bytes for m in members)
 
+    def lighter_final_model(self, prepared: PreparedData) -> tuple[PreparedData, str] | None:
+        """``prepared`` set to train a quicker final model, and what that is in a few words; None when
+        there is no quicker way (the engine takes it when the planned final model would not fit)."""
+        return None
+
     @abstractmethod
     def refit(self, trial: TrialResult, prepared: PreparedData) -> Any:
         """The model of ``trial`` (an ensemble's members too) fitted on all training data."""

@@ -8,6 +8,7 @@ the target is checked and split, and how a model predicts (class probabilities o
 """
 from __future__ import annotations
 
+import dataclasses
 from abc import abstractmethod
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping
 
@@ -37,7 +38,7 @@ from automl.tasks.tabular import _balancing
 from automl.tasks.tabular._ensemble_trials import build_ensemble_trials
 from automl.tasks.tabular._explain import explain_job
 from automl.tasks.tabular._prepare import TabularData, prepare
-from automl.tasks.tabular._bagging import BAG, final_model_kind
+from automl.tasks.tabular._bagging import BAG, REFIT, final_model_kind
 from automl.tasks.tabular._refit import final_fit_seconds, refit_seconds, refit_threads, refit_trial, refit_workers
 from automl.tasks.tabular._trial import align_classes, evaluate_trial, trial_memory_bytes
 
@@ -145,6 +146,14 @@ class TabularTask(Task):
         """The members' measured model sizes, once per fold for a bag."""
         copies = prepared.validation.n_folds if prepared.final_model == BAG else 1
         return copies * sum(m.model_bytes for m in members)
+
+    def lighter_final_model(self, prepared: TabularData) -> tuple[TabularData, str] | None:
+        """A refit on all rows in place of a bag (one fit instead of one per fold)."""
+        if prepared.final_model != BAG:
+            return None
+        what = "refit on all training rows instead of a bag of the fold models"
+        return dataclasses.replace(prepared, final_model=REFIT,
+                                   final_model_reason=f"{what}, which would not fit the time left"), what
 
     def refit(self, trial: TrialResult, prepared: TabularData) -> Pipeline:
         """The trial's pipeline (or ensemble) behind the fitted featurization, refit on all training rows."""

@@ -34,6 +34,26 @@ def test_a_refit_that_would_not_fit_the_time_left_gives_way_and_the_result_says_
     assert f"instead of the best trial {lightgbm.name}" in note and "would not fit" in note
 
 
+def test_a_bag_that_would_not_fit_the_time_left_gives_way_to_a_refit_of_the_same_trial(
+        small_classification_frame, monkeypatch):
+    from automl.tasks.tabular import _refit
+
+    monkeypatch.setattr(_refit, "bag_seconds", lambda members, n_folds, workers=1: 10_800.0)  # "three hours"
+    job = automl.classification(training_data=small_classification_frame, target_column_name="label",
+                                primary_metric="AUC_weighted", log_verbosity="warning")
+    job.set_training(allowed_training_algorithms=["LightGBM", "LogisticRegression"],
+                     enable_vote_ensemble=False, enable_stack_ensemble=False, enable_model_explainability=False)
+    job.set_limits(max_trials=2, max_concurrent_trials=1, timeout_minutes=1)
+    result = job.submit(show_progress=False)
+    best = get_task("classification").rank(result.trials, "AUC_weighted")[0]
+    assert result.best_trial is best                                # the same trial...
+    assert "bag" not in result.best_model.named_steps               # ...refit on all rows
+    assert result.final_model == ("refit on all training rows instead of a bag of the fold models, "
+                                  "which would not fit the time left")
+    note = next(n for n in result.budget_notes if n.startswith(best.name))
+    assert "instead of a bag of the fold models" in note and "(about 13501 s) would not fit" in note
+
+
 def test_explanations_that_would_not_fit_the_time_left_are_skipped_and_the_result_says_why(
         small_classification_frame, monkeypatch):
     budget_seconds = 12.0
