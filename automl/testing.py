@@ -25,7 +25,9 @@ class MisbehavingEstimator(BaseEstimator):
     """Does ``behaviour`` in ``fit``: ``"sleep"`` (for ``seconds``), ``"exit"`` (``os._exit``),
     ``"sigkill"`` (its process killed by SIGKILL, as the kernel's out-of-memory killer does),
     ``"allocate"`` (fill ``megabytes`` of memory), ``"memory"`` (raise MemoryError),
-    ``"raise"`` (raise RuntimeError) or ``"fine"``."""
+    ``"raise"`` (raise RuntimeError), ``"diverge"`` (predicts values two standard deviations of the
+    target off its mean, alternately above and below: r2 about -4, as an SGD that diverged) or
+    ``"fine"``."""
 
     def __init__(self, behaviour: str = "fine", seconds: float = 3600.0, n_jobs: int = 1,
                  megabytes: float = 0.0):
@@ -52,11 +54,15 @@ class MisbehavingEstimator(BaseEstimator):
         """Misbehave, then fit a dummy model."""
         self._misbehave()
         self.model_ = self._dummy().fit(X, y)
+        self.spread_ = 2.0 * float(np.std(np.asarray(y, dtype=float))) if self.behaviour == "diverge" else 0.0
         return self
 
     def predict(self, X):
-        """The dummy model's predictions."""
-        return self.model_.predict(X)
+        """The dummy model's predictions (pushed far off under ``"diverge"``)."""
+        prediction = self.model_.predict(X)
+        if self.behaviour == "diverge":
+            prediction = prediction + self.spread_ * np.where(np.arange(len(prediction)) % 2 == 0, 1.0, -1.0)
+        return prediction
 
 
 class MisbehavingClassifier(ClassifierMixin, MisbehavingEstimator):

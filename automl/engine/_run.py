@@ -77,21 +77,23 @@ def _namer(job: AutoMLJob) -> Callable[[int], str]:
 
 def _lighter_if_needed(task: Task, best: TrialResult, prepared: PreparedData, seconds_left: float,
                        notes: list[str]) -> PreparedData:
-    """``prepared`` set for the task's lighter final model when the planned one of ``best`` would not fit
-    ``seconds_left`` and the lighter one would (a note says so); else ``prepared`` as it is."""
+    """``prepared`` set for the task's lighter final models when the planned one of ``best`` would not fit
+    ``seconds_left`` (a note says so): with little time, every trial's lighter form is the better bet.
+    Else ``prepared`` as it is."""
     planned = refit_estimate(task, best, prepared)
     lighter = task.lighter_final_model(prepared) if planned > seconds_left else None
-    if lighter is None or refit_estimate(task, best, lighter[0]) > seconds_left:
+    if lighter is None:
         return prepared
-    notes.append(f"{best.name} ({best.display_name}): {lighter[1]}, whose fit and logging (about {planned:.0f} s) "
-                 f"would not fit the {max(0.0, seconds_left):.0f} s left before the job's limit")
+    notes.append(f"{lighter[1]}: that of the best trial {best.name} ({best.display_name}) would take about "
+                 f"{planned:.0f} s with its logging, more than the {max(0.0, seconds_left):.0f} s left before "
+                 "the job's limit")
     return lighter[0]
 
 
 def _refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: PreparedData,
                 seconds_left: float, notes: list[str]) -> tuple[Any, TrialResult | None, PreparedData]:
     """The best trial whose final model fits in ``seconds_left`` (else the quickest), fitted; the next on
-    failure. A final model that would not fit gives way to the task's lighter one first, when that fits;
+    failure. When the planned final model of the best trial would not fit, the task's lighter forms are used;
     the ``prepared`` data the model was fitted with is returned too."""
     ranked = task.rank(trials, job.primary_metric)
     if ranked:

@@ -28,6 +28,10 @@ ENGINEERED_ROWS = 500
 ENGINEERED_SHARE = 0.2
 #: Rows engineered importance is first timed on, to size the sample to the time left.
 PROBE_ROWS = 25
+#: Seconds left at least for that probe: tree contributions of an ensemble of boosters cost about a
+#: second for a few rows (LightGBM's ``pred_contrib`` has a large cost per call); with less left, the
+#: models' own importances are read instead.
+MIN_PROBE_SECONDS = 1.0
 
 
 def explanation_rows(n_rows: int, rows: Sequence[int] | None = None, limit: int = MAX_ROWS,
@@ -85,6 +89,8 @@ def _engineered_within(model: Any, X: pd.DataFrame, names: Sequence[str] | None,
     rows = explanation_rows(len(X), limit=ENGINEERED_ROWS, seed=seed)
     if deadline is None:
         return _engineered_frame(model, X.iloc[rows], names)
+    if deadline - time.perf_counter() < MIN_PROBE_SECONDS:
+        return _engineered_frame(model, X.iloc[rows], names, quick=True)
     started = time.perf_counter()
     probe = _engineered_frame(model, X.iloc[rows[:PROBE_ROWS]], names)
     per_row = (time.perf_counter() - started) / min(len(rows), PROBE_ROWS)

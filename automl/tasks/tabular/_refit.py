@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from sklearn.ensemble import VotingClassifier, VotingRegressor
@@ -94,8 +94,8 @@ def refit_steps(trial: TrialResult, prepared: TabularData, n_jobs: int = 1,
     return fit_model(build_model(spec, n_jobs, n_rows=X.shape[0], n_values=n_values), spec, X, y, w)
 
 
-def _bag(trial: TrialResult, folds: list[Pipeline], prepared: TabularData) -> Pipeline | Any:
-    """The fold models of ``trial`` as one soft vote with equal weights (the model itself, for one)."""
+def _bag(folds: list[Pipeline], prepared: TabularData) -> Pipeline | VotingClassifier | VotingRegressor:
+    """The fold models of one trial as one soft vote with equal weights (the model itself, for one)."""
     if len(folds) == 1:
         return folds[0]
     return make_voting_ensemble([(f"fold_{i}", model) for i, model in enumerate(folds)],
@@ -103,7 +103,7 @@ def _bag(trial: TrialResult, folds: list[Pipeline], prepared: TabularData) -> Pi
 
 
 def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int = 1,
-                  workers: int = 1) -> list[Pipeline | Any]:
+                  workers: int = 1) -> list[Pipeline | VotingClassifier | VotingRegressor]:
     """The final model of every member: :func:`refit_steps` on all rows, or under
     ``prepared.final_model == "bag"`` one per fold, averaged (:mod:`._bagging`).
 
@@ -126,7 +126,7 @@ def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="automl-refit") as pool:
             fitted = list(pool.map(fit, units))
     k = len(parts)
-    return [_bag(member, fitted[i * k:(i + 1) * k], prepared) for i, member in enumerate(members)]
+    return [_bag(fitted[i * k:(i + 1) * k], prepared) for i in range(len(members))]
 
 
 def refit_ensemble(trial: TrialResult, prepared: TabularData,
@@ -167,7 +167,8 @@ def refit_ensemble(trial: TrialResult, prepared: TabularData,
     return Pipeline([("datatransformer", prepared.refit_transformer), ("ensemble", model)])
 
 
-def _flat_vote(members: list[tuple[str, Any]], weights: Any) -> tuple[list[tuple[str, Any]], list[float]]:
+def _flat_vote(members: list[tuple[str, Pipeline | VotingClassifier | VotingRegressor]],
+               weights: np.ndarray) -> tuple[list[tuple[str, Pipeline]], list[float]]:
     """The vote of ``members`` with each bag's fold models in its place, each with its share of the
     bag's weight: one soft vote, the same average, that converts to ONNX like any other."""
     flat, flat_weights = [], []

@@ -151,9 +151,10 @@ class TabularTask(Task):
         """A refit on all rows in place of a bag (one fit instead of one per fold)."""
         if prepared.final_model != BAG:
             return None
-        what = "refit on all training rows instead of a bag of the fold models"
+        what = "final models refit on all training rows instead of bags of the fold models"
         return dataclasses.replace(prepared, final_model=REFIT,
-                                   final_model_reason=f"{what}, which would not fit the time left"), what
+                                   final_model_reason="refit on all training rows: a bag of the fold models "
+                                                      "would not fit the time left"), what
 
     def refit(self, trial: TrialResult, prepared: TabularData) -> Pipeline:
         """The trial's pipeline (or ensemble) behind the fitted featurization, refit on all training rows."""

@@ -48,10 +48,9 @@ def test_a_bag_that_would_not_fit_the_time_left_gives_way_to_a_refit_of_the_same
     best = get_task("classification").rank(result.trials, "AUC_weighted")[0]
     assert result.best_trial is best                                # the same trial...
     assert "bag" not in result.best_model.named_steps               # ...refit on all rows
-    assert result.final_model == ("refit on all training rows instead of a bag of the fold models, "
-                                  "which would not fit the time left")
-    note = next(n for n in result.budget_notes if n.startswith(best.name))
-    assert "instead of a bag of the fold models" in note and "(about 13501 s) would not fit" in note
+    assert result.final_model == "refit on all training rows: a bag of the fold models would not fit the time left"
+    note = next(n for n in result.budget_notes if n.startswith("final models refit"))
+    assert f"that of the best trial {best.name}" in note and "would take about 13501 s" in note
 
 
 def test_explanations_that_would_not_fit_the_time_left_are_skipped_and_the_result_says_why(

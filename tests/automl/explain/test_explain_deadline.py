@@ -68,3 +68,34 @@ def test_engineered_importance_fits_the_time_left_or_reads_the_models_own_figure
     roomy = explain_model(model, X, y, metric="r2_score", max_seconds=10.0,
                           y_min=float(y.min()), y_max=float(y.max()))
     assert roomy.engineered_method == "tree contributions"
+
+
+class CostlyContributionCalls(LGBMRegressor):
+    """LightGBM whose every ``pred_contrib`` call costs 1 s, whatever the rows (as an ensemble of deep
+    boosters' first call does)."""
+
+    @property
+    def booster_(self):
+        booster = super().booster_
+        predict = booster.predict
+
+        def slow_predict(X, *args, pred_contrib=False, **kwargs):
+            if pred_contrib:
+                time.sleep(1.0)
+            return predict(X, *args, pred_contrib=pred_contrib, **kwargs)
+        booster.predict = slow_predict
+        return booster
+
+
+def test_with_under_a_second_left_no_contribution_probe_is_started():
+    from automl.explain._explain_model import _engineered_within
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.random((150, 3)), columns=["signal", "noise", "other"])
+    y = 3 * X["signal"].to_numpy() + 0.1 * rng.random(150)
+    model = Pipeline([("datatransformer", StandardScaler()),
+                      ("estimator", CostlyContributionCalls(n_estimators=30, verbose=-1))]).fit(X, y)
+    started = time.perf_counter()
+    frame, method = _engineered_within(model, X, None, deadline=started + 0.6, seed=0)
+    assert time.perf_counter() - started < 0.6
+    assert method == "feature_importances_" and frame["feature"].iloc[0] == "feature_0"
