@@ -16,7 +16,6 @@ Usage::
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from xgboost import XGBClassifier, XGBRegressor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import append_result  # noqa: E402
+from _meta_outcome import paired_outcome, print_outcomes  # noqa: E402
 from learn_portfolio import load_dataset, meta_folder  # noqa: E402
 
 import featurizers  # noqa: E402
@@ -93,18 +93,12 @@ def main() -> None:
                 train, test = train_test_split(frame, test_size=0.25, random_state=seed, stratify=stratify)
                 refit, bag = held_out(task, learners[task], train, test, entry["target"], seed)
                 differences.append(bag - refit)
-            mean, spread = statistics.fmean(differences), statistics.stdev(differences)
-            outcome = "better" if mean > spread else "worse" if mean < -spread else "same"
-            rows.append((name, learner_name, mean, spread, outcome))
+            mean, spread, outcome = paired_outcome(differences)
+            rows.append(([name, learner_name], mean, spread, outcome))
             append_result("meta_bagging.jsonl", {"dataset": name, "learner": learner_name,
                                                  "differences": differences, "outcome": outcome})
             print(f"{name} {learner_name}: {mean:+.4f} ± {spread:.4f} {outcome}", flush=True)
-    print("\n| meta dataset | learner | bag minus refit | outcome |\n|---|---|---|---|")
-    for name, learner_name, mean, spread, outcome in rows:
-        print(f"| {name} | {learner_name} | {mean:+.4f} ± {spread:.4f} | {outcome} |")
-    counts = {o: sum(r[4] == o for r in rows) for o in ("better", "same", "worse")}
-    print(f"\n{counts['better']} better, {counts['same']} same, {counts['worse']} worse beyond the spread "
-          f"over {len(SEEDS)} splits; median difference {np.median([r[2] for r in rows]):+.4f}.")
+    print_outcomes(["meta dataset", "learner", "bag minus refit"], rows, len(SEEDS))
 
 
 if __name__ == "__main__":

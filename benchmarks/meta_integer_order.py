@@ -14,12 +14,10 @@ Usage::
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 from pathlib import Path
 from unittest import mock
 
-import numpy as np
 import pandas as pd
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.metrics import r2_score, roc_auc_score
@@ -28,6 +26,7 @@ from sklearn.pipeline import Pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import append_result  # noqa: E402
+from _meta_outcome import paired_outcome, print_outcomes  # noqa: E402
 from learn_portfolio import load_dataset, meta_folder  # noqa: E402
 
 import featurizers  # noqa: E402
@@ -81,18 +80,12 @@ def main() -> None:
             with mock.patch.object(_plan, "_keeps_order", return_value=False):
                 one_hot_only = held_out(entry["task"], train, test, entry["target"])
             differences.append(with_value - one_hot_only)
-        mean, spread = statistics.fmean(differences), statistics.stdev(differences)
-        outcome = "better" if mean > spread else "worse" if mean < -spread else "same"
-        rows.append((name, len(columns), mean, spread, outcome))
+        mean, spread, outcome = paired_outcome(differences)
+        rows.append(([name, str(len(columns))], mean, spread, outcome))
         append_result("meta_integer_order.jsonl", {"dataset": name, "columns": columns,
                                                    "differences": differences, "outcome": outcome})
         print(f"{name}: {len(columns)} column(s), {mean:+.4f} ± {spread:.4f} {outcome}", flush=True)
-    print("\n| meta dataset | integer columns | value + one-hot minus one-hot only | outcome |\n|---|---|---|---|")
-    for name, n, mean, spread, outcome in rows:
-        print(f"| {name} | {n} | {mean:+.4f} ± {spread:.4f} | {outcome} |")
-    counts = {o: sum(r[4] == o for r in rows) for o in ("better", "same", "worse")}
-    print(f"\n{counts['better']} better, {counts['same']} same, {counts['worse']} worse beyond the spread "
-          f"over {len(SEEDS)} splits; median difference {np.median([r[2] for r in rows]):+.4f}.")
+    print_outcomes(["meta dataset", "integer columns", "value + one-hot minus one-hot only"], rows, len(SEEDS))
 
 
 if __name__ == "__main__":

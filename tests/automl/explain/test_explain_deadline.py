@@ -39,6 +39,9 @@ def test_a_slow_model_is_explained_within_its_budget():
 class SlowContributions(LGBMRegressor):
     """LightGBM whose tree contributions (``pred_contrib``) cost 20 ms per row, as deep boosters' do."""
 
+    #: Seconds a ``pred_contrib`` call costs: per call, plus per row.
+    per_call, per_row = 0.0, 0.02
+
     @property
     def booster_(self):
         booster = super().booster_
@@ -46,18 +49,23 @@ class SlowContributions(LGBMRegressor):
 
         def slow_predict(X, *args, pred_contrib=False, **kwargs):
             if pred_contrib:
-                time.sleep(0.02 * len(X))
+                time.sleep(self.per_call + self.per_row * len(X))
             return predict(X, *args, pred_contrib=pred_contrib, **kwargs)
         booster.predict = slow_predict
         return booster
 
 
-def test_engineered_importance_fits_the_time_left_or_reads_the_models_own_figures():
+def _signal_model(learner: type[SlowContributions]) -> tuple[pd.DataFrame, np.ndarray, Pipeline]:
+    """150 rows where ``signal`` carries the target, and ``learner`` fitted on them behind a scaler."""
     rng = np.random.default_rng(0)
     X = pd.DataFrame(rng.random((150, 3)), columns=["signal", "noise", "other"])
     y = 3 * X["signal"].to_numpy() + 0.1 * rng.random(150)
-    model = Pipeline([("datatransformer", StandardScaler()),
-                      ("estimator", SlowContributions(n_estimators=30, verbose=-1))]).fit(X, y)
+    return X, y, Pipeline([("datatransformer", StandardScaler()),
+                           ("estimator", learner(n_estimators=30, verbose=-1))]).fit(X, y)
+
+
+def test_engineered_importance_fits_the_time_left_or_reads_the_models_own_figures():
+    X, y, model = _signal_model(SlowContributions)
     started = time.perf_counter()
     tight = explain_model(model, X, y, metric="r2_score", max_seconds=1.0,
                           y_min=float(y.min()), y_max=float(y.max()))
@@ -70,31 +78,17 @@ def test_engineered_importance_fits_the_time_left_or_reads_the_models_own_figure
     assert roomy.engineered_method == "tree contributions"
 
 
-class CostlyContributionCalls(LGBMRegressor):
+class CostlyContributionCalls(SlowContributions):
     """LightGBM whose every ``pred_contrib`` call costs 1 s, whatever the rows (as an ensemble of deep
     boosters' first call does)."""
 
-    @property
-    def booster_(self):
-        booster = super().booster_
-        predict = booster.predict
-
-        def slow_predict(X, *args, pred_contrib=False, **kwargs):
-            if pred_contrib:
-                time.sleep(1.0)
-            return predict(X, *args, pred_contrib=pred_contrib, **kwargs)
-        booster.predict = slow_predict
-        return booster
+    per_call, per_row = 1.0, 0.0
 
 
 def test_with_under_a_second_left_no_contribution_probe_is_started():
     from automl.explain._explain_model import _engineered_within
 
-    rng = np.random.default_rng(0)
-    X = pd.DataFrame(rng.random((150, 3)), columns=["signal", "noise", "other"])
-    y = 3 * X["signal"].to_numpy() + 0.1 * rng.random(150)
-    model = Pipeline([("datatransformer", StandardScaler()),
-                      ("estimator", CostlyContributionCalls(n_estimators=30, verbose=-1))]).fit(X, y)
+    X, y, model = _signal_model(CostlyContributionCalls)
     started = time.perf_counter()
     frame, method = _engineered_within(model, X, None, deadline=started + 0.6, seed=0)
     assert time.perf_counter() - started < 0.6
