@@ -80,6 +80,7 @@ def overview(result: AutoMLResult) -> dict[str, Any]:
         ("Trials", ", ".join(f"{n} {s.lower()}" for s, n in counts.items()) or "none"),
         ("Validation", str(scheme).replace("_", " ").rstrip(".")), ("Started", _started(result.trials)),
         ("Stopped because", str(result.stop_reason or "\u2014")),
+        *([("Final model", result.final_model[:1].upper() + result.final_model[1:])] if result.final_model else []),
     ]
     return {"facts": facts, "status": result.status, "name": result.name, "errors": list(result.tracking_errors)}
 

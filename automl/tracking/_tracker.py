@@ -211,6 +211,8 @@ class MlflowTracker:
         if self.run_id is None:
             raise RuntimeError("the parent run was not created")
         tags = {"status": result.status, "stop_reason": rec.text(result.stop_reason)}
+        if result.final_model:
+            tags["final_model"] = rec.text(result.final_model)
         best = result.best_trial
         if best is not None and best.name in self.child_run_ids:
             tags[rec.BEST_CHILD_TAG] = self.child_run_ids[best.name]

@@ -32,5 +32,9 @@ def test_parent_run_holds_report_and_explanation(tmp_path, monkeypatch):
     client.download_artifacts(result.mlflow_run_id, "", str(tmp_path / "artifacts"))
     html = (tmp_path / "artifacts" / "report.html").read_text(encoding="utf-8")
     assert "report_tracked" in html and 'id="explanations"' in html
+    # How the final model was trained: a refit after this holdout, said in the report and on the run.
+    assert result.final_model.startswith("refit on all training rows: a bag needs cross-validation folds")
+    assert "Final model" in html and "Refit on all training rows: a bag needs cross-validation folds" in html
+    assert client.get_run(result.mlflow_run_id).data.tags["final_model"] == result.final_model
     explanation = json.loads((tmp_path / "artifacts" / "explanation" / "explanation.json").read_text())
     assert explanation["raw_importance"][0]["feature"] == "signal"
