@@ -95,7 +95,7 @@ class Task(ABC):
     Class attributes declare the tables a job of the task reads; methods are the steps
     of a job that depend on the task. The engine calls them in this order: ``prepare``,
     ``select_algorithms`` and ``evaluate_trial`` (in the trial processes) during the
-    search, ``build_ensembles``, ``refit`` (ordered by ``refit_seconds``), ``score_test``,
+    search, ``build_ensembles``, ``refit`` (ordered by ``final_fit_seconds``), ``score_test``,
     ``explain`` and ``result_extras``.
 
     Attributes
@@ -253,12 +253,9 @@ class Task(ABC):
         """The ensemble trials ``kinds`` of ``trials``, from their validation predictions."""
 
     @abstractmethod
-    def refit_seconds(self, members: list[TrialResult], n_folds: int) -> float:
-        """Seconds a refit of ``members`` (one trial, or an ensemble's members) on all rows should take."""
-
     def final_fit_seconds(self, members: list[TrialResult], prepared: PreparedData) -> float:
-        """Seconds the final model of ``members`` should take to train: a refit by default."""
-        return self.refit_seconds(members, prepared.validation.n_folds)
+        """Seconds the final model of ``members`` (one trial, or an ensemble's members) should take to
+        train on all training data."""
 
     def final_model_bytes(self, members: list[TrialResult], prepared: PreparedData) -> int:
         """Bytes of the final model of ``members``, from their trials' measured model sizes."""

@@ -90,10 +90,11 @@ class ForecastingTask(Task):
                           start_iteration, name_of)
         return [] if vote is None else [vote]
 
-    def refit_seconds(self, members: list[TrialResult], n_folds: int) -> float:
+    def final_fit_seconds(self, members: list[TrialResult], prepared: ForecastData) -> float:
         """One fold's fit of each member, one after the other (a forecasting model fits its members in
         turn); a trial's forecasts, series by series, often cost more than its fits and are not counted."""
-        return REFIT_FOLD_FACTOR * sum(m.fit_seconds or m.duration_seconds for m in members) / max(1, n_folds)
+        n_folds = max(1, prepared.validation.n_folds)
+        return REFIT_FOLD_FACTOR * sum(m.fit_seconds or m.duration_seconds for m in members) / n_folds
 
     def refit(self, trial: TrialResult, prepared: ForecastData) -> ForecastingModel:
         """The forecaster (or vote) refit on every series' full history, with every core."""

@@ -35,7 +35,6 @@ from automl.ensembles import (
 from automl.metrics import Metric
 from automl.settings import TrainingSettings
 from automl.tasks._task import MIN_BASE_TRIALS
-from automl.tasks.tabular._bagging import BAG
 from automl.tasks.tabular._ensemble_scoring import Candidates, ValidationScorer, gather_candidates
 
 if TYPE_CHECKING:
@@ -174,8 +173,7 @@ def build_ensemble_trials(kinds: list[str], trials: list[TrialResult], prepared:
     if not kinds or len(candidates.trials) < MIN_BASE_TRIALS or len(candidates.rows) == 0:
         return []
     scorer = ValidationScorer(prepared, candidates.rows, metric)
-    copies = prepared.validation.n_folds if prepared.final_model == BAG else 1
-    selection = _Selection(candidates, scorer, default_rounds(max_trials), copies)
+    selection = _Selection(candidates, scorer, default_rounds(max_trials), prepared.models_per_member)
     context = {"selection": selection, "primary": metric.name, "prepared": prepared,
                "training": training, "seed": seed}
     results = []

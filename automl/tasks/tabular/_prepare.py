@@ -19,6 +19,7 @@ from automl.data import conform_to_training, load_data
 from automl.errors import ConfigError, DataError, did_you_mean
 from automl.settings import DataSettings, FeaturizationSettings
 from automl.tasks.tabular import _balancing, _featurized_size
+from automl.tasks.tabular._bagging import BAG, REFIT
 from automl.tasks.tabular._validation_plan import ValidationPlan, plan_validation, split_test
 
 if TYPE_CHECKING:
@@ -68,8 +69,13 @@ class TabularData:
     featurization_summary: list[dict] = field(default_factory=list)
     guardrails: list = field(default_factory=list)
     class_weights: dict | None = None    # applied to training rows when they help (Class balancing)
-    final_model: str = "refit"           # how the final model is trained: "bag" or "refit" (._bagging)
+    final_model: str = REFIT             # how the final model is trained: BAG or REFIT (._bagging)
     final_model_reason: str = ""
+
+    @property
+    def models_per_member(self) -> int:
+        """Models the final model holds per trial it is made of: one per fold for a bag, else one."""
+        return self.validation.n_folds if self.final_model == BAG else 1
 
     @property
     def n_pool(self) -> int:

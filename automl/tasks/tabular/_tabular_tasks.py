@@ -39,7 +39,7 @@ from automl.tasks.tabular._ensemble_trials import build_ensemble_trials
 from automl.tasks.tabular._explain import explain_job
 from automl.tasks.tabular._prepare import TabularData, prepare
 from automl.tasks.tabular._bagging import BAG, REFIT, final_model_kind
-from automl.tasks.tabular._refit import final_fit_seconds, refit_seconds, refit_threads, refit_trial, refit_workers
+from automl.tasks.tabular._refit import final_fit_seconds, refit_threads, refit_trial, refit_workers
 from automl.tasks.tabular._trial import align_classes, evaluate_trial, trial_memory_bytes
 
 if TYPE_CHECKING:
@@ -134,18 +134,14 @@ class TabularTask(Task):
                                      max_trials=job.limits.max_trials, start_iteration=start_iteration,
                                      name_of=name_of, seed=job.seed)
 
-    def refit_seconds(self, members: list[TrialResult], n_folds: int) -> float:
-        """One fold of each member scaled to all rows, members refit one per core."""
-        return refit_seconds(members, n_folds, refit_workers())
-
     def final_fit_seconds(self, members: list[TrialResult], prepared: TabularData) -> float:
-        """A bag: every fold of each member again; a refit: :meth:`refit_seconds`."""
+        """A bag: every fold of each member again; a refit: one fold of each member scaled to all rows.
+        Members (and a bag's folds) fit one per core."""
         return final_fit_seconds(members, prepared, refit_workers())
 
     def final_model_bytes(self, members: list[TrialResult], prepared: TabularData) -> int:
-        """The members' measured model sizes, once per fold for a bag."""
-        copies = prepared.validation.n_folds if prepared.final_model == BAG else 1
-        return copies * sum(m.model_bytes for m in members)
+        """The members' measured model sizes, once per model of a bag."""
+        return prepared.models_per_member * sum(m.model_bytes for m in members)
 
     def lighter_final_model(self, prepared: TabularData) -> tuple[TabularData, str] | None:
         """A refit on all rows in place of a bag (one fit instead of one per fold)."""

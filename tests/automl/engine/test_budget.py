@@ -20,7 +20,8 @@ def refit_order(ranked, n_folds, seconds_left, workers=1):
 
 def _prepared(n_folds, final_model="refit"):
     """What the engine's estimates read of a job's prepared data."""
-    return SimpleNamespace(validation=SimpleNamespace(n_folds=n_folds), final_model=final_model)
+    return SimpleNamespace(validation=SimpleNamespace(n_folds=n_folds), final_model=final_model,
+                           models_per_member=n_folds if final_model == "bag" else 1)
 
 
 def _trial(iteration, seconds, members=None):
@@ -71,7 +72,7 @@ def test_the_refit_estimate_counts_logging_the_model_it_makes():
         logging_seconds(800 * 2**20) - logging_seconds(0))
     assert logging_seconds(800 * 2**20) >= 8.0
     ensemble = _trial(0, 0.0, members=[small, large])
-    assert engine_estimate(task, ensemble, _prepared(1)) >= task.refit_seconds([small, large], 1) + logging_seconds(800 * 2**20)
+    assert engine_estimate(task, ensemble, _prepared(1)) >= task.final_fit_seconds([small, large], _prepared(1)) + logging_seconds(800 * 2**20)
 
 
 def test_the_search_keeps_time_for_logging_what_it_will_refit():
@@ -99,8 +100,8 @@ def test_a_refit_whose_estimate_only_just_fits_the_time_left_is_not_taken():
     task = get_task("regression")
     ensemble_member, quick = _trial(1, 20.0), _trial(2, 1.0)
     ensemble = _trial(0, 0.0, members=[ensemble_member])
-    point = task.refit_seconds([ensemble_member], 1) + logging_seconds(0)   # the estimate without margin
-    assert engine_estimate(task, ensemble, _prepared(1)) == pytest.approx(REFIT_SAFETY * task.refit_seconds([ensemble_member], 1)
+    point = task.final_fit_seconds([ensemble_member], _prepared(1)) + logging_seconds(0)   # the estimate without margin
+    assert engine_estimate(task, ensemble, _prepared(1)) == pytest.approx(REFIT_SAFETY * task.final_fit_seconds([ensemble_member], _prepared(1))
                                                                + logging_seconds(0))
     order = order_by_estimate([ensemble, quick], lambda t: engine_estimate(task, t, _prepared(1)), seconds_left=point + 1.0)
     assert order == [quick, ensemble]

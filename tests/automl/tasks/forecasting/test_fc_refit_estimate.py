@@ -1,6 +1,8 @@
 """The forecasting refit is estimated from the trials' fits, not their series-by-series forecasts."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from automl.core import COMPLETED, TrialResult, TrialSpec
@@ -30,9 +32,14 @@ def _trial(duration: float, fit: float) -> TrialResult:
                        fit_seconds=fit)
 
 
+def _five_folds() -> SimpleNamespace:
+    """What the estimate reads of a job's prepared data: five rolling-origin folds."""
+    return SimpleNamespace(validation=SimpleNamespace(n_folds=5))
+
+
 def test_the_refit_estimate_counts_the_fits_of_the_members():
     task = get_task("forecasting")
     slow_forecasts, quick = _trial(duration=90.0, fit=3.0), _trial(duration=10.0, fit=2.0)
-    assert task.refit_seconds([slow_forecasts, quick], n_folds=5) == pytest.approx(REFIT_FOLD_FACTOR * 5.0 / 5)
+    assert task.final_fit_seconds([slow_forecasts, quick], _five_folds()) == pytest.approx(REFIT_FOLD_FACTOR * 5.0 / 5)
     # A trial that did not measure its fits apart (0) is estimated from its whole duration.
-    assert task.refit_seconds([_trial(duration=10.0, fit=0.0)], n_folds=5) == pytest.approx(REFIT_FOLD_FACTOR * 2.0)
+    assert task.final_fit_seconds([_trial(duration=10.0, fit=0.0)], _five_folds()) == pytest.approx(REFIT_FOLD_FACTOR * 2.0)

@@ -16,7 +16,7 @@ from automl.settings import TrainingSettings
 from automl.tasks import get_task
 from automl.tasks.tabular import prepare, refit_trial
 from automl.tasks.tabular._bagging import BAG, BAG_MARGIN, REFIT, bag_rows, bag_seconds, final_model_kind
-from automl.tasks.tabular._refit import refit_steps, refit_workers
+from automl.tasks.tabular._refit import refit_seconds, refit_steps, refit_workers
 
 
 def _frame(n: int = 150) -> pd.DataFrame:
@@ -118,7 +118,7 @@ def test_a_bag_is_estimated_as_its_trials_fits_again_and_sized_once_per_fold():
     assert task.final_model_bytes([a, b], prepared) == 5 * 4000
     refit = dataclasses.replace(prepared, final_model=REFIT)
     assert task.final_model_bytes([a, b], refit) == 4000
-    assert task.final_fit_seconds([b], refit) == pytest.approx(task.refit_seconds([b], 5))
+    assert task.final_fit_seconds([b], refit) == pytest.approx(refit_seconds([b], 5, refit_workers()))
     assert task.final_fit_seconds([b], prepared) == pytest.approx(BAG_MARGIN * 30.0 / refit_workers())
 
 
