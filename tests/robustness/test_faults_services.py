@@ -9,6 +9,7 @@ import subprocess
 import threading
 import time
 
+import dask
 import pytest
 from distributed import Client, LocalCluster
 from mlflow import MlflowClient
@@ -76,14 +77,24 @@ def test_mlflow_server_going_away_mid_job(frame, tmp_path, monkeypatch):
 
 
 # -- a Dask worker lost mid-trial -------------------------------------------------------------
-@pytest.fixture(scope="module")
+#: How long a LocalCluster waits for a killed worker to come back before it closes its nanny for
+#: good (Dask's ``distributed.deploy.lost-worker-timeout``, 15 s by default). At the default, the
+#: timer of one test's kill could fire during the next test's kill, while the restarted worker had
+#: not yet registered, and leave the job without a worker.
+LOST_WORKER_TIMEOUT = "10 minutes"
+
+
+@pytest.fixture
 def one_worker():
-    """A LocalCluster of one worker process: losing it loses the scattered trial data too."""
-    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None)
-    client = Client(cluster)
-    yield client
-    client.close()
-    cluster.close()
+    """A LocalCluster of one worker process: losing it loses the scattered trial data too. Its
+    nanny restarts a killed worker and is never retired while the test runs."""
+    with dask.config.set({"distributed.deploy.lost-worker-timeout": LOST_WORKER_TIMEOUT}):
+        cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+        yield client
+        client.close()
+        cluster.close()
 
 
 class KillWorkerDuringTrial:
