@@ -11,9 +11,12 @@ from sklearn.svm import SVC, LinearSVC
 from sklearn.tree import DecisionTreeClassifier
 
 from automl.algorithms._algorithm import Algorithm, AlgorithmRegistry
+from automl.algorithms._catboost import CatBoostLabelClassifier
 from automl.algorithms._model_size import ForestSize, TrainingDataSize
 from automl.algorithms._space import (
     BOOSTING_VARIANT,
+    CATBOOST_DEFAULTS,
+    CATBOOST_SPACE,
     FOREST_SPACE,
     GRADIENT_BOOSTING_SPACE,
     LIGHTGBM_DEFAULTS,
@@ -55,60 +58,65 @@ for _algorithm in (
         default_params=XGBOOST_DEFAULTS, search_space=XGBOOST_SPACE, variant_params=BOOSTING_VARIANT,
     ),
     Algorithm(
-        "RandomForest", TASK, RandomForestClassifier, "MaxAbsScaler", priority=2,
+        "CatBoostClassifier", TASK, CatBoostLabelClassifier, "MaxAbsScaler", priority=2,
+        thread_param="thread_count",
+        default_params=CATBOOST_DEFAULTS, search_space=CATBOOST_SPACE, variant_params=SEED_VARIANT,
+    ),
+    Algorithm(
+        "RandomForest", TASK, RandomForestClassifier, "MaxAbsScaler", priority=3,
         size=ForestSize(bootstrap=True), grows="n_estimators",
         thread_param="n_jobs", default_params={"n_estimators": 100, "random_state": 0},
         search_space=_TREE_SPACE, variant_params=SEED_VARIANT,
     ),
     Algorithm(
-        "ExtremeRandomTrees", TASK, ExtraTreesClassifier, "MaxAbsScaler", priority=3,
+        "ExtremeRandomTrees", TASK, ExtraTreesClassifier, "MaxAbsScaler", priority=4,
         size=ForestSize(bootstrap=False), grows="n_estimators",
         thread_param="n_jobs", default_params={"n_estimators": 100, "random_state": 0},
         search_space=_TREE_SPACE, variant_params=SEED_VARIANT,
     ),
     Algorithm(
-        "LogisticRegression", TASK, LogisticRegression, "StandardScalerWrapper", priority=4,
+        "LogisticRegression", TASK, LogisticRegression, "StandardScalerWrapper", priority=5,
         default_params={"C": 1.0, "max_iter": 1000},
         search_space={"C": Float(1e-3, 100.0, log=True), "class_weight": Choice([None, "balanced"])},
     ),
     Algorithm(
-        "GradientBoosting", TASK, GradientBoostingClassifier, "MaxAbsScaler", priority=5, grows="n_estimators",
+        "GradientBoosting", TASK, GradientBoostingClassifier, "MaxAbsScaler", priority=6, grows="n_estimators",
         default_params={"n_estimators": 100, "random_state": 0},
         search_space=GRADIENT_BOOSTING_SPACE, variant_params=BOOSTING_VARIANT,
     ),
     Algorithm(
-        "SGD", TASK, SGDClassifier, "StandardScalerWrapper", priority=6,
+        "SGD", TASK, SGDClassifier, "StandardScalerWrapper", priority=7,
         default_params={"loss": "log_loss", "alpha": 1e-4, "random_state": 0},
         search_space={"alpha": Float(1e-6, 1e-1, log=True), "loss": Choice(["log_loss", "modified_huber"]),
                       "penalty": Choice(["l2", "l1", "elasticnet"])},
     ),
     Algorithm(
-        "KNN", TASK, KNeighborsClassifier, "StandardScalerWrapper", priority=7, thread_param="n_jobs",
+        "KNN", TASK, KNeighborsClassifier, "StandardScalerWrapper", priority=8, thread_param="n_jobs",
         default_params={"n_neighbors": 5}, supports_sample_weight=False, max_rows=100_000,
         size=TrainingDataSize(),
         search_space={"n_neighbors": Int(1, 100, log=True), "weights": Choice(["uniform", "distance"])},
     ),
     Algorithm(
-        "DecisionTree", TASK, DecisionTreeClassifier, "MaxAbsScaler", priority=8,
+        "DecisionTree", TASK, DecisionTreeClassifier, "MaxAbsScaler", priority=9,
         default_params={"min_samples_leaf": 5, "random_state": 0},
         search_space={"max_depth": Int(2, 32), "min_samples_leaf": Int(1, 64, log=True),
                       "criterion": Choice(["gini", "entropy"])},
     ),
     Algorithm(
-        "LinearSVM", TASK, _linear_svm, "StandardScalerWrapper", priority=9,
+        "LinearSVM", TASK, _linear_svm, "StandardScalerWrapper", priority=10,
         default_params={"C": 1.0, "random_state": 0}, search_space={"C": Float(1e-3, 100.0, log=True)},
     ),
     Algorithm(
-        "SVM", TASK, _svm, "StandardScalerWrapper", priority=10, max_rows=10_000,
+        "SVM", TASK, _svm, "StandardScalerWrapper", priority=11, max_rows=10_000,
         default_params={"C": 1.0, "kernel": "rbf", "random_state": 0},
         search_space={"C": Float(1e-2, 100.0, log=True), "kernel": Choice(["rbf", "poly", "sigmoid"])},
     ),
     Algorithm(
-        "BernoulliNaiveBayes", TASK, BernoulliNB, "MaxAbsScaler", priority=11,
+        "BernoulliNaiveBayes", TASK, BernoulliNB, "MaxAbsScaler", priority=12,
         default_params={"alpha": 1.0}, search_space={"alpha": Float(1e-3, 10.0, log=True)},
     ),
     Algorithm(
-        "MultinomialNaiveBayes", TASK, MultinomialNB, "MinMaxScaler", priority=12,
+        "MultinomialNaiveBayes", TASK, MultinomialNB, "MinMaxScaler", priority=13,
         default_params={"alpha": 1.0}, search_space={"alpha": Float(1e-3, 10.0, log=True)},
         accepts_sparse=False,
     ),

@@ -1,6 +1,7 @@
 """Regression algorithms (Azure's ``RegressionModels``), declared once."""
 from __future__ import annotations
 
+from catboost import CatBoostRegressor
 from lightgbm import LGBMRegressor
 from sklearn.ensemble import ExtraTreesRegressor, GradientBoostingRegressor, RandomForestRegressor
 from sklearn.linear_model import ElasticNet, LassoLars, SGDRegressor
@@ -12,6 +13,8 @@ from automl.algorithms._algorithm import Algorithm, AlgorithmRegistry
 from automl.algorithms._model_size import ForestSize, TrainingDataSize
 from automl.algorithms._space import (
     BOOSTING_VARIANT,
+    CATBOOST_DEFAULTS,
+    CATBOOST_SPACE,
     FOREST_SPACE,
     GRADIENT_BOOSTING_SPACE,
     LIGHTGBM_DEFAULTS,
@@ -40,45 +43,50 @@ for _algorithm in (
         default_params=XGBOOST_DEFAULTS, search_space=XGBOOST_SPACE, variant_params=BOOSTING_VARIANT,
     ),
     Algorithm(
-        "RandomForest", TASK, RandomForestRegressor, "MaxAbsScaler", priority=2, thread_param="n_jobs",
+        "CatBoostRegressor", TASK, CatBoostRegressor, "MaxAbsScaler", priority=2,
+        thread_param="thread_count",
+        default_params=CATBOOST_DEFAULTS, search_space=CATBOOST_SPACE, variant_params=SEED_VARIANT,
+    ),
+    Algorithm(
+        "RandomForest", TASK, RandomForestRegressor, "MaxAbsScaler", priority=3, thread_param="n_jobs",
         size=ForestSize(bootstrap=True), grows="n_estimators",
         default_params={"n_estimators": 100, "random_state": 0}, search_space=_TREE_SPACE, variant_params=SEED_VARIANT,
         onnx_convertible=False,  # Azure lists regression RandomForest as not ONNX-compatible
     ),
     Algorithm(
-        "ExtremeRandomTrees", TASK, ExtraTreesRegressor, "MaxAbsScaler", priority=3,
+        "ExtremeRandomTrees", TASK, ExtraTreesRegressor, "MaxAbsScaler", priority=4,
         size=ForestSize(bootstrap=False), grows="n_estimators",
         thread_param="n_jobs", default_params={"n_estimators": 100, "random_state": 0},
         search_space=_TREE_SPACE, variant_params=SEED_VARIANT,
     ),
     Algorithm(
-        "ElasticNet", TASK, ElasticNet, "StandardScalerWrapper", priority=4,
+        "ElasticNet", TASK, ElasticNet, "StandardScalerWrapper", priority=5,
         default_params={"alpha": 1e-3, "l1_ratio": 0.5, "max_iter": 5000, "random_state": 0},
         search_space={"alpha": Float(1e-5, 10.0, log=True), "l1_ratio": Float(0.0, 1.0)},
     ),
     Algorithm(
-        "GradientBoosting", TASK, GradientBoostingRegressor, "MaxAbsScaler", priority=5, grows="n_estimators",
+        "GradientBoosting", TASK, GradientBoostingRegressor, "MaxAbsScaler", priority=6, grows="n_estimators",
         default_params={"n_estimators": 100, "random_state": 0},
         search_space=GRADIENT_BOOSTING_SPACE, variant_params=BOOSTING_VARIANT,
     ),
     Algorithm(
-        "LassoLars", TASK, LassoLars, "StandardScalerWrapper", priority=6,
+        "LassoLars", TASK, LassoLars, "StandardScalerWrapper", priority=7,
         default_params={"alpha": 1e-3, "random_state": 0}, accepts_sparse=False,
         search_space={"alpha": Float(1e-6, 1.0, log=True)},
     ),
     Algorithm(
-        "KNN", TASK, KNeighborsRegressor, "StandardScalerWrapper", priority=7, thread_param="n_jobs",
+        "KNN", TASK, KNeighborsRegressor, "StandardScalerWrapper", priority=8, thread_param="n_jobs",
         default_params={"n_neighbors": 5}, supports_sample_weight=False, max_rows=100_000,
         size=TrainingDataSize(),
         search_space={"n_neighbors": Int(1, 100, log=True), "weights": Choice(["uniform", "distance"])},
     ),
     Algorithm(
-        "DecisionTree", TASK, DecisionTreeRegressor, "MaxAbsScaler", priority=8,
+        "DecisionTree", TASK, DecisionTreeRegressor, "MaxAbsScaler", priority=9,
         default_params={"min_samples_leaf": 5, "random_state": 0},
         search_space={"max_depth": Int(2, 32), "min_samples_leaf": Int(1, 64, log=True)},
     ),
     Algorithm(
-        "SGD", TASK, SGDRegressor, "StandardScalerWrapper", priority=9,
+        "SGD", TASK, SGDRegressor, "StandardScalerWrapper", priority=10,
         default_params={"alpha": 1e-4, "random_state": 0},
         search_space={"alpha": Float(1e-6, 1e-1, log=True), "penalty": Choice(["l2", "l1", "elasticnet"])},
     ),

@@ -96,6 +96,14 @@ XGBOOST_SPACE = {"n_estimators": Int(20, 2000, log=True), "max_depth": Int(2, 12
                  "learning_rate": Float(0.01, 0.3, log=True), "min_child_weight": Float(0.01, 20.0, log=True),
                  "colsample_bytree": Float(0.3, 1.0), "subsample": Float(0.5, 1.0),
                  "reg_lambda": Float(1e-3, 10.0, log=True)}
+#: CatBoost's defaults and search space, the same for both tasks: CatBoost's own depth and learning
+#: rate (chosen from the data when not given), fewer rounds than its 1000, and never a file written
+#: or a line printed.
+CATBOOST_DEFAULTS = {"iterations": 500, "depth": 6, "random_seed": 0, "verbose": False,
+                     "allow_writing_files": False}
+CATBOOST_SPACE = {"iterations": Int(50, 2000, log=True), "depth": Int(3, 10),
+                  "learning_rate": Float(0.01, 0.3, log=True), "l2_leaf_reg": Float(0.5, 30.0, log=True),
+                  "random_strength": Float(0.1, 10.0, log=True)}
 #: Forests: the same space for random forests and extremely randomised trees.
 FOREST_SPACE = {"n_estimators": Int(10, 500, log=True), "max_features": Float(0.1, 1.0),
                 "min_samples_leaf": Int(1, 32, log=True)}

@@ -21,6 +21,7 @@ import functools
 from typing import Any, Iterator
 
 import scipy.sparse as sp
+from catboost import CatBoost
 from lightgbm import LGBMModel
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
@@ -39,7 +40,7 @@ from xgboost import XGBClassifier, XGBModel, XGBRegressor
 from automl.export._standins import Float32Features, NumericImputation, StringImputation, ZerosAsMissing
 
 #: Learners that compare float32 features with split values, in Python as in ONNX.
-FLOAT32_LEARNERS = (BaseDecisionTree, BaseForest, BaseGradientBoosting, LGBMModel, XGBModel)
+FLOAT32_LEARNERS = (BaseDecisionTree, BaseForest, BaseGradientBoosting, LGBMModel, XGBModel, CatBoost)
 _SKLEARN_TOKENS = r"(?u)\b\w\w+\b"
 _LOCALES = ("en_US.UTF-8", "C.UTF-8", "C")
 

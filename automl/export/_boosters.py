@@ -1,4 +1,5 @@
-"""onnxmltools' LightGBM and XGBoost converters, registered with skl2onnx."""
+"""The boosters' converters, registered with skl2onnx: onnxmltools' for LightGBM and XGBoost, and
+CatBoost's own ONNX export (which onnxmltools' ``convert_catboost`` wraps) for CatBoost."""
 from __future__ import annotations
 
 from typing import Any
@@ -28,8 +29,65 @@ def _convert_xgboost_labels(scope: Any, operator: Any, container: Any) -> None:
     convert_xgboost(scope, operator, container)
 
 
+def _catboost_tree_node(model: Any, target_opset: int) -> Any:
+    """The single ``TreeEnsemble*`` node of CatBoost's own ONNX export of ``model``."""
+    from onnxmltools.convert import convert_catboost
+
+    onx = convert_catboost(model, name="catboost")
+    nodes = [n for n in onx.graph.node if n.op_type != "ZipMap"]
+    opsets = {o.domain: o.version for o in onx.opset_import}
+    if len(nodes) != 1 or not nodes[0].op_type.startswith("TreeEnsemble") or len(onx.graph.initializer):
+        raise ConfigError("ONNX export: CatBoost's ONNX export of this model is not a single tree "
+                          f"ensemble ({', '.join(n.op_type for n in onx.graph.node)}); block "
+                          f"{type(model).__name__} to export the job's model.")
+    if opsets.get("", 0) > target_opset:
+        raise ConfigError(f"ONNX export: CatBoost wrote opset {opsets['']}, newer than the export's "
+                          f"{target_opset}.")
+    return nodes[0], opsets.get(nodes[0].domain)
+
+
+def _parse_catboost_classifier(scope: Any, model: Any, inputs: list, custom_parsers: Any = None) -> list:
+    """Declare a CatBoost classifier's two outputs, the label typed as its classes are."""
+    from skl2onnx._parse import _apply_zipmap
+    from skl2onnx.common.data_types import FloatTensorType, Int64TensorType, StringTensorType
+
+    operator = scope.declare_local_operator("AutoMLCatBoostClassifier", model)
+    operator.inputs = inputs
+    strings = np.asarray(model.classes_).dtype.kind in "OUS"
+    operator.outputs.append(scope.declare_local_variable(
+        "label", StringTensorType() if strings else Int64TensorType()))
+    operator.outputs.append(scope.declare_local_variable("probabilities", FloatTensorType()))
+    zipmap = scope.get_options(model, {"zipmap": True})["zipmap"]
+    if zipmap is False:
+        return operator.outputs
+    return _apply_zipmap(zipmap, scope, model, inputs[0].type, operator.outputs)
+
+
+def _convert_catboost(scope: Any, operator: Any, container: Any) -> None:
+    """CatBoost's tree ensemble node, added to the pipeline's graph on the step's input.
+
+    CatBoost labels the classes with the labels it was trained on (integers or strings), as the
+    other classifiers' converters do; float labels that are not whole numbers cannot be ONNX labels.
+    """
+    model = operator.raw_operator
+    classes = np.asarray(getattr(model, "classes_", []))
+    if classes.dtype.kind == "f" and not np.all(classes == np.round(classes)):
+        raise ConfigError("ONNX export: a CatBoostClassifier trained on fractional float labels "
+                          "cannot be converted (ONNX labels are integers or strings). Encode the "
+                          "target as integers or strings, or block CatBoostClassifier.")
+    from onnx.helper import get_attribute_value
+
+    tree, version = _catboost_tree_node(model, container.target_opset)
+    attributes = {a.name: get_attribute_value(a) for a in tree.attribute}
+    container.add_node(tree.op_type, [operator.inputs[0].full_name],
+                       [o.full_name for o in operator.outputs], op_domain=tree.domain, op_version=version,
+                       name=scope.get_unique_operator_name(tree.op_type), **attributes)
+
+
 def register_boosters() -> None:
-    """Register LGBMClassifier/Regressor, XGBClassifier/Regressor and XGBoostLabelClassifier."""
+    """Register LGBMClassifier/Regressor, XGBClassifier/Regressor, XGBoostLabelClassifier,
+    CatBoostLabelClassifier and CatBoostRegressor."""
+    from catboost import CatBoostRegressor
     from lightgbm import LGBMClassifier, LGBMRegressor
     from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
     from onnxmltools.convert.xgboost.operator_converters.XGBoost import convert_xgboost
@@ -40,6 +98,7 @@ def register_boosters() -> None:
     )
     from xgboost import XGBClassifier, XGBRegressor
 
+    from automl.algorithms._catboost import CatBoostLabelClassifier
     from automl.algorithms._xgboost import XGBoostLabelClassifier
 
     for model, alias, converter in (
@@ -52,3 +111,8 @@ def register_boosters() -> None:
     for model, alias in ((LGBMRegressor, "LightGbmLGBMRegressor"), (XGBRegressor, "XGBoostXGBRegressor")):
         converter = convert_lightgbm if model is LGBMRegressor else convert_xgboost
         update_registered_converter(model, alias, calculate_linear_regressor_output_shapes, converter)
+    update_registered_converter(CatBoostLabelClassifier, "AutoMLCatBoostClassifier",
+                                calculate_linear_classifier_output_shapes, _convert_catboost,
+                                parser=_parse_catboost_classifier, options=CLASSIFIER_OPTIONS)
+    update_registered_converter(CatBoostRegressor, "AutoMLCatBoostRegressor",
+                                calculate_linear_regressor_output_shapes, _convert_catboost)
