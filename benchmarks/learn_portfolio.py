@@ -12,7 +12,7 @@ Steps
 -----
 1. Load each dataset (``drop_columns`` of the manifest dropped; at most
    ``--max-rows`` rows, a seeded sample).
-2. Evaluate the defaults of the strong learners (LightGBM, XGBoost, RandomForest,
+2. Evaluate the defaults of the strong learners (LightGBM, XGBoost, CatBoost, RandomForest,
    ExtremeRandomTrees) on every dataset.
 3. Evaluate a fixed, seeded list of candidate configurations of the strong
    learners (``--candidates`` per learner, drawn with ``sample_config`` and
@@ -71,8 +71,10 @@ from automl.tasks.tabular import prepare  # noqa: E402
 
 TASKS = ("classification", "regression")
 PRIMARY_METRIC = {"classification": "AUC_weighted", "regression": "normalized_root_mean_squared_error"}
-STRONG = {"classification": ("LightGBM", "XGBoostClassifier", "RandomForest", "ExtremeRandomTrees"),
-          "regression": ("LightGBM", "XGBoostRegressor", "RandomForest", "ExtremeRandomTrees")}
+STRONG = {"classification": ("LightGBM", "XGBoostClassifier", "CatBoostClassifier", "RandomForest",
+                             "ExtremeRandomTrees"),
+          "regression": ("LightGBM", "XGBoostRegressor", "CatBoostRegressor", "RandomForest",
+                         "ExtremeRandomTrees")}
 N_FOLDS = 3
 SEED = 0
 #: A trial is stopped after this many LightGBM-default durations, within these bounds (seconds).
@@ -122,7 +124,13 @@ class _TrialTimeout(Exception):
     """Raised by the alarm inside a trial; ``evaluate_trial`` records it as a failure."""
 
 
+#: Whether the alarm of the running trial has fired: CatBoost, whose training loop is native code,
+#: turns a signal that arrives during training into KeyboardInterrupt instead of our exception.
+_ALARM = {"fired": False}
+
+
 def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
+    _ALARM["fired"] = True
     raise _TrialTimeout("stopped by learn_portfolio's per-trial time cap")
 
 
@@ -130,11 +138,16 @@ def run_trial(task: str, algorithm: str, params: dict, data: Any, cap: float) ->
     """One trial, stopped after ``cap`` seconds: its oriented score (NaN if failed) and duration."""
     spec = TrialSpec(0, "portfolio_0", get_task(task).algorithms[algorithm], dict(params))
     started = time.perf_counter()
+    _ALARM["fired"] = False
     signal.setitimer(signal.ITIMER_REAL, cap)
     try:
         result = get_task(task).evaluate_trial(spec, data, PRIMARY_METRIC[task], n_jobs=1)
         score = result.score if result.succeeded else math.nan
     except _TrialTimeout:  # the alarm fired outside evaluate_trial's own guard
+        score = math.nan
+    except KeyboardInterrupt:  # the alarm, as CatBoost reports it; a real Ctrl-C goes on up
+        if not _ALARM["fired"]:
+            raise
         score = math.nan
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

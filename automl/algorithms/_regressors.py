@@ -1,7 +1,6 @@
 """Regression algorithms (Azure's ``RegressionModels``), declared once."""
 from __future__ import annotations
 
-from catboost import CatBoostRegressor
 from lightgbm import LGBMRegressor
 from sklearn.ensemble import ExtraTreesRegressor, GradientBoostingRegressor, RandomForestRegressor
 from sklearn.linear_model import ElasticNet, LassoLars, SGDRegressor
@@ -10,6 +9,7 @@ from sklearn.tree import DecisionTreeRegressor
 from xgboost import XGBRegressor
 
 from automl.algorithms._algorithm import Algorithm, AlgorithmRegistry
+from automl.algorithms._catboost import CatBoostValueRegressor
 from automl.algorithms._model_size import ForestSize, TrainingDataSize
 from automl.algorithms._space import (
     BOOSTING_VARIANT,
@@ -43,7 +43,7 @@ for _algorithm in (
         default_params=XGBOOST_DEFAULTS, search_space=XGBOOST_SPACE, variant_params=BOOSTING_VARIANT,
     ),
     Algorithm(
-        "CatBoostRegressor", TASK, CatBoostRegressor, "MaxAbsScaler", priority=2,
+        "CatBoostRegressor", TASK, CatBoostValueRegressor, "MaxAbsScaler", priority=2,
         thread_param="thread_count",
         default_params=CATBOOST_DEFAULTS, search_space=CATBOOST_SPACE, variant_params=SEED_VARIANT,
     ),

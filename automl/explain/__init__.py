@@ -4,7 +4,7 @@ Raw-feature importance is permutation importance on validation rows: shuffle one
 raw column, measure how much the primary metric drops. It needs nothing from the
 model but ``predict`` / ``predict_proba`` on raw rows, so ensembles are explained
 like any other model. Engineered-feature importance comes from the model's own
-figures: tree contributions (LightGBM, XGBoost), ``feature_importances_``, or
+figures: tree contributions (LightGBM, XGBoost, CatBoost), ``feature_importances_``, or
 coefficients; ensembles average their members'.
 
 Jobs compute it when ``enable_model_explainability=True`` (the default) into

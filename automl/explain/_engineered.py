@@ -1,7 +1,7 @@
 """Engineered-feature importance from the model's own figures.
 
 A table of extractors, tried in order on the final estimator of a pipeline:
-tree contributions (LightGBM ``pred_contrib``, XGBoost ``pred_contribs``: mean
+tree contributions (LightGBM ``pred_contrib``, XGBoost ``pred_contribs``, CatBoost ``ShapValues``: mean
 absolute SHAP value per feature), then ``feature_importances_``, then linear
 coefficients scaled by each feature's spread. Ensembles (``estimators_``)
 average their members' shares by the ensemble's weights (forests have
@@ -57,6 +57,17 @@ def _xgboost(estimator: Any, X: Any) -> np.ndarray | None:
     return _mean_abs_contributions(contrib, *dense.shape)
 
 
+def _catboost(estimator: Any, X: Any) -> np.ndarray | None:
+    from catboost import CatBoost, Pool
+
+    if not isinstance(estimator, CatBoost):
+        return None
+    dense = _dense(X)
+    if dense is None:
+        return None
+    return _mean_abs_contributions(estimator.get_feature_importance(Pool(dense), type="ShapValues"), *dense.shape)
+
+
 def _feature_importances(estimator: Any, X: Any) -> np.ndarray | None:
     values = getattr(estimator, "feature_importances_", None)
     return None if values is None else np.asarray(values, dtype=float)
@@ -88,6 +99,7 @@ class Extractor:
 EXTRACTORS: tuple[Extractor, ...] = (
     Extractor("tree contributions", _lightgbm, predicts=True),
     Extractor("tree contributions", _xgboost, predicts=True),
+    Extractor("tree contributions", _catboost, predicts=True),
     Extractor("feature_importances_", _feature_importances),
     Extractor("coefficients", _coefficients),
 )

@@ -36,7 +36,7 @@ class Explanation:
         Validation rows scored, and shuffles per column.
     engineered_method : str or None
         Where ``engineered_importance`` comes from: ``"tree contributions"``
-        (LightGBM / XGBoost, mean absolute SHAP value), ``"feature_importances_"``,
+        (LightGBM / XGBoost / CatBoost, mean absolute SHAP value), ``"feature_importances_"``,
         ``"coefficients"`` (absolute coefficient times feature spread); ensembles
         average their members' shares by their weights.
     details : dict

@@ -47,15 +47,14 @@ def _catboost_tree_node(model: Any, target_opset: int) -> Any:
 
 
 def _parse_catboost_classifier(scope: Any, model: Any, inputs: list, custom_parsers: Any = None) -> list:
-    """Declare a CatBoost classifier's two outputs, the label typed as its classes are."""
+    """Declare a CatBoost classifier's two outputs (the shape calculator types the label from
+    ``classes_``: integers or strings)."""
     from skl2onnx._parse import _apply_zipmap
-    from skl2onnx.common.data_types import FloatTensorType, Int64TensorType, StringTensorType
+    from skl2onnx.common.data_types import FloatTensorType, Int64TensorType
 
     operator = scope.declare_local_operator("AutoMLCatBoostClassifier", model)
     operator.inputs = inputs
-    strings = np.asarray(model.classes_).dtype.kind in "OUS"
-    operator.outputs.append(scope.declare_local_variable(
-        "label", StringTensorType() if strings else Int64TensorType()))
+    operator.outputs.append(scope.declare_local_variable("label", Int64TensorType()))
     operator.outputs.append(scope.declare_local_variable("probabilities", FloatTensorType()))
     zipmap = scope.get_options(model, {"zipmap": True})["zipmap"]
     if zipmap is False:
@@ -66,14 +65,14 @@ def _parse_catboost_classifier(scope: Any, model: Any, inputs: list, custom_pars
 def _convert_catboost(scope: Any, operator: Any, container: Any) -> None:
     """CatBoost's tree ensemble node, added to the pipeline's graph on the step's input.
 
-    CatBoost labels the classes with the labels it was trained on (integers or strings), as the
-    other classifiers' converters do; float labels that are not whole numbers cannot be ONNX labels.
+    CatBoost labels the classes with the labels it was trained on, as the other classifiers'
+    converters do; its export takes integer and string labels only.
     """
     model = operator.raw_operator
-    classes = np.asarray(getattr(model, "classes_", []))
-    if classes.dtype.kind == "f" and not np.all(classes == np.round(classes)):
-        raise ConfigError("ONNX export: a CatBoostClassifier trained on fractional float labels "
-                          "cannot be converted (ONNX labels are integers or strings). Encode the "
+    classes = getattr(model, "classes_", None)  # a regressor has none
+    if classes is not None and np.asarray(classes).dtype.kind == "f":
+        raise ConfigError("ONNX export: a CatBoostClassifier trained on float labels cannot be "
+                          "converted (CatBoost exports integer or string labels only). Encode the "
                           "target as integers or strings, or block CatBoostClassifier.")
     from onnx.helper import get_attribute_value
 
@@ -86,8 +85,7 @@ def _convert_catboost(scope: Any, operator: Any, container: Any) -> None:
 
 def register_boosters() -> None:
     """Register LGBMClassifier/Regressor, XGBClassifier/Regressor, XGBoostLabelClassifier,
-    CatBoostLabelClassifier and CatBoostRegressor."""
-    from catboost import CatBoostRegressor
+    CatBoostLabelClassifier and CatBoostValueRegressor."""
     from lightgbm import LGBMClassifier, LGBMRegressor
     from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
     from onnxmltools.convert.xgboost.operator_converters.XGBoost import convert_xgboost
@@ -98,7 +96,7 @@ def register_boosters() -> None:
     )
     from xgboost import XGBClassifier, XGBRegressor
 
-    from automl.algorithms._catboost import CatBoostLabelClassifier
+    from automl.algorithms._catboost import CatBoostLabelClassifier, CatBoostValueRegressor
     from automl.algorithms._xgboost import XGBoostLabelClassifier
 
     for model, alias, converter in (
@@ -114,5 +112,5 @@ def register_boosters() -> None:
     update_registered_converter(CatBoostLabelClassifier, "AutoMLCatBoostClassifier",
                                 calculate_linear_classifier_output_shapes, _convert_catboost,
                                 parser=_parse_catboost_classifier, options=CLASSIFIER_OPTIONS)
-    update_registered_converter(CatBoostRegressor, "AutoMLCatBoostRegressor",
+    update_registered_converter(CatBoostValueRegressor, "AutoMLCatBoostRegressor",
                                 calculate_linear_regressor_output_shapes, _convert_catboost)

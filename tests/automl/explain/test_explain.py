@@ -15,6 +15,7 @@ from sklearn.preprocessing import MaxAbsScaler, OneHotEncoder
 from xgboost import XGBRegressor
 
 import automl
+from automl.algorithms._catboost import CatBoostValueRegressor
 from automl.errors import ConfigError, DataError
 from automl.explain import Explanation, engineered_importance, explain_model
 
@@ -43,6 +44,7 @@ NAMES = ["signal", "noise", "colour_blue", "colour_red"]
 @pytest.mark.parametrize("estimator, method", [
     (LGBMRegressor(n_estimators=60, verbose=-1), "tree contributions"),
     (XGBRegressor(n_estimators=60), "tree contributions"),
+    (CatBoostValueRegressor(iterations=60, verbose=False, allow_writing_files=False), "tree contributions"),
     (RandomForestRegressor(n_estimators=30, random_state=0), "feature_importances_"),
     (LinearRegression(), "coefficients"),
 ])

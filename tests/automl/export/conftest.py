@@ -18,6 +18,7 @@ DATASETS = {
     "titanic": ("titanic.csv", "Survived", "classification", None),
     "adult": ("adult.csv.gz", "class", "classification", 3000),
     "diamonds": ("diamonds.csv.gz", "price", "regression", 3000),
+    "penguins": ("penguins.csv", "species", "classification", None),
 }
 
 
