@@ -11,10 +11,15 @@ the bag is one pipeline with one ``datatransformer``, like every other final mod
 pickles, logs to MLflow and converts to ONNX as a voting ensemble does. (The trials' own fold models
 are not reused: each was fitted behind its fold's featurization, which the final model does not
 have.) A bag costs the k fold fits the trial made, about k - 1 times a refit.
+
+Behind the all-rows featurization a fold model sees columns its trial's fold model did not (a
+category absent from the fold's training rows, two rare categories that are equal there), so each
+fold model is checked on its own fold's validation rows against what the trial predicted for them
+(:func:`validated_folds`); one far worse is left out of the bag.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,7 +29,7 @@ from automl.settings import TrainingSettings
 if TYPE_CHECKING:
     from automl.tasks.tabular._prepare import TabularData
 
-__all__ = ["BAG", "REFIT", "bag_rows", "bag_seconds", "final_model_kind"]
+__all__ = ["BAG", "REFIT", "bag_rows", "bag_seconds", "final_model_kind", "validated_folds"]
 
 BAG, REFIT = "bag", "refit"
 #: A bag fits the trial's folds again, on the same rows, behind another featurization: its trial's
@@ -32,21 +37,68 @@ BAG, REFIT = "bag", "refit"
 BAG_MARGIN = 1.1
 #: Validation schemes whose folds a bag is made of: several folds that each leave rows out.
 BAGGED_METHODS = ("cross_validation", "custom_cv", "monte_carlo")
+#: A fold model stays in its bag when its error on its own fold's validation rows is at most this many
+#: times the error of the trial's model of that fold on the same rows (the root mean squared error of
+#: the values, or of the class probabilities against the labels). The same configuration behind the
+#: all-rows featurization predicts about as well as it was validated; one far worse is not the model
+#: that was validated (a LassoLars put +/-5.7e18 on two rare one-hot columns that were equal on its
+#: fold's training rows, and predicted 2e20 for a house).
+MAX_ERROR_RATIO = 1.5
+
+
+def _refit_positions(prepared: TabularData, pool_rows: np.ndarray) -> np.ndarray | None:
+    """Positions in the featurized training rows (``X_refit``) of ``pool_rows``; None when some of
+    them are not training rows."""
+    refit_rows = np.asarray(prepared.validation.refit_rows)
+    order = np.argsort(refit_rows, kind="stable")
+    found = np.minimum(np.searchsorted(refit_rows, pool_rows, sorter=order), len(refit_rows) - 1)
+    return order[found] if np.array_equal(refit_rows[order[found]], pool_rows) else None
 
 
 def bag_rows(prepared: TabularData) -> list[np.ndarray] | None:
     """Positions in the featurized training rows (``X_refit``) of each fold's training rows, or None
     when the folds are not all made of training rows (a bag needs them all in ``X_refit``)."""
-    refit_rows = np.asarray(prepared.validation.refit_rows)
-    order = np.argsort(refit_rows, kind="stable")
-    positions = []
-    for fold in prepared.validation.folds:
-        found = np.searchsorted(refit_rows, fold.train, sorter=order)
-        found = np.minimum(found, len(refit_rows) - 1)
-        if not np.array_equal(refit_rows[order[found]], fold.train):
-            return None
-        positions.append(order[found])
-    return positions
+    positions = [_refit_positions(prepared, fold.train) for fold in prepared.validation.folds]
+    return None if any(p is None for p in positions) else positions
+
+
+def _error(prediction: np.ndarray, y: np.ndarray, classes: np.ndarray | None) -> float:
+    """Root mean squared error of values, or of class probabilities against the one-hot labels;
+    infinite for predictions that are not finite."""
+    prediction = np.asarray(prediction, dtype=float)
+    if classes is None:
+        squared = (prediction.ravel() - np.asarray(y, dtype=float)) ** 2
+    else:
+        squared = ((prediction - (np.asarray(y)[:, None] == np.asarray(classes)[None, :])) ** 2).sum(axis=1)
+    value = float(np.sqrt(np.mean(squared))) if len(squared) else 0.0
+    return value if np.isfinite(value) else np.inf
+
+
+def validated_folds(trial: TrialResult, models: list[Any], prepared: TabularData) -> tuple[list[int], str | None]:
+    """The fold models of ``trial``'s bag that predict their own fold's validation rows about as well
+    as the trial did (:data:`MAX_ERROR_RATIO`), by index, and a sentence on those left out (None when
+    every one is kept, or when the trial kept no validation predictions to compare with)."""
+    if trial.valid_predictions is None or trial.valid_rows is None:
+        return list(range(len(models))), None
+    kept, dropped = [], []
+    for index, (model, fold) in enumerate(zip(models, prepared.validation.folds)):
+        positions = _refit_positions(prepared, fold.valid)
+        if positions is None:
+            kept.append(index)
+            continue
+        y = prepared.y[fold.valid]
+        validated = np.asarray(trial.valid_predictions)[np.searchsorted(trial.valid_rows, fold.valid)]
+        ours = prepared.task.predict_folds(model, prepared.X_refit[positions], prepared.classes)
+        reference, error = _error(validated, y, prepared.classes), _error(ours, y, prepared.classes)
+        if error <= MAX_ERROR_RATIO * reference + 1e-12:
+            kept.append(index)
+        else:
+            dropped.append(f"fold {index} ({error / reference:.3g} times the error)" if reference > 0
+                           else f"fold {index}")
+    if not dropped:
+        return kept, None
+    return kept, (f"{trial.name}: the model of {', '.join(dropped)} predicted its own validation rows "
+                  f"far worse than the trial did, and was left out of the bag")
 
 
 def final_model_kind(training: TrainingSettings, prepared: TabularData) -> tuple[str, str]:

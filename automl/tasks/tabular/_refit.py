@@ -23,7 +23,7 @@ from automl.ensembles import (
     make_voting_ensemble,
     member_name,
 )
-from automl.tasks.tabular._bagging import BAG, bag_rows, bag_seconds
+from automl.tasks.tabular._bagging import BAG, bag_rows, bag_seconds, validated_folds
 from automl.tasks.tabular._trial import build_model, fit_model
 
 if TYPE_CHECKING:
@@ -94,11 +94,12 @@ def refit_steps(trial: TrialResult, prepared: TabularData, n_jobs: int = 1,
     return fit_model(build_model(spec, n_jobs, n_rows=X.shape[0], n_values=n_values), spec, X, y, w)
 
 
-def _bag(folds: list[Pipeline], prepared: TabularData) -> Pipeline | VotingClassifier | VotingRegressor:
-    """The fold models of one trial as one soft vote with equal weights (the model itself, for one)."""
+def _bag(folds: dict[int, Pipeline], prepared: TabularData) -> Pipeline | VotingClassifier | VotingRegressor:
+    """The fold models of one trial (by fold index) as one soft vote with equal weights (the model
+    itself, for one)."""
     if len(folds) == 1:
-        return folds[0]
-    return make_voting_ensemble([(f"fold_{i}", model) for i, model in enumerate(folds)],
+        return next(iter(folds.values()))
+    return make_voting_ensemble([(f"fold_{i}", model) for i, model in folds.items()],
                                 np.full(len(folds), 1.0 / len(folds)), classes=prepared.classes)
 
 
@@ -126,7 +127,22 @@ def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="automl-refit") as pool:
             fitted = list(pool.map(fit, units))
     k = len(parts)
-    return [_bag(fitted[i * k:(i + 1) * k], prepared) for i in range(len(members))]
+    if folds is None:
+        return [fitted[i] for i in range(len(members))]
+    return [_checked_bag(member, fitted[i * k:(i + 1) * k], prepared, n_jobs) for i, member in enumerate(members)]
+
+
+def _checked_bag(member: TrialResult, folds: list[Pipeline], prepared: TabularData,
+                 n_jobs: int) -> Pipeline | VotingClassifier | VotingRegressor:
+    """The bag of ``member``'s fold models that passed :func:`validated_folds`; a refit on all rows
+    when none did. What was left out is added to ``prepared.final_model_reason``."""
+    kept, note = validated_folds(member, folds, prepared)
+    if note is not None:
+        prepared.final_model_reason += f"; {note}"
+    if kept:
+        return _bag({i: folds[i] for i in kept}, prepared)
+    prepared.final_model_reason += f" ({member.name} refit on all training rows instead)"
+    return refit_steps(member, prepared, n_jobs)
 
 
 def refit_ensemble(trial: TrialResult, prepared: TabularData,

@@ -6,7 +6,9 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import VotingClassifier, VotingRegressor
+from sklearn.pipeline import Pipeline
 
 import automl
 from automl.core import COMPLETED, TrialResult, TrialSpec
@@ -15,7 +17,16 @@ from automl.errors import ConfigError
 from automl.settings import TrainingSettings
 from automl.tasks import get_task
 from automl.tasks.tabular import prepare, refit_trial
-from automl.tasks.tabular._bagging import BAG, BAG_MARGIN, REFIT, bag_rows, bag_seconds, final_model_kind
+from automl.tasks.tabular import _refit
+from automl.tasks.tabular._bagging import (
+    BAG,
+    BAG_MARGIN,
+    REFIT,
+    bag_rows,
+    bag_seconds,
+    final_model_kind,
+    validated_folds,
+)
 from automl.tasks.tabular._refit import refit_seconds, refit_steps, refit_workers
 
 
@@ -141,3 +152,51 @@ def test_a_job_says_how_its_final_model_was_trained(small_regression_frame):
     result = job.submit(show_progress=False)
     assert result.final_model == "a bag of the 3 fold models (final_model='auto')"
     assert len(result.best_model.named_steps["bag"].estimators_) == 3
+
+
+def _wrong(task: str, X, y) -> Pipeline:
+    """A fitted model far from anything validated: a value of a million, or always the other class."""
+    if task == "regression":
+        return Pipeline([("estimator", DummyRegressor(strategy="constant", constant=1e6).fit(X, y))])
+    return Pipeline([("estimator", DummyClassifier(strategy="constant", constant="low").fit(X, y))])
+
+
+@pytest.mark.parametrize("task", ["regression", "classification"])
+def test_a_fold_model_far_worse_on_its_own_validation_rows_than_its_trial_is_left_out(task):
+    prepared = _prepared(task=task, n_cross_validations=4)
+    trial = _trial(prepared, "LightGBM", {"n_estimators": 30})
+    models = [refit_steps(trial, prepared, rows=rows) for rows in bag_rows(prepared)]
+    # The fold models behind the all-rows featurization predict as their trial did: all kept.
+    assert validated_folds(trial, models, prepared) == ([0, 1, 2, 3], None)
+    X, y, _ = prepared.refit_arrays()
+    models[2] = _wrong(task, X, y)
+    kept, note = validated_folds(trial, models, prepared)
+    assert kept == [0, 1, 3]
+    assert note.startswith("job_0: the model of fold 2 (") and "left out of the bag" in note
+
+
+def test_the_job_bags_the_validated_fold_models_and_refits_when_none_is(monkeypatch):
+    prepared = _prepared(n_cross_validations=3)
+    trial = _trial(prepared, "LightGBM", {"n_estimators": 30})
+    second = bag_rows(prepared)[1]
+    fit = _refit.refit_steps
+
+    def sabotaged(trial, prepared, n_jobs=1, rows=None):
+        if rows is not None and np.array_equal(rows, second):
+            X, y, _ = prepared.refit_arrays()
+            return _wrong("regression", X, y)
+        return fit(trial, prepared, n_jobs, rows)
+
+    monkeypatch.setattr(_refit, "refit_steps", sabotaged)
+    model = refit_trial(trial, prepared)
+    assert list(model.named_steps["bag"].named_estimators_) == ["fold_0", "fold_2"]
+    assert "the model of fold 1" in prepared.final_model_reason
+    # No fold model passes: the member is refit on all rows, and the reason says so.
+    monkeypatch.setattr(_refit, "refit_steps", lambda t, p, n_jobs=1, rows=None:
+                        _wrong("regression", *p.refit_arrays()[:2]) if rows is not None else fit(t, p, n_jobs))
+    prepared = _prepared(n_cross_validations=3)
+    model = refit_trial(trial, prepared)
+    assert [name for name, _ in model.steps][0] == "datatransformer" and "bag" not in model.named_steps
+    assert "job_0 refit on all training rows instead" in prepared.final_model_reason
+    np.testing.assert_allclose(model.predict(prepared.X.iloc[:20]),
+                               fit(trial, prepared).predict(prepared.refit_transformer.transform(prepared.X.iloc[:20])))
