@@ -63,10 +63,6 @@ class Algorithm:
         boosters, under the configuration's own values), when the search has ended early and time
         is left (:meth:`automl.engine.search.AdaptiveProposer.propose_variant`). None when the
         algorithm is not varied: it is deterministic given its data, or a variant would not differ.
-    in_defaults : bool
-        Whether a job trains the algorithm when ``allowed_training_algorithms`` is not given. When
-        False, it trains only when named there (it did not pay on the meta datasets at a typical
-        budget); it can be blocked like any other.
     """
 
     name: str
@@ -84,7 +80,6 @@ class Algorithm:
     size: ModelSize | None = None
     grows: str | None = None
     variant_params: Mapping[str, Any] | None = None
-    in_defaults: bool = True
 
     @property
     def display_name(self) -> str:
@@ -194,7 +189,6 @@ class AlgorithmRegistry:
                 + f". Allow at least one of: {', '.join(self.names())}."
             )
         if explicit is None:  # size and weight heuristics apply to the default choice only
-            chosen = [a for a in chosen if a.in_defaults] or chosen
             fitting = [a for a in chosen if (a.max_rows is None or n_rows is None or n_rows <= a.max_rows)
                        and (a.supports_sample_weight or not sample_weight)]
             chosen = fitting or chosen

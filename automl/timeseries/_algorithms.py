@@ -113,5 +113,4 @@ for _algorithm in REGRESSION.by_priority():
         _algorithm.name, TASK, partial(_learner, _algorithm.name), _algorithm.preprocessor,
         default_params=_algorithm.default_params, search_space=_algorithm.search_space,
         priority=3 + 2 * _algorithm.priority, onnx_convertible=False, supports_sample_weight=False,
-        thread_param="n_jobs", max_rows=_algorithm.max_rows, size=_algorithm.size,
-        in_defaults=_algorithm.in_defaults))
+        thread_param="n_jobs", max_rows=_algorithm.max_rows, size=_algorithm.size))

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from catboost import CatBoostClassifier
 
-from automl.algorithms._algorithm import Algorithm, AlgorithmRegistry
 from automl.algorithms._catboost import CatBoostLabelClassifier
 from automl.tasks import get_task
 
@@ -42,20 +41,6 @@ def test_table_builds_it_quiet_and_with_the_jobs_threads(task, name, three_class
     assert list(tmp_path.iterdir()) == []  # no catboost_info folder
     # Code handed a fitted model tells a classifier by its classes_ (CatBoostRegressor has [] there).
     assert hasattr(model, "classes_") == (task == "classification")
-
-
-def _registry() -> AlgorithmRegistry:
-    registry = AlgorithmRegistry("regression")
-    registry.register(Algorithm("Usual", "regression", dict, "MaxAbsScaler", priority=0))
-    registry.register(Algorithm("OnRequest", "regression", dict, "MaxAbsScaler", priority=1, in_defaults=False))
-    return registry
-
-
-def test_an_algorithm_out_of_the_defaults_trains_only_when_named():
-    registry = _registry()
-    assert [a.name for a in registry.select(None, None)] == ["Usual"]
-    assert [a.name for a in registry.select(["usual", "on_request"], None)] == ["Usual", "OnRequest"]
-    assert [a.name for a in registry.select(None, ["Usual"])] == ["OnRequest"]  # all that is left
 
 
 @pytest.mark.parametrize("task, name", [("classification", "CatBoostClassifier"),
