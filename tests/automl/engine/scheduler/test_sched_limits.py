@@ -81,14 +81,17 @@ def test_time_left_after_early_termination_goes_to_seed_variants(separable_frame
                                 primary_metric="AUC_weighted", log_verbosity="warning")
     job.set_training(allowed_training_algorithms=["DecisionTree", "RandomForest"], enable_vote_ensemble=False,
                      enable_stack_ensemble=False)
-    job.set_limits(max_trials=60, max_concurrent_trials=1)
+    job.set_limits(max_trials=200, max_concurrent_trials=1)
     result = job.submit()
-    variants = result.trials[30:]
-    assert len(variants) == VARIANT_TRIALS and {t.algorithm for t in variants} == {"RandomForest"}
-    assert all(t.params["random_state"] >= 1 for t in variants)  # the search's forests used seed 0
+    assert result.stop_reason == ("early termination: no improvement of AUC_weighted in the last 10 trials; "
+                                  f"then {VARIANT_TRIALS} seed variants of the best configurations")
+    search, variants = result.trials[:-VARIANT_TRIALS], result.trials[-VARIANT_TRIALS:]
+    scores = [t.score for t in search]
+    assert len(search) - 1 - scores.index(max(scores)) == 10  # the search ended by the rule, no later
+    assert {t.algorithm for t in variants} == {"RandomForest"}
+    assert all(t.params.get("random_state", 0) == 0 for t in search)  # the search's forests used seed 0
+    assert all(t.params["random_state"] >= 1 for t in variants)
     assert len({tuple(sorted(t.params.items())) for t in variants}) == VARIANT_TRIALS
-    assert result.stop_reason.startswith("early termination: no improvement of AUC_weighted")
-    assert result.stop_reason.endswith(f"then {VARIANT_TRIALS} seed variants of the best configurations")
 
 
 def test_seeded_sequential_runs_repeat_their_configurations(small_regression_frame):
