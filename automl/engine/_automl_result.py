@@ -133,6 +133,11 @@ class AutoMLResult:
     final_model : str
         How ``best_model`` was trained and why, in one sentence (tabular: a bag of the
         cross-validation fold models, or a refit on all training rows; ``set_training(final_model=...)``).
+    selection : str
+        Why ``best_trial`` is not the trial with the best validation score, in one sentence
+        (forecasting: a learned forecaster that did not beat SeasonalNaive on the validation
+        windows by more than the noise gives way to the best classical model); empty when it is.
+        The leaderboard's ``note`` column shows it on the returned trial's row.
     budget_notes : list of str
         What the job shrank, skipped or deferred to keep its time limit, and why (empty when
         nothing was): a refit of another trial than the best, explanations skipped, MLflow
@@ -180,6 +185,7 @@ class AutoMLResult:
     backtest_forecasts: pd.DataFrame | None = field(default=None, repr=False)
     explanation: Explanation | None = None
     final_model: str = ""
+    selection: str = ""
     budget_notes: list[str] = field(default_factory=list)
     mlflow_run_id: str | None = None
     tracking_uri: str | None = None
@@ -204,7 +210,8 @@ class AutoMLResult:
 
     @property
     def leaderboard(self) -> pd.DataFrame:
-        """One row per trial, best first; failed and canceled trials last with their error."""
+        """One row per trial, best first; failed and canceled trials last with their error. When the
+        returned trial is not the best score (:attr:`selection`), a ``note`` column says why on its row."""
         rows = []
         for t in self.trials:
             row = {"name": t.name, "algorithm": t.display_name, "status": t.status,
@@ -212,6 +219,8 @@ class AutoMLResult:
                    "iteration": t.iteration}
             row.update({k: v for k, v in t.metrics.items() if k != self.primary_metric})
             row["error"] = t.error
+            if self.selection:
+                row["note"] = f"returned: {self.selection}" if t is self.best_trial else None
             rows.append(row)
         frame = pd.DataFrame(rows)
         if frame.empty:

@@ -91,11 +91,16 @@ def _lighter_if_needed(task: Task, best: TrialResult, prepared: PreparedData, se
 
 
 def _refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: PreparedData,
-                seconds_left: float, notes: list[str]) -> tuple[Any, TrialResult | None, PreparedData]:
+                seconds_left: float, notes: list[str]) -> tuple[Any, TrialResult | None, PreparedData, str]:
     """The best trial whose final model fits in ``seconds_left`` (else the quickest), fitted; the next on
-    failure. When the planned final model of the best trial would not fit, the task's lighter forms are used;
-    the ``prepared`` data the model was fitted with is returned too."""
-    ranked = task.rank(trials, job.primary_metric)
+    failure. "Best" is the task's choice (:meth:`Task.choose_final`: forecasting's floor). When the planned
+    final model of the best trial would not fit, the task's lighter forms are used. Also returned: the
+    ``prepared`` data the model was fitted with, and why the fitted trial was chosen over the best
+    validation score ("" when it was not).
+    """
+    ranked, selection = task.choose_final(task.rank(trials, job.primary_metric), prepared, job.primary_metric)
+    if selection:
+        logger.warning("job %s: %s", job.name, selection)
     if ranked:
         prepared = _lighter_if_needed(task, ranked[0], prepared, seconds_left, notes)
 
@@ -111,10 +116,10 @@ def _refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared:
         notes.append(note)
     for candidate in order:
         try:
-            return task.refit(candidate, prepared), candidate, prepared
+            return task.refit(candidate, prepared), candidate, prepared, selection if candidate is ranked[0] else ""
         except Exception as exc:  # fall back to the next best trial
             candidate.error = f"refit failed: {type(exc).__name__}: {exc}"
-    return None, None, prepared
+    return None, None, prepared, ""
 
 
 def _status(stop: StopRules, best: TrialResult | None) -> str:
@@ -125,7 +130,7 @@ def _status(stop: StopRules, best: TrialResult | None) -> str:
 
 def _result(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules, trials: list[TrialResult],
             best_model: Any, best: TrialResult | None, test_metrics: dict[str, float] | None,
-            clock: JobClock, notes: list[str]) -> AutoMLResult:
+            clock: JobClock, notes: list[str], selection: str) -> AutoMLResult:
     """The job's result: built here, once, from what the job produced."""
     return AutoMLResult(
         name=job.name, task=task.name, primary_metric=job.primary_metric, status=_status(stop, best),
@@ -138,7 +143,9 @@ def _result(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules,
         datatransformer=prepared.datatransformer, timings=clock.timings,
         concurrent_trials=job.limits.concurrent_trials(), pool_target=prepared.y,
         classes=None if prepared.classes is None else prepared.classes.tolist(),
-        positive_label=prepared.positive_label, budget_notes=notes, **task.result_extras(prepared, best, best_model))
+        positive_label=prepared.positive_label, budget_notes=notes,
+        selection=selection,
+        **task.result_extras(prepared, best, best_model))
 
 
 def _explain(job: AutoMLJob, task: Task, prepared: PreparedData, result: AutoMLResult,
@@ -204,11 +211,11 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
     clock.lap("ensembles")
     seconds_left = (float("inf") if stop.canceled  # canceled: the best so far, as promised
                     else clock.left(keep=END_OF_JOB_SECONDS))
-    best_model, best, prepared = _refit_best(job, task, trials, prepared, seconds_left, notes)
+    best_model, best, prepared, selection = _refit_best(job, task, trials, prepared, seconds_left, notes)
     clock.lap("refit")
     test_metrics = task.score_test(best_model, prepared) if best_model is not None else None
     clock.lap("test")
-    result = _result(job, task, prepared, stop, trials, best_model, best, test_metrics, clock, notes)
+    result = _result(job, task, prepared, stop, trials, best_model, best, test_metrics, clock, notes, selection)
     watchers.model_ready(job, result)
     clock.lap("result")
     if job.training.enable_model_explainability and best_model is not None:

@@ -81,6 +81,7 @@ def overview(result: AutoMLResult) -> dict[str, Any]:
         ("Validation", str(scheme).replace("_", " ").rstrip(".")), ("Started", _started(result.trials)),
         ("Stopped because", str(result.stop_reason or "\u2014")),
         *([("Final model", result.final_model[:1].upper() + result.final_model[1:])] if result.final_model else []),
+        *([("Model choice", result.selection)] if result.selection else []),
     ]
     return {"facts": facts, "status": result.status, "name": result.name, "errors": list(result.tracking_errors)}
 

@@ -151,6 +151,12 @@ class Task(ABC):
         key = self.sort_key(primary_metric)
         return sorted((t for t in trials if t.succeeded), key=lambda t: key(t.score))
 
+    def choose_final(self, ranked: list[TrialResult], prepared: PreparedData,
+                     primary_metric: str) -> tuple[list[TrialResult], str]:
+        """``ranked`` (:meth:`rank`) in the order the final model is taken from, and why its first trial
+        is not the best validation score, in one sentence ("" when it is: the default)."""
+        return ranked, ""
+
     def resolve_primary_metric(self, name: str | None, other_tasks: Mapping[str, Task] | None = None) -> str:
         """The canonical name of ``primary_metric`` (None: Azure's default for this task).
 

@@ -213,6 +213,8 @@ class MlflowTracker:
         tags = {"status": result.status, "stop_reason": rec.text(result.stop_reason)}
         if result.final_model:
             tags["final_model"] = rec.text(result.final_model)
+        if result.selection:
+            tags["model_choice"] = rec.text(result.selection)
         best = result.best_trial
         if best is not None and best.name in self.child_run_ids:
             tags[rec.BEST_CHILD_TAG] = self.child_run_ids[best.name]

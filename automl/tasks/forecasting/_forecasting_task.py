@@ -19,6 +19,7 @@ from automl.settings import TrainingSettings
 from automl.tasks._task import Task
 from automl.tasks.forecasting._ensemble import build_vote
 from automl.tasks.forecasting._explain import explain_forecaster
+from automl.tasks.forecasting._floor import with_floor
 from automl.tasks.forecasting._prepare import ForecastData, check_forecasting_settings, prepare_forecasting
 from automl.tasks.forecasting._refit import backtest_frame, refit_forecaster, score_test
 from automl.tasks.forecasting._trial import evaluate_forecast_trial, trial_memory_bytes
@@ -89,6 +90,12 @@ class ForecastingTask(Task):
         vote = build_vote(trials, prepared.trial, self.metric(job.primary_metric), job.limits.max_trials,
                           start_iteration, name_of)
         return [] if vote is None else [vote]
+
+    def choose_final(self, ranked: list[TrialResult], prepared: ForecastData,
+                     primary_metric: str) -> tuple[list[TrialResult], str]:
+        """The best classical model first when the best trial is a learned forecaster that does not beat
+        SeasonalNaive on the validation windows by more than the noise (:func:`with_floor`)."""
+        return with_floor(ranked, prepared.trial, self.metric(primary_metric), self.algorithms)
 
     def final_fit_seconds(self, members: list[TrialResult], prepared: ForecastData) -> float:
         """One fold's fit of each member, one after the other (a forecasting model fits its members in
