@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 __all__ = [
     "CALENDAR_PARTS", "CalendarFeatures", "holiday_flags", "origin_lag_features", "lag_feature_names",
-    "pacf", "auto_lag_order", "seasonal_strength",
+    "pacf", "auto_lag_order", "seasonal_profile", "seasonal_strength",
 ]
 
 #: Engineered calendar features of a time index; pruned by frequency and by constancy.
@@ -209,14 +209,22 @@ def auto_lag_order(y: np.ndarray, max_lag: int, season: int = 1) -> tuple[int, i
     return order, window if window > 1 else 0
 
 
+def seasonal_profile(y: np.ndarray, season: int) -> np.ndarray:
+    """Mean of the detrended ``y`` (less its centred moving average over ``season``) at each position
+    of the season: ``season`` values, position ``i % season`` of point ``i``."""
+    y = np.asarray(y, dtype=float)
+    detrended = y - pd.Series(y).rolling(season, center=True, min_periods=1).mean().to_numpy()
+    positions = np.arange(len(y)) % season
+    counts = np.bincount(positions, minlength=season)
+    return np.bincount(positions, weights=detrended, minlength=season) / np.maximum(counts, 1)
+
+
 def seasonal_strength(y: np.ndarray, season: int) -> float:
     """Share of the detrended variance explained by seasonal means (0 = none, 1 = all)."""
     y = np.asarray(y, dtype=float)
     if season < 2 or len(y) < 2 * season:
         return 0.0
-    trend = pd.Series(y).rolling(season, center=True, min_periods=1).mean().to_numpy()
-    detrended = y - trend
-    positions = np.arange(len(y)) % season
-    means = np.array([detrended[positions == p].mean() for p in range(season)])
+    detrended = y - pd.Series(y).rolling(season, center=True, min_periods=1).mean().to_numpy()
+    means = seasonal_profile(y, season)
     total = float(np.var(detrended))
-    return 0.0 if total <= 0 else float(max(0.0, 1.0 - np.var(detrended - means[positions]) / total))
+    return 0.0 if total <= 0 else float(max(0.0, 1.0 - np.var(detrended - means[np.arange(len(y)) % season]) / total))

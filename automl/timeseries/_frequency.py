@@ -8,12 +8,19 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["infer_frequency", "to_offset", "period_length", "on_grid", "bucket", "grid",
-           "default_season", "max_lag_for"]
+           "default_season", "long_season_candidates", "max_lag_for"]
 
 #: Consecutive points looked at together when inferring a frequency.
 _WINDOW = 7
 #: Season length by frequency family when seasonality is "auto" (before it is checked on the data).
 _SEASONS = {"year": 1, "quarter": 4, "month": 12, "week": 52, "day": 7, "hour": 24, "minute": 60}
+#: Seasons longer than a frequency's usual one, in days: a day, a week, a year (hours and minutes
+#: show all three, days a year). Only frequencies of a fixed duration have them.
+LONG_SEASON_DAYS = (1.0, 7.0, 365.25)
+#: A long season is at least this many times the usual one (a year of weeks is the usual 52).
+_LONGER = 1.5
+#: Longer seasons than this many periods are not looked for (a year of 15-minute periods).
+_MAX_SEASON_PERIODS = 10_000
 #: Periods to the next coarser calendar unit (Azure's max-lag rule: twice this many).
 _NEXT_UNIT = {"year": 1, "quarter": 4, "month": 12, "week": 4, "day": 7, "hour": 24, "minute": 60}
 
@@ -89,6 +96,22 @@ def _family(frequency: str) -> str:
 def default_season(frequency: str) -> int:
     """The usual season length of a frequency (12 for monthly, 7 for daily...)."""
     return _SEASONS[_family(frequency)]
+
+
+def long_season_candidates(frequency: str) -> list[tuple[float, int]]:
+    """The long seasons (:data:`LONG_SEASON_DAYS`) a series of ``frequency`` may show: ``(days, periods)``
+    of each, longer than its usual season; none for frequencies of no fixed duration (months, business days).
+
+    >>> long_season_candidates("h"), long_season_candidates("D"), long_season_candidates("MS")
+    ([(7.0, 168), (365.25, 8766)], [(365.25, 365)], [])
+    """
+    try:
+        step_days = pd.Timedelta(to_offset(frequency)) / pd.Timedelta(days=1)
+    except (TypeError, ValueError):
+        return []
+    usual = default_season(frequency)
+    found = [(days, int(round(days / step_days))) for days in LONG_SEASON_DAYS]
+    return [(days, periods) for days, periods in found if _LONGER * usual <= periods <= _MAX_SEASON_PERIODS]
 
 
 def max_lag_for(frequency: str) -> int:

@@ -9,9 +9,9 @@ import pandas as pd
 import guardrails
 from automl.errors import ConfigError
 from automl.timeseries import _frequency as freq
-from automl.timeseries._panel import ForecastSpec, SeriesData
+from automl.timeseries._panel import FOURIER_TERMS, ForecastSpec, SeriesData
 from automl.settings import ForecastingSettings
-from featurizers._timeseries import auto_lag_order, seasonal_strength
+from featurizers._timeseries import auto_lag_order, seasonal_profile, seasonal_strength
 
 __all__ = ["design_bytes", "resolve_spec", "handle_short_series", "min_length"]
 
@@ -44,6 +44,38 @@ def _season(series: list[SeriesData], frequency: str, setting: Any) -> int:
         return 1
     strengths = [seasonal_strength(s.y, candidate) for s in _sample(series) if len(s) >= 2 * candidate]
     return candidate if strengths and float(np.median(strengths)) >= MIN_SEASONAL_STRENGTH else 1
+
+
+def _without_season(y: np.ndarray, season: int) -> np.ndarray:
+    """``y`` less its seasonal means (:func:`seasonal_profile`); as it is for no season."""
+    if season < 2 or len(y) < 2 * season:
+        return y
+    return y - seasonal_profile(y, season)[np.arange(len(y)) % season]
+
+
+def _adjusted_strength(y: np.ndarray, season: int) -> float:
+    """:func:`seasonal_strength` less what ``season`` means fit of noise alone (like an adjusted R squared:
+    with 3 points at each position of a year of days, the means fit a third of pure noise)."""
+    unexplained = (1.0 - seasonal_strength(y, season)) * len(y) / max(1, len(y) - season)
+    return max(0.0, 1.0 - unexplained)
+
+
+def _long_seasons(series: list[SeriesData], frequency: str, setting: Any, season: int) -> list[float]:
+    """The seasons longer than ``season`` that ``seasonality="auto"`` finds, in days (a week and a year of
+    hourly data, a year of daily data): shortest first, each kept when it explains
+    :data:`MIN_SEASONAL_STRENGTH` of what the shorter ones kept leave (a week of hours holds the day's
+    cycle too, so the day's is taken out first), beyond what its means fit of noise
+    (:func:`_adjusted_strength`), in the median of the series long enough to show it."""
+    if setting != "auto":
+        return []
+    residuals = [_without_season(np.asarray(s.y[s.n_padded:], dtype=float), season) for s in _sample(series)]
+    kept = []
+    for days, periods in freq.long_season_candidates(frequency):
+        strengths = [_adjusted_strength(r, periods) for r in residuals if len(r) >= 2 * periods]
+        if strengths and float(np.median(strengths)) >= MIN_SEASONAL_STRENGTH:
+            kept.append(days)
+            residuals = [_without_season(r, periods) for r in residuals]
+    return kept
 
 
 def _lags(series: list[SeriesData], frequency: str, season: int,
@@ -129,7 +161,8 @@ def design_bytes(series: list[SeriesData], spec: ForecastSpec) -> int:
     """Bytes of a regression forecaster's design matrix on ``series``, three working copies: lag
     features replicate each training point once per horizon step."""
     n_rows = sum(len(s) for s in series) * (spec.horizon if spec.uses_lags else 1)
-    n_columns = len(spec.lags) + 2 * len(spec.windows) + len(spec.features) * (1 + len(spec.lags)) + 12
+    n_columns = (len(spec.lags) + 2 * len(spec.windows) + len(spec.features) * (1 + len(spec.lags))
+                 + 2 * FOURIER_TERMS * len(spec.long_seasons) + 12)
     return int(n_rows * n_columns * 8 * 3)
 
 
@@ -153,7 +186,9 @@ def resolve_spec(series: list[SeriesData], schema: dict[str, Any], settings: For
     unknown = list(settings.features_unknown_at_forecast_time or [])
     spec = ForecastSpec(
         time_column=schema["time"], target=schema["target"], id_columns=schema["ids"], frequency=frequency,
-        horizon=max(1, horizon), season=season, lags=lags, windows=windows,
+        horizon=max(1, horizon), season=season, long_seasons=_long_seasons(series, frequency, settings.seasonality,
+                                                                           season),
+        lags=lags, windows=windows,
         feature_lags=settings.feature_lags == "auto" and bool(lags), use_stl=settings.use_stl,
         holidays=settings.country_or_region_for_holidays, numeric_features=schema["numeric"],
         categorical_features=schema["categorical"], unknown_features=unknown, fill_values=schema["fill"])

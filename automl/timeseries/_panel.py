@@ -7,12 +7,34 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["SeriesData", "ForecastSpec", "series_label"]
+__all__ = ["FOURIER_TERMS", "SeriesData", "ForecastSpec", "fourier_terms", "series_label"]
+
+#: Sine and cosine pairs of each long season given to the regression learners (harmonics 1..K).
+FOURIER_TERMS = 2
+_DAY_NANOS = 86_400 * 10 ** 9
 
 
 def series_label(key: tuple) -> str:
     """``"Adelaide|South Australia|Business"``; ``""`` for the single series of a job without ids."""
     return "|".join(str(v) for v in key)
+
+
+def fourier_terms(times: pd.DatetimeIndex, seasons_days: list[float]) -> dict[str, np.ndarray]:
+    """Sine and cosine of harmonics ``1..FOURIER_TERMS`` of each season (in days) at ``times``, in phase
+    with the calendar (days since 1970-01-01), so every series and every forecast origin agree.
+
+    >>> t = pd.DatetimeIndex(["1970-01-01", "1970-01-04"])
+    >>> {k: v.round(3).tolist() for k, v in fourier_terms(t, [7.0]).items() if k.endswith("1")}
+    {'_automl_season7d_sin1': [0.0, 0.434], '_automl_season7d_cos1': [1.0, -0.901]}
+    """
+    days = pd.DatetimeIndex(times).as_unit("ns").asi8 / _DAY_NANOS
+    columns = {}
+    for season in seasons_days:
+        for k in range(1, FOURIER_TERMS + 1):
+            angle = 2 * np.pi * k * days / season
+            columns[f"_automl_season{season:g}d_sin{k}"] = np.sin(angle)
+            columns[f"_automl_season{season:g}d_cos{k}"] = np.cos(angle)
+    return columns
 
 
 @dataclass
@@ -62,6 +84,10 @@ class ForecastSpec:
     horizon : int
     season : int
         1 when non-seasonal.
+    long_seasons : list of float
+        Seasons longer than ``season`` that the data shows, in days (a week and a year of hourly
+        data, a year of daily data; ``seasonality="auto"`` only): regression learners get
+        :data:`FOURIER_TERMS` sine and cosine pairs of each (:func:`fourier_terms`).
     lags, windows : list of int
         Target lags and rolling-window sizes (empty when off).
     feature_lags : bool
@@ -86,6 +112,7 @@ class ForecastSpec:
     frequency: str
     horizon: int
     season: int = 1
+    long_seasons: list[float] = field(default_factory=list)
     lags: list[int] = field(default_factory=list)
     windows: list[int] = field(default_factory=list)
     feature_lags: bool = False

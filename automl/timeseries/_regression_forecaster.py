@@ -1,7 +1,8 @@
 """Regression learners as forecasters: one global model over every series, on engineered features.
 
 Each series is standardised by its own history, so one model serves series of any
-level. Features: calendar parts and holidays of the target time, the series ids (as
+level. Features: calendar parts and holidays of the target time, sine and cosine terms of the
+long seasons the data shows (a week of hourly data, a year of daily data), the series ids (as
 category codes), the known features at the target time, the unknown ones at the origin,
 and, when lags or rolling windows are on, the target lags and windows seen from the
 forecast origin with the horizon step (Azure's horizon-dependent lags: each training
@@ -17,8 +18,8 @@ from sklearn.pipeline import Pipeline
 
 from automl.errors import DataError
 from automl.timeseries._classical import BaseForecaster
-from automl.timeseries._panel import ForecastSpec, SeriesData
-from featurizers._timeseries import CalendarFeatures, lag_feature_names
+from automl.timeseries._panel import ForecastSpec, SeriesData, fourier_terms
+from featurizers._timeseries import CalendarFeatures, lag_feature_names, seasonal_profile
 
 __all__ = ["RegressionForecaster"]
 
@@ -85,9 +86,7 @@ class RegressionForecaster(BaseForecaster):
         m = self.spec_.season
         if m < 2 or len(z) < 2 * m:
             return np.zeros(max(m, 1))
-        detrended = z - pd.Series(z).rolling(m, center=True, min_periods=1).mean().to_numpy()
-        position = np.arange(len(z)) % m
-        return np.array([detrended[position == p].mean() for p in range(m)])
+        return seasonal_profile(z, m)
 
     def _design(self, history: SeriesData, z: np.ndarray, origins: np.ndarray, steps: np.ndarray,
                 times: pd.DatetimeIndex, X_target: pd.DataFrame) -> pd.DataFrame:
@@ -99,6 +98,7 @@ class RegressionForecaster(BaseForecaster):
             columns["_automl_step"] = steps.astype(float)
         index = origins + steps
         columns["_automl_index"] = (index - len(history)).astype(float)
+        columns.update(fourier_terms(times, getattr(spec, "long_seasons", [])))
         for column, value in zip(spec.id_columns, history.key):
             columns[f"_automl_id_{column}"] = np.full(len(index), self._codes(pd.Series([value]), column)[0])
         for column in spec.known_features:
