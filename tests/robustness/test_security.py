@@ -68,7 +68,8 @@ def test_job_yaml_tags_are_never_constructed(tmp_path, payload):
         "target_column_name: label\n"
         "training_data:\n  type: uri_file\n  path: ./train.csv\n"
         f"tags:\n  owner: {payload.format(marker=marker)}\n", encoding="utf-8")
-    with pytest.raises(AutoMLError):
+    with pytest.raises(AutoMLError, match=r"job\.yml, line 9, column \d+: not valid YAML: could not determine a "
+                                          r"constructor for the tag '[^']*python/"):
         automl.load_job(tmp_path / "job.yml")
     assert not marker.exists()
 

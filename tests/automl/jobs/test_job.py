@@ -105,4 +105,5 @@ def test_featurize_returns_the_engineered_frame(small_classification_frame):
     engineered = result.featurize(raw)
     assert list(engineered.columns) == result.engineered_feature_names
     assert engineered.shape == (5, len(result.engineered_feature_names))
-    assert {"x", "colour_red"} <= set(engineered.columns) or "x" in engineered.columns
+    assert list(engineered.columns) == ["x", "colour_blue", "colour_green", "colour_red"]  # one-hot colours
+    np.testing.assert_array_equal(engineered["colour_red"], (raw["colour"] == "red").astype(float))

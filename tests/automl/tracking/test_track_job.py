@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import mlflow
 import pytest
@@ -79,7 +80,7 @@ def test_parent_artifacts(tracked_result, tracking_uri, tmp_path):
     matrix = json.loads((tmp_path / "charts" / "confusion_matrix.json").read_text())["data"]
     assert matrix["class_labels"] == ["0", "1"]
     assert sum(map(sum, matrix["matrix"])) == len(tracked_result.best_trial.valid_rows)
-    assert local
+    assert Path(local).resolve() == tmp_path.resolve()
 
 
 def test_best_model_is_logged_as_an_mlflow_model(tracked_result, titanic_frame):

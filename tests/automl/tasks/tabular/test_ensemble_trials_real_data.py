@@ -142,9 +142,10 @@ def test_refit_ensembles_predict_held_out_raw_rows_and_survive_pickle(case):
             if case.name == "titanic":
                 quality = roc_auc_score(y_test, proba[:, list(model.classes_).index(1)])
                 assert quality >= 0.82
-            else:
+            else:  # above the majority class's accuracy (0.887 on bank_marketing) by a margin
                 quality = accuracy_score(y_test, predicted)
-                assert quality >= 0.88
+                majority = float(y_test.value_counts(normalize=True).max())
+                assert quality >= majority + 0.01, (quality, majority)
         else:
             predicted = model.predict(X_test)
             np.testing.assert_array_equal(loaded.predict(X_test), predicted)
