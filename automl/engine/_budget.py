@@ -26,6 +26,8 @@ __all__ = ["END_OF_JOB_SECONDS", "GRACE_SHARE", "JobClock", "explanation_budget"
 GRACE_SHARE = 0.05
 #: Seconds kept after the explanations for the end of the job (the report, the last MLflow calls).
 END_OF_JOB_SECONDS = 2.0
+#: The ensembles may take this share of the time left after the search.
+ENSEMBLE_SHARE = 0.25
 #: Logging a model to MLflow: a fixed cost (environment, signature) plus its pickled bytes at this rate.
 LOGGING_FIXED_SECONDS, LOGGING_BYTES_PER_SECOND = 1.0, 100 * 2**20
 #: A refit's time over its estimate at the high end: the estimate scales one fold's time, and a refit
@@ -91,6 +93,12 @@ def explanation_seconds(budget_seconds: float) -> float:
     (2.0, 15.0, 30.0)
     """
     return min(MAX_EXPLANATION_SECONDS, max(MIN_EXPLANATION_SECONDS, EXPLANATION_SHARE * budget_seconds))
+
+
+def ensemble_budget(clock: JobClock) -> float:
+    """Seconds building the ensembles may take: :data:`ENSEMBLE_SHARE` of what is left before the job's
+    limit after :data:`END_OF_JOB_SECONDS` (the refit and what follows it need the rest); at least 1."""
+    return max(1.0, ENSEMBLE_SHARE * clock.left(keep=END_OF_JOB_SECONDS))
 
 
 def explanation_budget(clock: JobClock) -> float:

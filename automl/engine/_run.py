@@ -19,6 +19,7 @@ from automl.core import TrialResult
 from automl.engine._budget import (
     END_OF_JOB_SECONDS,
     JobClock,
+    ensemble_budget,
     explanation_budget,
     trial_allowance,
     post_search_reserve,
@@ -204,7 +205,8 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
     clock.lap("search")
     if ensembles and not stop.canceled:
         built = task.build_ensembles(ensembles, trials, prepared, job,
-                                     max((t.iteration for t in trials), default=-1) + 1, _namer(job))
+                                     max((t.iteration for t in trials), default=-1) + 1, _namer(job),
+                                     max_seconds=ensemble_budget(clock))
         for ensemble in built:
             watchers.trial_finished(ensemble)
         trials = trials + built

@@ -254,9 +254,10 @@ class Task(ABC):
 
     @abstractmethod
     def build_ensembles(self, kinds: list[str], trials: list[TrialResult], prepared: PreparedData,
-                        job: AutoMLJob, start_iteration: int,
-                        name_of: Callable[[int], str]) -> list[TrialResult]:
-        """The ensemble trials ``kinds`` of ``trials``, from their validation predictions."""
+                        job: AutoMLJob, start_iteration: int, name_of: Callable[[int], str], *,
+                        max_seconds: float = float("inf")) -> list[TrialResult]:
+        """The ensemble trials ``kinds`` of ``trials``, from their validation predictions, built within
+        about ``max_seconds``."""
 
     @abstractmethod
     def final_fit_seconds(self, members: list[TrialResult], prepared: PreparedData) -> float:

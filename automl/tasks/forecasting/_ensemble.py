@@ -35,9 +35,23 @@ def _candidates(trials: list[TrialResult], metric: Metric, n: int) -> list[Trial
     return sorted(usable, key=lambda t: key(t.score))[:MAXIMUM_MODELS_FOR_SELECTION]
 
 
+def _affordable(candidates: list[TrialResult], score: Callable[[np.ndarray], float], rounds: int,
+                max_seconds: float) -> list[TrialResult]:
+    """The best candidates the selection can score within ``max_seconds``: it scores each candidate
+    once, then once per round (a forecasting score is metrics over folds and series, tens of ms)."""
+    if not np.isfinite(max_seconds):
+        return candidates
+    started = time.perf_counter()
+    score(np.asarray(candidates[0].valid_predictions, dtype=float))
+    cost = max(time.perf_counter() - started, 1e-6)
+    return candidates[:max(2, int(min(len(candidates), max_seconds / (cost * (rounds + 1)))))]
+
+
 def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metric, max_trials: int,
-               iteration: int, name_of: Callable[[int], str]) -> TrialResult | None:
-    """The VotingEnsemble trial, or None with fewer than two usable trials."""
+               iteration: int, name_of: Callable[[int], str], *,
+               max_seconds: float = float("inf")) -> TrialResult | None:
+    """The VotingEnsemble trial, or None with fewer than two usable trials; selected from the best
+    candidates (by validation score) that can be scored within about ``max_seconds``."""
     candidates = _candidates(trials, metric, len(data.y_true))
     if len(candidates) < 2:
         return None
@@ -46,9 +60,11 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
     result = TrialResult(iteration, name_of(iteration), VOTING, "", {}, COMPLETED, started_at=started)
     try:
         score = lambda y, p: data.score(p).get(primary, math.nan)  # noqa: E731 - y is data.y_true
+        rounds = default_rounds(max_trials)
+        considered = len(candidates)
+        candidates = _affordable(candidates, lambda p: score(None, p), rounds, max_seconds)
         predictions = [np.asarray(t.valid_predictions, dtype=float) for t in candidates]
-        counts = caruana_selection(predictions, data.y_true, score, metric.greater_is_better,
-                                   default_rounds(max_trials))
+        counts = caruana_selection(predictions, data.y_true, score, metric.greater_is_better, rounds)
         counts = within_size(counts, [t.model_bytes for t in candidates])
         picked = [int(i) for i in np.flatnonzero(counts)]
         weights = counts[picked] / counts[picked].sum()
@@ -59,7 +75,8 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
         members = [candidates[i] for i in picked]
         result.params = {"ensembled_iterations": [m.iteration for m in members],
                          "ensembled_algorithms": [m.display_name for m in members],
-                         "ensemble_weights": [float(w) for w in weights]}
+                         "ensemble_weights": [float(w) for w in weights],
+                         "selection_candidates": f"{len(candidates)} of {considered}"}
         result.ensemble = VotingEnsembleSpec(members, weights)
     except Exception as exc:  # a failing ensemble never fails the job
         result.status, result.score, result.error = FAILED, math.nan, f"{type(exc).__name__}: {exc}"

@@ -83,12 +83,14 @@ class ForecastingTask(Task):
         return trial_memory_bytes(spec, data)
 
     def build_ensembles(self, kinds: list[str], trials: list[TrialResult], prepared: ForecastData,
-                        job: AutoMLJob, start_iteration: int, name_of: Callable[[int], str]) -> list[TrialResult]:
-        """The VotingEnsemble of the forecasters' back-test forecasts, when two trials can be combined."""
+                        job: AutoMLJob, start_iteration: int, name_of: Callable[[int], str], *,
+                        max_seconds: float = float("inf")) -> list[TrialResult]:
+        """The VotingEnsemble of the forecasters' back-test forecasts, when two trials can be combined,
+        from as many candidates as ``max_seconds`` allow."""
         if VOTING not in kinds:
             return []
         vote = build_vote(trials, prepared.trial, self.metric(job.primary_metric), job.limits.max_trials,
-                          start_iteration, name_of)
+                          start_iteration, name_of, max_seconds=max_seconds)
         return [] if vote is None else [vote]
 
     def choose_final(self, ranked: list[TrialResult], prepared: ForecastData,
