@@ -126,3 +126,25 @@ def registered_test_algorithm(task: str, name: str, behaviour: str, *, priority:
         yield algorithm
     finally:
         registry.unregister(name)
+
+
+def trial_processes() -> list[int]:
+    """Process ids of this process's local trial processes still alive (Linux): the children of the
+    forkserver that trials are forked from (:mod:`automl.engine.scheduler._local`), zombies left out."""
+    from multiprocessing import forkserver
+    from pathlib import Path
+
+    server = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if not server:
+        return []
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == server and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found

@@ -7,7 +7,9 @@ the job's result does not hold (the issue's "finished trials lost", which must b
 from __future__ import annotations
 
 import math
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -17,6 +19,7 @@ import automl
 from automl.jobs import default_observers
 from automl.engine import run_job
 from automl.core import COMPLETED
+from automl.engine.scheduler import TrialScheduler
 
 
 def labelled_frame(n: int = 120) -> pd.DataFrame:
@@ -91,3 +94,23 @@ def assert_best_kept(result: Any, ledger: TrialLedger) -> None:
     assert completed, "no trial completed"
     assert result.best_model is not None and result.best_trial is not None
     assert result.best_trial.score == max(t.score for t in completed)  # accuracy: higher is better
+
+
+@contextmanager
+def refused(error: type[BaseException] | tuple[type[BaseException], ...], match: str | None = None) -> Iterator[Any]:
+    """``pytest.raises(error, match=match)`` that also checks the refusal came before any work: no
+    search started (so no trial ran) and no MLflow run was left open."""
+    import mlflow
+
+    searches: list[Any] = []
+    run = TrialScheduler.run
+
+    def recorded(self: TrialScheduler, *args: Any, **kwargs: Any) -> Any:
+        searches.append(self)
+        return run(self, *args, **kwargs)
+
+    with mock.patch.object(TrialScheduler, "run", recorded):
+        with pytest.raises(error, match=match) as caught:
+            yield caught
+    assert not searches, f"{caught.value!r} came after the search had started"
+    assert mlflow.active_run() is None, "an MLflow run was left open"

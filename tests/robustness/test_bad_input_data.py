@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from automl.errors import DataError
-from tests.robustness.conftest import labelled_frame, quick_job
+from tests.robustness.conftest import labelled_frame, quick_job, refused
 
 
 def _write(tmp_path, name: str, content: str | bytes):
@@ -33,7 +33,7 @@ def _rows(n: int = 60) -> str:
 ], ids=["empty-file", "header-only", "blank-lines"])
 def test_empty_files_are_refused_naming_the_file(tmp_path, name, content, expected):
     path = _write(tmp_path, name, content)
-    with pytest.raises(DataError) as info:
+    with refused(DataError) as info:
         quick_job(path).submit(show_progress=False)
     message = str(info.value)
     assert name in message and expected in message and "training_data" in message
@@ -49,20 +49,20 @@ def test_duplicate_header_names_in_a_file_are_told_apart(tmp_path):
 
 def test_duplicate_column_names_in_a_frame_are_refused(frame):
     frame.columns = ["x", "x", "label"]
-    with pytest.raises(DataError, match=r"training_data: .*duplicate column names \('x'\).*Rename"):
+    with refused(DataError, match=r"training_data: .*duplicate column names \('x'\).*Rename"):
         quick_job(frame).submit(show_progress=False)
 
 
 def test_non_string_column_names_are_refused_with_the_fix():
     frame = pd.DataFrame({0: np.arange(50.0), 1: ["a", "b"] * 25, "label": ["y", "n"] * 25})
-    with pytest.raises(DataError, match=r"not strings \(0, 1\).*astype\(str\)"):
+    with refused(DataError, match=r"not strings \(0, 1\).*astype\(str\)"):
         quick_job(frame).submit(show_progress=False)
 
 
 def test_non_utf8_bytes_name_the_file_the_byte_and_the_encoding_setting(tmp_path):
     text = "x,city,label\n" + "".join(f"{i},caf\xe9 {i % 3},{'ab'[i % 2]}\n" for i in range(60))
     path = _write(tmp_path, "latin.csv", text.encode("latin-1"))
-    with pytest.raises(DataError) as info:
+    with refused(DataError) as info:
         quick_job(path).submit(show_progress=False)
     message = str(info.value)
     assert "latin.csv" in message and "line 2" in message and "encoding" in message
@@ -149,7 +149,7 @@ def test_names_colliding_with_engineered_names_stay_distinct(frame):
 def test_every_feature_dropped_is_refused_with_the_reasons():
     frame = pd.DataFrame({"id": [f"id{i:05d}" for i in range(300)], "const": 1.0,
                           "label": np.arange(300) % 2})
-    with pytest.raises(DataError) as info:
+    with refused(DataError) as info:
         quick_job(frame).submit(show_progress=False)
     message = str(info.value)
     assert "drops every feature column" in message and "'id': dropped: ID-like" in message
@@ -164,5 +164,5 @@ def test_all_missing_feature_column_is_dropped_not_fatal(frame):
 
 
 def test_nothing_but_the_target(tmp_path):
-    with pytest.raises(DataError, match="no feature columns besides label"):
+    with refused(DataError, match="no feature columns besides label"):
         quick_job(labelled_frame()[["label"]]).submit(show_progress=False)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from automl.errors import AutoMLError, DataError
-from tests.robustness.conftest import labelled_frame, quick_job
+from tests.robustness.conftest import labelled_frame, quick_job, refused
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +24,13 @@ def trained():
 
 # -- the target -------------------------------------------------------------------------------
 def test_target_missing_lists_the_columns(frame):
-    with pytest.raises(DataError, match=r"column 'outcome' is not in training_data.*x, colour, label"):
+    with refused(DataError, match=r"column 'outcome' is not in training_data.*x, colour, label"):
         quick_job(frame, target="outcome").submit(show_progress=False)
 
 
 def test_target_all_missing(frame):
     frame["label"] = np.nan
-    with pytest.raises(DataError, match="no rows with a value in the target column 'label'"):
+    with refused(DataError, match="no rows with a value in the target column 'label'"):
         quick_job(frame).submit(show_progress=False)
 
 
@@ -46,19 +46,19 @@ def test_target_partly_missing_drops_those_rows(frame):
 ], ids=["single-class", "constant-regression-target"])
 def test_constant_target(frame, task, value, expected):
     frame["label"] = value
-    with pytest.raises(DataError, match=expected):
+    with refused(DataError, match=expected):
         quick_job(frame, task=task).submit(show_progress=False)
 
 
 def test_infinite_regression_target(frame):
     frame["label"] = frame["x"] * 2.0
     frame.loc[[3, 9], "label"] = np.inf
-    with pytest.raises(DataError, match=r"'label' of training_data holds 2 infinite value\(s\).*Replace"):
+    with refused(DataError, match=r"'label' of training_data holds 2 infinite value\(s\).*Replace"):
         quick_job(frame, task="regression").submit(show_progress=False)
 
 
 def test_text_regression_target(frame):
-    with pytest.raises(DataError, match=r"numeric target.*'label'.*automl.classification"):
+    with refused(DataError, match=r"numeric target.*'label'.*automl.classification"):
         quick_job(frame, task="regression").submit(show_progress=False)
 
 
@@ -66,7 +66,7 @@ def test_text_regression_target(frame):
 @pytest.mark.parametrize("role", ["validation_data", "test_data"])
 def test_other_data_missing_a_column(frame, role):
     other = labelled_frame(60).drop(columns="colour")
-    with pytest.raises(DataError, match=rf"{role} lacks the training column\(s\) 'colour'.*same columns"):
+    with refused(DataError, match=rf"{role} lacks the training column\(s\) 'colour'.*same columns"):
         quick_job(frame, **{role: other}).submit(show_progress=False)
 
 
@@ -100,7 +100,7 @@ def test_other_data_with_text_in_a_numeric_column(frame, role):
     other = labelled_frame(60)
     other["x"] = other["x"].astype(object)
     other.loc[[2, 5], "x"] = "n/a?"
-    with pytest.raises(DataError, match=rf"{role}: column 'x' is numeric in training_data but holds 2 "
+    with refused(DataError, match=rf"{role}: column 'x' is numeric in training_data but holds 2 "
                                         r"value\(s\) that are not numbers \('n/a\?'\)"):
         quick_job(frame, **{role: other}).submit(show_progress=False)
 
@@ -117,7 +117,7 @@ def test_validation_labels_of_another_type_are_converted(frame):
 def test_other_data_with_a_class_training_lacks(frame, role):
     other = labelled_frame(60)
     other.loc[[1, 4], "label"] = "maybe"
-    with pytest.raises(DataError, match=rf"{role}: the target column 'label' holds class\(es\) that "
+    with refused(DataError, match=rf"{role}: the target column 'label' holds class\(es\) that "
                                         r"training_data does not have \('maybe'"):
         quick_job(frame, **{role: other}).submit(show_progress=False)
 
@@ -137,7 +137,7 @@ def test_predict_ignores_extra_columns(trained):
 
 def test_predict_names_missing_columns(trained):
     result, X = trained
-    with pytest.raises(DataError, match=r"predict: the rows lack the training column\(s\) 'colour', "
+    with refused(DataError, match=r"predict: the rows lack the training column\(s\) 'colour', "
                                         r"'when'.*extra columns are ignored"):
         result.predict(X.drop(columns=["colour", "when"]))
 
@@ -155,13 +155,13 @@ def test_predict_on_dicts_and_refuses_bare_arrays(trained):
     result, X = trained
     rows = X.head(3).to_dict(orient="records")
     np.testing.assert_array_equal(result.predict(rows), result.best_model.predict(X.head(3)))
-    with pytest.raises(DataError, match="expected a pandas DataFrame.*named columns"):
+    with refused(DataError, match="expected a pandas DataFrame.*named columns"):
         result.predict(X.head(3).to_numpy())
 
 
 def test_featurize_names_missing_columns(trained):
     result, X = trained
-    with pytest.raises(DataError, match=r"featurize: the rows lack the training column\(s\) 'x'"):
+    with refused(DataError, match=r"featurize: the rows lack the training column\(s\) 'x'"):
         result.featurize(X.drop(columns="x"))
 
 
@@ -171,5 +171,5 @@ def test_predict_without_a_model_says_why(frame):
     with registered_test_algorithm("classification", "Raiser", "raise"):
         result = quick_job(frame, algorithms=("Raiser",)).submit(show_progress=False)
     assert result.status == "Failed" and "failed on purpose" in result.trials[0].error
-    with pytest.raises(AutoMLError, match="no model to predict with.*leaderboard"):
+    with refused(AutoMLError, match="no model to predict with.*leaderboard"):
         result.predict(frame)

@@ -10,30 +10,15 @@ import shutil
 import signal
 import threading
 import time
-from multiprocessing import forkserver
 from pathlib import Path
 
 import pytest
 from mlflow import MlflowClient
 
 from automl.errors import ConfigError
-from automl.testing import registered_test_algorithm
+from automl.testing import registered_test_algorithm, trial_processes
 from automl.core import COMPLETED, FAILED
-from tests.robustness.conftest import assert_best_kept, quick_job, run_observed
-
-
-def _children_of(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
+from tests.robustness.conftest import assert_best_kept, quick_job, run_observed, refused
 
 
 class KillTrialProcess:
@@ -50,10 +35,9 @@ class KillTrialProcess:
 
     def _kill(self) -> None:
         deadline = time.monotonic() + 30
-        server = forkserver._forkserver._forkserver_pid  # trial processes are its children
         while time.monotonic() < deadline:
             time.sleep(self.after_seconds)
-            children = _children_of(server) if server else []
+            children = trial_processes()
             if children:  # one trial at a time: the only child is this trial's process
                 for pid in children:
                     os.kill(pid, signal.SIGKILL)
@@ -105,7 +89,7 @@ def test_memory_cap_without_the_variable_lets_the_same_trial_run(frame, monkeypa
 @pytest.mark.parametrize("value", ["lots", "-5", "0", "inf"])
 def test_invalid_memory_cap_is_a_config_error_before_any_work(frame, monkeypatch, value):
     monkeypatch.setenv("AUTOML_TRIAL_MEMORY_MB", value)
-    with pytest.raises(ConfigError, match=f"AUTOML_TRIAL_MEMORY_MB={value!r}.*megabytes"):
+    with refused(ConfigError, match=f"AUTOML_TRIAL_MEMORY_MB={value!r}.*megabytes"):
         quick_job(frame).submit(show_progress=False)
 
 

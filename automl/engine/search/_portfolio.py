@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from automl.errors import AutoMLError
+
 PORTFOLIO_FILE = Path(__file__).with_name("portfolio.json")
 
 
@@ -21,15 +23,33 @@ def _load(path: str) -> dict[str, Any]:
         return json.load(handle)
 
 
-def portfolio_configs(task: str, path: Path = PORTFOLIO_FILE) -> list[dict[str, Any]]:
-    """Learned starting configurations of ``task``, best first: ``{"algorithm", "params"}``."""
+def _portfolio(path: Path) -> dict[str, Any]:
+    """The portfolio file's content; a missing file is an error (it ships with the package, and a job
+    without it would quietly search from the defaults alone)."""
     if not path.exists():
-        return []
-    return list(_load(str(path)).get("configs", {}).get(task, []))
+        raise AutoMLError(f"The learned portfolio {path} is missing: automl-studio ships it with the package. "
+                          "Reinstall automl-studio, or in a checkout restore it from git or write it with "
+                          "benchmarks/learn_portfolio.py.")
+    return _load(str(path))
+
+
+def portfolio_configs(task: str, path: Path = PORTFOLIO_FILE) -> list[dict[str, Any]]:
+    """Learned starting configurations of ``task``, best first: ``{"algorithm", "params"}``.
+
+    Raises
+    ------
+    AutoMLError
+        When the portfolio file is missing.
+    """
+    return list(_portfolio(path).get("configs", {}).get(task, []))
 
 
 def relative_costs(path: Path = PORTFOLIO_FILE) -> dict[str, float]:
-    """Typical trial time of each algorithm relative to LightGBM (1.0)."""
-    if not path.exists():
-        return {}
-    return dict(_load(str(path)).get("costs", {}))
+    """Typical trial time of each algorithm relative to LightGBM (1.0).
+
+    Raises
+    ------
+    AutoMLError
+        When the portfolio file is missing.
+    """
+    return dict(_portfolio(path).get("costs", {}))
