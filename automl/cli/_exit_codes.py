@@ -20,4 +20,5 @@ EXIT_CODES = textwrap.dedent(f"""\
       {EXIT_CONFIG}    bad configuration or data (one message on stderr; --debug for the traceback)
       {EXIT_PARTIAL}    predict only: partial success, some files failed (named in job_error.txt)
            and every other file was scored
+      {EXIT_INTERRUPTED}  interrupted (Ctrl-C); train cancels the job and still writes what it finished
     """)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
+import sys
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from automl.cli._exit_codes import EXIT_CODES, EXIT_FAILED, EXIT_OK
+from automl.cli._exit_codes import EXIT_CODES, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from automl.engine import AutoMLResult
 from automl.errors import ConfigError
 from automl.jobs import AutoMLJob
@@ -129,18 +132,41 @@ def build_job(args: argparse.Namespace) -> AutoMLJob:
     return job_from_mapping(spec, base)
 
 
+def submit_canceled_by_interrupt(job: AutoMLJob) -> AutoMLResult:
+    """``job.submit()``, where a first Ctrl-C (SIGINT) cancels the job: running trials stop, finished
+    ones are kept and the result comes back ``Canceled``. A second Ctrl-C interrupts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        return job.submit()
+    previous = signal.getsignal(signal.SIGINT)
+
+    def cancel(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, previous)
+        print("automl: interrupted: canceling the job; its finished trials are kept (Ctrl-C again to stop "
+              "at once)", file=sys.stderr)
+        job.cancel()
+
+    signal.signal(signal.SIGINT, cancel)
+    try:
+        return job.submit()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run_train(args: argparse.Namespace) -> int:
-    """Run the job, print the leaderboard and where everything is recorded."""
+    """Run the job, print the leaderboard and where everything is recorded (also when Ctrl-C canceled
+    it: exit code 130)."""
     job = build_job(args)
-    result = job.submit()
+    result = submit_canceled_by_interrupt(job)
     print_leaderboard(result)
     out_dir = Path(args.output_dir) if args.output_dir else Path("outputs") / job.name
     files = write_outputs(result, job, out_dir) if result.best_model is not None else {}
     registered = None
-    if args.register_model and result.best_model is not None:
+    if args.register_model and result.best_model is not None and result.status != "Canceled":
         version = result.register_model(args.register_model)
         registered = f"models:/{version.name}/{version.version}"
     print_records(result, job, files, registered)
+    if result.status == "Canceled":
+        return EXIT_INTERRUPTED
     return EXIT_OK if result.status == "Completed" else EXIT_FAILED
 
 

@@ -1,6 +1,13 @@
 """``automl train`` as a subprocess: the example job YAMLs train, --set and flags override, errors exit 2."""
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
 import pandas as pd
 import pytest
 
@@ -161,3 +168,27 @@ def test_forecasting_example_trains(cli, examples, tmp_path):
     assert len(board) == 2 and set(board["status"]) == {"Completed"}
     assert "normalized_root_mean_squared_error" in done.stdout
     assert (tmp_path / "outputs" / "airline_cli_job" / "mlflow-model" / "MLmodel").is_file()
+
+
+def test_ctrl_c_cancels_the_job_and_writes_what_it_finished(examples, tmp_path):
+    """SIGINT to ``automl train``: the job is canceled, its finished trials are in the leaderboard it
+    writes, and the exit code is 130."""
+    env = dict(os.environ, AUTOML_TRACKING="off", PYTHONWARNINGS="ignore::DeprecationWarning",
+               MLFLOW_TRACKING_URI=f"sqlite:///{tmp_path / 'mlflow.db'}")
+    log = tmp_path / "stderr.txt"
+    command = [sys.executable, "-m", "automl.cli", "train", "--file", str(examples / "classification" / "job.yml"),
+               "--set", "limits.max_trials=200", "--set", "limits.timeout_minutes=5",
+               "--set", "limits.enable_early_termination=false", "--set", "name=interrupted"]
+    with open(log, "w") as stderr:
+        process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True)
+        deadline = time.monotonic() + 120
+        finished = re.compile(r"^\s+0\s+\S", re.MULTILINE)  # the line of trial 0, under the ITER header
+        while not finished.search(log.read_text().partition("ITER")[2]) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=120)
+    assert process.returncode == 130, log.read_text()[-2000:]
+    assert "canceling the job" in log.read_text()
+    assert "trials, Canceled)" in out
+    board = pd.read_csv(tmp_path / "outputs" / "interrupted" / "leaderboard.csv")
+    assert (board["status"] == "Completed").sum() >= 1 and len(board) < 200

@@ -1,4 +1,6 @@
 """The same job on a Dask LocalCluster: same leaderboard, same limits."""
+import time
+
 import pytest
 from distributed import Client, LocalCluster
 
@@ -47,3 +49,21 @@ def test_unreachable_scheduler_is_a_config_error_before_any_work(tmp_path):
     job = automl.classification(training_data=str(tmp_path / "missing.csv"), target_column_name="y")
     with pytest.raises(ConfigError, match="dask://127.0.0.1:9"):
         job.submit(compute="dask://127.0.0.1:9")  # a DataError would mean data was read first
+
+
+def test_cancel_on_dask_keeps_finished_trials(small_classification_frame, dask_client):
+    with registered_test_algorithm("classification", "Sleeper", "sleep", priority=50):
+        job = automl.classification(training_data=small_classification_frame,
+                                    target_column_name="label", log_verbosity="warning")
+        job.set_training(allowed_training_algorithms=["DecisionTree", "Sleeper"])
+        job.set_limits(max_trials=2, max_concurrent_trials=1)
+        run = job.submit(compute=dask_client, wait=False)
+        deadline = time.monotonic() + 60
+        while not run.finished_trials and time.monotonic() < deadline:  # the DecisionTree comes first
+            time.sleep(0.2)
+        time.sleep(2.0)  # the Sleeper is running on a worker now
+        run.cancel()
+        result = run.result(timeout=60)
+    assert result.status == "Canceled" and "canceled" in result.stop_reason
+    assert {t.algorithm: t.status for t in result.trials} == {"DecisionTree": COMPLETED, "Sleeper": CANCELED}
+    assert result.best_model is not None

@@ -1,4 +1,5 @@
 """The scheduler's promises: limits, failure isolation, exact counts, seeds, cancellation."""
+import threading
 import time
 
 import pytest
@@ -138,3 +139,21 @@ def test_boosting_starts_the_adaptive_phase_with_few_rounds():
     proposer.observe(TrialResult(0, "job_0", "LightGBM", "MaxAbsScaler", {}, COMPLETED, score=0.8))
     first_adaptive = proposer.propose(1, "job_1")
     assert first_adaptive.params["n_estimators"] == 25  # a quarter of the default 100 rounds
+
+
+def test_job_cancel_from_another_thread_stops_a_waiting_submit(small_classification_frame):
+    """``job.cancel()`` while ``job.submit()`` (waiting) runs in this thread."""
+    with registered_test_algorithm("classification", "Sleeper", "sleep", priority=50):
+        job = automl.classification(training_data=small_classification_frame,
+                                    target_column_name="label", log_verbosity="warning")
+        job.set_training(allowed_training_algorithms=["DecisionTree", "Sleeper"])
+        job.set_limits(max_trials=2, max_concurrent_trials=1)
+        canceller = threading.Timer(12.0, job.cancel)  # the DecisionTree is done, the Sleeper sleeps
+        canceller.start()
+        started = time.monotonic()
+        result = job.submit(show_progress=False)
+        canceller.join()
+    assert result.status == "Canceled" and time.monotonic() - started < 12.0 + 30
+    statuses = {t.algorithm: t.status for t in result.trials}
+    assert statuses == {"DecisionTree": COMPLETED, "Sleeper": CANCELED}
+    assert result.best_trial.algorithm == "DecisionTree" and result.best_model is not None
