@@ -1,7 +1,12 @@
+import contextlib
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 import pytest
+
+import automl
+from automl.testing import registered_test_algorithm
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -27,3 +32,14 @@ def small_regression_frame() -> pd.DataFrame:
     rows = [{"x": float(i % 40), "z": float((i * 3) % 11), "kind": ["a", "b"][i % 2],
              "y": 2.0 * (i % 40) + (5.0 if i % 2 else 0.0)} for i in range(150)]
     return pd.DataFrame(rows)
+
+
+@contextlib.contextmanager
+def tree_then_sleeper(frame: pd.DataFrame) -> Iterator[automl.jobs.AutoMLJob]:
+    """A classification job of two trials, one at a time: a DecisionTree, then a Sleeper that sleeps
+    until it is stopped (for the cancellation tests)."""
+    with registered_test_algorithm("classification", "Sleeper", "sleep", priority=50):
+        job = automl.classification(training_data=frame, target_column_name="label", log_verbosity="warning")
+        job.set_training(allowed_training_algorithms=["DecisionTree", "Sleeper"])
+        job.set_limits(max_trials=2, max_concurrent_trials=1)
+        yield job

@@ -7,6 +7,7 @@ from distributed import Client, LocalCluster
 import automl
 from automl.errors import ConfigError
 from automl.testing import registered_test_algorithm
+from tests.automl.conftest import tree_then_sleeper
 from automl.core import CANCELED, COMPLETED
 
 
@@ -52,11 +53,7 @@ def test_unreachable_scheduler_is_a_config_error_before_any_work(tmp_path):
 
 
 def test_cancel_on_dask_keeps_finished_trials(small_classification_frame, dask_client):
-    with registered_test_algorithm("classification", "Sleeper", "sleep", priority=50):
-        job = automl.classification(training_data=small_classification_frame,
-                                    target_column_name="label", log_verbosity="warning")
-        job.set_training(allowed_training_algorithms=["DecisionTree", "Sleeper"])
-        job.set_limits(max_trials=2, max_concurrent_trials=1)
+    with tree_then_sleeper(small_classification_frame) as job:
         run = job.submit(compute=dask_client, wait=False)
         deadline = time.monotonic() + 60
         while not run.finished_trials and time.monotonic() < deadline:  # the DecisionTree comes first

@@ -6,6 +6,7 @@ import pytest
 
 import automl
 from automl.testing import registered_test_algorithm, trial_processes
+from tests.automl.conftest import tree_then_sleeper
 from automl.core import CANCELED, COMPLETED, FAILED
 
 
@@ -92,11 +93,7 @@ def test_seeded_sequential_runs_repeat_their_configurations(small_regression_fra
 
 
 def test_cancel_from_another_thread_keeps_finished_trials(small_classification_frame):
-    with registered_test_algorithm("classification", "Sleeper", "sleep", priority=50):
-        job = automl.classification(training_data=small_classification_frame,
-                                    target_column_name="label", log_verbosity="warning")
-        job.set_training(allowed_training_algorithms=["DecisionTree", "Sleeper"])
-        job.set_limits(max_trials=2, max_concurrent_trials=1)
+    with tree_then_sleeper(small_classification_frame) as job:
         run = job.submit(wait=False)
         deadline = time.monotonic() + 60
         while not run.finished_trials and time.monotonic() < deadline:  # the DecisionTree comes first
@@ -143,11 +140,7 @@ def test_boosting_starts_the_adaptive_phase_with_few_rounds():
 
 def test_job_cancel_from_another_thread_stops_a_waiting_submit(small_classification_frame):
     """``job.cancel()`` while ``job.submit()`` (waiting) runs in this thread."""
-    with registered_test_algorithm("classification", "Sleeper", "sleep", priority=50):
-        job = automl.classification(training_data=small_classification_frame,
-                                    target_column_name="label", log_verbosity="warning")
-        job.set_training(allowed_training_algorithms=["DecisionTree", "Sleeper"])
-        job.set_limits(max_trials=2, max_concurrent_trials=1)
+    with tree_then_sleeper(small_classification_frame) as job:
         canceller = threading.Timer(12.0, job.cancel)  # the DecisionTree is done, the Sleeper sleeps
         canceller.start()
         started = time.monotonic()
