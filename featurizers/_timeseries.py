@@ -209,14 +209,21 @@ def auto_lag_order(y: np.ndarray, max_lag: int, season: int = 1) -> tuple[int, i
     return order, window if window > 1 else 0
 
 
+def _detrended(y: np.ndarray, season: int) -> np.ndarray:
+    """``y`` less its centred moving average over ``season``."""
+    return y - pd.Series(y).rolling(season, center=True, min_periods=1).mean().to_numpy()
+
+
+def _position_means(detrended: np.ndarray, season: int) -> np.ndarray:
+    positions = np.arange(len(detrended)) % season
+    counts = np.bincount(positions, minlength=season)
+    return np.bincount(positions, weights=detrended, minlength=season) / np.maximum(counts, 1)
+
+
 def seasonal_profile(y: np.ndarray, season: int) -> np.ndarray:
     """Mean of the detrended ``y`` (less its centred moving average over ``season``) at each position
     of the season: ``season`` values, position ``i % season`` of point ``i``."""
-    y = np.asarray(y, dtype=float)
-    detrended = y - pd.Series(y).rolling(season, center=True, min_periods=1).mean().to_numpy()
-    positions = np.arange(len(y)) % season
-    counts = np.bincount(positions, minlength=season)
-    return np.bincount(positions, weights=detrended, minlength=season) / np.maximum(counts, 1)
+    return _position_means(_detrended(np.asarray(y, dtype=float), season), season)
 
 
 def seasonal_strength(y: np.ndarray, season: int) -> float:
@@ -224,7 +231,7 @@ def seasonal_strength(y: np.ndarray, season: int) -> float:
     y = np.asarray(y, dtype=float)
     if season < 2 or len(y) < 2 * season:
         return 0.0
-    detrended = y - pd.Series(y).rolling(season, center=True, min_periods=1).mean().to_numpy()
-    means = seasonal_profile(y, season)
+    detrended = _detrended(y, season)
+    means = _position_means(detrended, season)
     total = float(np.var(detrended))
     return 0.0 if total <= 0 else float(max(0.0, 1.0 - np.var(detrended - means[np.arange(len(y)) % season]) / total))
