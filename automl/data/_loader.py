@@ -208,6 +208,15 @@ def _check_column_names(frame: pd.DataFrame, setting: str, what: str) -> None:
             f"{setting}: {what} has duplicate column names ({', '.join(map(repr, repeated[:5]))}). "
             "Rename or drop the repeated columns so that every column name is unique."
         )
+    # numpy's fixed-width strings drop trailing NUL characters, so scikit-learn's
+    # ColumnTransformer would look for "a" when the column is "a\x00".
+    nul_ended = [c for c in frame.columns if c.endswith("\x00")]
+    if nul_ended:
+        raise DataError(
+            f"{setting}: {what} has column names that end in a NUL character "
+            f"({', '.join(map(repr, nul_ended[:5]))}), which numpy cannot hold. "
+            "Strip it, e.g. frame.columns = frame.columns.str.rstrip('\\x00')."
+        )
 
 
 def load_data(source: Any, *, setting: str = "training_data") -> pd.DataFrame:
@@ -235,7 +244,7 @@ def load_data(source: Any, *, setting: str = "training_data") -> pd.DataFrame:
     DataError
         For a missing file (with close names), an unsupported extension (with the
         supported ones), an unreadable file, an invalid MLTable, empty data, or
-        duplicate or non-string column names.
+        duplicate or non-string column names, or names ending in a NUL character.
     ConfigError
         When ``source`` is of an unsupported type.
 

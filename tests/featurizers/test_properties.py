@@ -27,7 +27,10 @@ KINDS = ("float", "int", "bool", "category", "text", "date", "grouped", "mixed",
 WORDS = ("red", "green", "blue", "Zürich", "東京", "", " ", "a b", "NaN", "None", "0", "1.5")
 FLOATS = st.one_of(st.floats(allow_nan=True, allow_infinity=True),
                    st.sampled_from([0.0, 1e300, -1e300, 1e-300]), st.integers(-5, 5).map(float))
-NAMES = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+#: Any name but one ending in NUL: numpy's fixed-width strings drop it, so scikit-learn cannot find
+#: the column. ``automl.data`` refuses such names with the fix (tests/robustness/test_bad_input_data.py).
+NAMES = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1,
+                max_size=12).filter(lambda name: not name.endswith("\x00"))
 DATES = st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1))
 
 

@@ -53,6 +53,12 @@ def test_duplicate_column_names_in_a_frame_are_refused(frame):
         quick_job(frame).submit(show_progress=False)
 
 
+def test_column_names_ending_in_nul_are_refused_with_the_fix():
+    frame = pd.DataFrame({"x\x00": np.arange(50.0), "y": ["a", "b"] * 25, "label": ["y", "n"] * 25})
+    with refused(DataError, match=r"end in a NUL character \('x\\x00'\).*rstrip"):
+        quick_job(frame).submit(show_progress=False)
+
+
 def test_non_string_column_names_are_refused_with_the_fix():
     frame = pd.DataFrame({0: np.arange(50.0), 1: ["a", "b"] * 25, "label": ["y", "n"] * 25})
     with refused(DataError, match=r"not strings \(0, 1\).*astype\(str\)"):
