@@ -11,16 +11,70 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils.metaestimators import available_if
 
 from automl.algorithms._algorithm import Algorithm
 from automl.algorithms._growing import fit_within
 
-__all__ = ["fit_pipeline", "make_pipeline", "to_dense"]
+__all__ = ["ScoringPipeline", "fit_pipeline", "make_pipeline", "to_dense"]
 
 
 def to_dense(X: Any) -> Any:
     """Sparse matrices as dense arrays, for estimators that take only dense input."""
     return X.toarray() if sp.issparse(X) else X
+
+
+def _final_has(method: str):
+    return lambda pipeline: hasattr(pipeline._final_estimator, method)
+
+
+def _no_rows(X: Any) -> bool:
+    shape = getattr(X, "shape", None)
+    return (shape[0] if shape is not None else len(X)) == 0
+
+
+class ScoringPipeline(Pipeline):
+    """A job's model: a scikit-learn ``Pipeline`` that also scores zero rows.
+
+    scikit-learn's steps refuse an empty table ("Found array with 0 sample(s)"). A batch
+    filtered down to no rows is still a batch, so ``predict`` answers it with an empty array
+    of the labels' dtype (or float values), and ``predict_proba`` / ``predict_log_proba``
+    with an array of 0 rows and one column per class. Any other input goes to ``Pipeline``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> model = ScoringPipeline([("estimator", LogisticRegression())])
+    >>> model = model.fit(pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]}), ["a", "a", "b", "b"])
+    >>> model.predict_proba(pd.DataFrame({"x": []})).shape
+    (0, 2)
+    """
+
+    def _classes(self) -> np.ndarray | None:
+        return getattr(self._final_estimator, "classes_", None)
+
+    @available_if(_final_has("predict"))
+    def predict(self, X: Any, **params: Any) -> np.ndarray:
+        """Labels or values of ``X``: :meth:`sklearn.pipeline.Pipeline.predict`, or an empty array."""
+        if _no_rows(X):
+            classes = self._classes()
+            return np.empty(0, dtype=np.float64 if classes is None else np.asarray(classes).dtype)
+        return super().predict(X, **params)
+
+    @available_if(_final_has("predict_proba"))
+    def predict_proba(self, X: Any, **params: Any) -> np.ndarray:
+        """Class probabilities of ``X``, or an array of 0 rows and one column per class."""
+        if _no_rows(X):
+            return np.empty((0, len(self._classes())), dtype=np.float64)
+        return super().predict_proba(X, **params)
+
+    @available_if(_final_has("predict_log_proba"))
+    def predict_log_proba(self, X: Any, **params: Any) -> np.ndarray:
+        """Log class probabilities of ``X``, or an array of 0 rows and one column per class."""
+        if _no_rows(X):
+            return np.empty((0, len(self._classes())), dtype=np.float64)
+        return super().predict_log_proba(X, **params)
 
 
 def make_pipeline(algorithm: Algorithm, params: Mapping[str, Any] | None = None, n_jobs: int = 1, *,

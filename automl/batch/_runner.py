@@ -119,7 +119,7 @@ class _Writer:
         self._header = True
 
     def write(self, frame: pd.DataFrame) -> None:
-        if self._handle is not None and len(frame):
+        if self._handle is not None and (len(frame) or self._header):  # a header even for no rows
             frame.to_csv(self._handle, header=self._header, index=False)
             self._header = False
 
@@ -229,28 +229,29 @@ def _report(progress: Progress, logs: JobLogs, started: float, on_progress: Call
 def _run(scorer: Scorer, batches: list[list[Part]], proba: bool, workers: int, error_threshold: int,
          writer: _Writer, progress: Progress, report: Callable[[], None]) -> bool:
     """Score the mini batches in parallel, writing in order; True when the threshold was passed."""
-    pending: deque[Future] = deque()
+    pending: deque[tuple[int, Future]] = deque()
     todo = iter(batches)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="automl-batch") as pool:
         def submit() -> None:
             batch = next(todo, None)
             if batch is not None:
-                pending.append(pool.submit(_score_mini_batch, scorer, batch, proba))
+                pending.append((len(batch), pool.submit(_score_mini_batch, scorer, batch, proba)))
 
         for _ in range(2 * workers):
             submit()
         while pending:
-            frames, errors = pending.popleft().result()
+            n_files, future = pending.popleft()
+            frames, errors = future.result()
             for frame in frames:
                 writer.write(frame)
                 progress.rows_scored += len(frame)
-                progress.files_scored += frame["file"].nunique()
+            progress.files_scored += n_files - len(errors)  # a file of no rows is scored too
             progress.errors.extend(errors)
             progress.mini_batches_done += 1
             report()
             if error_threshold != -1 and len(progress.errors) > error_threshold:
-                for future in pending:
-                    future.cancel()
+                for _, waiting in pending:
+                    waiting.cancel()
                 return True
             submit()
     return False

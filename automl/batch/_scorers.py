@@ -25,6 +25,10 @@ MLMODEL = "MLmodel"
 #: Rows per onnxruntime call (measured on adult: 25,000 rows per call score 100,000 rows a third faster).
 ONNX_CHUNK_ROWS = 25_000
 
+#: numpy dtypes of onnxruntime's output types, for the outputs of no rows.
+_ONNX_DTYPES = {"tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(int64)": np.int64,
+                "tensor(string)": object, "tensor(bool)": np.bool_}
+
 
 class Scorer(Protocol):
     """Scores raw rows. ``classes`` is None for regression."""
@@ -107,6 +111,9 @@ class OnnxScorer:
         """The graph's outputs, computed :data:`ONNX_CHUNK_ROWS` rows at a time: the intermediate
         tensors of a whole mini batch would cost memory and cache misses."""
         feed = self._feed(X)
+        if len(X) == 0:  # onnxruntime's kernels refuse empty tensors: the outputs of no rows
+            return {o.name: np.empty((0, *[d if isinstance(d, int) else len(self.classes or ()) for d in o.shape[1:]]),
+                                     dtype=_ONNX_DTYPES.get(o.type, np.float32)) for o in self._session.get_outputs()}
         parts = [self._session.run(None, {k: v[start:start + ONNX_CHUNK_ROWS] for k, v in feed.items()})
                  for start in range(0, max(len(X), 1), ONNX_CHUNK_ROWS)]
         return {name: np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i]

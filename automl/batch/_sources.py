@@ -64,7 +64,7 @@ def _is_data_file(name: str) -> bool:
 
 
 def _read_file(path: Path) -> Callable[[], pd.DataFrame]:
-    return lambda: load_data(Input(type="uri_file", path=str(path)), setting="input")
+    return lambda: load_data(Input(type="uri_file", path=str(path)), setting="input", allow_no_rows=True)
 
 
 def _folder(folder: Path) -> BatchSource:

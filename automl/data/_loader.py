@@ -181,13 +181,13 @@ def _describe(source: Any) -> str:
     return f"'{os.fspath(source)}'"
 
 
-def _check_not_empty(frame: pd.DataFrame, setting: str, what: str) -> None:
+def _check_not_empty(frame: pd.DataFrame, setting: str, what: str, rows: bool = True) -> None:
     if frame.shape[1] == 0:
         raise DataError(
             f"{setting}: {what} has no columns. Check that the file is not empty and "
             "that the delimiter matches the file."
         )
-    if frame.shape[0] == 0:
+    if rows and frame.shape[0] == 0:
         raise DataError(
             f"{setting}: {what} has no rows. Check that the data has rows below the "
             "header; for an MLTable, check that take / skip / filter keep some rows."
@@ -219,7 +219,7 @@ def _check_column_names(frame: pd.DataFrame, setting: str, what: str) -> None:
         )
 
 
-def load_data(source: Any, *, setting: str = "training_data") -> pd.DataFrame:
+def load_data(source: Any, *, setting: str = "training_data", allow_no_rows: bool = False) -> pd.DataFrame:
     """Load a data source into a pandas DataFrame.
 
     Parameters
@@ -233,11 +233,14 @@ def load_data(source: Any, *, setting: str = "training_data") -> pd.DataFrame:
     setting : str
         The setting the data is for (``training_data``, ``validation_data``...);
         error messages start with it.
+    allow_no_rows : bool, default=False
+        Return a table of columns and no rows (rows to score that a filter emptied) instead
+        of refusing it.
 
     Returns
     -------
     pandas.DataFrame
-        With a 0..n-1 index and at least one row and one column.
+        With a 0..n-1 index, at least one column and (unless ``allow_no_rows``) one row.
 
     Raises
     ------
@@ -268,6 +271,6 @@ def load_data(source: Any, *, setting: str = "training_data") -> pd.DataFrame:
                 f"{setting}: cannot read {_describe(source)}: {type(err).__name__}: {err}. "
                 "Check that the file is complete and in the format its extension says."
             ) from None
-    _check_not_empty(frame, setting, _describe(source))
+    _check_not_empty(frame, setting, _describe(source), rows=not allow_no_rows)
     _check_column_names(frame, setting, _describe(source))
     return frame

@@ -92,7 +92,7 @@ def to_onnx(model: Pipeline, X: pd.DataFrame | None = None, *, name: str = "auto
                           f"(a ColumnTransformer) can be exported to ONNX, got {type(model).__name__}.")
     check_convertible(model)
     kinds = input_kinds(model.steps[0][1], X)
-    adapted = copy.deepcopy(model)
+    adapted = Pipeline(copy.deepcopy(model).steps)  # skl2onnx parses by exact type: no ScoringPipeline
     options: dict[int, dict] = {id(adapted): {"zipmap": False}} if is_classifier(adapted) else {}
     adapt(adapted, options, bool(getattr(model.steps[0][1], "sparse_output_", False)))
     from skl2onnx import convert_sklearn

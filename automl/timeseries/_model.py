@@ -273,4 +273,5 @@ class ForecastingModel(BaseEstimator):
                     records.append({**dict(zip(self.spec_.id_columns, key)), "origin": past.times[-1],
                                     self.spec_.time_column: times[origin + i], "horizon": i + 1,
                                     "actual": y_test[rows[origin + i]], FORECAST: forecast[i]})
-        return pd.DataFrame(records)
+        columns = [*self.spec_.id_columns, "origin", self.spec_.time_column, "horizon", "actual", FORECAST]
+        return pd.DataFrame(records, columns=columns)  # the columns even for no rows

@@ -1,7 +1,7 @@
 """The final model of a tabular trial, behind the featurization fitted on all training rows.
 
-A single trial becomes ``Pipeline([("datatransformer", ...), <its scaler and estimator>])`` when
-refit on all rows, or ``Pipeline([("datatransformer", ...), ("bag", <vote of its fold models>)])``
+A single trial becomes ``ScoringPipeline([("datatransformer", ...), <its scaler and estimator>])``
+when refit on all rows, or ``ScoringPipeline([("datatransformer", ...), ("bag", <vote of its fold models>)])``
 as a bag (:mod:`._bagging`); an ensemble trial fits its members (several at a time, on threads) and
 assembles them into a voting or stack estimator behind the same ``datatransformer``.
 """
@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.ensemble import VotingClassifier, VotingRegressor
 from sklearn.pipeline import Pipeline
 
+from automl.algorithms import ScoringPipeline
 from automl.core import TrialResult, TrialSpec
 from automl.ensembles import (
     StackEnsembleSpec,
@@ -180,7 +181,7 @@ def refit_ensemble(trial: TrialResult, prepared: TabularData,
         model = make_stack_ensemble(members, spec.meta_learner, classes=prepared.classes)
     else:
         raise TypeError(f"trial {trial.name!r} holds no ensemble this version can refit: {type(spec).__name__}.")
-    return Pipeline([("datatransformer", prepared.refit_transformer), ("ensemble", model)])
+    return ScoringPipeline([("datatransformer", prepared.refit_transformer), ("ensemble", model)])
 
 
 def _flat_vote(members: list[tuple[str, Pipeline | VotingClassifier | VotingRegressor]],
@@ -209,5 +210,5 @@ def refit_trial(trial: TrialResult, prepared: TabularData, n_jobs: int = 1, work
         return refit_ensemble(trial, prepared, lambda member: fitted[id(member)])
     (model,) = refit_members([trial], prepared, n_jobs, workers)
     if isinstance(model, Pipeline):
-        return Pipeline([("datatransformer", prepared.refit_transformer), *model.steps])
-    return Pipeline([("datatransformer", prepared.refit_transformer), ("bag", model)])
+        return ScoringPipeline([("datatransformer", prepared.refit_transformer), *model.steps])
+    return ScoringPipeline([("datatransformer", prepared.refit_transformer), ("bag", model)])

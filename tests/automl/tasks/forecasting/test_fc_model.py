@@ -89,6 +89,18 @@ def test_rolling_forecast_walks_the_origin(fitted, split):
     assert np.isfinite(out["forecast"]).all()
 
 
+def test_no_rows_give_empty_forecasts_with_their_columns(fitted, split):
+    model, _ = fitted
+    _, test = split
+    none = test[["date", "store", "price"]].iloc[:0]
+    assert list(model.forecast(none).columns) == ["date", "store", "forecast"] and model.forecast(none).empty
+    quantiles = model.forecast_quantiles(none, [0.1, 0.9])
+    assert list(quantiles.columns) == ["date", "store", 0.1, 0.9] and quantiles.empty
+    assert model.predict(none).shape == (0,)
+    rolled = model.rolling_forecast(none, [], step=2)
+    assert list(rolled.columns) == ["store", "origin", "date", "horizon", "actual", "forecast"] and rolled.empty
+
+
 def test_model_pickles(fitted, split):
     model, _ = fitted
     _, test = split
