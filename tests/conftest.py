@@ -23,3 +23,30 @@ def _mlflow_outside_the_checkout(tmp_path_factory):
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+# -- under CI=true a skip is a failure ----------------------------------------------------------
+# A test may skip on a user's machine that lacks a part (a browser, an extra); CI installs them
+# all, so there a skip, or a module that skips at import (pytest.importorskip), means a test that
+# did not run, and fails the run.
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def _failed_in_ci(report: pytest.TestReport | pytest.CollectReport) -> None:
+    if _in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, where every part a test needs is installed: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    _failed_in_ci(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    outcome = yield
+    _failed_in_ci(outcome.get_result())
