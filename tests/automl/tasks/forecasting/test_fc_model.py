@@ -28,7 +28,7 @@ def split():
     return frame[~last].reset_index(drop=True), frame[last].reset_index(drop=True)
 
 
-@pytest.fixture(scope="module", params=["SeasonalNaive", "ElasticNet", "Arimax"])
+@pytest.fixture(scope="module", params=["SeasonalNaive", "ElasticNet", "Arimax", "Prophet"])
 def fitted(request, split):
     train, _ = split
     settings = ForecastingSettings(time_column_name="date", forecast_horizon=HORIZON,

@@ -1,6 +1,9 @@
 """automl.forecasting(...), set_forecast_settings and the forecasting algorithm registry."""
 from __future__ import annotations
 
+import importlib.util
+import sys
+
 import pytest
 
 import automl
@@ -75,11 +78,18 @@ def test_lags_block_the_classical_models_as_in_azure():
         FORECASTING.select_for(["AutoArima", "ExponentialSmoothing"], None, lags=True)
 
 
-def test_prophet_without_the_extra_is_a_clear_error():
-    if FORECASTING["Prophet"].available:
-        pytest.skip("prophet is installed")
+def test_prophet_without_the_extra_is_a_clear_error(monkeypatch):
+    assert FORECASTING["Prophet"].available  # the test extra installs prophet
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "prophet" else real_find_spec(name, *args))
+    assert not FORECASTING["Prophet"].available
+    assert "Prophet" not in [a.name for a in FORECASTING.select_for(None, None, lags=False)]
     with pytest.raises(ConfigError, match=r"automl-studio\[prophet\]"):
         FORECASTING.select_for(["Prophet"], None, lags=False)
+    monkeypatch.setitem(sys.modules, "prophet", None)  # import prophet now raises ImportError
+    with pytest.raises(ConfigError, match=r"Prophet needs the 'prophet' package.*automl-studio\[prophet\]"):
+        FORECASTING["Prophet"].make_estimator({}).fit([], None)
 
 
 def test_settings_dataclass_validates_itself_without_changing_itself():
