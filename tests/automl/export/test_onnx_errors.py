@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import FunctionTransformer
 
 from automl.errors import AutoMLError, ConfigError
@@ -18,13 +19,30 @@ def _with_hashing(rows: int = 400) -> pd.DataFrame:
                          "y": (rng.random(rows) > 0.5).astype(int)})
 
 
+class Doubler(TransformerMixin, BaseEstimator):
+    """A custom step no converter is registered for."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X * 2
+
+
 def test_unconvertible_step_is_named(single_model):
     model, X = single_model(_with_hashing(), "y", "classification", "LightGBM", onnx_compatible=False)
+    model.named_steps["datatransformer"].named_transformers_["numeric"].steps.append(("doubler", Doubler()))
     with pytest.raises(ConfigError) as error:
         to_onnx(model, X)
     message = str(error.value)
-    assert "'datatransformer/hash/encoder' (HashOneHotEncoder)" in message
+    assert "'datatransformer/numeric/doubler' (Doubler)" in message
     assert "enable_onnx_compatible_models=True" in message
+
+
+def test_hashing_converts_without_onnx_mode(single_model):
+    """HashOneHotEncoder has a converter (onnxruntime's MurmurHash3, tests/automl/export/test_onnx_hashing.py)."""
+    model, X = single_model(_with_hashing(), "y", "classification", "LightGBM", onnx_compatible=False)
+    assert export_onnx(model, None, X).check.passed
 
 
 def test_onnx_mode_featurization_of_the_same_data_converts(single_model):
