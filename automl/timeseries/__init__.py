@@ -14,7 +14,7 @@ from automl.timeseries._algorithms import FORECASTING, LAG_BLOCKED, ForecastingA
 from automl.timeseries._classical import BaseForecaster, BaselineForecaster, ProphetForecaster, StatsForecaster
 from automl.timeseries._clean import clean_frame, parse_times, series_keys
 from automl.timeseries._heuristics import design_bytes, handle_short_series, resolve_spec
-from automl.timeseries._intervals import residual_scales
+from automl.timeseries._intervals import out_of_fold_standardised, residual_scales
 from automl.timeseries._metrics import EXTRA_METRICS, mase_scale, score_folds, score_forecast
 from automl.timeseries._model import ForecastingModel
 from automl.timeseries._panel import ForecastSpec, SeriesData, series_label
@@ -24,5 +24,6 @@ __all__ = [
     "BaseForecaster", "BaselineForecaster", "EXTRA_METRICS", "FORECASTING", "ForecastSpec", "ForecastingAlgorithm",
     "ForecastingModel", "ForecastingRegistry", "LAG_BLOCKED", "ProphetForecaster", "RegressionForecaster",
     "SeriesData", "StatsForecaster", "clean_frame", "handle_short_series", "mase_scale", "parse_times",
-    "design_bytes", "residual_scales", "resolve_spec", "score_folds", "score_forecast", "series_keys", "series_label",
+    "design_bytes", "out_of_fold_standardised", "residual_scales", "resolve_spec", "score_folds",
+    "score_forecast", "series_keys", "series_label",
 ]

@@ -3,7 +3,12 @@
 The validation errors of the chosen model (every fold, series and step) give each series
 its error scale (root mean square); how errors grow with the step is shared by all series:
 the mean normalised squared error is fitted as ``a + b * step`` with ``b >= 0`` (a
-random-walk-like growth), which stays stable with few folds. Quantiles assume normal errors.
+random-walk-like growth), which stays stable with few folds.
+
+The errors in units of those scales give the quantiles (:func:`out_of_fold_standardised`):
+each fold's errors are divided by the scales the other folds give, as a cross-conformal
+interval does, because an error divided by a scale it helped to estimate is pulled towards 1
+and its quantiles make the intervals too narrow.
 
 Examples
 --------
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["residual_scales"]
+__all__ = ["out_of_fold_standardised", "residual_scales"]
 
 _FLOOR = 1e-9
 
@@ -54,3 +59,41 @@ def residual_scales(errors: np.ndarray, series: np.ndarray, steps: np.ndarray, n
     scale = np.where(np.isfinite(scale) & (scale > 0), scale, max(fallback, _FLOOR))
     growth = _growth(errors / scale[series], steps, horizon) if len(errors) else np.ones(horizon)
     return scale[:, None] * np.sqrt(growth)[None, :]
+
+
+def out_of_fold_standardised(errors: np.ndarray, series: np.ndarray, steps: np.ndarray, folds: np.ndarray,
+                             n_series: int, horizon: int) -> np.ndarray:
+    """Back-test errors in units of the scales estimated without their own fold.
+
+    With one fold there is nothing to leave out: the errors are divided by their own scales.
+
+    Parameters
+    ----------
+    errors, series, steps, folds : ndarray of shape (n_errors,)
+        Each error with its series index, horizon step (from 1) and back-test fold.
+    n_series, horizon : int
+
+    Returns
+    -------
+    ndarray of shape (n_errors,)
+        ``NaN`` where the error is not finite.
+
+    Examples
+    --------
+    >>> errors = np.array([1.0, 1.0, 1.0, 4.0])
+    >>> series, steps, folds = np.zeros(4, dtype=int), np.ones(4, dtype=int), np.array([0, 1, 2, 3])
+    >>> out_of_fold_standardised(errors, series, steps, folds, 1, 1).round(2).tolist()
+    [0.41, 0.41, 0.41, 4.0]
+    """
+    errors, series, steps, folds = (np.asarray(a) for a in (errors, series, steps, folds))
+    errors = errors.astype(float)
+    labels = np.unique(folds)
+    if len(labels) < 2:
+        sigma = residual_scales(errors, series, steps, n_series, horizon)
+        return errors / sigma[series, steps - 1]
+    standard = np.full(len(errors), np.nan)
+    for fold in labels:
+        held = folds == fold
+        sigma = residual_scales(np.where(held, np.nan, errors), series, steps, n_series, horizon)
+        standard[held] = errors[held] / sigma[series[held], steps[held] - 1]
+    return standard

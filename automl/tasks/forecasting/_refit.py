@@ -7,7 +7,8 @@ import pandas as pd
 from automl.core import TrialResult
 from automl.tasks.forecasting._prepare import ForecastData
 from automl.tasks.forecasting._trial import make_forecaster
-from automl.timeseries import FORECASTING, ForecastingModel, residual_scales, score_forecast
+from automl.timeseries import (FORECASTING, ForecastingModel, out_of_fold_standardised, residual_scales,
+                               score_forecast)
 
 __all__ = ["BACKTEST_COLUMNS", "backtest_frame", "refit_forecaster", "score_test"]
 
@@ -16,12 +17,14 @@ BACKTEST_COLUMNS = ["series", "time", "actual", "forecast", "lower", "upper"]
 
 
 def _scales(trial: TrialResult, prepared: ForecastData) -> tuple[dict[tuple, np.ndarray], np.ndarray]:
-    """Error scale per series and step, and the back-test errors in units of those scales."""
+    """Error scale per series and step, and the back-test errors in units of the scales of the
+    other folds (:func:`~automl.timeseries.out_of_fold_standardised`)."""
     data = prepared.trial
     errors = data.y_true - np.asarray(trial.valid_predictions, dtype=float)
     sigma = residual_scales(errors, data.instance_series, data.instance_step, len(prepared.series),
                             prepared.spec.horizon)
-    standard = errors / sigma[data.instance_series, data.instance_step - 1]
+    standard = out_of_fold_standardised(errors, data.instance_series, data.instance_step, data.instance_fold,
+                                        len(prepared.series), prepared.spec.horizon)
     return {s.key: sigma[i] for i, s in enumerate(prepared.series)}, standard[np.isfinite(standard)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from automl.timeseries._intervals import residual_scales
+from automl.timeseries._intervals import out_of_fold_standardised, residual_scales
 from automl.timeseries._metrics import mase_scale, score_folds, score_forecast
 
 
@@ -55,3 +55,33 @@ def test_residual_scales_per_series_and_growing_steps():
     assert sigma[0, 5] / sigma[0, 0] == pytest.approx(np.sqrt(6), rel=0.3)
     assert np.all(np.diff(sigma[0]) >= 0)
     assert sigma[2, 0] == pytest.approx((sigma[0, 0] + sigma[1, 0]) / 2)  # no errors: the median scale
+
+
+def _fresh_coverage(standardised: np.ndarray, sigma: np.ndarray, fresh: np.ndarray, level: float) -> float:
+    z = np.quantile(np.abs(standardised[np.isfinite(standardised)]), level)
+    return float(np.mean(np.abs(fresh) <= z * sigma))
+
+
+def test_out_of_fold_standardised_errors_give_intervals_that_cover_new_errors():
+    # 300 series with 3 back-test folds of 2 steps: six errors per series to estimate its scale.
+    rng = np.random.default_rng(0)
+    n_series, folds, horizon = 300, 3, 2
+    true_scale = rng.uniform(1.0, 20.0, n_series)
+    series = np.repeat(np.arange(n_series), folds * horizon)
+    fold = np.tile(np.repeat(np.arange(folds), horizon), n_series)
+    steps = np.tile(np.arange(1, horizon + 1), n_series * folds)
+    errors = rng.normal(0.0, 1.0, series.size) * true_scale[series]
+    sigma = residual_scales(errors, series, steps, n_series, horizon)[:, 0]
+    fresh = rng.normal(0.0, 1.0, (20, n_series)) * true_scale  # the errors of 20 future periods
+    out_of_fold = out_of_fold_standardised(errors, series, steps, fold, n_series, horizon)
+    in_sample = errors / sigma[series]  # each error divided by a scale it helped to estimate
+    for level in (0.8, 0.95):  # in-sample: 0.772 and 0.881; out of fold: 0.806 and 0.962
+        assert _fresh_coverage(in_sample, sigma, fresh, level) < level - 0.015
+        assert level - 0.01 <= _fresh_coverage(out_of_fold, sigma, fresh, level) <= level + 0.04
+
+
+def test_out_of_fold_standardised_with_one_fold_uses_the_errors_own_scales():
+    errors, series, steps = np.array([1.0, -3.0, 2.0, 2.0]), np.array([0, 0, 1, 1]), np.array([1, 2, 1, 2])
+    standard = out_of_fold_standardised(errors, series, steps, np.zeros(4, dtype=int), 2, 2)
+    sigma = residual_scales(errors, series, steps, 2, 2)
+    np.testing.assert_allclose(standard, errors / sigma[series, steps - 1])
