@@ -1,10 +1,11 @@
 # make demo  - create .venv, install automl-studio, run the demo job
 # make test  - create .venv, install automl-studio with test extras, check the import contract, run the tests
 # make lint  - the import contract of pyproject.toml (import-linter): layers, no back edges
-# make bench - create .venv with the bench extras (and .venv-autogluon), run the benchmarks
+# make bench - create .venv with the bench extras (and .venv-autogluon, .venv-statsforecast), run the benchmarks
 PYTHON ?= python3
 VENV   := .venv
 AG_VENV := .venv-autogluon
+SF_VENV := .venv-statsforecast
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
@@ -31,6 +32,12 @@ $(AG_VENV)/.installed:
 	    "autogluon.tabular[lightgbm,catboost,xgboost]>=1.4" psutil && touch $@ \
 	    || echo "AutoGluon could not be installed here: the benchmarks report it as not available"
 
+# statsforecast, the forecasting peer, pins pandas < 3 too: its own environment as well.
+$(SF_VENV)/.installed:
+	@$(PYTHON) -m venv $(SF_VENV) && $(SF_VENV)/bin/python -m pip --disable-pip-version-check -q install \
+	    "statsforecast>=2" "pandas<3" && touch $@ \
+	    || echo "statsforecast could not be installed here: the benchmarks report it as not available"
+
 demo: $(VENV)/.installed-test
 	$(BIN)/automl demo
 
@@ -42,10 +49,10 @@ test: lint
 
 # Every benchmark at its defaults (tabular at 60 s, forecasting at 120 s, scaling from 10k to 1M rows),
 # then the tabular time and memory promises at 300 s against AutoGluon.
-bench: $(VENV)/.installed-bench $(AG_VENV)/.installed
+bench: $(VENV)/.installed-bench $(AG_VENV)/.installed $(SF_VENV)/.installed
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 	@echo "== benchmarks/bench_tabular.py --budget 300"
 	$(BIN)/python benchmarks/bench_tabular.py --budget 300 --systems automl-studio AutoGluon
 
 clean:
-	rm -rf $(VENV) $(AG_VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(AG_VENV) $(SF_VENV) build *.egg-info .pytest_cache

@@ -7,6 +7,12 @@ no validation or ensembling: they measure what the classical backend alone achie
 (Earlier rows named ``AutoETS`` / ``AutoARIMA`` in the JSON lines came from statsforecast,
 the previous backend; the table shows only the current methods.)
 
+The peers ``sf_AutoETS`` and ``sf_AutoARIMA`` are statsforecast's, the reference the forecasting
+issue sets: statsforecast pins pandas < 3, so they run in ``.venv-statsforecast`` (made by
+``make bench``; :mod:`benchmarks._statsforecast_peer`) and are reported as not available
+without it. Every peer gets the manifest's season when its search can use it (up to 24 for
+ETS, 52 for ARIMA) and none otherwise; automl gets its defaults, the same on every dataset.
+
 On each forecasting dataset of the manifest, the last ``forecast_horizon`` points of every
 series are held out (the manifest's split). automl runs in a fresh process with its defaults
 (MLflow tracking into a scratch store included) under a 120-second budget, watched like the
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -81,11 +88,16 @@ def seasonal_naive(train: dict, h: int, season: int) -> dict:
     return {k: np.resize(y[-season:], h) if len(y) >= season else np.full(h, y[-1]) for k, y in train.items()}
 
 
+def peer_season(kind: str, season: int) -> int:
+    """The season an ETS (up to 24) or ARIMA (up to 52) search is given: the manifest's, or none."""
+    return season if season <= (24 if kind.endswith("ETS") else 52) else 1
+
+
 def statsmodels_model(kind: str, train: dict, h: int, season: int) -> dict:
     """Per-series forecasts of the statsmodels AutoETS / AutoARIMA searches (seasonal naive if a fit fails)."""
     from automl.timeseries._autostats import auto_arima, auto_ets
 
-    m = season if season <= (24 if kind == "sm_AutoETS" else 52) else 1
+    m = peer_season(kind, season)
     out = {}
     for k, y in train.items():
         usable = m if len(y) >= 2 * m + 2 else 1
@@ -97,6 +109,28 @@ def statsmodels_model(kind: str, train: dict, h: int, season: int) -> dict:
     return out
 
 
+#: statsforecast's interpreter: its own environment, as it pins pandas < 3.
+SF_PYTHON = Path(__file__).resolve().parents[1] / ".venv-statsforecast" / "bin" / "python"
+
+
+def statsforecast_model(kind: str, train: dict, h: int, season: int) -> tuple[dict, float]:
+    """statsforecast's ``AutoETS`` or ``AutoARIMA`` per series, fitted in ``.venv-statsforecast``, and
+    its fitting seconds there."""
+    if not SF_PYTHON.exists():
+        raise RuntimeError(f"statsforecast is not available: {SF_PYTHON} is missing (make bench creates it)")
+    model = kind.removeprefix("sf_")
+    with tempfile.TemporaryDirectory(prefix="automl-bench-sf-") as scratch:
+        request, answer = Path(scratch) / "series.json", Path(scratch) / "forecasts.json"
+        request.write_text(json.dumps({"series": [[list(k), y.tolist()] for k, y in train.items()], "horizon": h,
+                                       "season": peer_season(kind, season), "models": [model]}))
+        done = subprocess.run([str(SF_PYTHON), str(Path(__file__).with_name("_statsforecast_peer.py")), str(request),
+                               str(answer)], capture_output=True, text=True, check=False, timeout=3600)
+        if done.returncode != 0:
+            raise RuntimeError(f"statsforecast failed: {done.stderr[-800:]}")
+        result = json.loads(answer.read_text())
+    return {tuple(k): np.asarray(v) for k, v in result[model]}, result["seconds"][model]
+
+
 def run_automl(train_frame: pd.DataFrame, test_frame: pd.DataFrame, entry: dict, minutes: float) -> tuple:
     """automl with its defaults on the training rows: its forecast per series, interval coverage and figures."""
     import automl
@@ -104,10 +138,7 @@ def run_automl(train_frame: pd.DataFrame, test_frame: pd.DataFrame, entry: dict,
     time_col, ids = entry["time_column"], entry["series_id_columns"]
     job = automl.forecasting(training_data=train_frame, target_column_name=entry["target"])
     job.set_forecast_settings(time_column_name=time_col, forecast_horizon=entry["forecast_horizon"],
-                              time_series_id_column_names=ids or None, target_lags="auto",
-                              target_rolling_window_size="auto") if entry["name"] == "daily_min_temperatures" else \
-        job.set_forecast_settings(time_column_name=time_col, forecast_horizon=entry["forecast_horizon"],
-                                  time_series_id_column_names=ids or None)
+                              time_series_id_column_names=ids or None)
     job.set_limits(timeout_minutes=minutes, trial_timeout_minutes=minutes / 2, max_concurrent_trials=2)
     submitted = time.time()
     result = job.submit(show_progress=False)
@@ -153,7 +184,7 @@ def _child(name: str, minutes: float, out: str) -> None:
     Path(out).write_text(json.dumps(figures))
 
 
-METHODS = ("SeasonalNaive", "sm_AutoETS", "sm_AutoARIMA", "automl")
+METHODS = ("SeasonalNaive", "sm_AutoETS", "sm_AutoARIMA", "sf_AutoETS", "sf_AutoARIMA", "automl")
 
 
 def bench(name: str, minutes: float, methods: tuple[str, ...] = METHODS) -> list[dict]:
@@ -169,6 +200,13 @@ def bench(name: str, minutes: float, methods: tuple[str, ...] = METHODS) -> list
             forecast = seasonal_naive(train, h, season)
         elif method == "automl":
             forecast, extra = automl_in_a_fresh_process(name, minutes)
+        elif method.startswith("sf_"):
+            try:
+                forecast, fit_seconds = statsforecast_model(method, train, h, season)
+            except RuntimeError as exc:
+                print(f"{name} {method}: {exc}", flush=True)
+                continue
+            extra = {"fit_seconds": fit_seconds}
         else:
             forecast = statsmodels_model(method, train, h, season)
         record = {"dataset": name, "method": method, **scores(train, test, forecast, season),
@@ -192,6 +230,27 @@ def latest_records() -> list[dict]:
     return sorted(latest.values(), key=lambda r: (DATASETS.index(r["dataset"]) if r["dataset"] in DATASETS else 9))
 
 
+def targets(records: list[dict]) -> list[str]:
+    """The forecasting issue's targets, dataset by dataset: automl at least as good as SeasonalNaive
+    (NRMSE and MASE), better than both statsforecast models, intervals within 5 points of nominal."""
+    by = {(r["dataset"], r["method"]): r for r in records}
+    names = list(dict.fromkeys(r["dataset"] for r in records if r["method"] == "automl"))
+    if not names:
+        return []
+    floor = sum(by[(n, "automl")][m] <= by[(n, "SeasonalNaive")][m] for n in names for m in ("nrmse", "mase")
+                if (n, "SeasonalNaive") in by)
+    peers = [n for n in names if (n, "sf_AutoETS") in by and (n, "sf_AutoARIMA") in by]
+
+    def beats(n: str, metric: str) -> bool:
+        return by[(n, "automl")][metric] < min(by[(n, "sf_AutoETS")][metric], by[(n, "sf_AutoARIMA")][metric])
+
+    covered = sum(abs(by[(n, "automl")][f"coverage{c}"] - c / 100) <= 0.05 for n in names for c in (95, 80))
+    return ["", f"- At least as good as SeasonalNaive: **{floor} of {2 * len(names)}** (dataset, metric) pairs.",
+            f"- Better than both statsforecast models: NRMSE on **{sum(beats(n, 'nrmse') for n in peers)} of "
+            f"{len(peers)}**, MASE on **{sum(beats(n, 'mase') for n in peers)} of {len(peers)}** datasets.",
+            f"- Intervals within 5 points of nominal: **{covered} of {2 * len(names)}** (dataset, level) pairs."]
+
+
 def markdown(records: list[dict]) -> str:
     """The table of every method, then automl's time promise (``submit()`` within the budget + 5%)."""
     lines = ["| dataset | method | NRMSE | mean MASE | 95% cover | 80% cover | seconds | submit s (overrun) "
@@ -202,6 +261,7 @@ def markdown(records: list[dict]) -> str:
         lines.append(f"| {r['dataset']} | {r['method']} | {r['nrmse']:.4f} | {r['mase']:.3f} | {cover('coverage95')} "
                      f"| {cover('coverage80')} | {r['seconds']} | {submit} | {r.get('peak_memory_mb', '-')} "
                      f"| {r.get('best') or '-'} |")
+    lines += targets(records)
     timed = [r for r in records if "overrun" in r]
     if timed:
         worst = max(timed, key=lambda r: r["overrun"])
