@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator
 
 from automl.errors import ConfigError
 from automl.timeseries._autostats import FittedModel, auto_arima, auto_ets
+from automl.timeseries._decompose import deseasonalise, long_periods, seasonal_future
 from automl.timeseries._panel import ForecastSpec, SeriesData
 
 __all__ = ["BaseForecaster", "BaselineForecaster", "StatsForecaster", "ProphetForecaster", "BASELINES",
@@ -112,7 +113,9 @@ class StatsForecaster(BaseForecaster):
     """Automatic ETS (``kind="ets"``) or ARIMA (``"arima"``, ``"arimax"``) on statsmodels.
 
     ``arimax`` adds the known numeric features and Fourier terms of the season as regressors.
-    ETS seasons are limited to 24 periods and ARIMA's to 52; longer seasons are modelled without.
+    ETS seasons are limited to 24 periods and ARIMA's to 52; longer seasons (the series' own, and
+    the long seasons ``seasonality="auto"`` found: a year of days, a week of hours) are taken out
+    by MSTL first and added back to the forecast (:mod:`._decompose`).
 
     Attributes
     ----------
@@ -120,6 +123,8 @@ class StatsForecaster(BaseForecaster):
         Fitted :class:`~automl.timeseries._autostats.FittedModel` per series key.
     fallbacks_ : list of str
         Series whose model could not be fitted (seasonal naive is used for them).
+    profiles_ : dict
+        Per series key, the last cycle of each season taken out before the fit (empty: none).
     """
 
     def __init__(self, kind: str = "ets"):
@@ -151,11 +156,23 @@ class StatsForecaster(BaseForecaster):
         keep = X.std(axis=0) > 1e-12 if keep is None else keep
         return s.y[skip:], (X[:, keep] if keep.any() else None), keep
 
-    def _fit_one(self, s: SeriesData) -> FittedModel:
+    def _adjusted(self, y: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """``y`` without the seasons the model cannot fit (:mod:`._decompose`), and their last cycles.
+        Arimax has none taken out: its Fourier regressors carry the season."""
+        periods = [] if self.kind == "arimax" else long_periods(self.spec_, len(y), 24 if self.kind == "ets" else 52)
+        if not periods:
+            return y, []
+        try:
+            return deseasonalise(y, periods)
+        except (ValueError, np.linalg.LinAlgError):  # a degenerate history: the model alone
+            return y, []
+
+    def _fit_one(self, s: SeriesData) -> tuple[FittedModel, list[np.ndarray]]:
         y, X, keep = self._history(s)
         self.keep_[s.key] = keep
+        y, profiles = self._adjusted(y)
         season = self._season_for(len(y))
-        return auto_ets(y, season) if self.kind == "ets" else auto_arima(y, season, X)
+        return (auto_ets(y, season) if self.kind == "ets" else auto_arima(y, season, X)), profiles
 
     def fit(self, series: list[SeriesData], spec: ForecastSpec) -> "StatsForecaster":
         """Fit one model per series."""
@@ -164,12 +181,12 @@ class StatsForecaster(BaseForecaster):
                                                                  for c in spec.numeric_features):
             raise ValueError("Arimax needs regressors: there is no seasonality for Fourier terms and no numeric "
                              "feature known at forecast time, so it would only repeat AutoArima.")
-        self.models_, self.lengths_, self.keep_, self.fallbacks_ = {}, {}, {}, []
+        self.models_, self.lengths_, self.keep_, self.fallbacks_, self.profiles_ = {}, {}, {}, [], {}
         for s in series:
             try:
                 with warnings.catch_warnings():  # convergence warnings and the like: the search copes
                     warnings.simplefilter("ignore")
-                    self.models_[s.key] = self._fit_one(s)
+                    self.models_[s.key], self.profiles_[s.key] = self._fit_one(s)
                 self.lengths_[s.key] = len(s)
             except Exception:  # too short or degenerate for the model: seasonal naive instead
                 self.fallbacks_.append(s.label)
@@ -187,12 +204,13 @@ class StatsForecaster(BaseForecaster):
         model = self.models_.get(history.key)
         X_next = self._future(history, times, X_future)
         if model is None:
-            model = self._fit_one(history)
-            X_next = self._future(history, times, X_future)
-        elif self.lengths_.get(history.key) != len(history):  # another history: the fitted model, moved on
+            model, profiles = self._fit_one(history)
+            return model.forecast(h, self._future(history, times, X_future)) + seasonal_future(profiles, h)
+        if self.lengths_.get(history.key) != len(history):  # another history: the fitted model, moved on
             y, X, _ = self._history(history, self.keep_.get(history.key))
-            return model.forecast_from(y, h, X, X_next)
-        return model.forecast(h, X_next)
+            y, profiles = self._adjusted(y)
+            return model.forecast_from(y, h, X, X_next) + seasonal_future(profiles, h)
+        return model.forecast(h, X_next) + seasonal_future(self.profiles_.get(history.key, []), h)
 
     def predict_series(self, history: SeriesData, times: pd.DatetimeIndex, X_future: pd.DataFrame) -> np.ndarray:
         """The model's forecast from ``history`` (seasonal naive when the model fails)."""
