@@ -53,6 +53,8 @@ def test_auto_finds_the_year_that_ets_and_arima_cannot_fit(daily):
     assert long_periods(spec, len(history.series[0]), 24) == [365]
     assert long_periods(spec, 2 * 365, 24) == []  # fewer than two cycles and a bit
     assert long_periods(replace(spec, long_seasons=[]), 4 * 365, 24) == []
+    hourly = replace(spec, frequency="h", season=24, long_seasons=[7.0, 365.25])
+    assert long_periods(hourly, 3 * 8766, 24) == [168]  # a year of hours would take MSTL minutes
 
 
 @pytest.mark.parametrize("kind", ["ets", "arima"])
