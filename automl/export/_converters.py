@@ -2,7 +2,7 @@
 
 The featurizers package must not import ONNX libraries, so its converters live
 here: ``NumericCast``, ``ImputationMarker``, ``StringCast`` and
-``DateTimeFeatures`` below, ``HashOneHotEncoder`` in :mod:`automl.export._hashing`
+``DateTimeFeatures`` below, ``HashOneHotEncoder`` in :mod:`automl.export._hashed_onehot`
 (onnxruntime's contrib ``MurmurHash3``: such a graph runs on onnxruntime only),
 ``TfidfTermVectorizer`` in :mod:`automl.export._tfidf`.
 :func:`register_converters` registers them, the export-only steps of
@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from automl.export import _hashing
+from automl.export import _hashed_onehot
 from automl.export._ops import TensorProto, constant, fill_empty, n_inputs, node, set_output, single_input
 
 _LOCK = threading.Lock()
@@ -87,7 +87,7 @@ def _featurizer_converters() -> list[tuple]:
         (featurizers.ImputationMarker, "AutoMLImputationMarker", _shape_marker, _convert_marker, None),
         (featurizers.StringCast, "AutoMLStringCast", _same_width("string"), _convert_string_cast, None),
         (featurizers.DateTimeFeatures, "AutoMLDateTimeFeatures", _shape_datetime, _convert_datetime, None),
-        (featurizers.HashOneHotEncoder, _hashing.ALIAS, _hashing.shape_hash, _hashing.convert_hash, None),
+        (featurizers.HashOneHotEncoder, _hashed_onehot.ALIAS, _hashed_onehot.shape_hash, _hashed_onehot.convert_hash, None),
     ]
 
 
