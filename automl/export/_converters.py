@@ -87,7 +87,8 @@ def _featurizer_converters() -> list[tuple]:
         (featurizers.ImputationMarker, "AutoMLImputationMarker", _shape_marker, _convert_marker, None),
         (featurizers.StringCast, "AutoMLStringCast", _same_width("string"), _convert_string_cast, None),
         (featurizers.DateTimeFeatures, "AutoMLDateTimeFeatures", _shape_datetime, _convert_datetime, None),
-        (featurizers.HashOneHotEncoder, _hashed_onehot.ALIAS, _hashed_onehot.shape_hash, _hashed_onehot.convert_hash, None),
+        (featurizers.HashOneHotEncoder, _hashed_onehot.ALIAS, _hashed_onehot.shape_hash,
+         _hashed_onehot.convert_hash, None),
     ]
 
 
