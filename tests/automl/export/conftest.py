@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import VotingClassifier, VotingRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import LabelEncoder
@@ -11,6 +12,9 @@ from sklearn.utils import Bunch
 
 import featurizers
 from automl.algorithms import fit_pipeline, make_pipeline
+from automl.export import input_kinds, onnx_feed, register_converters, session
+from automl.export._adapt import adapt
+from automl.export._convert import TARGET_OPSET, _initial_types
 from automl.tasks import get_task
 
 #: dataset -> (file, target, task, rows kept)
@@ -85,3 +89,20 @@ def single_model():
 def voting_model():
     """:func:`voting`."""
     return voting
+
+
+def graph_output(transformer: ColumnTransformer, X: pd.DataFrame, sparse: bool = False) -> np.ndarray:
+    """Convert a fitted ColumnTransformer alone (``sparse``: as adapted for sparse features) and
+    run the graph on ``X``."""
+    import copy
+
+    from skl2onnx import convert_sklearn
+
+    register_converters()
+    kinds = input_kinds(transformer, X)
+    transformer = copy.deepcopy(transformer)
+    options: dict = {}
+    adapt(transformer, options, sparse)
+    graph = convert_sklearn(transformer, initial_types=_initial_types(kinds), target_opset=TARGET_OPSET,
+                            options=options)
+    return session(graph).run(None, onnx_feed(X, kinds))[0]

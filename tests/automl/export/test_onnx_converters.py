@@ -1,8 +1,6 @@
 """The custom converters, one transformer at a time, against the Python transformers."""
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,32 +10,17 @@ from sklearn.pipeline import Pipeline
 
 import featurizers
 from automl.algorithms._xgboost import XGBoostLabelClassifier
-from automl.export import export_onnx, input_kinds, onnx_feed, register_converters, session
-from automl.export._adapt import adapt
-from automl.export._convert import TARGET_OPSET, _initial_types
+from automl.export import export_onnx, onnx_feed, session
 from featurizers._text import build_tfidf
-from tests.automl.export.conftest import fit_single
+from tests.automl.export.conftest import fit_single, graph_output
 
-
-def _graph_output(transformer: ColumnTransformer, X: pd.DataFrame) -> np.ndarray:
-    """Convert a fitted ColumnTransformer alone and run it on ``X``."""
-    from skl2onnx import convert_sklearn
-
-    register_converters()
-    kinds = input_kinds(transformer, X)
-    transformer = copy.deepcopy(transformer)
-    options: dict = {}
-    adapt(transformer, options, False)
-    graph = convert_sklearn(transformer, initial_types=_initial_types(kinds), target_opset=TARGET_OPSET,
-                            options=options)
-    return session(graph).run(None, onnx_feed(X, kinds))[0]
 
 
 def _both(step, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     ct = ColumnTransformer([("step", step, list(X.columns))]).fit(X)
     python = ct.transform(X)
     python = python.toarray() if sp.issparse(python) else np.asarray(python)
-    return python, _graph_output(ct, X)
+    return python, graph_output(ct, X)
 
 
 def test_numeric_cast_imputer_and_marker():
@@ -59,7 +42,7 @@ def test_categorical_recipes_fill_missing_strings(recipe):
     ct = ColumnTransformer([("s", step, ["c", "n"])]).fit(X)
     unseen = pd.DataFrame({"c": ["never seen", None, "y"], "n": [9, 2, np.nan]})
     for rows in (X, unseen):
-        np.testing.assert_array_equal(_graph_output(ct, rows), ct.transform(rows))
+        np.testing.assert_array_equal(graph_output(ct, rows), ct.transform(rows))
 
 
 def test_tfidf_variants_in_double():
@@ -78,7 +61,7 @@ def test_an_empty_string_is_read_as_missing():
     np.testing.assert_allclose(graph, python, atol=1e-12)
     empty = pd.DataFrame({"t": ["", None]})
     ct = ColumnTransformer([("s", build_tfidf({"min_df": 1}), ["t"])]).fit(X)
-    out = _graph_output(ct, empty)
+    out = graph_output(ct, empty)
     np.testing.assert_array_equal(out[0], out[1])  # both the __missing__ token
 
 

@@ -3,20 +3,16 @@
 and scores like Python."""
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.compose import ColumnTransformer
 
 import automl
 import featurizers
 from automl.batch import load_scorer
-from automl.export import MAX_DIFFERENCE, export_onnx, input_kinds, onnx_feed, register_converters, session
-from automl.export._adapt import adapt, walk
-from automl.export._convert import TARGET_OPSET, _initial_types
-from tests.automl.export.conftest import fit_single
+from automl.export import MAX_DIFFERENCE, export_onnx
+from automl.export._adapt import walk
+from tests.automl.export.conftest import fit_single, graph_output
 
 #: MurmurHash3 (seed 0) of this token is -2**31: scikit-learn's special case of ``abs(h)``.
 MIN_INT32_TOKEN = "kY5Y1vca"
@@ -53,19 +49,6 @@ def hashed():
     return frame, X, plan.build().fit(X, frame["y"])
 
 
-def _graph_output(transformer: ColumnTransformer, X: pd.DataFrame) -> np.ndarray:
-    """Convert a fitted ColumnTransformer alone and run it on ``X``."""
-    from skl2onnx import convert_sklearn
-
-    register_converters()
-    kinds = input_kinds(transformer, X)
-    transformer = copy.deepcopy(transformer)
-    options: dict = {}
-    adapt(transformer, options, True)
-    graph = convert_sklearn(transformer, initial_types=_initial_types(kinds), target_opset=TARGET_OPSET,
-                            options=options)
-    return session(graph).run(None, onnx_feed(X, kinds))[0]
-
 
 def test_the_hashed_blocks_equal_feature_hasher_bit_for_bit(hashed):
     _, X, transformer = hashed
@@ -75,7 +58,7 @@ def test_the_hashed_blocks_equal_feature_hasher_bit_for_bit(hashed):
     block = transformer.output_indices_["hash"]
     assert block.stop - block.start == sum(encoder.n_features_per_column_) >= 64
     for rows in (X, _new_rows()):
-        graph = _graph_output(transformer, rows)
+        graph = graph_output(transformer, rows, sparse=True)
         np.testing.assert_array_equal(graph, transformer.transform(rows).toarray())
         tokens = hash_step.named_steps["cast"].transform(rows[["city"]])
         np.testing.assert_array_equal(graph[:, block], encoder.transform(tokens).toarray())
@@ -87,7 +70,7 @@ def test_an_empty_string_is_hashed_as_a_missing_value(hashed):
     as in every categorical recipe; Python hashes a raw ``""`` as itself."""
     _, _, transformer = hashed
     rows = pd.DataFrame({"x": [0.5, 0.5], "city": pd.Series(["", None], dtype=object)})
-    graph = _graph_output(transformer, rows)
+    graph = graph_output(transformer, rows, sparse=True)
     np.testing.assert_array_equal(graph[0], graph[1])
     np.testing.assert_array_equal(graph[1], transformer.transform(rows).toarray()[1])
 
