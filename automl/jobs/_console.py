@@ -70,8 +70,7 @@ class ConsoleProgress(JobObserver):
                     f"{prepared.X.shape[0]:,} rows x {prepared.X.shape[1]} columns.")
         self._print(f"Validation: {prepared.validation.describe()}")
         self._print()
-        self._print("DATA GUARDRAILS:")
-        self._print(guardrails.format_results(prepared.guardrails))
+        self._print(guardrails.format_results(prepared.guardrails))  # under its own "DATA GUARDRAILS:"
         self._print()
         self._print(f"{'ITER':>5}  {'PIPELINE':<44} {'DURATION':>9} {'METRIC':>9} {'BEST':>9}")
         if self.enabled and self._out().is_terminal:
