@@ -92,10 +92,11 @@ class ConsoleProgress(JobObserver):
         if self._live is None:
             return
         best = "-" if math.isnan(status.best) else f"{status.best:.4f} ({status.best_algorithm})"
+        # two lines: one would run past an 80-column terminal, which crops it
         self._live.update(Text(
             f"trials: {status.done} done, {status.running} running, {status.failed} failed | "
-            f"best {self._metric.name}: {best} | elapsed {_clock(status.elapsed_seconds)}, "
-            f"remaining {_clock(status.remaining_seconds)}", style="bold"), refresh=True)
+            f"{_clock(status.elapsed_seconds)} elapsed, {_clock(status.remaining_seconds)} left\n"
+            f"best {self._metric.name}: {best}", style="bold"), refresh=True)
 
     def job_finished(self, job: AutoMLJob, result: AutoMLResult) -> None:
         """Why the search stopped and what won."""
