@@ -15,12 +15,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 
+# editable_mode=compat: a plain .pth to the checkout (setuptools' default finder warns on every install)
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(PIP) install -e ".[test]"
+	$(PIP) install -e ".[test]" --config-settings editable_mode=compat
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(PIP) install -e ".[test,bench]"
+	$(PIP) install -e ".[test,bench]" --config-settings editable_mode=compat
 	touch $@
 
 # AutoGluon needs pandas < 3, so it gets its own environment; the benchmark reports it as

@@ -46,7 +46,14 @@ def _add_debug(commands: argparse._SubParsersAction) -> None:
                 _add_debug(action)
 
 
+#: Warnings other libraries raise about themselves, which a user can do nothing about: not shown
+#: (``--debug`` shows everything). MLflow's own modules warn about their type hints on import.
+THIRD_PARTY_NOISE = ("Any type hint is inferred as AnyType",)
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    if str(message).startswith(THIRD_PARTY_NOISE):
+        return
     print(f"automl: warning: {message}", file=file or sys.stderr)
 
 
