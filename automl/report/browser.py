@@ -135,7 +135,7 @@ def _debugger_url(profile: Path, process: subprocess.Popen, timeout: float) -> s
     raise TimeoutError(f"Chromium did not open its DevTools port within {timeout:.0f} s")
 
 
-def _open_page(session: _Session, width: int, height: int) -> None:
+def _open_page(session: _Session, width: int, height: int, media: str | None = None) -> None:
     target = session.call("Target.createTarget", {"url": "about:blank"}, browser=True)["targetId"]
     session.session = session.call("Target.attachToTarget", {"targetId": target, "flatten": True},
                                    browser=True)["sessionId"]
@@ -143,6 +143,8 @@ def _open_page(session: _Session, width: int, height: int) -> None:
         session.call(domain)
     session.call("Emulation.setDeviceMetricsOverride",
                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    if media is not None:  # "print": the page as its print style sheet lays it out
+        session.call("Emulation.setEmulatedMedia", {"media": media})
 
 
 def _load(session: _Session, url: str, probe: str, timeout: float) -> PageRender:
@@ -164,7 +166,7 @@ def _load(session: _Session, url: str, probe: str, timeout: float) -> PageRender
 
 
 def render_page(path: str | Path, probe: str = "document.title", *, width: int = 1440, height: int = 900,
-                timeout: float = 60.0, binary: str | None = None) -> PageRender:
+                timeout: float = 60.0, binary: str | None = None, media: str | None = None) -> PageRender:
     """Load the HTML file ``path`` in a fresh headless Chromium and report what happened.
 
     Parameters
@@ -180,6 +182,8 @@ def render_page(path: str | Path, probe: str = "document.title", *, width: int =
         Seconds to wait for Chromium to start and for the page to load.
     binary : str, optional
         Chromium's binary; default :func:`find_chromium`.
+    media : {"print", "screen"}, optional
+        CSS media to emulate; ``"print"`` renders the page as it prints.
 
     Raises
     ------
@@ -205,7 +209,7 @@ def render_page(path: str | Path, probe: str = "document.title", *, width: int =
     session = None
     try:
         session = _Session(_debugger_url(profile, process, timeout), timeout)
-        _open_page(session, width, height)
+        _open_page(session, width, height, media)
         return _load(session, url, probe, timeout)
     finally:
         if session is not None:

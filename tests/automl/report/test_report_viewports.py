@@ -28,3 +28,18 @@ def test_nothing_overflows_the_viewport(classification_result, tmp_path, chromiu
     assert page.errors == []
     assert page.probe == [], page.probe
     assert pixel_spread(page.screenshot) > 10
+
+
+#: What printing needs: no navigation column, no table cut at its scroll height, nothing sideways.
+PRINTED = """(() => ({
+  nav: getComputedStyle(document.querySelector(".sidenav")).display,
+  cut: [...document.querySelectorAll(".table-wrap")].filter(w => w.scrollHeight > w.clientHeight + 1).length,
+  sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+}))()"""
+
+
+def test_the_page_prints_on_a4_whole(classification_result, tmp_path, chromium):
+    path = classification_result.save_report(tmp_path / "report.html")
+    page = render_page(path, PRINTED, width=794, height=1123, binary=chromium, media="print")  # A4 at 96 dpi
+    assert page.errors == []
+    assert page.probe == {"nav": "none", "cut": 0, "sideways": 0}
