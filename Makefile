@@ -15,13 +15,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 
-# editable_mode=compat: a plain .pth to the checkout (setuptools' default finder warns on every install)
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(PIP) install -e ".[test]" --config-settings editable_mode=compat
+	$(PIP) install -e ".[test]"
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(PIP) install -e ".[test,bench]" --config-settings editable_mode=compat
+	$(PIP) install -e ".[test,bench]"
 	touch $@
 
 # AutoGluon needs pandas < 3, so it gets its own environment; the benchmark reports it as
