@@ -21,7 +21,7 @@ __all__ = ["add_demo", "run_demo"]
 #: Where the demo writes its report (``/outputs/`` is not tracked by git).
 OUTPUT = Path("outputs") / "demo"
 #: The example job the next steps point to, from the repository's root.
-EXAMPLE_JOB = Path("examples") / "classification" / "job.yml"
+EXAMPLE_JOB = Path("examples/classification/job.yml")
 #: The registered model the demo adds a version to.
 REGISTERED_NAME = "bank-marketing-demo"
 

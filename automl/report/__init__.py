@@ -19,6 +19,6 @@ PosixPath('report.html')
 from automl.report._build import build_report, save_report
 from automl.report._charts import CHARTS, Evidence
 from automl.report._sections import SECTIONS, Section
-from automl.report._summary import model_summary
+from automl.report._model_summary import model_summary
 
 __all__ = ["CHARTS", "Evidence", "SECTIONS", "Section", "build_report", "model_summary", "save_report"]
