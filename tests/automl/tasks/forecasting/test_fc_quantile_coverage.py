@@ -14,8 +14,14 @@ HORIZON = 6
 
 @pytest.fixture(scope="module")
 def held_out(tmp_path_factory):
-    """40 monthly series, the last horizon of each held out, and a job whose best model is its vote."""
+    """40 monthly series, the last horizon of each held out, and a job whose best model is its vote.
+
+    Sales follow the known price too, which ElasticNet reads and ExponentialSmoothing cannot: the
+    vote of the two beats both (validation NRMSE about 0.023 against 0.028 and 0.036). Without the
+    price, ExponentialSmoothing alone is as good as any vote, and which of two equal scores comes
+    first is no promise."""
     panel = monthly_panel(n_series=40, length=72, seed=3)
+    panel["sales"] += 3.0 * (panel["price"] - 10.0)
     last = panel.groupby("store")["date"].transform("max")
     cut = last - pd.DateOffset(months=HORIZON)
     train, test = panel[panel["date"] <= cut], panel[panel["date"] > cut]
