@@ -9,11 +9,14 @@ in ``fallbacks_``.
 """
 from __future__ import annotations
 
+import multiprocessing
 import warnings
 from abc import ABC, abstractmethod
 from typing import Any
 
+import joblib
 import numpy as np
+from joblib.externals.loky import get_reusable_executor
 import pandas as pd
 from sklearn.base import BaseEstimator
 
@@ -100,6 +103,10 @@ class BaselineForecaster(BaseForecaster):
         return BASELINES[self.method](y, len(times), self.season_)
 
 
+#: Series below which fitting them in parallel costs more than it saves (starting the processes).
+PARALLEL_SERIES = 16
+
+
 def _fourier(index: np.ndarray, season: int, harmonics: int = 2) -> np.ndarray:
     columns = []
     for k in range(1, harmonics + 1):
@@ -117,6 +124,13 @@ class StatsForecaster(BaseForecaster):
     the long seasons ``seasonality="auto"`` found: a year of days, a week of hours) are taken out
     by MSTL first and added back to the forecast (:mod:`._decompose`).
 
+    Parameters
+    ----------
+    kind : {"ets", "arima", "arimax"}
+    n_jobs : int, default=1
+        Processes fitting the series' models side by side (joblib), when there are at least
+        :data:`PARALLEL_SERIES` series; one inside a trial's (daemonic) process, which cannot start any.
+
     Attributes
     ----------
     models_ : dict
@@ -127,8 +141,9 @@ class StatsForecaster(BaseForecaster):
         Per series key, the last cycle of each season taken out before the fit (empty: none).
     """
 
-    def __init__(self, kind: str = "ets"):
+    def __init__(self, kind: str = "ets", n_jobs: int = 1):
         self.kind = kind
+        self.n_jobs = n_jobs
 
     def _season_for(self, n: int) -> int:
         limit = 24 if self.kind == "ets" else 52
@@ -167,12 +182,29 @@ class StatsForecaster(BaseForecaster):
         except (ValueError, np.linalg.LinAlgError):  # a degenerate history: the model alone
             return y, []
 
-    def _fit_one(self, s: SeriesData) -> tuple[FittedModel, list[np.ndarray]]:
+    def _fit_one(self, s: SeriesData) -> tuple[FittedModel, list[np.ndarray], np.ndarray | None]:
+        """The model of one series, the last cycles of the seasons taken out first and the regressors kept."""
         y, X, keep = self._history(s)
-        self.keep_[s.key] = keep
         y, profiles = self._adjusted(y)
         season = self._season_for(len(y))
-        return (auto_ets(y, season) if self.kind == "ets" else auto_arima(y, season, X)), profiles
+        return (auto_ets(y, season) if self.kind == "ets" else auto_arima(y, season, X)), profiles, keep
+
+    def _fit_or_none(self, s: SeriesData) -> tuple[FittedModel, list[np.ndarray], np.ndarray | None] | None:
+        try:
+            with warnings.catch_warnings():  # convergence warnings and the like: the search copes
+                warnings.simplefilter("ignore")
+                return self._fit_one(s)
+        except Exception:  # too short or degenerate for the model: seasonal naive instead
+            return None
+
+    def _fit_all(self, series: list[SeriesData]) -> list:
+        if self.n_jobs == 1 or len(series) < PARALLEL_SERIES or multiprocessing.current_process().daemon:
+            return [self._fit_or_none(s) for s in series]
+        try:
+            return joblib.Parallel(n_jobs=self.n_jobs, batch_size=8)(joblib.delayed(self._fit_or_none)(s)
+                                                                     for s in series)
+        finally:  # no idle worker processes left behind the job
+            get_reusable_executor().shutdown(wait=True)
 
     def fit(self, series: list[SeriesData], spec: ForecastSpec) -> "StatsForecaster":
         """Fit one model per series."""
@@ -182,14 +214,12 @@ class StatsForecaster(BaseForecaster):
             raise ValueError("Arimax needs regressors: there is no seasonality for Fourier terms and no numeric "
                              "feature known at forecast time, so it would only repeat AutoArima.")
         self.models_, self.lengths_, self.keep_, self.fallbacks_, self.profiles_ = {}, {}, {}, [], {}
-        for s in series:
-            try:
-                with warnings.catch_warnings():  # convergence warnings and the like: the search copes
-                    warnings.simplefilter("ignore")
-                    self.models_[s.key], self.profiles_[s.key] = self._fit_one(s)
-                self.lengths_[s.key] = len(s)
-            except Exception:  # too short or degenerate for the model: seasonal naive instead
+        for s, fitted in zip(series, self._fit_all(series)):
+            if fitted is None:
                 self.fallbacks_.append(s.label)
+                continue
+            self.models_[s.key], self.profiles_[s.key], self.keep_[s.key] = fitted
+            self.lengths_[s.key] = len(s)
         return self
 
     def _future(self, history: SeriesData, times: pd.DatetimeIndex, X_future: pd.DataFrame) -> np.ndarray | None:
@@ -204,7 +234,7 @@ class StatsForecaster(BaseForecaster):
         model = self.models_.get(history.key)
         X_next = self._future(history, times, X_future)
         if model is None:
-            model, profiles = self._fit_one(history)
+            model, profiles, self.keep_[history.key] = self._fit_one(history)
             return model.forecast(h, self._future(history, times, X_future)) + seasonal_future(profiles, h)
         if self.lengths_.get(history.key) != len(history):  # another history: the fitted model, moved on
             y, X, _ = self._history(history, self.keep_.get(history.key))

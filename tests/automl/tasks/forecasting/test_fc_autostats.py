@@ -118,3 +118,43 @@ def test_seasonal_differencing_leaves_out_the_fourier_terms_it_cancels(passenger
     forecast = model.forecast(12, X[len(train):])
     assert np.isfinite(forecast).all() and _rmse(forecast, test) < 0.9 * _rmse(train[-12:], test)
     assert np.allclose(model.forecast_from(train, 12, X[:len(train)], X[len(train):]), forecast, atol=1e-6)
+
+
+def test_series_fitted_in_parallel_give_the_sequential_models_and_leave_no_process():
+    import threading
+    import time
+
+    import psutil
+
+    from automl.timeseries._classical import PARALLEL_SERIES
+
+    settings = ForecastingSettings(time_column_name="date", forecast_horizon=3, time_series_id_column_names=["store"]).normalized()
+    settings.validate()
+    prepared = prepare_forecasting(DataSettings(training_data=monthly_panel(n_series=PARALLEL_SERIES, length=36),
+                                                target_column_name="sales"), settings)
+    series = prepared.series[:-1] + [prepared.series[-1].head(3)]  # the last one too short: a fallback
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    one = StatsForecaster("ets", 1).fit(series, prepared.spec)
+    seen, fitting = set(), threading.Event()
+
+    def watch():
+        while not fitting.is_set():
+            seen.update(p.pid for p in psutil.Process().children(recursive=True))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        two = StatsForecaster("ets", 2).fit(series, prepared.spec)
+    finally:
+        fitting.set()
+        watcher.join()
+    assert seen - before  # the series were fitted in other processes
+    assert two.fallbacks_ == one.fallbacks_ == [series[-1].label]
+    assert sorted(two.models_) == sorted(one.models_)
+    for s in series[:-1]:
+        assert two.models_[s.key].options == one.models_[s.key].options
+        assert np.allclose(two.models_[s.key].forecast(3), one.models_[s.key].forecast(3))
+    # No worker left; the resource trackers that multiprocessing and loky start once per process may stay.
+    left = [" ".join(p.cmdline()) for p in psutil.Process().children(recursive=True) if p.pid not in before]
+    assert not [c for c in left if "resource_tracker" not in c], left
