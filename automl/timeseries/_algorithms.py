@@ -28,16 +28,15 @@ LAG_BLOCKED = ("AutoArima", "ExponentialSmoothing", "Prophet")
 class ForecastingAlgorithm(Algorithm):
     """A forecasting algorithm.
 
-    ``requires`` names the module (and extra) it needs, if any. ``fits_once``: its rolling-origin
-    validation fits it on the oldest window's histories only and forecasts the later windows from
-    their longer histories with the fitted parameters (statsforecast's ``refit=False``); the models
-    whose fitted state moves on to a longer history (ETS, ARIMA) and the parameter-free baselines.
-    The others are refit on every window.
+    ``requires`` names the module (and extra) it needs, if any. ``searches_once``: its rolling-origin
+    validation searches its models on the oldest window only; the later windows re-estimate the
+    chosen models' parameters on their own histories (``fit_chosen``: one fit per series instead of
+    a search). The final model is searched on the full histories, as always.
     """
 
     classical: bool = False
     requires: tuple[str, str] | None = None
-    fits_once: bool = False
+    searches_once: bool = False
 
     @property
     def display_name(self) -> str:
@@ -102,20 +101,20 @@ FORECASTING = ForecastingRegistry(TASK)
 
 #: Classical models by priority; the regression learners take the odd slots from 3 on, so a small
 #: budget sees the strongest of both kinds first.
-for _priority, _name, _factory, _requires, _fits_once in (
-    (0, "ExponentialSmoothing", partial(_stats, "ets"), None, True),
-    (1, "AutoArima", partial(_stats, "arima"), None, True),
-    (2, "SeasonalNaive", partial(_baseline, "SeasonalNaive"), None, True),
-    (4, "Arimax", partial(_stats, "arimax"), None, True),
-    (6, "Naive", partial(_baseline, "Naive"), None, True),
-    (8, "SeasonalAverage", partial(_baseline, "SeasonalAverage"), None, True),
-    (10, "Average", partial(_baseline, "Average"), None, True),
-    (12, "Prophet", _prophet, ("prophet", "prophet"), False),  # refits on any other history
+for _priority, _name, _factory, _requires in (
+    (0, "ExponentialSmoothing", partial(_stats, "ets"), None),
+    (1, "AutoArima", partial(_stats, "arima"), None),
+    (2, "SeasonalNaive", partial(_baseline, "SeasonalNaive"), None),
+    (4, "Arimax", partial(_stats, "arimax"), None),
+    (6, "Naive", partial(_baseline, "Naive"), None),
+    (8, "SeasonalAverage", partial(_baseline, "SeasonalAverage"), None),
+    (10, "Average", partial(_baseline, "Average"), None),
+    (12, "Prophet", _prophet, ("prophet", "prophet")),
 ):
+    _searched = getattr(_factory, "func", None) is _stats
     FORECASTING.register(ForecastingAlgorithm(
         _name, TASK, _factory, "", priority=_priority, onnx_convertible=False, supports_sample_weight=False,
-        classical=True, requires=_requires, fits_once=_fits_once,
-        thread_param="n_jobs" if getattr(_factory, "func", None) is _stats else None))
+        classical=True, requires=_requires, searches_once=_searched, thread_param="n_jobs" if _searched else None))
 
 for _algorithm in REGRESSION.by_priority():
     FORECASTING.register(ForecastingAlgorithm(

@@ -86,20 +86,22 @@ def make_forecaster(algorithm: Algorithm, params: dict | None, n_jobs: int = 1) 
 
 def fold_predictions(algorithm: Algorithm, params: dict, data: ForecastTrialData,
                      n_jobs: int = 1) -> tuple[np.ndarray, int, float]:
-    """One forecast per validation instance, the pickled size of the last forecaster fitted and the
-    seconds spent fitting.
+    """One forecast per validation instance (a model per fold, fitted on the fold's histories),
+    the pickled size of the last fold's forecaster and the seconds spent fitting.
 
-    A model per fold, fitted on the fold's histories; an algorithm that ``fits_once`` is fitted on
-    the oldest fold only, and forecasts the later folds from their longer histories.
+    An algorithm that ``searches_once`` searches on the oldest fold; the later folds re-estimate
+    the models it chose (``fit_chosen``).
     """
     horizon = data.spec.horizon
     out, forecaster, fitting = [], None, 0.0
     for fold in data.cuts:
         histories = {i: data.series[i].head(cut) for i, cut in fold}
-        if forecaster is None or not getattr(algorithm, "fits_once", False):
-            started = time.perf_counter()
+        started = time.perf_counter()
+        if forecaster is not None and getattr(algorithm, "searches_once", False):
+            forecaster = forecaster.fit_chosen(list(histories.values()))
+        else:
             forecaster = make_forecaster(algorithm, params, n_jobs).fit(list(histories.values()), data.spec)
-            fitting += time.perf_counter() - started
+        fitting += time.perf_counter() - started
         for i, cut in fold:
             s = data.series[i]
             times, X_future = s.times[cut:cut + horizon], s.X.iloc[cut:cut + horizon]
