@@ -26,17 +26,10 @@ LAG_BLOCKED = ("AutoArima", "ExponentialSmoothing", "Prophet")
 
 @dataclass(frozen=True)
 class ForecastingAlgorithm(Algorithm):
-    """A forecasting algorithm.
-
-    ``requires`` names the module (and extra) it needs, if any. ``searches_once``: its rolling-origin
-    validation searches its models on the oldest window only; the later windows re-estimate the
-    chosen models' parameters on their own histories (``fit_chosen``: one fit per series instead of
-    a search). The final model is searched on the full histories, as always.
-    """
+    """A forecasting algorithm; ``requires`` names the module (and extra) it needs, if any."""
 
     classical: bool = False
     requires: tuple[str, str] | None = None
-    searches_once: bool = False
 
     @property
     def display_name(self) -> str:
@@ -111,10 +104,10 @@ for _priority, _name, _factory, _requires in (
     (10, "Average", partial(_baseline, "Average"), None),
     (12, "Prophet", _prophet, ("prophet", "prophet")),
 ):
-    _searched = getattr(_factory, "func", None) is _stats
+    _per_series = getattr(_factory, "func", None) is _stats  # fits its series in parallel given n_jobs
     FORECASTING.register(ForecastingAlgorithm(
         _name, TASK, _factory, "", priority=_priority, onnx_convertible=False, supports_sample_weight=False,
-        classical=True, requires=_requires, searches_once=_searched, thread_param="n_jobs" if _searched else None))
+        classical=True, requires=_requires, thread_param="n_jobs" if _per_series else None))
 
 for _algorithm in REGRESSION.by_priority():
     FORECASTING.register(ForecastingAlgorithm(

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-__all__ = ["MAX_ARIMA_FITS", "FittedModel", "auto_arima", "auto_ets", "refit_chosen"]
+__all__ = ["MAX_ARIMA_FITS", "FittedModel", "auto_arima", "auto_ets"]
 
 #: At most this many SARIMAX fits per series in the stepwise search.
 MAX_ARIMA_FITS = 8
@@ -289,30 +289,3 @@ def auto_arima(y: np.ndarray, season: int = 1, exog: np.ndarray | None = None) -
         raise ValueError("no ARIMA order could be fitted")
     search.best.columns = columns
     return search.best
-
-
-@threadpool_limits.wrap(limits=1)
-def refit_chosen(model: FittedModel, y: np.ndarray, exog: np.ndarray | None = None) -> FittedModel:
-    """The model ``model``'s search chose (ETS variant, or ARIMA orders and differencing), its
-    parameters estimated again on the history ``y`` (and its regressors ``exog``): one fit, no search.
-
-    Raises
-    ------
-    ValueError
-        When the model cannot be fitted on ``y``.
-    """
-    y = np.asarray(y, dtype=float)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if model.kind == "ets":
-            from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
-            return FittedModel("ets", ETSModel(y, **model.options).fit(disp=False, maxiter=200), model.options)
-        from statsmodels.tsa.statespace.sarimax import SARIMAX
-
-        exog = model._select(exog)
-        results = SARIMAX(_difference(y, model.poly), exog=_difference(exog, model.poly),
-                          **model.options).fit(disp=False, method="lbfgs", maxiter=50)
-    if not np.isfinite(results.params).all():
-        raise ValueError("the chosen ARIMA model has no finite estimate on this history")
-    return FittedModel("arima", results, model.options, model.poly, y, exog, model.columns)

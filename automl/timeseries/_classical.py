@@ -18,10 +18,10 @@ import joblib
 import numpy as np
 from joblib.externals.loky import get_reusable_executor
 import pandas as pd
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 
 from automl.errors import ConfigError
-from automl.timeseries._autostats import FittedModel, auto_arima, auto_ets, refit_chosen
+from automl.timeseries._autostats import FittedModel, auto_arima, auto_ets
 from automl.timeseries._decompose import deseasonalise, long_periods, seasonal_future
 from automl.timeseries._panel import ForecastSpec, SeriesData
 
@@ -182,57 +182,39 @@ class StatsForecaster(BaseForecaster):
         except (ValueError, np.linalg.LinAlgError):  # a degenerate history: the model alone
             return y, []
 
-    def _fit_one(self, s: SeriesData, chosen: tuple[FittedModel, np.ndarray | None] | None = None
-                 ) -> tuple[FittedModel, list[np.ndarray], np.ndarray | None]:
-        """The model of one series (``chosen``'s, re-estimated, when given), the last cycles of the
-        seasons taken out first and the regressors kept."""
-        y, X, keep = self._history(s, None if chosen is None else chosen[1])
+    def _fit_one(self, s: SeriesData) -> tuple[FittedModel, list[np.ndarray], np.ndarray | None]:
+        """The model of one series, the last cycles of the seasons taken out first and the regressors kept."""
+        y, X, keep = self._history(s)
         y, profiles = self._adjusted(y)
-        if chosen is not None:
-            return refit_chosen(chosen[0], y, X), profiles, keep
         season = self._season_for(len(y))
         return (auto_ets(y, season) if self.kind == "ets" else auto_arima(y, season, X)), profiles, keep
 
-    def _fit_or_none(self, s: SeriesData, chosen: tuple[FittedModel, np.ndarray | None] | None = None
-                     ) -> tuple[FittedModel, list[np.ndarray], np.ndarray | None] | None:
+    def _fit_or_none(self, s: SeriesData) -> tuple[FittedModel, list[np.ndarray], np.ndarray | None] | None:
         try:
             with warnings.catch_warnings():  # convergence warnings and the like: the search copes
                 warnings.simplefilter("ignore")
-                return self._fit_one(s, chosen)
+                return self._fit_one(s)
         except Exception:  # too short or degenerate for the model: seasonal naive instead
             return None
 
-    def _fit_all(self, series: list[SeriesData], chosen: dict) -> list:
-        tasks = [(s, chosen.get(s.key)) for s in series]
+    def _fit_all(self, series: list[SeriesData]) -> list:
         if self.n_jobs == 1 or len(series) < PARALLEL_SERIES or multiprocessing.current_process().daemon:
-            return [self._fit_or_none(*task) for task in tasks]
+            return [self._fit_or_none(s) for s in series]
         try:
-            return joblib.Parallel(n_jobs=self.n_jobs, batch_size=8)(joblib.delayed(self._fit_or_none)(*task)
-                                                                     for task in tasks)
+            return joblib.Parallel(n_jobs=self.n_jobs, batch_size=8)(joblib.delayed(self._fit_or_none)(s)
+                                                                     for s in series)
         finally:  # no idle worker processes left behind the job
             get_reusable_executor().shutdown(wait=True)
 
     def fit(self, series: list[SeriesData], spec: ForecastSpec) -> "StatsForecaster":
-        """Fit one model per series: the search's best."""
+        """Fit one model per series."""
+        self.spec_ = spec
         if self.kind == "arimax" and spec.season < 2 and not any(c in spec.known_features
                                                                  for c in spec.numeric_features):
             raise ValueError("Arimax needs regressors: there is no seasonality for Fourier terms and no numeric "
                              "feature known at forecast time, so it would only repeat AutoArima.")
-        return self._fit_series(series, spec, {})
-
-    def fit_chosen(self, series: list[SeriesData]) -> "StatsForecaster":
-        """A new forecaster with the models this one chose, their parameters estimated again on ``series``
-        (one fit per series instead of a search; a series this one has no model for is searched).
-
-        Rolling-origin validation fits the later windows so: the search runs once, on the oldest window.
-        """
-        chosen = {key: (model, self.keep_.get(key)) for key, model in self.models_.items()}
-        return clone(self)._fit_series(series, self.spec_, chosen)
-
-    def _fit_series(self, series: list[SeriesData], spec: ForecastSpec, chosen: dict) -> "StatsForecaster":
-        self.spec_ = spec
         self.models_, self.lengths_, self.keep_, self.fallbacks_, self.profiles_ = {}, {}, {}, [], {}
-        for s, fitted in zip(series, self._fit_all(series, chosen)):
+        for s, fitted in zip(series, self._fit_all(series)):
             if fitted is None:
                 self.fallbacks_.append(s.label)
                 continue

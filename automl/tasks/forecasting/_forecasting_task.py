@@ -101,16 +101,9 @@ class ForecastingTask(Task):
 
     def final_fit_seconds(self, members: list[TrialResult], prepared: ForecastData) -> float:
         """One fold's fit of each member, one after the other (a forecasting model fits its members in
-        turn); a trial's forecasts, series by series, often cost more than its fits and are not counted.
-        A member that ``searches_once`` searched on one fold, the costly fit: all its fits count as one."""
+        turn); a trial's forecasts, series by series, often cost more than its fits and are not counted."""
         n_folds = max(1, prepared.validation.n_folds)
-        return REFIT_FOLD_FACTOR * sum((m.fit_seconds or m.duration_seconds) / self._fits(m.algorithm, n_folds)
-                                       for m in members)
-
-    def _fits(self, algorithm: str, n_folds: int) -> int:
-        """How many fits like the final one a trial of ``algorithm`` made in validation."""
-        known = algorithm in self.algorithms.names()
-        return 1 if known and getattr(self.algorithms[algorithm], "searches_once", False) else n_folds
+        return REFIT_FOLD_FACTOR * sum(m.fit_seconds or m.duration_seconds for m in members) / n_folds
 
     def refit(self, trial: TrialResult, prepared: ForecastData) -> ForecastingModel:
         """The forecaster (or vote) refit on every series' full history, with every core."""

@@ -87,20 +87,13 @@ def make_forecaster(algorithm: Algorithm, params: dict | None, n_jobs: int = 1) 
 def fold_predictions(algorithm: Algorithm, params: dict, data: ForecastTrialData,
                      n_jobs: int = 1) -> tuple[np.ndarray, int, float]:
     """One forecast per validation instance (a model per fold, fitted on the fold's histories),
-    the pickled size of the last fold's forecaster and the seconds spent fitting.
-
-    An algorithm that ``searches_once`` searches on the oldest fold; the later folds re-estimate
-    the models it chose (``fit_chosen``).
-    """
+    the pickled size of the last fold's forecaster and the seconds spent fitting."""
     horizon = data.spec.horizon
     out, forecaster, fitting = [], None, 0.0
     for fold in data.cuts:
         histories = {i: data.series[i].head(cut) for i, cut in fold}
         started = time.perf_counter()
-        if forecaster is not None and getattr(algorithm, "searches_once", False):
-            forecaster = forecaster.fit_chosen(list(histories.values()))
-        else:
-            forecaster = make_forecaster(algorithm, params, n_jobs).fit(list(histories.values()), data.spec)
+        forecaster = make_forecaster(algorithm, params, n_jobs).fit(list(histories.values()), data.spec)
         fitting += time.perf_counter() - started
         for i, cut in fold:
             s = data.series[i]
