@@ -114,11 +114,15 @@ PROBE = """(() => ({
   scripts: document.scripts.length,
   text: document.body.innerText,
   images: document.images.length,
-  sortedFirst: (() => {
+  sorted: (() => {
     const header = [...document.querySelectorAll("#leaderboard th")].find(h => h.textContent.trim() === "Duration");
     if (!header) { return null; }
+    const column = [...header.parentElement.children].indexOf(header);
+    const durations = () => [...document.querySelectorAll("#leaderboard tbody tr")].map(
+      row => parseFloat(row.cells[column].getAttribute("data-sort") ?? row.cells[column].textContent));
+    const before = durations();
     header.click();
-    return document.querySelector("#leaderboard tbody tr").dataset.key;
+    return {before: before, after: durations(), order: header.getAttribute("aria-sort")};
   })(),
 }))()"""
 
