@@ -93,21 +93,21 @@ def _learner(name: str, n_jobs: int = 1, **params: Any) -> Any:
 FORECASTING = ForecastingRegistry(TASK)
 
 #: Classical models by priority; the regression learners take the odd slots from 3 on, so a small
-#: budget sees the strongest of both kinds first.
-for _priority, _name, _factory, _requires in (
-    (0, "ExponentialSmoothing", partial(_stats, "ets"), None),
-    (1, "AutoArima", partial(_stats, "arima"), None),
-    (2, "SeasonalNaive", partial(_baseline, "SeasonalNaive"), None),
-    (4, "Arimax", partial(_stats, "arimax"), None),
-    (6, "Naive", partial(_baseline, "Naive"), None),
-    (8, "SeasonalAverage", partial(_baseline, "SeasonalAverage"), None),
-    (10, "Average", partial(_baseline, "Average"), None),
-    (12, "Prophet", _prophet, ("prophet", "prophet")),
+#: budget sees the strongest of both kinds first. ``_threads``: the factory's parameter for the
+#: processes that fit the series side by side (the statsmodels searches), or None.
+for _priority, _name, _factory, _requires, _threads in (
+    (0, "ExponentialSmoothing", partial(_stats, "ets"), None, "n_jobs"),
+    (1, "AutoArima", partial(_stats, "arima"), None, "n_jobs"),
+    (2, "SeasonalNaive", partial(_baseline, "SeasonalNaive"), None, None),
+    (4, "Arimax", partial(_stats, "arimax"), None, "n_jobs"),
+    (6, "Naive", partial(_baseline, "Naive"), None, None),
+    (8, "SeasonalAverage", partial(_baseline, "SeasonalAverage"), None, None),
+    (10, "Average", partial(_baseline, "Average"), None, None),
+    (12, "Prophet", _prophet, ("prophet", "prophet"), None),
 ):
-    _per_series = getattr(_factory, "func", None) is _stats  # fits its series in parallel given n_jobs
     FORECASTING.register(ForecastingAlgorithm(
         _name, TASK, _factory, "", priority=_priority, onnx_convertible=False, supports_sample_weight=False,
-        classical=True, requires=_requires, thread_param="n_jobs" if _per_series else None))
+        classical=True, requires=_requires, thread_param=_threads))
 
 for _algorithm in REGRESSION.by_priority():
     FORECASTING.register(ForecastingAlgorithm(

@@ -16,8 +16,8 @@ from typing import Any
 
 import joblib
 import numpy as np
-from joblib.externals.loky import get_reusable_executor
 import pandas as pd
+from joblib.externals.loky import get_reusable_executor
 from sklearn.base import BaseEstimator
 
 from automl.errors import ConfigError
