@@ -3,6 +3,7 @@
 A copy of the model is adapted first (:mod:`automl.export._adapt`); the graph
 gets one input per raw column (:mod:`automl.export._inputs`) and the outputs
 ``label`` and ``probabilities`` (classification) or ``variable`` (regression).
+A soft vote is converted one member at a time (:mod:`automl.export._vote`).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from automl.errors import ConfigError
 from automl.export._adapt import adapt, is_densify, walk
 from automl.export._converters import register_converters
 from automl.export._inputs import MISSING_STRING, STRING, input_kinds
+from automl.export._vote import is_member_wise, vote_to_onnx
 
 #: Opsets of the exported graphs: widely supported by ONNX runtimes (onnxruntime >= 1.12).
 TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
@@ -92,14 +94,19 @@ def to_onnx(model: Pipeline, X: pd.DataFrame | None = None, *, name: str = "auto
                           f"(a ColumnTransformer) can be exported to ONNX, got {type(model).__name__}.")
     check_convertible(model)
     kinds = input_kinds(model.steps[0][1], X)
-    adapted = Pipeline(copy.deepcopy(model).steps)  # skl2onnx parses by exact type: no ScoringPipeline
-    options: dict[int, dict] = {id(adapted): {"zipmap": False}} if is_classifier(adapted) else {}
-    adapt(adapted, options, bool(getattr(model.steps[0][1], "sparse_output_", False)))
-    from skl2onnx import convert_sklearn
+    sparse = bool(getattr(model.steps[0][1], "sparse_output_", False))
+    opset = target_opset or TARGET_OPSET
+
+    def convert(pipeline: Pipeline, initial_types: list[tuple[str, Any]], classifier: bool) -> Any:
+        return _convert_adapted(pipeline, initial_types, classifier, sparse=sparse, name=name, opset=opset)
 
     try:
-        onx = convert_sklearn(adapted, name=name, initial_types=_initial_types(kinds),
-                              options=options, target_opset=target_opset or TARGET_OPSET)
+        if X is not None and len(X) and is_member_wise(model) and not {LABEL, PROBABILITIES, VALUE} & set(kinds):
+            width = model.steps[0][1].transform(X.iloc[:1]).shape[1]
+            outputs = (LABEL, PROBABILITIES) if is_classifier(model) else (VALUE,)
+            onx = vote_to_onnx(model, width, _initial_types(kinds), convert, outputs)
+        else:
+            onx = convert(model, _initial_types(kinds), is_classifier(model))
     except ConfigError:
         raise
     except Exception as exc:  # skl2onnx raises many kinds of errors
@@ -108,6 +115,22 @@ def to_onnx(model: Pipeline, X: pd.DataFrame | None = None, *, name: str = "auto
     _restore_input_names(onx, list(kinds))
     _set_metadata(onx, kinds, getattr(model, "classes_", None) if is_classifier(model) else None)
     return onx, kinds
+
+
+def _convert_adapted(pipeline: Pipeline, initial_types: list[tuple[str, Any]], classifier: bool, *,
+                     sparse: bool, name: str, opset: int | dict) -> Any:
+    """skl2onnx's graph of an adapted copy of ``pipeline`` (see :mod:`automl.export._adapt`).
+
+    skl2onnx's optimisation of the finished graph (removing its Identity nodes,
+    which onnxruntime removes anyway) is off: it copies the whole graph once more.
+    """
+    from skl2onnx import convert_sklearn
+
+    adapted = Pipeline(copy.deepcopy(pipeline).steps)  # skl2onnx parses by exact type: no ScoringPipeline
+    options: dict[int, dict] = {id(adapted): {"zipmap": False}} if classifier else {}
+    adapt(adapted, options, sparse)
+    return convert_sklearn(adapted, name=name, initial_types=initial_types, options=options,
+                           target_opset=opset, model_optim=False)
 
 
 def _restore_input_names(onx: Any, columns: list[str]) -> None:
