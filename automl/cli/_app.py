@@ -11,12 +11,13 @@ from automl.cli._demo import add_demo
 from automl.cli._exit_codes import EXIT_CODES, EXIT_CONFIG, EXIT_FAILED, EXIT_INTERRUPTED
 from automl.cli._predict import add_predict
 from automl.cli._runs import add_jobs, add_models, add_report
+from automl.cli._serve import add_serve
 from automl.cli._train import add_train
 from automl.errors import AutoMLError
 
 #: The sub-commands, in help order: each registers its parser.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    add_train, add_predict, add_report, add_jobs, add_models, add_demo)
+    add_train, add_predict, add_serve, add_report, add_jobs, add_models, add_demo)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="automl", description="AutoML for tabular data, shaped like Azure ML's AutoML, on this machine.",
         epilog="examples:\n  automl train --file examples/classification/job.yml --set limits.max_trials=4\n"
                "  automl predict --model models:/titanic/1 --input data/ --output predictions.csv\n"
+               "  automl serve --model models:/titanic/1\n"
                "  automl jobs list\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"automl-studio {__version__}")

@@ -17,8 +17,8 @@ import pandas as pd
 
 from automl.cli._exit_codes import EXIT_CODES, EXIT_OK
 from automl.errors import ConfigError
+from automl.tracking._job_runs import PARENT_FILTER, checked_name, experiment_names, find_job_run
 
-PARENT_FILTER = "tags.run_template = 'automl_parent'"
 REPORT_ARTIFACT = "report.html"
 
 
@@ -44,28 +44,6 @@ def _print_table(rows: list[dict], empty: str) -> None:
         print(pd.DataFrame(rows).to_string(index=False))
 
 
-def _experiments(client: Any) -> dict[str, str]:
-    return {e.experiment_id: e.name for e in client.search_experiments()}
-
-
-def _checked(name: str, what: str) -> str:
-    """``name``, refused when it could not be a name (it is quoted into an MLflow filter)."""
-    if not name or "'" in name or "\\" in name:
-        raise ConfigError(f"{name!r} is not a {what} name.")
-    return name
-
-
-def _find_job(client: Any, uri: str, name: str) -> tuple[Any, dict[str, str]]:
-    _checked(name, "job")
-    experiments = _experiments(client)
-    runs = client.search_runs(list(experiments), f"{PARENT_FILTER} and attributes.run_name = '{name}'",
-                              max_results=5, order_by=["attributes.start_time DESC"]) if experiments else []
-    if not runs:
-        raise ConfigError(f"no job named {name!r} in the MLflow store {uri}; `automl jobs list` shows "
-                          "the recorded jobs (set MLFLOW_TRACKING_URI if they were tracked elsewhere).")
-    return runs[0], experiments
-
-
 def _job_row(run: Any, experiments: dict[str, str]) -> dict:
     tags, metrics = run.data.tags, run.data.metrics
     metric = tags.get("primary_metric", "")
@@ -78,7 +56,7 @@ def _job_row(run: Any, experiments: dict[str, str]) -> dict:
 
 def _jobs_list(args: argparse.Namespace) -> int:
     client, uri = _client()
-    experiments = _experiments(client)
+    experiments = experiment_names(client)
     if args.experiment:
         experiments = {k: v for k, v in experiments.items() if v == args.experiment}
     runs = client.search_runs(list(experiments), PARENT_FILTER, max_results=args.max,
@@ -90,7 +68,7 @@ def _jobs_list(args: argparse.Namespace) -> int:
 
 def _jobs_show(args: argparse.Namespace) -> int:
     client, uri = _client()
-    run, experiments = _find_job(client, uri, args.job)
+    run, experiments = find_job_run(client, uri, args.job)
     for key, value in _job_row(run, experiments).items():
         print(f"{key:>16}: {value}")
     print(f"{'run_id':>16}: {run.info.run_id}")
@@ -112,7 +90,7 @@ def _jobs_show(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     client, uri = _client()
-    run, _ = _find_job(client, uri, args.job)
+    run, _ = find_job_run(client, uri, args.job)
     names = {a.path for a in client.list_artifacts(run.info.run_id)}
     if REPORT_ARTIFACT not in names:
         raise ConfigError(f"job {args.job!r} has no {REPORT_ARTIFACT} in MLflow (it was recorded by a "
@@ -140,7 +118,7 @@ def _models_list(args: argparse.Namespace) -> int:
 
 def _models_show(args: argparse.Namespace) -> int:
     client, uri = _client()
-    versions = client.search_model_versions(f"name = '{_checked(args.name, 'model')}'")
+    versions = client.search_model_versions(f"name = '{checked_name(args.name, 'model')}'")
     if not versions:
         raise ConfigError(f"no registered model named {args.name!r} in {uri}; `automl models list` "
                           "shows them.")

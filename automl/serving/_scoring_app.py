@@ -1,0 +1,178 @@
+"""The scoring server: a Starlette app in the shape of an Azure ML online deployment.
+
+Routes: ``POST /score`` (key required), ``GET /swagger.json`` (key required), and the
+probes ``GET /`` (liveness, answers ``Healthy`` as Azure's inference server does),
+``GET /health/live`` and ``GET /health/ready``. Every error is a JSON object
+``{"error": message}`` with its status; a model that raises answers 500 with an
+``error_id`` that the server log repeats next to the traceback.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from automl.errors import DataError
+from automl.serving._keys import EndpointKeys
+from automl.serving._requests import PREDICT_PROBA, RequestError, ScoringRequest, parse_request
+from automl.serving._served_model import ServedModel
+
+__all__ = ["RequestSettings", "create_app"]
+
+LOG = logging.getLogger("automl.serving")
+
+
+@dataclass(frozen=True)
+class RequestSettings:
+    """Azure's ``request_settings`` of a deployment, plus the body size limit.
+
+    Attributes
+    ----------
+    request_timeout_ms : int, default=5000
+        A request still scoring after this answers 408.
+    max_concurrent_requests_per_instance : int, default=1
+        Requests scored at once by one instance (worker process).
+    max_queue_wait_ms : int, default=500
+        How long a request waits for a free slot before it answers 429.
+    max_body_bytes : int, default=1.5 MB
+        A larger body answers 413 (Azure's payload limit for online endpoints).
+    """
+
+    request_timeout_ms: int = 5000
+    max_concurrent_requests_per_instance: int = 1
+    max_queue_wait_ms: int = 500
+    max_body_bytes: int = 1_572_864
+
+
+def _error(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+def _plain(values: Any) -> list:
+    """JSON-ready values: numpy scalars as Python ones, missing values as null."""
+    series = pd.Series(np.asarray(values).ravel() if not isinstance(values, pd.Series) else values)
+    return series.astype(object).where(series.notna(), None).map(
+        lambda v: v.item() if isinstance(v, np.generic) else v).tolist()
+
+
+def predictions(model: ServedModel, request: ScoringRequest) -> list:
+    """The answer to ``request``: one prediction per row, or one object per row with the class
+    probabilities (``method=predict_proba``) or the forecast and its quantiles (``quantiles``)."""
+    rows = model.schema.conform(request.rows)
+    scorer = model.scorer
+    if request.quantiles:
+        if not model.forecaster:
+            raise RequestError(400, '"quantiles" are answered by forecasting models only.')
+        frame = scorer.model.forecast_quantiles(rows, request.quantiles)
+        point = scorer.predict(rows)
+        columns = {str(q): _plain(frame[q]) for q in request.quantiles}
+        return [{"forecast": p, **{q: columns[q][i] for q in columns}} for i, p in enumerate(_plain(point))]
+    if request.method == PREDICT_PROBA:
+        if not getattr(scorer, "probabilities", False):
+            raise RequestError(400, '"method": "predict_proba" is answered by classification models only.')
+        _, proba = scorer.predict_both(rows)
+        classes = [str(c) for c in _plain(scorer.classes)]
+        return [dict(zip(classes, row)) for row in np.asarray(proba, dtype=float).tolist()]
+    return _plain(scorer.predict(rows))
+
+
+class _Slots:
+    """At most ``size`` requests scored at once; the others wait up to ``wait`` seconds."""
+
+    def __init__(self, size: int, wait: float) -> None:
+        self._semaphore, self._wait = asyncio.Semaphore(size), wait
+
+    async def take(self) -> bool:
+        try:
+            await asyncio.wait_for(self._semaphore.acquire(), timeout=self._wait)
+        except asyncio.TimeoutError:
+            return False
+        return True
+
+    def give_back(self, finished: asyncio.Future) -> None:
+        """Free the slot of a finished scoring (its error, if any, was answered or timed out)."""
+        self._semaphore.release()
+        if not finished.cancelled():
+            finished.exception()  # retrieved: a timed-out failure is not reported twice
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise RequestError(413, f"the body has {int(declared)} bytes; the limit is {limit}.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise RequestError(413, f"the body is over the limit of {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(model: ServedModel, keys: EndpointKeys, settings: RequestSettings = RequestSettings(),
+               name: str = "automl") -> Starlette:
+    """The ASGI app serving ``model`` behind ``keys`` (see the module docstring)."""
+    slots: dict[str, _Slots] = {}  # made on first use, inside the server's event loop
+
+    def authorised(request: Request) -> bool:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        return scheme.lower() == "bearer" and keys.accepts(token.strip())
+
+    async def score(request: Request) -> Response:
+        if not authorised(request):
+            return _error(401, "missing or wrong key: send the header 'Authorization: Bearer <key>'.")
+        if "slots" not in slots:
+            slots["slots"] = _Slots(settings.max_concurrent_requests_per_instance, settings.max_queue_wait_ms / 1000)
+        limiter = slots["slots"]
+        try:
+            parsed = parse_request(await _body(request, settings.max_body_bytes))
+        except RequestError as exc:
+            return _error(exc.status, exc.message)
+        if not await limiter.take():
+            return _error(429, f"more than {settings.max_concurrent_requests_per_instance} concurrent "
+                               "request(s) for this instance; retry later.")
+        task = asyncio.ensure_future(run_in_threadpool(predictions, model, parsed))
+        task.add_done_callback(limiter.give_back)  # the slot stays taken while the model runs
+        try:
+            answer = await asyncio.wait_for(asyncio.shield(task), timeout=settings.request_timeout_ms / 1000)
+        except asyncio.TimeoutError:
+            return _error(408, f"the request took longer than request_timeout_ms={settings.request_timeout_ms}.")
+        except RequestError as exc:
+            return _error(exc.status, exc.message)
+        except DataError as exc:
+            return _error(400, str(exc))
+        except Exception:  # the model failed: the traceback goes to the log, not to the client
+            error_id = uuid.uuid4().hex
+            LOG.exception("scoring failed (error_id %s)", error_id)
+            return _error(500, "the model failed to score the request.", error_id=error_id)
+        body = {"Results": answer} if parsed.envelope else answer
+        return Response(json.dumps(body), media_type="application/json")
+
+    async def swagger(request: Request) -> Response:
+        if not authorised(request):
+            return _error(401, "missing or wrong key: send the header 'Authorization: Bearer <key>'.")
+        return JSONResponse(model.schema.openapi(
+            name, f"{model.reference}, scored with {model.runtime}; columns from {model.schema.source}."))
+
+    async def live(_: Request) -> Response:
+        return PlainTextResponse("Healthy")
+
+    async def ready(_: Request) -> Response:
+        return JSONResponse({"status": "ready", "model": model.reference, "runtime": model.runtime})
+
+    return Starlette(routes=[
+        Route("/score", score, methods=["POST"]), Route("/swagger.json", swagger, methods=["GET"]),
+        Route("/", live, methods=["GET"]), Route("/health/live", live, methods=["GET"]),
+        Route("/health/ready", ready, methods=["GET"])])
