@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from automl._version import __version__
 from automl.cli._demo import add_demo
+from automl.cli._endpoint_commands import add_deployment, add_endpoint
 from automl.cli._exit_codes import EXIT_CODES, EXIT_CONFIG, EXIT_FAILED, EXIT_INTERRUPTED
 from automl.cli._predict import add_predict
 from automl.cli._runs import add_jobs, add_models, add_report
@@ -17,7 +18,7 @@ from automl.errors import AutoMLError
 
 #: The sub-commands, in help order: each registers its parser.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    add_train, add_predict, add_serve, add_report, add_jobs, add_models, add_demo)
+    add_train, add_predict, add_serve, add_endpoint, add_deployment, add_report, add_jobs, add_models, add_demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -28,7 +28,7 @@ from automl.serving._keys import EndpointKeys
 from automl.serving._requests import PREDICT_PROBA, RequestError, ScoringRequest, parse_request
 from automl.serving._served_model import ServedModel
 
-__all__ = ["RequestSettings", "create_app"]
+__all__ = ["RequestSettings", "create_app", "predictions", "read_body"]
 
 LOG = logging.getLogger("automl.serving")
 
@@ -107,7 +107,8 @@ class _Slots:
             finished.exception()  # retrieved: a timed-out failure is not reported twice
 
 
-async def _body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body of ``request``; a :class:`RequestError` (413) once it passes ``limit`` bytes."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise RequestError(413, f"the body has {int(declared)} bytes; the limit is {limit}.")
@@ -137,7 +138,7 @@ def create_app(model: ServedModel, keys: EndpointKeys, settings: RequestSettings
             slots["slots"] = _Slots(settings.max_concurrent_requests_per_instance, settings.max_queue_wait_ms / 1000)
         limiter = slots["slots"]
         try:
-            parsed = parse_request(await _body(request, settings.max_body_bytes))
+            parsed = parse_request(await read_body(request, settings.max_body_bytes))
         except RequestError as exc:
             return _error(exc.status, exc.message)
         if not await limiter.take():

@@ -113,13 +113,16 @@ def _local_folder(reference: str) -> Path | None:
 
 def load_served_model(reference: str | os.PathLike | None = None, *, job: str | None = None,
                       threads: int | None = None) -> ServedModel:
-    """Load the model to serve: ``reference`` or the best model of ``job`` (exactly one).
+    """Load the model to serve: ``reference`` or the best model of ``job`` (exactly one; a
+    reference ``job:NAME`` names a job too).
 
     Raises
     ------
     ConfigError
         Neither or both given, or nothing loadable there (the message says what was expected).
     """
+    if reference is not None and os.fspath(reference).startswith("job:"):
+        reference, job = None, os.fspath(reference)[len("job:"):]
     if (reference is None) == (job is None):
         raise ConfigError("give the model to serve: --model (models:/NAME/VERSION, a saved model folder "
                           "or a model.onnx file) or --job NAME (a job's best model), not both.")

@@ -140,3 +140,27 @@ def behaving_server(serving_env, tmp_path_factory):
                            folder, serving_env)
     yield server
     kill_group(server.process)
+
+
+@pytest.fixture(scope="session")
+def titanic_files(titanic_job, tmp_path_factory) -> Path:
+    """A folder with the titanic job's best model as ``model.onnx`` and as an MLflow folder ``mlflow-model``."""
+    result, _ = titanic_job
+    folder = tmp_path_factory.mktemp("titanic-files")
+    result.export_onnx(folder / "model.onnx")
+    save_sklearn_model(result.best_model, folder / "mlflow-model", result.check_rows)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def airline_model(tmp_path_factory):
+    """(fitted forecasting model, MLflow model folder, future frame of 6 months): airline passengers."""
+    frame = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "airline_passengers.csv")
+    job = automl.forecasting(training_data=frame, target_column_name="Passengers", tracking_uri=False)
+    job.set_forecast_settings(time_column_name="Month", forecast_horizon=6)
+    job.set_limits(max_trials=3, max_concurrent_trials=1)
+    result = job.submit(show_progress=False)
+    folder = tmp_path_factory.mktemp("airline") / "model"
+    save_sklearn_model(result.best_model, folder, result.check_rows)
+    months = pd.date_range(pd.to_datetime(frame["Month"]).max(), periods=7, freq="MS")[1:]
+    return result.best_model, folder, pd.DataFrame({"Month": months.strftime("%Y-%m-%d")})

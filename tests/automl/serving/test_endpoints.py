@@ -1,0 +1,211 @@
+"""Endpoints and deployments as Azure's CLI v2 has them: the CLI flow from create to delete, the
+traffic split, routing by header, mirror traffic, readiness before traffic and a roll-out under load
+with no failed request. Real router and deployment processes on 127.0.0.1."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+
+from automl.errors import ConfigError
+from automl.serving import EndpointStore, endpoints, read_deployment, read_endpoint
+from automl.serving._processes import alive
+from automl.serving._specs import DeploymentSpec, EndpointSpec
+
+pytestmark = pytest.mark.slow
+
+
+def _yaml(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def _body(test, rows: int = 5) -> bytes:
+    split = json.loads(test.head(rows).to_json(orient="split", index=False))
+    return json.dumps({"input_data": split}).encode()
+
+
+def _automl(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "automl.cli", *args], capture_output=True, text=True, env=env,
+                          timeout=300)
+
+
+def test_the_cli_flow_from_endpoint_create_to_delete(titanic_job, titanic_files, serving_env, tmp_path):
+    result, test = titanic_job
+    env = {**serving_env, "AUTOML_ENDPOINTS_HOME": str(tmp_path / "store")}
+    _yaml(tmp_path, "endpoint.yml", "name: flow\nauth_mode: key\n")
+    _yaml(tmp_path, "blue.yml", f"name: blue\nendpoint_name: flow\nmodel: {titanic_files / 'model.onnx'}\n"
+                                "instance_count: 1\nrequest_settings:\n  request_timeout_ms: 4000\n")
+    _yaml(tmp_path, "green.yml", "name: green\nendpoint_name: flow\nmodel: job:titanic_served\n")
+    (tmp_path / "sample.json").write_bytes(_body(test))
+    expected = json.dumps(result.best_model.predict(test.head(5)).tolist())
+    try:
+        created = _automl(env, "endpoint", "create", "--file", str(tmp_path / "endpoint.yml"))
+        assert created.returncode == 0, created.stderr
+        assert json.loads(created.stdout)["scoring_uri"].startswith("http://127.0.0.1:")
+        assert _automl(env, "deployment", "create", "--file", str(tmp_path / "blue.yml"), "--all-traffic").returncode == 0
+        invoked = _automl(env, "endpoint", "invoke", "--name", "flow", "--request-file", str(tmp_path / "sample.json"))
+        assert invoked.returncode == 0 and json.dumps(json.loads(invoked.stdout)) == expected
+        assert _automl(env, "deployment", "create", "--file", str(tmp_path / "green.yml")).returncode == 0
+        updated = _automl(env, "endpoint", "update", "--name", "flow", "--traffic", "blue=50,green=50")
+        assert json.loads(updated.stdout)["traffic"] == {"blue": 50, "green": 50}
+        to_green = _automl(env, "endpoint", "invoke", "--name", "flow", "--request-file", str(tmp_path / "sample.json"),
+                           "--deployment-name", "green")
+        assert to_green.returncode == 0 and json.dumps(json.loads(to_green.stdout)) == expected
+        unknown = _automl(env, "endpoint", "invoke", "--name", "flow", "--request-file", str(tmp_path / "sample.json"),
+                          "--deployment-name", "purple")
+        assert unknown.returncode == 1 and "404" in unknown.stderr and "no deployment 'purple'" in unknown.stderr
+        old = json.loads(_automl(env, "endpoint", "get-credentials", "--name", "flow").stdout)
+        assert _automl(env, "endpoint", "regenerate-keys", "--name", "flow", "--key-type", "primary").returncode == 0
+        new = json.loads(_automl(env, "endpoint", "get-credentials", "--name", "flow").stdout)
+        assert new["primaryKey"] != old["primaryKey"] and new["secondaryKey"] == old["secondaryKey"]
+        uri = json.loads(_automl(env, "endpoint", "show", "--name", "flow").stdout)["scoring_uri"]
+        for key, status in ((old["primaryKey"], 401), (new["primaryKey"], 200), (new["secondaryKey"], 200)):
+            assert httpx.post(uri, content=_body(test), headers={"Authorization": f"Bearer {key}"}).status_code == status
+        refused = _automl(env, "deployment", "delete", "--name", "blue", "--endpoint-name", "flow")
+        assert refused.returncode == 2 and "still takes 50% of the traffic" in refused.stderr
+        assert _automl(env, "endpoint", "update", "--name", "flow", "--traffic", "green=100").returncode == 0
+        assert _automl(env, "deployment", "delete", "--name", "blue", "--endpoint-name", "flow").returncode == 0
+        shown = json.loads(_automl(env, "endpoint", "show", "--name", "flow").stdout)
+        assert list(shown["deployments"]) == ["green"] and shown["deployments"]["green"]["state"] == "Succeeded"
+        assert [e["name"] for e in json.loads(_automl(env, "endpoint", "list").stdout)] == ["flow"]
+        pids = [d.get("pid") for d in EndpointStore(tmp_path / "store").read("flow")["deployments"].values()]
+    finally:
+        deleted = _automl(env, "endpoint", "delete", "--name", "flow")
+    assert deleted.returncode == 0
+    assert json.loads(_automl(env, "endpoint", "list").stdout) == []
+    assert not any(alive(pid) for pid in pids)
+
+
+def test_unknown_yaml_keys_name_the_file_the_line_and_the_key(tmp_path):
+    path = _yaml(tmp_path, "blue.yml", "name: blue\nendpoint_name: e\nmodel: models:/m/1\n"
+                                       "request_settings:\n  request_timeout: 100\n")
+    with pytest.raises(ConfigError, match=r"blue.yml, line 5: unknown key 'request_timeout' in "
+                                          r"'request_settings'. Did you mean 'request_timeout_ms'\?"):
+        read_deployment(path)
+    path = _yaml(tmp_path, "endpoint.yml", "name: e\nauth_mod: key\n")
+    with pytest.raises(ConfigError, match=r"endpoint.yml, line 2: unknown key 'auth_mod'"):
+        read_endpoint(path)
+    assert read_deployment(_yaml(tmp_path, "az.yml", "name: b\nendpoint_name: e\nmodel: azureml:titanic:3\n")
+                           ).model == "models:/titanic/3"
+
+
+@pytest.fixture
+def two_deployments(titanic_files, tmp_path, serving_env, monkeypatch):
+    """Endpoint ``roll`` with blue (all traffic) and green, both the ONNX model; deleted afterwards."""
+    for key in ("MLFLOW_TRACKING_URI", "AUTOML_TRACKING"):
+        monkeypatch.setenv(key, serving_env[key])
+    store = EndpointStore(tmp_path / "store")
+    endpoints.create_endpoint(EndpointSpec("roll"), store=store)
+    settings = {"request_timeout_ms": 5000, "max_concurrent_requests_per_instance": 8, "max_queue_wait_ms": 2000,
+                "max_body_bytes": 1_572_864}
+    for name in ("blue", "green"):
+        endpoints.create_deployment(DeploymentSpec(name, "roll", str(titanic_files / "model.onnx"), 1, settings),
+                                    all_traffic=name == "blue", store=store)
+    record = store.read("roll")
+    yield store, f"http://127.0.0.1:{record['port']}/score", {"Authorization": f"Bearer {record['keys']['primary']}"}
+    endpoints.delete_endpoint("roll", store=store)
+
+
+def test_the_split_over_2000_requests_is_the_one_asked_for(two_deployments, titanic_job):
+    store, uri, headers = two_deployments
+    endpoints.update_traffic("roll", {"blue": 70, "green": 30}, store=store)
+    body = _body(titanic_job[1], 1)
+    with httpx.Client(headers=headers) as client:
+        served = Counter(client.post(uri, content=body).headers["azureml-model-deployment"] for _ in range(2000))
+    assert abs(served["blue"] / 2000 - 0.70) <= 0.03 and served["blue"] + served["green"] == 2000
+
+
+def test_mirror_traffic_copies_a_share_and_drops_its_answers(two_deployments, titanic_job):
+    store, uri, headers = two_deployments
+    endpoints.update_traffic("roll", mirror_traffic={"green": 20}, store=store)
+    green_log = store.folder("roll") / "green.log"
+    before = green_log.read_text().count("POST /score")
+    with httpx.Client(headers=headers) as client:
+        answers = [client.post(uri, content=_body(titanic_job[1], 1)) for _ in range(50)]
+    assert {a.headers["azureml-model-deployment"] for a in answers} == {"blue"}
+    endpoints.update_traffic("roll", mirror_traffic={}, store=store)
+    deadline = time.monotonic() + 10
+    while green_log.read_text().count("POST /score") - before < 10 and time.monotonic() < deadline:
+        time.sleep(0.2)  # the copies are sent in the background
+    time.sleep(0.5)
+    assert green_log.read_text().count("POST /score") - before == 10
+
+
+def test_a_deployment_that_is_not_ready_gets_no_traffic(two_deployments, titanic_job):
+    store, uri, headers = two_deployments
+    record = store.read("roll")
+    record["deployments"]["green"]["state"] = "Creating"
+    record["traffic"] = {"blue": 50, "green": 50}
+    store.write(record)  # as if green's readiness probe had not passed yet
+    with pytest.raises(ConfigError, match="'green' is Creating, not ready for traffic"):
+        endpoints.update_traffic("roll", {"green": 100}, store=store)
+    with httpx.Client(headers=headers) as client:
+        served = {client.post(uri, content=_body(titanic_job[1], 1)).headers["azureml-model-deployment"]
+                  for _ in range(20)}
+    assert served == {"blue"}
+
+
+def test_a_roll_out_under_load_fails_no_request(two_deployments, titanic_job):
+    store, uri, headers = two_deployments
+    body, stop, outcomes = _body(titanic_job[1], 3), threading.Event(), []
+
+    def load() -> None:
+        with httpx.Client(headers=headers, timeout=30) as client:
+            while not stop.is_set():
+                try:
+                    answer = client.post(uri, content=body)
+                    outcomes.append((answer.status_code, answer.headers.get("azureml-model-deployment")))
+                except httpx.HTTPError as exc:
+                    outcomes.append((type(exc).__name__, None))
+    clients = [threading.Thread(target=load) for _ in range(4)]
+    for thread in clients:
+        thread.start()
+    try:
+        marks = [len(outcomes)]
+        for traffic in ({"blue": 50, "green": 50}, {"green": 100}):
+            endpoints.update_traffic("roll", traffic, store=store)
+            marks.append(len(outcomes))
+        endpoints.delete_deployment("blue", "roll", store=store)
+        marks.append(len(outcomes))
+        threading.Event().wait(1.0)
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join()
+    assert len(outcomes) > 100
+    assert [o for o in outcomes if o[0] != 200] == []
+    assert {o[1] for o in outcomes[marks[2]:]} == {"green"}  # after green=100 was applied
+    assert {o[1] for o in outcomes} == {"blue", "green"}
+
+
+def test_a_forecasting_deployment_answers_the_forecast_and_its_quantiles(airline_model, tmp_path):
+    model, folder, future = airline_model
+    store = EndpointStore(tmp_path / "store")
+    endpoints.create_endpoint(EndpointSpec("sales"), store=store)
+    try:
+        endpoints.create_deployment(DeploymentSpec("arima", "sales", str(folder)), all_traffic=True, store=store)
+        split = json.loads(future.to_json(orient="split", index=False))
+        point = endpoints.invoke("sales", json.dumps({"input_data": split}).encode(), store=store)
+        assert point.status_code == 200
+        expected = model.forecast(future)["forecast"].to_numpy()
+        assert point.json() == pytest.approx(expected.tolist())
+        banded = endpoints.invoke("sales", json.dumps({"input_data": split, "params": {"quantiles": [0.1, 0.9]}}
+                                                      ).encode(), store=store).json()
+        assert [row["forecast"] for row in banded] == pytest.approx(expected.tolist())
+        assert all(row["0.1"] < row["forecast"] < row["0.9"] for row in banded)
+        too_far = future.assign(Month=["2999-01-01"] * len(future))
+        refused = endpoints.invoke("sales", json.dumps({"input_data": json.loads(too_far.to_json(
+            orient="split", index=False))}).encode(), store=store)
+        assert refused.status_code == 400 and "error" in refused.json()
+    finally:
+        endpoints.delete_endpoint("sales", store=store)
