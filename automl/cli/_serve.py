@@ -38,8 +38,10 @@ def add_serve(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--request-timeout-ms", type=int, default=5000,
                         help="answer 408 past this (default 5000, as Azure)")
     parser.add_argument("--max-concurrent-requests-per-instance", type=int, default=1,
-                        help="requests scored at once per instance; more wait up to 500 ms, then get 429 "
-                             "(default 1, as Azure)")
+                        help="requests scored at once per instance; more wait up to --max-queue-wait-ms, "
+                             "then get 429 (default 1, as Azure)")
+    parser.add_argument("--max-queue-wait-ms", type=int, default=500,
+                        help="how long a request waits for a free slot before 429 (default 500)")
     parser.add_argument("--max-request-mb", type=float, default=1.5,
                         help="larger bodies get 413 (default 1.5)")
     parser.set_defaults(handler=run_serve)
@@ -52,12 +54,13 @@ def run_serve(args: argparse.Namespace) -> int:
 
     for flag, value in (("--request-timeout-ms", args.request_timeout_ms),
                         ("--max-concurrent-requests-per-instance", args.max_concurrent_requests_per_instance),
-                        ("--max-request-mb", args.max_request_mb), ("--instance-count", args.instance_count)):
+                        ("--max-request-mb", args.max_request_mb), ("--instance-count", args.instance_count),
+                        ("--max-queue-wait-ms", args.max_queue_wait_ms)):
         if value <= 0:
             raise ConfigError(f"{flag} must be positive, got {value}.")
     settings = RequestSettings(request_timeout_ms=args.request_timeout_ms,
                                max_concurrent_requests_per_instance=args.max_concurrent_requests_per_instance,
-                               max_body_bytes=int(args.max_request_mb * 2**20))
+                               max_queue_wait_ms=args.max_queue_wait_ms, max_body_bytes=int(args.max_request_mb * 2**20))
     serve(args.model, job=args.job, host=args.host, port=args.port, instance_count=args.instance_count,
           settings=settings, announce=lambda text: print(text, flush=True))
     return EXIT_OK

@@ -60,10 +60,9 @@ def _error(status: int, message: str, **extra: Any) -> JSONResponse:
 
 
 def _plain(values: Any) -> list:
-    """JSON-ready values: numpy scalars as Python ones, missing values as null."""
-    series = pd.Series(np.asarray(values).ravel() if not isinstance(values, pd.Series) else values)
-    return series.astype(object).where(series.notna(), None).map(
-        lambda v: v.item() if isinstance(v, np.generic) else v).tolist()
+    """JSON-ready values: numpy scalars as Python ones, missing values (NaN, NaT, None) as null."""
+    return [None if value is None or value != value else value  # NaN is the one value unequal to itself
+            for value in np.asarray(values).ravel().tolist()]
 
 
 def predictions(model: ServedModel, request: ScoringRequest) -> list:
