@@ -7,7 +7,8 @@ header, else to one chosen by smooth weighted round robin over the traffic split
 exact over every 100 requests). Mirror traffic copies a share of the requests to a deployment
 and drops its answers. Only deployments whose readiness probe passed (state ``Succeeded``) are
 routed to. The answer names the deployment in its ``azureml-model-deployment`` header, as Azure's
-does.
+does. ``GET /swagger.json`` is the document of the deployment with the most traffic (or the one the
+header names).
 """
 from __future__ import annotations
 
@@ -163,6 +164,19 @@ def create_router_app(store: EndpointStore, name: str) -> Starlette:
         return Response(answer.content, status_code=answer.status_code, headers={DEPLOYMENT_HEADER: chosen},
                         media_type=answer.headers.get("content-type", "application/json"))
 
+    async def swagger(request: Request) -> Response:
+        if not authorised(request):
+            return _error(401, "missing or wrong key: send the header 'Authorization: Bearer <key>'.")
+        shares = state.traffic.shares
+        chosen = request.headers.get(DEPLOYMENT_HEADER) or (max(shares, key=shares.__getitem__) if shares else None)
+        if chosen not in state.ready:
+            return _error(404, "no ready deployment to describe; name one in the azureml-model-deployment header.")
+        target = state.deployment(chosen)
+        answer = await client["http"].get(f"http://127.0.0.1:{target['port']}/swagger.json", timeout=10,
+                                          headers={"Authorization": f"Bearer {target['keys']['primary']}"})
+        return Response(answer.content, status_code=answer.status_code, headers={DEPLOYMENT_HEADER: chosen},
+                        media_type="application/json")
+
     async def routing(request: Request) -> Response:
         if not authorised(request):
             return _error(401, "missing or wrong key.")
@@ -172,5 +186,6 @@ def create_router_app(store: EndpointStore, name: str) -> Starlette:
         return PlainTextResponse("Healthy")
 
     return Starlette(lifespan=lifespan, routes=[
-        Route("/score", score, methods=["POST"]), Route("/routing", routing, methods=["GET"]),
+        Route("/score", score, methods=["POST"]), Route("/swagger.json", swagger, methods=["GET"]),
+        Route("/routing", routing, methods=["GET"]),
         Route("/", live, methods=["GET"])])

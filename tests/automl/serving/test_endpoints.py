@@ -4,7 +4,6 @@ with no failed request. Real router and deployment processes on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -13,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+import pandas as pd
 import pytest
 
 from automl.errors import ConfigError
@@ -39,50 +39,60 @@ def _automl(env: dict, *args: str) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
-def test_the_cli_flow_from_endpoint_create_to_delete(titanic_job, titanic_files, serving_env, tmp_path):
-    result, test = titanic_job
-    env = {**serving_env, "AUTOML_ENDPOINTS_HOME": str(tmp_path / "store")}
-    _yaml(tmp_path, "endpoint.yml", "name: flow\nauth_mode: key\n")
-    _yaml(tmp_path, "blue.yml", f"name: blue\nendpoint_name: flow\nmodel: {titanic_files / 'model.onnx'}\n"
-                                "instance_count: 1\nrequest_settings:\n  request_timeout_ms: 4000\n")
-    _yaml(tmp_path, "green.yml", "name: green\nendpoint_name: flow\nmodel: job:titanic_served\n")
-    (tmp_path / "sample.json").write_bytes(_body(test))
-    expected = json.dumps(result.best_model.predict(test.head(5)).tolist())
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "endpoints"
+
+
+def test_the_cli_flow_from_endpoint_create_to_delete(titanic_job, serving_env, tmp_path):
+    """The README's walk-through with the files of examples/endpoints, then a second deployment."""
+    result, _ = titanic_job
+    result.register_model("titanic", tracking_uri=serving_env["MLFLOW_TRACKING_URI"])  # blue.yml's model
+    store = EndpointStore(tmp_path / "store")
+    env = {**serving_env, "AUTOML_ENDPOINTS_HOME": str(store.root)}
+    _yaml(tmp_path, "green.yml", "name: green\nendpoint_name: titanic\nmodel: job:titanic_served\n")
+    sample = EXAMPLES / "sample.json"
+    rows = json.loads(sample.read_text())["input_data"]
+    expected = result.best_model.predict(pd.DataFrame(rows["data"], columns=rows["columns"])).tolist()
     try:
-        created = _automl(env, "endpoint", "create", "--file", str(tmp_path / "endpoint.yml"))
+        created = _automl(env, "endpoint", "create", "--file", str(EXAMPLES / "endpoint.yml"))
         assert created.returncode == 0, created.stderr
         uri = json.loads(created.stdout)["scoring_uri"]
         assert uri.startswith("http://127.0.0.1:")
-        assert _automl(env, "deployment", "create", "--file", str(tmp_path / "blue.yml"), "--all-traffic").returncode == 0
-        invoked = _automl(env, "endpoint", "invoke", "--name", "flow", "--request-file", str(tmp_path / "sample.json"))
-        assert invoked.returncode == 0 and json.dumps(json.loads(invoked.stdout)) == expected
+        blue = _automl(env, "deployment", "create", "--file", str(EXAMPLES / "blue.yml"), "--all-traffic")
+        assert blue.returncode == 0, blue.stderr
+        invoked = _automl(env, "endpoint", "invoke", "--name", "titanic", "--request-file", str(sample))
+        assert invoked.returncode == 0 and json.loads(invoked.stdout) == expected
         assert _automl(env, "deployment", "create", "--file", str(tmp_path / "green.yml")).returncode == 0
-        updated = _automl(env, "endpoint", "update", "--name", "flow", "--traffic", "blue=50,green=50")
+        updated = _automl(env, "endpoint", "update", "--name", "titanic", "--traffic", "blue=50,green=50")
         assert json.loads(updated.stdout)["traffic"] == {"blue": 50, "green": 50}
-        to_green = _automl(env, "endpoint", "invoke", "--name", "flow", "--request-file", str(tmp_path / "sample.json"),
+        to_green = _automl(env, "endpoint", "invoke", "--name", "titanic", "--request-file", str(sample),
                            "--deployment-name", "green")
-        assert to_green.returncode == 0 and json.dumps(json.loads(to_green.stdout)) == expected
-        old = json.loads(_automl(env, "endpoint", "get-credentials", "--name", "flow").stdout)
-        unknown = httpx.post(uri, content=_body(test), headers={"Authorization": f"Bearer {old['primaryKey']}",
-                                                               "azureml-model-deployment": "purple"})
+        assert to_green.returncode == 0 and json.loads(to_green.stdout) == expected
+        old = json.loads(_automl(env, "endpoint", "get-credentials", "--name", "titanic").stdout)
+        key = {"Authorization": f"Bearer {old['primaryKey']}"}
+        unknown = httpx.post(uri, content=sample.read_bytes(), headers={**key, "azureml-model-deployment": "purple"})
         assert unknown.status_code == 404 and "no deployment 'purple'" in unknown.json()["error"]
-        assert _automl(env, "endpoint", "regenerate-keys", "--name", "flow", "--key-type", "primary").returncode == 0
-        new = endpoints.get_credentials("flow", store=EndpointStore(tmp_path / "store"))
+        document = httpx.get(uri.replace("/score", "/swagger.json"), headers=key).json()
+        assert list(document["components"]["schemas"]["Row"]["properties"]) == rows["columns"]
+        assert _automl(env, "endpoint", "regenerate-keys", "--name", "titanic", "--key-type", "primary").returncode == 0
+        new = endpoints.get_credentials("titanic", store=store)
         assert new["primaryKey"] != old["primaryKey"] and new["secondaryKey"] == old["secondaryKey"]
-        for key, status in ((old["primaryKey"], 401), (new["primaryKey"], 200), (new["secondaryKey"], 200)):
-            assert httpx.post(uri, content=_body(test), headers={"Authorization": f"Bearer {key}"}).status_code == status
-        refused = _automl(env, "deployment", "delete", "--name", "blue", "--endpoint-name", "flow")
+        for secret, status in ((old["primaryKey"], 401), (new["primaryKey"], 200), (new["secondaryKey"], 200)):
+            answer = httpx.post(uri, content=sample.read_bytes(), headers={"Authorization": f"Bearer {secret}"})
+            assert answer.status_code == status
+        refused = _automl(env, "deployment", "delete", "--name", "blue", "--endpoint-name", "titanic")
         assert refused.returncode == 2 and "still takes 50% of the traffic" in refused.stderr
-        assert _automl(env, "endpoint", "update", "--name", "flow", "--traffic", "green=100").returncode == 0
-        assert _automl(env, "deployment", "delete", "--name", "blue", "--endpoint-name", "flow").returncode == 0
-        shown = json.loads(_automl(env, "endpoint", "show", "--name", "flow").stdout)
+        assert _automl(env, "endpoint", "update", "--name", "titanic", "--traffic", "green=100").returncode == 0
+        assert _automl(env, "deployment", "delete", "--name", "blue", "--endpoint-name", "titanic").returncode == 0
+        shown = json.loads(_automl(env, "endpoint", "show", "--name", "titanic").stdout)
         assert list(shown["deployments"]) == ["green"] and shown["deployments"]["green"]["state"] == "Succeeded"
-        assert [e["name"] for e in json.loads(_automl(env, "endpoint", "list").stdout)] == ["flow"]
-        pids = [d.get("pid") for d in EndpointStore(tmp_path / "store").read("flow")["deployments"].values()]
+        assert [e["name"] for e in json.loads(_automl(env, "endpoint", "list").stdout)] == ["titanic"]
+        logs = "".join(p.read_text() for p in store.folder("titanic").glob("*.log"))
+        assert "POST /score" in logs and not any(k in logs for k in (*old.values(), *new.values()))
+        pids = [d.get("pid") for d in store.read("titanic")["deployments"].values()]
     finally:
-        deleted = _automl(env, "endpoint", "delete", "--name", "flow")
+        deleted = _automl(env, "endpoint", "delete", "--name", "titanic")
     assert deleted.returncode == 0
-    assert EndpointStore(tmp_path / "store").names() == []
+    assert store.names() == []
     assert not any(alive(pid) for pid in pids)
 
 
