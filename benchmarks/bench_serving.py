@@ -10,11 +10,17 @@ process on the same 2 cores:
 - ``automl serve`` with the Python pipeline;
 - ``mlflow models serve --env-manager local`` with the same MLflow model (pyfunc), MLflow's own server.
 
-Each takes a fixed number of requests of 1 row and of 1,000 rows (Azure's ``input_data`` body for
-ours, MLflow's ``dataframe_split`` for MLflow's) at concurrency 1, 8 and 32, sent by an httpx
-async client; per cell: p50 and p99 latency, requests per second and failed requests (any status
-but 200). Our servers allow 8 concurrent requests and a 30 s queue here, so that they measure
-throughput rather than shed load.
+Each takes requests of 1 row and of 1,000 rows (Azure's ``input_data`` body for ours, MLflow's
+``dataframe_split`` for MLflow's) at concurrency 1, 8 and 32; per cell: p50 and p99 latency,
+requests per second and failed requests (any status but 200, and socket errors). Our servers allow
+8 concurrent requests and a 30 s queue here, so that they measure throughput rather than shed load.
+
+The load generator (``--client``) is an aiohttp async client sending ``--requests`` and
+``--batch-requests`` per cell. It shares the server's 2 cores, so its own cost per request is in
+the figures: ``--client httpx`` (about 2 ms of CPU per request) measured the same ONNX server at
+2.7 ms p50 and 423 requests/s at concurrency 8; ``--client wrk`` (``apt-get install wrk``, a C
+client, one thread, ``--seconds`` per cell) shows what the server alone does. The roll-out always
+uses httpx.
 
 Then the roll-out: an endpoint with deployments blue and green (both the ONNX model) takes
 requests at concurrency 8 while its traffic goes blue=100 -> blue=50,green=50 -> green=100 and blue
@@ -26,11 +32,12 @@ roll-out; the observed split within 3 points of 50/50.
 
 The data comes from ``../shared/datasets/adult.csv.gz`` unless ``AUTOML_BENCH_DATA`` names a folder
 holding it. Results: one JSON line in ``benchmarks/results/serving.jsonl`` and the Markdown table
-``benchmarks/results/serving.md``.
+``benchmarks/results/serving.md`` (``serving_httpx.md`` or ``serving_wrk.md`` with those clients).
 
 Usage::
 
-    python benchmarks/bench_serving.py [--requests 400] [--batch-requests 40] [--train-rows 10000]
+    python benchmarks/bench_serving.py [--client aiohttp|httpx|wrk] [--seconds 5] [--requests 400]
+        [--batch-requests 40] [--train-rows 10000]
 """
 from __future__ import annotations
 
@@ -39,6 +46,7 @@ import asyncio
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -113,8 +121,44 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-async def load(url: str, body: bytes, headers: dict, requests: int, concurrency: int) -> dict:
-    """``requests`` POSTs, ``concurrency`` at a time: latency percentiles, throughput, failures."""
+def _summary(latencies: list[float], requests: int, seconds: float, failures: int) -> dict:
+    ordered = sorted(latencies)
+    return {"p50_ms": round(statistics.median(ordered), 2),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 2),
+            "rps": round(requests / seconds, 1), "failed": failures, "requests": requests}
+
+
+async def load_aiohttp(url: str, body: bytes, headers: dict, requests: int, concurrency: int) -> dict:
+    """``requests`` POSTs from an aiohttp client, ``concurrency`` at a time: latency percentiles,
+    throughput, failures."""
+    import aiohttp
+
+    latencies, failures = [], 0
+    queue = iter(range(requests))
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency),
+                                     headers={**headers, "Content-Type": "application/json"},
+                                     timeout=aiohttp.ClientTimeout(total=60)) as client:
+        async def worker() -> None:
+            nonlocal failures
+            for _ in queue:
+                begin = time.perf_counter()
+                try:
+                    async with client.post(url, data=body) as answer:
+                        await answer.read()
+                        failures += answer.status != 200
+                except (aiohttp.ClientError, asyncio.TimeoutError):
+                    failures += 1
+                latencies.append((time.perf_counter() - begin) * 1000)
+        async with client.post(url, data=body) as warm_up:
+            await warm_up.read()
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        seconds = time.perf_counter() - began
+    return _summary(latencies, requests, seconds, failures)
+
+
+async def load_httpx(url: str, body: bytes, headers: dict, requests: int, concurrency: int) -> dict:
+    """As :func:`load_aiohttp`, from an httpx async client (about 2 ms of CPU per request)."""
     latencies, failures = [], 0
     queue = iter(range(requests))
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -134,10 +178,40 @@ async def load(url: str, body: bytes, headers: dict, requests: int, concurrency:
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         seconds = time.perf_counter() - began
-    ordered = sorted(latencies)
-    return {"p50_ms": round(statistics.median(ordered), 2),
-            "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 2),
-            "rps": round(requests / seconds, 1), "failed": failures, "requests": requests}
+    return _summary(latencies, requests, seconds, failures)
+
+
+_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+_WRK_SCRIPT = """wrk.method = "POST"
+wrk.body = io.open({body!r}, "rb"):read("*a")
+wrk.headers["Content-Type"] = "application/json"
+{headers}
+"""
+
+
+def _wrk_ms(text: str) -> float:
+    number = re.fullmatch(r"([0-9.]+)(us|ms|s)", text)
+    return round(float(number[1]) * _WRK_UNITS[number[2]], 2)
+
+
+def load_wrk(url: str, body: bytes, headers: dict, seconds: float, concurrency: int) -> dict:
+    """POSTs from ``wrk`` (one thread, ``concurrency`` connections) for ``seconds``: the same
+    figures as :func:`load`, from a C client that leaves the server most of the CPU."""
+    with tempfile.TemporaryDirectory(prefix="automl-wrk-") as tmp:
+        (Path(tmp) / "body.json").write_bytes(body)
+        script = Path(tmp) / "post.lua"
+        script.write_text(_WRK_SCRIPT.format(body=str(Path(tmp) / "body.json"), headers="\n".join(
+            f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())), encoding="utf-8")
+        httpx.post(url, content=body, headers={**headers, "Content-Type": "application/json"}, timeout=60)  # warm-up
+        out = subprocess.run(["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "60s", "--latency",
+                              "-s", str(script), url], capture_output=True, text=True, check=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"p50_ms": _wrk_ms(latency["50"]), "p99_ms": _wrk_ms(latency["99"]),
+            "rps": round(float(re.search(r"Requests/sec:\s+([0-9.]+)", out)[1]), 1),
+            "failed": (int(non_ok[1]) if non_ok else 0) + (sum(map(int, errors.groups())) if errors else 0),
+            "requests": int(re.search(r"(\d+) requests in", out)[1])}
 
 
 def measure(name: str, url: str, headers: dict, rows: pd.DataFrame, mlflow_format: bool, args) -> list[dict]:
@@ -145,7 +219,11 @@ def measure(name: str, url: str, headers: dict, rows: pd.DataFrame, mlflow_forma
     for size, requests in ((1, args.requests), (1000, args.batch_requests)):
         body = _body(rows.sample(size, random_state=1), mlflow_format)
         for concurrency in CONCURRENCY:
-            cell = asyncio.run(load(url, body, headers, requests, concurrency))
+            if args.client == "wrk":
+                cell = load_wrk(url, body, headers, args.seconds, concurrency)
+            else:
+                load = load_aiohttp if args.client == "aiohttp" else load_httpx
+                cell = asyncio.run(load(url, body, headers, requests, concurrency))
             cells.append({"server": name, "rows": size, "concurrency": concurrency, **cell})
             print(json.dumps(cells[-1]), flush=True)
     return cells
@@ -209,8 +287,10 @@ def rollout(rows: pd.DataFrame, env: dict, folder: Path) -> dict:
 
 
 def report(cells: list[dict], roll: dict, meta: dict) -> str:
-    lines = [f"Run {meta['date']} on {meta['machine']}; {meta['requests']} requests of 1 row and "
-             f"{meta['batch_requests']} of 1,000 rows per cell, one worker process per server, all on 127.0.0.1.", "",
+    sent = (f"wrk (one thread) sending for {meta['seconds']} s per cell" if meta.get("client") == "wrk" else
+            f"an {meta.get('client', 'httpx')} async client sending {meta['requests']} requests of 1 row and "
+            f"{meta['batch_requests']} of 1,000 rows per cell")
+    lines = [f"Run {meta['date']} on {meta['machine']}; {sent}; one worker process per server, all on 127.0.0.1.", "",
              "| server | rows | concurrency | p50 ms | p99 ms | requests/s | failed |", "|---|---|---|---|---|---|---|"]
     lines += [f"| {c['server']} | {c['rows']} | {c['concurrency']} | {c['p50_ms']} | {c['p99_ms']} | {c['rps']} | "
               f"{c['failed']} |" for c in cells]
@@ -229,9 +309,12 @@ def report(cells: list[dict], roll: dict, meta: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=400, help="single-row requests per cell")
+    parser.add_argument("--requests", type=int, default=1000, help="single-row requests per cell")
     parser.add_argument("--batch-requests", type=int, default=40, help="1,000-row requests per cell")
     parser.add_argument("--train-rows", type=int, default=10_000)
+    parser.add_argument("--client", choices=("aiohttp", "httpx", "wrk"), default="aiohttp",
+                        help="load generator (see the module docstring)")
+    parser.add_argument("--seconds", type=int, default=5, help="seconds per cell with wrk")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="automl-serving-bench-") as tmp:
         folder = Path(tmp)
@@ -258,11 +341,12 @@ def main() -> None:
         roll = rollout(rows, env, folder)
     meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores", "requests": args.requests,
-            "batch_requests": args.batch_requests}
+            "batch_requests": args.batch_requests, "client": args.client, "seconds": args.seconds}
     with open(RESULTS / "serving.jsonl", "a", encoding="utf-8") as out:
         out.write(json.dumps({**meta, "cells": cells, "rollout": roll}) + "\n")
     text = report(cells, roll, meta)
-    (RESULTS / "serving.md").write_text(text, encoding="utf-8")
+    name = "serving" if args.client == "aiohttp" else f"serving_{args.client}"
+    (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
     print(text)
 
 

@@ -12,7 +12,7 @@ from ._base import FrameTransformer, as_frame
 
 __all__ = ["StringCast", "column_to_str"]
 
-_MAX_EXACT_INT = 2.0 ** 53
+MAX_EXACT_INT = 2.0 ** 53
 
 
 def _scalar_to_str(value: Any) -> str:
@@ -25,7 +25,7 @@ def _scalar_to_str(value: Any) -> str:
         return str(int(value))
     if isinstance(value, numbers.Real):
         value = float(value)
-        if value.is_integer() and abs(value) < _MAX_EXACT_INT:
+        if value.is_integer() and abs(value) < MAX_EXACT_INT:
             return str(int(value))
         return repr(value)
     return str(value)
@@ -33,7 +33,7 @@ def _scalar_to_str(value: Any) -> str:
 
 def _numbers_to_str(values: np.ndarray) -> np.ndarray:
     """Vectorised :func:`_scalar_to_str` for a float array without missing values."""
-    integral = (values == np.floor(values)) & (np.abs(values) < _MAX_EXACT_INT)
+    integral = (values == np.floor(values)) & (np.abs(values) < MAX_EXACT_INT)
     out = values.astype(str).astype(object)
     if integral.any():
         out[integral] = values[integral].astype(np.int64).astype(str)

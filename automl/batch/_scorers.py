@@ -110,28 +110,35 @@ class OnnxScorer:
         return onnx_feed(X, self.kinds, object_strings=True)
 
     def _run(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
-        """The graph's outputs, computed :data:`ONNX_CHUNK_ROWS` rows at a time: the intermediate
-        tensors of a whole mini batch would cost memory and cache misses."""
-        feed = self._feed(X)
+        """The graph's outputs for the raw rows ``X``."""
         if len(X) == 0:  # onnxruntime's kernels refuse empty tensors: the outputs of no rows
             return {o.name: np.empty((0, *[d if isinstance(d, int) else len(self.classes or ()) for d in o.shape[1:]]),
                                      dtype=_ONNX_DTYPES.get(o.type, np.float32)) for o in self._session.get_outputs()}
+        return self.run(self._feed(X))
+
+    def run(self, feed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The graph's outputs for a feed of at least one row (:func:`automl.export.onnx_feed`),
+        computed :data:`ONNX_CHUNK_ROWS` rows at a time: the intermediate tensors of a whole mini
+        batch would cost memory and cache misses."""
+        rows = len(next(iter(feed.values())))
         parts = [self._session.run(None, {k: v[start:start + ONNX_CHUNK_ROWS] for k, v in feed.items()})
-                 for start in range(0, max(len(X), 1), ONNX_CHUNK_ROWS)]
+                 for start in range(0, rows, ONNX_CHUNK_ROWS)]
         return {name: np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i]
                 for i, name in enumerate(self._outputs)}
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
-        """Labels (classification) or values (regression)."""
-        out = self._run(X)
-        return np.asarray(out["label"] if self.probabilities else out["variable"]).ravel()
-
-    def predict_both(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
-        """Labels and probabilities in one run of the graph."""
-        out = self._run(X)
+    def labels_and_probabilities(self, out: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Labels (or values) and class probabilities (None for regression) of :meth:`run`'s outputs."""
         if not self.probabilities:
             return np.asarray(out["variable"]).ravel(), None
         return np.asarray(out["label"]).ravel(), np.asarray(out["probabilities"])
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Labels (classification) or values (regression)."""
+        return self.labels_and_probabilities(self._run(X))[0]
+
+    def predict_both(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
+        """Labels and probabilities in one run of the graph."""
+        return self.labels_and_probabilities(self._run(X))
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Class probabilities."""

@@ -28,7 +28,7 @@ from sklearn.pipeline import Pipeline
 from featurizers import DateTimeFeatures, HashOneHotEncoder, NumericCast, StringCast
 from featurizers._datetime import parse_datetime
 from featurizers._numeric import column_to_float, finite_or_nan
-from featurizers._strings import column_to_str
+from featurizers._strings import MAX_EXACT_INT, column_to_str
 
 NUMBER, STRING, DATETIME = "number", "string", "datetime"
 #: What a missing value of a string input is fed as.
@@ -114,6 +114,42 @@ def _plain_column(values: pd.Series, kind: str) -> np.ndarray | None:
     return None
 
 
+def _list_feed(values: list, kind: str) -> np.ndarray | None:
+    """The feed of a column given as a JSON list, the same as :func:`onnx_feed` gives for it in a
+    DataFrame; None for a number or date column that is not plain (its values need checking)."""
+    if kind == NUMBER:
+        if not all(v is None or type(v) in (int, float) for v in values):  # bools and text go the general way
+            return None
+        return finite_or_nan(np.array([np.nan if v is None else v for v in values], dtype=np.float64))
+    if kind == STRING:
+        if all(type(v) is str or (type(v) is int and abs(v) < MAX_EXACT_INT) for v in values):
+            return np.array([str(v) for v in values], dtype=object)  # as column_to_str prints integers
+        return _column_feed(pd.Series(values), kind, small=True, object_strings=True)  # numbers as categories
+    return None
+
+
+def plain_feed(columns: list[str], data: list[list], kinds: dict[str, str]) -> dict[str, np.ndarray] | None:
+    """The feed of :func:`onnx_feed` (with ``object_strings``) straight from rows given as lists,
+    without a DataFrame; None unless the columns are exactly those of ``kinds``, there are 1 to
+    :data:`PLAIN_PATH_ROWS` rows, and every number column holds numbers (or nulls) and no column
+    holds dates.
+
+    The values are those :func:`onnx_feed` gives for ``pd.DataFrame(data, columns=columns)``;
+    this path exists because building that frame costs more than scoring a row.
+    """
+    if not 0 < len(data) <= PLAIN_PATH_ROWS or len(columns) != len(kinds) or set(columns) != set(kinds):
+        return None
+    position = {name: i for i, name in enumerate(columns)}
+    feed = {}
+    for column, kind in kinds.items():
+        at = position[column]
+        out = _list_feed([row[at] for row in data], kind)
+        if out is None:
+            return None
+        feed[column] = out.reshape(-1, 1)
+    return feed
+
+
 def onnx_feed(X: pd.DataFrame, kinds: dict[str, str], *, object_strings: bool = False) -> dict[str, np.ndarray]:
     """The feed dictionary of an exported graph for the raw rows ``X``.
 
@@ -132,20 +168,20 @@ def onnx_feed(X: pd.DataFrame, kinds: dict[str, str], *, object_strings: bool = 
     -------
     dict of str to ndarray of shape (n_rows, 1)
     """
-    feed = {}
     small = len(X) <= PLAIN_PATH_ROWS
-    for column, kind in kinds.items():
-        values = X[column]
-        plain = _plain_column(values, kind) if small else None
-        if plain is not None:
-            out = plain
-        elif kind == NUMBER:
-            out = column_to_float(values)
-        elif kind == DATETIME:
-            out = _epoch_seconds(values)
-        else:
-            out = column_to_str(values, MISSING_STRING)
-        if kind == STRING and not object_strings:
-            out = out.astype(str)
-        feed[column] = out.reshape(-1, 1)
-    return feed
+    return {column: _column_feed(X[column], kind, small, object_strings).reshape(-1, 1)
+            for column, kind in kinds.items()}
+
+
+def _column_feed(values: pd.Series, kind: str, small: bool, object_strings: bool) -> np.ndarray:
+    """One column's feed (1-D), with the featurizers' casts."""
+    plain = _plain_column(values, kind) if small else None
+    if plain is not None:
+        out = plain
+    elif kind == NUMBER:
+        out = column_to_float(values)
+    elif kind == DATETIME:
+        out = _epoch_seconds(values)
+    else:
+        out = column_to_str(values, MISSING_STRING)
+    return out.astype(str) if kind == STRING and not object_strings else out

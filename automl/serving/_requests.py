@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -34,15 +35,35 @@ class RequestError(Exception):
 
 @dataclass
 class ScoringRequest:
-    """A parsed body: the rows, what to answer, and whether to answer in Azure AutoML's envelope."""
+    """A parsed body: its rows, what to answer, and whether to answer in Azure AutoML's envelope.
 
-    rows: pd.DataFrame
+    The rows are kept as the body gave them (``columns`` and ``data`` for the split formats,
+    ``records`` for the others); :attr:`rows` is the DataFrame, made on first use, so that a
+    small request scored straight from its lists never builds one.
+    """
+
+    columns: list[str] | None = None
+    data: list[list] | None = None
+    index: list | None = None
+    records: list[dict] | None = None
     method: str = PREDICT
     quantiles: list[float] = field(default_factory=list)
     envelope: bool = False
 
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The rows as a DataFrame."""
+        if self.records is not None:
+            return pd.DataFrame.from_records(self.records)
+        return pd.DataFrame(self.data, columns=self.columns, index=self.index)
 
-def _split(payload: object, key: str) -> pd.DataFrame:
+    @property
+    def row_count(self) -> int:
+        """How many rows the body holds."""
+        return len(self.records if self.records is not None else self.data or ())
+
+
+def _split(payload: object, key: str) -> dict:
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
         raise RequestError(400, f'"{key}" must be an object with "columns" and "data" (a list of rows).')
     columns, data = payload.get("columns"), payload["data"]
@@ -55,13 +76,13 @@ def _split(payload: object, key: str) -> pd.DataFrame:
     index = payload.get("index")
     if index is not None and (not isinstance(index, list) or len(index) != len(data)):
         raise RequestError(400, f'"{key}.index" must list one label per row of "data".')
-    return pd.DataFrame(data, columns=columns, index=index)
+    return {"columns": columns, "data": data, "index": index}
 
 
-def _records(payload: object, key: str) -> pd.DataFrame:
+def _records(payload: object, key: str) -> dict:
     if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
         raise RequestError(400, f'"{key}" must be a list of objects, one per row ({{"column": value}}).')
-    return pd.DataFrame.from_records(payload)
+    return {"records": payload}
 
 
 def _options(body: dict) -> tuple[str, list[float]]:
@@ -103,4 +124,4 @@ def parse_request(body: bytes) -> ScoringRequest:
     else:
         inputs = parsed["Inputs"]
         rows = _records(inputs.get("data") if isinstance(inputs, dict) else None, "Inputs.data")
-    return ScoringRequest(rows, method, quantiles, envelope="Inputs" in parsed)
+    return ScoringRequest(**rows, method=method, quantiles=quantiles, envelope="Inputs" in parsed)

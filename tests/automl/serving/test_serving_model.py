@@ -49,3 +49,29 @@ def test_a_jobs_best_model_is_its_onnx_form(titanic_job, store):
 def test_nothing_to_serve_is_a_clear_error(titanic_job, store, kwargs, says):
     with pytest.raises(ConfigError, match=says):
         load_served_model(**kwargs)
+
+
+def test_single_rows_scored_from_their_lists_match_the_model(titanic_job, tmp_path):
+    """Small requests to an ONNX model skip the DataFrame (plain_feed); every titanic test row, sent
+    alone as JSON (nulls, numbers and text as a client sends them), gets the model's own answer."""
+    import json
+
+    import numpy as np
+
+    from automl.export import plain_feed
+    from automl.serving import parse_request, predictions
+
+    result, test = titanic_job
+    result.export_onnx(tmp_path / "model.onnx")
+    served = load_served_model(tmp_path / "model.onnx")
+    split = json.loads(test.to_json(orient="split", index=False))
+    labels, probabilities, lists_fed = [], [], 0
+    for row in split["data"]:
+        body = {"input_data": {"columns": split["columns"], "data": [row]}}
+        lists_fed += plain_feed(split["columns"], [row], served.scorer.kinds) is not None
+        labels += predictions(served, parse_request(json.dumps(body).encode()))
+        answer = predictions(served, parse_request(json.dumps({**body, "params": {"method": "predict_proba"}}).encode()))
+        probabilities.append([answer[0][str(c)] for c in result.best_model.classes_])
+    assert lists_fed == len(test)  # titanic's nulls and text all take the list path
+    assert labels == result.best_model.predict(test).tolist()
+    np.testing.assert_allclose(probabilities, result.best_model.predict_proba(test), atol=1e-5)
