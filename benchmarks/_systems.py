@@ -89,7 +89,7 @@ def _onnx_predictor(result: Any, workdir: Path, task: str, extra: dict) -> Calla
     except Exception as exc:  # reported, not fatal: the table says why ONNX is missing
         extra["onnx_error"] = f"{type(exc).__name__}: {exc}"[:300]
         return None
-    sess, kinds = session(exported.model), exported.input_kinds
+    sess, kinds = session(exported.graph), exported.input_kinds
     output = "probabilities" if task == "classification" else "variable"
 
     def predict(X: pd.DataFrame) -> np.ndarray:

@@ -124,7 +124,7 @@ def _median_ms(call, repeats: int) -> float:
 def latency(result, X: pd.DataFrame, repeats: int) -> dict:
     """Predict latency of ``best_model`` and of its ONNX graph, one row and a batch."""
     exported = result.export_onnx(Path(tempfile.mkdtemp()) / "model.onnx")
-    sess, kinds = session(exported.model), exported.input_kinds
+    sess, kinds = session(exported.graph), exported.input_kinds
     one = X.head(1)
     batch = X.sample(BATCH_ROWS, replace=len(X) < BATCH_ROWS, random_state=0).reset_index(drop=True)
     feed_one, feed_batch = onnx_feed(one, kinds), onnx_feed(batch, kinds)

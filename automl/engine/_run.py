@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import guardrails
 import pandas as pd
 
-from automl.core import TrialResult
+from automl.core import TrialResult, release_freed_memory
 from automl.engine._budget import (
     END_OF_JOB_SECONDS,
     JobClock,
@@ -202,6 +202,7 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
                          memory_limit, held)
     finally:
         engine.close()
+    release_freed_memory()  # what the search freed, before the refit and the logging build on it
     clock.lap("search")
     if ensembles and not stop.canceled:
         built = task.build_ensembles(ensembles, trials, prepared, job,
@@ -226,6 +227,7 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
     result.duration_seconds = clock.elapsed
     watchers.finish_by(clock.limit)
     watchers.job_finished(job, result)
+    release_freed_memory()  # the logging's and the report's garbage, before the caller's next step
     clock.lap("tracking")
     result.tracking_errors.extend(watchers.errors)
     return result

@@ -92,13 +92,13 @@ def _same_labels(python: np.ndarray, onnx: np.ndarray) -> np.ndarray:
 
 
 def session(onnx_model: Any) -> Any:
-    """An onnxruntime CPU session for ``onnx_model``."""
+    """An onnxruntime CPU session for ``onnx_model`` (an ``onnx.ModelProto`` or its bytes)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.log_severity_level = 3
-    return ort.InferenceSession(onnx_model.SerializeToString(), options,
-                                providers=["CPUExecutionProvider"])
+    graph = onnx_model if isinstance(onnx_model, bytes) else onnx_model.SerializeToString()
+    return ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
 
 def predicts_probabilities(model: Any) -> bool:

@@ -18,9 +18,14 @@ if TYPE_CHECKING:
 class OnnxExport:
     """A converted model and its parity check.
 
+    The graph is held serialised: parsed, an ONNX graph of tree ensembles takes about six times
+    its bytes (a 46 MB vote of bagged boosters: 270 MB), which would sit beside onnxruntime's
+    session of it.
+
     Attributes
     ----------
-    model : onnx.ModelProto
+    graph : bytes
+        The serialised ``onnx.ModelProto`` (what onnxruntime and :meth:`save` take).
     input_kinds : dict of str to str
         Kind of each graph input (``float``, ``string``, ``datetime``).
     check : OnnxCheck
@@ -29,16 +34,23 @@ class OnnxExport:
         Where the graph was written.
     """
 
-    model: Any
+    graph: bytes
     input_kinds: dict[str, str]
     check: OnnxCheck
     path: Path | None = None
+
+    @property
+    def model(self) -> Any:
+        """The graph as an ``onnx.ModelProto``, parsed anew on each access."""
+        import onnx
+
+        return onnx.load_model_from_string(self.graph)
 
     def save(self, path: str | Path) -> Path:
         """Write the graph to ``path`` (folders created); return the path."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(self.model.SerializeToString())
+        path.write_bytes(self.graph)
         self.path = path
         return path
 
@@ -75,7 +87,9 @@ def export_onnx(model: Any, path: str | Path | None, X: pd.DataFrame, *,
         raise ConfigError("export_onnx needs raw validation rows to check the graph against the "
                           "Python model; pass X=<DataFrame of raw rows>.")
     onnx_model, kinds = to_onnx(model, X, name=name)
-    exported = OnnxExport(onnx_model, kinds, check_onnx(model, onnx_model, kinds, X))
+    graph = onnx_model.SerializeToString()
+    del onnx_model  # the parsed graph goes before onnxruntime loads the check's session
+    exported = OnnxExport(graph, kinds, check_onnx(model, graph, kinds, X))
     if strict and not exported.check.passed:
         raise AutoMLError(f"The ONNX graph does not match the Python model on validation rows "
                           f"({exported.check}); it was not written.")
