@@ -3,7 +3,7 @@
 Nothing here imports another part of automl but :mod:`automl.errors`.
 """
 from automl.core._json import plain
-from automl.core._memory import release_freed_memory
+from automl.core._heap import release_freed_memory
 from automl.core._naming import name_key, resolve_name
 from automl.core._sizes import serialized_bytes
 from automl.core._trial_records import CANCELED, COMPLETED, FAILED, TrialData, TrialResult, TrialSpec
