@@ -14,10 +14,10 @@ from automl.export._check import MAX_DIFFERENCE, MIN_AGREEMENT, OnnxCheck, check
 from automl.export._convert import LABEL, PROBABILITIES, VALUE, check_convertible, to_onnx
 from automl.export._converters import register_converters
 from automl.export._export import OnnxExport, convert_result, export_onnx
-from automl.export._inputs import MISSING_STRING, PLAIN_PATH_ROWS, input_kinds, onnx_feed, plain_feed
+from automl.export._inputs import MISSING_STRING, PLAIN_PATH_ROWS, graph_input_names, input_kinds, onnx_feed, plain_feed
 
 __all__ = [
     "LABEL", "MAX_DIFFERENCE", "MIN_AGREEMENT", "MISSING_STRING", "PLAIN_PATH_ROWS", "PROBABILITIES", "VALUE",
     "OnnxCheck", "OnnxExport", "check_convertible", "check_onnx", "convert_result", "export_onnx",
-    "input_kinds", "onnx_feed", "plain_feed", "register_converters", "session", "to_onnx",
+    "graph_input_names", "input_kinds", "onnx_feed", "plain_feed", "register_converters", "session", "to_onnx",
 ]

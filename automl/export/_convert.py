@@ -20,13 +20,12 @@ from sklearn.pipeline import Pipeline
 from automl.errors import ConfigError
 from automl.export._adapt import adapt, is_densify, walk
 from automl.export._converters import register_converters
-from automl.export._inputs import MISSING_STRING, STRING, input_kinds
+from automl.export._inputs import (LABEL, MISSING_STRING, PROBABILITIES, STRING, VALUE, graph_input_names,
+                                   input_kinds)
 from automl.export._vote import is_member_wise, vote_to_onnx
 
 #: Opsets of the exported graphs: widely supported by ONNX runtimes (onnxruntime >= 1.12).
 TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
-#: Graph outputs: label and probabilities (classification), the value (regression).
-LABEL, PROBABILITIES, VALUE = "label", "probabilities", "variable"
 _HINT = ("Train the job with set_training(enable_onnx_compatible_models=True) so that only "
          "algorithms and featurization steps that convert to ONNX are used.")
 
@@ -134,13 +133,13 @@ def _convert_adapted(pipeline: Pipeline, initial_types: list[tuple[str, Any]], c
 
 
 def _restore_input_names(onx: Any, columns: list[str]) -> None:
-    """Name the graph's inputs after the raw columns again.
+    """Name the graph's inputs after the raw columns again (:func:`graph_input_names`).
 
     skl2onnx makes names like ``emp.var.rate`` into ``emp_var_rate``; the feed
     (:func:`automl.export.onnx_feed`) and users key inputs by the column names.
     """
-    graph = onx.graph
-    renamed = {i.name: column for i, column in zip(graph.input, columns) if i.name != column}
+    graph, inputs = onx.graph, graph_input_names(columns)
+    renamed = {i.name: inputs[column] for i, column in zip(graph.input, columns) if i.name != inputs[column]}
     if not renamed:
         return
     for graph_input in graph.input:

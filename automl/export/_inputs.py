@@ -13,11 +13,14 @@ Each raw column the datatransformer saw becomes one graph input of shape
   (ONNX cannot parse dates); missing values are ``NaN``.
 
 :func:`onnx_feed` turns a DataFrame of raw rows into that feed dictionary with
-the featurizers' own casts, so Python and ONNX see the same values.
+the featurizers' own casts, so Python and ONNX see the same values. An input is
+named like its column, but for a column named like an output (``label``,
+``probabilities``, ``variable``), whose input is ``label_input`` and so on
+(:func:`graph_input_names`).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -31,10 +34,30 @@ from featurizers._numeric import column_to_float, finite_or_nan
 from featurizers._strings import MAX_EXACT_INT, column_to_str
 
 NUMBER, STRING, DATETIME = "number", "string", "datetime"
+#: The graph's outputs: labels and class probabilities (classification), values (regression).
+LABEL, PROBABILITIES, VALUE = "label", "probabilities", "variable"
 #: What a missing value of a string input is fed as.
 MISSING_STRING = ""
 #: Frames up to this many rows take the direct path for plain columns (single-row latency).
 PLAIN_PATH_ROWS = 64
+
+
+def graph_input_names(columns: Iterable[str]) -> dict[str, str]:
+    """The graph input of each raw column: the column's own name, but for a column named like an
+    output (``label``, ``probabilities``, ``variable``: ONNX names are unique in a graph), which
+    gets ``_input`` appended (and underscores before that until no column has the name)."""
+    names = [str(c) for c in columns]
+    taken = set(names) | {LABEL, PROBABILITIES, VALUE}
+    inputs = {}
+    for column in names:
+        name = column
+        if column in (LABEL, PROBABILITIES, VALUE):
+            name = f"{column}_input"
+            while name in taken:
+                name = f"{column}_{name[len(column):]}"
+            taken.add(name)
+        inputs[column] = name
+    return inputs
 
 
 def _first_step(transformer: Any) -> Any:
@@ -140,13 +163,14 @@ def plain_feed(columns: list[str], data: list[list], kinds: dict[str, str]) -> d
     if not 0 < len(data) <= PLAIN_PATH_ROWS or len(columns) != len(kinds) or set(columns) != set(kinds):
         return None
     position = {name: i for i, name in enumerate(columns)}
+    inputs = graph_input_names(kinds)
     feed = {}
     for column, kind in kinds.items():
         at = position[column]
         out = _list_feed([row[at] for row in data], kind)
         if out is None:
             return None
-        feed[column] = out.reshape(-1, 1)
+        feed[inputs[column]] = out.reshape(-1, 1)
     return feed
 
 
@@ -167,9 +191,12 @@ def onnx_feed(X: pd.DataFrame, kinds: dict[str, str], *, object_strings: bool = 
     Returns
     -------
     dict of str to ndarray of shape (n_rows, 1)
+        Keyed by graph input (:func:`graph_input_names`: the column names but for a column named
+        like an output).
     """
     small = len(X) <= PLAIN_PATH_ROWS
-    return {column: _column_feed(X[column], kind, small, object_strings).reshape(-1, 1)
+    inputs = graph_input_names(kinds)
+    return {inputs[column]: _column_feed(X[column], kind, small, object_strings).reshape(-1, 1)
             for column, kind in kinds.items()}
 
 

@@ -4,7 +4,9 @@ The store is a folder (``$AUTOML_ENDPOINTS_HOME``, default ``~/.automl/endpoints
 sub-folder per endpoint: ``endpoint.json`` (its keys, port, traffic and deployments; readable by
 its owner only) and the logs of its processes. A record is written to a temporary file and
 renamed over the old one, so a reader never sees half a record, and each write bumps its
-``version``, which the endpoint's router follows.
+``version``, which the endpoint's router follows. A change reads, changes and writes the record
+holding the endpoint's lock (:meth:`EndpointStore.locked`), so that two commands changing one
+endpoint at once both take effect.
 """
 from __future__ import annotations
 
@@ -12,8 +14,15 @@ import json
 import os
 import shutil
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; changes are then not serialised
+    fcntl = None
 
 from automl.errors import ConfigError
 
@@ -22,6 +31,7 @@ __all__ = ["ENDPOINTS_HOME", "EndpointStore"]
 #: The environment variable naming the store's folder.
 ENDPOINTS_HOME = "AUTOML_ENDPOINTS_HOME"
 RECORD = "endpoint.json"
+LOCK = ".lock"
 
 
 class EndpointStore:
@@ -29,6 +39,34 @@ class EndpointStore:
 
     def __init__(self, root: str | os.PathLike | None = None) -> None:
         self.root = Path(root or os.environ.get(ENDPOINTS_HOME) or Path.home() / ".automl" / "endpoints")
+        self._held: dict[tuple[str, int], int] = {}  # (endpoint, thread) -> depth
+
+    @contextmanager
+    def locked(self, name: str) -> Iterator[None]:
+        """Hold endpoint ``name``'s lock: an exclusive ``flock`` on the store's ``.<name>.lock``,
+        which another process's change waits for. Reentrant within a thread."""
+        key = (name, threading.get_ident())
+        if key in self._held or fcntl is None:
+            self._held[key] = self._held.get(key, 0) + 1
+            try:
+                yield
+            finally:
+                self._release(key)
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / f".{name}{LOCK}", "a", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            self._held[key] = 1
+            try:
+                yield
+            finally:
+                self._release(key)
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _release(self, key: tuple[str, int]) -> None:
+        self._held[key] -= 1
+        if not self._held[key]:
+            del self._held[key]
 
     def folder(self, name: str) -> Path:
         """The folder of endpoint ``name`` (its record and logs)."""

@@ -63,12 +63,13 @@ def _start_deployment(store: EndpointStore, record: dict[str, Any], name: str) -
 
 def _running(store: EndpointStore, name: str) -> dict[str, Any]:
     """The record of endpoint ``name``, its dead processes started again."""
-    record = store.read(name)
-    for deployment_name, deployment in record["deployments"].items():
-        if deployment.get("state") == SUCCEEDED and not processes.alive(deployment.get("pid")):
-            _start_deployment(store, record, deployment_name)
-    if not processes.alive(record.get("pid")):
-        record = _start_router(store, record)
+    with store.locked(name):
+        record = store.read(name)
+        for deployment_name, deployment in record["deployments"].items():
+            if deployment.get("state") == SUCCEEDED and not processes.alive(deployment.get("pid")):
+                _start_deployment(store, record, deployment_name)
+        if not processes.alive(record.get("pid")):
+            record = _start_router(store, record)
     return store.read(name)
 
 
@@ -94,18 +95,19 @@ def create_endpoint(spec: EndpointSpec, *, store: EndpointStore | None = None, h
                     port: int | None = None) -> dict[str, Any]:
     """Create endpoint ``spec.name`` and start its router; its :func:`show_endpoint` view."""
     store = store or EndpointStore()
-    if store.exists(spec.name):
-        raise ConfigError(f"endpoint {spec.name!r} exists already; `automl endpoint show --name {spec.name}` "
-                          "describes it, `automl endpoint delete` removes it.")
-    keys = EndpointKeys()
-    record = store.write({"name": spec.name, "auth_mode": spec.auth_mode, "description": spec.description,
-                          "host": host, "port": port or processes.free_port(), "keys": dataclasses.asdict(keys),
-                          "traffic": {}, "mirror_traffic": {}, "deployments": {}, "created": time.time()})
-    try:
-        _start_router(store, record)
-    except AutoMLError:
-        store.remove(spec.name)
-        raise
+    with store.locked(spec.name):
+        if store.exists(spec.name):
+            raise ConfigError(f"endpoint {spec.name!r} exists already; `automl endpoint show --name {spec.name}` "
+                              "describes it, `automl endpoint delete` removes it.")
+        keys = EndpointKeys()
+        record = store.write({"name": spec.name, "auth_mode": spec.auth_mode, "description": spec.description,
+                              "host": host, "port": port or processes.free_port(), "keys": dataclasses.asdict(keys),
+                              "traffic": {}, "mirror_traffic": {}, "deployments": {}, "created": time.time()})
+        try:
+            _start_router(store, record)
+        except AutoMLError:
+            store.remove(spec.name)
+            raise
     return show_endpoint(spec.name, store=store)
 
 
@@ -114,24 +116,25 @@ def create_deployment(spec: DeploymentSpec, *, all_traffic: bool = False,
     """Start deployment ``spec`` behind its endpoint; it takes traffic only with ``all_traffic``
     (or a later :func:`update_traffic`), and only once it is ready."""
     store = store or EndpointStore()
-    record = _running(store, spec.endpoint_name)
-    if spec.name in record["deployments"]:
-        raise ConfigError(f"endpoint {spec.endpoint_name!r} has a deployment {spec.name!r} already; delete it "
-                          "first or choose another name.")
-    record["deployments"][spec.name] = {
-        "model": spec.model, "instance_count": spec.instance_count, "request_settings": spec.request_settings,
-        "port": processes.free_port(), "keys": dataclasses.asdict(EndpointKeys()), "state": "Creating"}
-    store.write(record)
-    try:
-        _start_deployment(store, record, spec.name)
-    except AutoMLError:
-        record["deployments"][spec.name]["state"] = "Failed"
+    with store.locked(spec.endpoint_name):
+        record = _running(store, spec.endpoint_name)
+        if spec.name in record["deployments"]:
+            raise ConfigError(f"endpoint {spec.endpoint_name!r} has a deployment {spec.name!r} already; delete it "
+                              "first or choose another name.")
+        record["deployments"][spec.name] = {
+            "model": spec.model, "instance_count": spec.instance_count, "request_settings": spec.request_settings,
+            "port": processes.free_port(), "keys": dataclasses.asdict(EndpointKeys()), "state": "Creating"}
         store.write(record)
-        raise
-    record["deployments"][spec.name]["state"] = SUCCEEDED
-    if all_traffic:
-        record["traffic"] = {name: 100 if name == spec.name else 0 for name in record["deployments"]}
-    _applied(store, store.write(record))
+        try:
+            _start_deployment(store, record, spec.name)
+        except AutoMLError:
+            record["deployments"][spec.name]["state"] = "Failed"
+            store.write(record)
+            raise
+        record["deployments"][spec.name]["state"] = SUCCEEDED
+        if all_traffic:
+            record["traffic"] = {name: 100 if name == spec.name else 0 for name in record["deployments"]}
+        _applied(store, store.write(record))
     return show_endpoint(spec.endpoint_name, store=store)
 
 
@@ -154,49 +157,52 @@ def update_traffic(name: str, traffic: dict[str, int] | None = None, mirror_traf
     """Set the traffic split (percent per deployment, adding up to 100) and the mirror traffic
     (percent copied to a deployment without live traffic, at most 50); returns once applied."""
     store = store or EndpointStore()
-    record = _running(store, name)
-    if traffic is not None:
-        _checked_shares(record, traffic, "--traffic", 100)
-        record["traffic"] = {d: traffic.get(d, 0) for d in record["deployments"]}
-    if mirror_traffic is not None:
-        _checked_shares(record, mirror_traffic, "--mirror-traffic", None)
-        for deployment, share in mirror_traffic.items():
-            if share > 50 or (share and record["traffic"].get(deployment, 0)):
-                raise ConfigError(f"--mirror-traffic: {deployment}={share}: a mirror takes at most 50% and "
-                                  "no live traffic.")
-        record["mirror_traffic"] = {d: s for d, s in mirror_traffic.items() if s}
-    _applied(store, store.write(record))
+    with store.locked(name):
+        record = _running(store, name)
+        if traffic is not None:
+            _checked_shares(record, traffic, "--traffic", 100)
+            record["traffic"] = {d: traffic.get(d, 0) for d in record["deployments"]}
+        if mirror_traffic is not None:
+            _checked_shares(record, mirror_traffic, "--mirror-traffic", None)
+            for deployment, share in mirror_traffic.items():
+                if share > 50 or (share and record["traffic"].get(deployment, 0)):
+                    raise ConfigError(f"--mirror-traffic: {deployment}={share}: a mirror takes at most 50% and "
+                                      "no live traffic.")
+            record["mirror_traffic"] = {d: s for d, s in mirror_traffic.items() if s}
+        _applied(store, store.write(record))
     return show_endpoint(name, store=store)
 
 
 def delete_deployment(name: str, endpoint: str, *, store: EndpointStore | None = None) -> None:
     """Stop and forget a deployment without traffic, once its requests in flight have finished."""
     store = store or EndpointStore()
-    record = store.read(endpoint)
-    if name not in record["deployments"]:
-        raise ConfigError(f"endpoint {endpoint!r} has no deployment {name!r}.")
-    if record["traffic"].get(name) or record["mirror_traffic"].get(name):
-        raise ConfigError(f"deployment {name!r} still takes {record['traffic'].get(name) or 0}% of the traffic "
-                          f"(mirror {record['mirror_traffic'].get(name, 0)}%); move it away first: "
-                          f"`automl endpoint update --name {endpoint} --traffic \"<other>=100\"`.")
-    record["deployments"][name]["state"] = "Deleting"
-    store.write(record)
-    if processes.alive(record.get("pid")):
-        _applied(store, record, drained=name)
-    processes.stop(record["deployments"][name].get("pid"))
-    del record["deployments"][name]
-    record["traffic"].pop(name, None)
-    store.write(record)
+    with store.locked(endpoint):
+        record = store.read(endpoint)
+        if name not in record["deployments"]:
+            raise ConfigError(f"endpoint {endpoint!r} has no deployment {name!r}.")
+        if record["traffic"].get(name) or record["mirror_traffic"].get(name):
+            raise ConfigError(f"deployment {name!r} still takes {record['traffic'].get(name) or 0}% of the traffic "
+                              f"(mirror {record['mirror_traffic'].get(name, 0)}%); move it away first: "
+                              f"`automl endpoint update --name {endpoint} --traffic \"<other>=100\"`.")
+        record["deployments"][name]["state"] = "Deleting"
+        store.write(record)
+        if processes.alive(record.get("pid")):
+            _applied(store, record, drained=name)
+        processes.stop(record["deployments"][name].get("pid"))
+        del record["deployments"][name]
+        record["traffic"].pop(name, None)
+        store.write(record)
 
 
 def delete_endpoint(name: str, *, store: EndpointStore | None = None) -> None:
     """Stop the endpoint's router and deployments and forget it."""
     store = store or EndpointStore()
-    record = store.read(name)
-    for deployment in record["deployments"].values():
-        processes.stop(deployment.get("pid"))
-    processes.stop(record.get("pid"))
-    store.remove(name)
+    with store.locked(name):
+        record = store.read(name)
+        for deployment in record["deployments"].values():
+            processes.stop(deployment.get("pid"))
+        processes.stop(record.get("pid"))
+        store.remove(name)
 
 
 def show_endpoint(name: str, *, store: EndpointStore | None = None) -> dict[str, Any]:
@@ -230,11 +236,12 @@ def regenerate_keys(name: str, key_type: str = "primary", *, store: EndpointStor
     if key_type not in ("primary", "secondary"):
         raise ConfigError(f"--key-type must be primary or secondary, got {key_type!r}.")
     store = store or EndpointStore()
-    record = store.read(name)
-    record["keys"][key_type] = getattr(EndpointKeys(), key_type)
-    record = store.write(record)
-    if processes.alive(record.get("pid")):  # asked with the key it knew before the change
-        _applied(store, record, key="secondary" if key_type == "primary" else "primary")
+    with store.locked(name):
+        record = store.read(name)
+        record["keys"][key_type] = getattr(EndpointKeys(), key_type)
+        record = store.write(record)
+        if processes.alive(record.get("pid")):  # asked with the key it knew before the change
+            _applied(store, record, key="secondary" if key_type == "primary" else "primary")
 
 
 def invoke(name: str, body: bytes, *, deployment: str | None = None, store: EndpointStore | None = None,

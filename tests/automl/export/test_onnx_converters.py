@@ -143,3 +143,34 @@ def test_a_small_frame_is_fed_exactly_like_a_large_one():
                 else:
                     assert small[column].tolist() == expected.tolist()
                     assert (small[column].dtype == object) == object_strings
+
+
+@pytest.mark.parametrize("task, algorithm", [("classification", "LightGBM"), ("regression", "LightGBM"),
+                                             ("classification", "LogisticRegression")])
+def test_raw_columns_named_like_the_outputs_are_fed_to_renamed_inputs(task, algorithm):
+    """Columns ``label``, ``probabilities`` and ``variable``: ONNX names are unique in a graph, so their
+    inputs are ``label_input`` ... and the outputs keep their names; the feeds key by input name."""
+    from automl.batch import OnnxScorer
+    from automl.export import graph_input_names, plain_feed
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"label": rng.choice(["a", "b"], 300), "probabilities": rng.normal(size=300),
+                      "variable": rng.normal(size=300), "label_input": rng.normal(size=300)})
+    signal = X["variable"] + X["probabilities"] + (X["label"] == "a")
+    y = (signal > 0.5).map({True: "yes", False: "no"}) if task == "classification" else signal
+    model, X = fit_single(X.assign(target=y), "target", task, algorithm)
+    exported = export_onnx(model, None, X, strict=True)
+    sess = session(exported.graph)
+    assert [i.name for i in sess.get_inputs()] == ["label__input", "probabilities_input", "variable_input",
+                                                   "label_input"]
+    assert [o.name for o in sess.get_outputs()] == (["label", "probabilities"] if task == "classification"
+                                                    else ["variable"])
+    scorer = OnnxScorer(exported.model)
+    if task == "classification":
+        np.testing.assert_array_equal(scorer.predict(X), model.predict(X))
+    else:  # float32 trees: the export check's tolerance
+        np.testing.assert_allclose(scorer.predict(X), model.predict(X), atol=1e-5)
+    one = X.iloc[:1]
+    feed = plain_feed(list(one.columns), one.to_numpy(dtype=object).tolist(), exported.input_kinds)
+    assert set(feed) == set(graph_input_names(exported.input_kinds).values())
+    np.testing.assert_array_equal(scorer.labels_and_probabilities(scorer.run(feed))[0], scorer.predict(one))
