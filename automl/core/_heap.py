@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import gc
 from functools import lru_cache
 from typing import Callable
 
@@ -21,18 +20,19 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 def release_freed_memory() -> bool:
-    """Collect garbage, then return the freed pages of the C heap to the operating system.
+    """Return the freed pages of the C heap to the operating system.
 
     glibc keeps what Python and the native libraries freed (a job's trial results, a converted
     graph) as part of the process's resident memory until ``malloc_trim`` is called; Dask's
     workers trim for the same reason. Measured after a 60-s job on bank_marketing: 694 -> 541 MB.
+    It takes about 0.1 ms. (A ``gc.collect()`` first would take 100 ms in a job's process and
+    free 2 MB more: the job's garbage is freed by reference counting.)
 
     Returns
     -------
     bool
         Whether the C library could trim (False where it has no ``malloc_trim``).
     """
-    gc.collect()
     trim = _malloc_trim()
     if trim is None:
         return False
