@@ -14,12 +14,14 @@ from automl.jobs import (
     ForecastingJob,
     RegressionJob,
     classification,
+    extend,
     forecasting,
     load_job,
     regression,
+    resume,
 )
 
 __all__ = [
     "AutoMLResult", "ClassificationJob", "ForecastingJob", "Input", "RegressionJob", "classification",
-    "errors", "forecasting", "load_job", "regression", "__version__",
+    "errors", "extend", "forecasting", "load_job", "regression", "resume", "__version__",
 ]

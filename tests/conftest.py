@@ -1,4 +1,4 @@
-"""Suite-wide settings: jobs never write an MLflow store into the checkout.
+"""Suite-wide settings: jobs never write an MLflow store or their output folders into the checkout.
 
 Tracking is off for the suite except in ``tests/automl/tracking`` and
 ``tests/automl/export``, whose own fixtures turn it back on against a temporary
@@ -13,8 +13,9 @@ import pytest
 
 @pytest.fixture(scope="session", autouse=True)
 def _mlflow_outside_the_checkout(tmp_path_factory):
-    names = ("MLFLOW_TRACKING_URI", "AUTOML_TRACKING")
+    names = ("MLFLOW_TRACKING_URI", "AUTOML_TRACKING", "AUTOML_OUTPUTS_DIR")
     saved = {name: os.environ.get(name) for name in names}
+    os.environ["AUTOML_OUTPUTS_DIR"] = str(tmp_path_factory.mktemp("outputs"))
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{tmp_path_factory.mktemp('mlflow') / 'mlflow.db'}"
     os.environ["AUTOML_TRACKING"] = "off"
     yield

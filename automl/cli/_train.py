@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 
 from automl.cli._exit_codes import EXIT_CODES, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
-from automl.engine import AutoMLResult
+from automl.engine import EXTEND, RESUME, AutoMLResult
 from automl.errors import ConfigError
-from automl.jobs import AutoMLJob
+from automl.jobs import AutoMLJob, extendable_job, resumable_job, run_saved
 from automl.jobs._yaml import apply_overrides, job_from_mapping
 from automl.jobs._yaml_loader import SourceMapping, parse_value, read_yaml
 from automl.tracking import save_sklearn_model
@@ -102,7 +102,15 @@ def add_train(commands: argparse._SubParsersAction) -> None:
                         help="override a key of the job, e.g. limits.max_trials=4 (repeatable)")
     parser.add_argument("--output-dir", help="where to write the outputs (default: outputs/<job name>)")
     parser.add_argument("--register-model", metavar="NAME",
-                        help="register the best model in the MLflow model registry under NAME")
+                        help="register the best model in the MLflow model registry under NAME (after --extend: "
+                             "only when the best model improved)")
+    continued = parser.add_mutually_exclusive_group()
+    continued.add_argument("--resume", metavar="JOB_NAME",
+                           help="continue an interrupted job from its state folder (outputs/JOB_NAME/state): its "
+                                "finished trials are kept, its limits count both sessions")
+    continued.add_argument("--extend", metavar="JOB_NAME",
+                           help="give a finished job more budget: --timeout-minutes more minutes, --max-trials "
+                                "more trials (default: the job's own limits)")
     for flag in FLAGS:
         options: dict[str, Any] = {"dest": flag.dest, "default": None, "help": flag.help}
         if flag.switch:
@@ -132,11 +140,11 @@ def build_job(args: argparse.Namespace) -> AutoMLJob:
     return job_from_mapping(spec, base)
 
 
-def submit_canceled_by_interrupt(job: AutoMLJob) -> AutoMLResult:
-    """``job.submit()``, where a first Ctrl-C (SIGINT) cancels the job: running trials stop, finished
-    ones are kept and the result comes back ``Canceled``. A second Ctrl-C interrupts at once."""
+def canceled_by_interrupt(job: AutoMLJob, run: Callable[[], AutoMLResult]) -> AutoMLResult:
+    """``run()`` (a session of ``job``), where a first Ctrl-C (SIGINT) cancels the job: running trials stop,
+    finished ones are kept and the result comes back ``Canceled``. A second Ctrl-C interrupts at once."""
     if threading.current_thread() is not threading.main_thread():
-        return job.submit()
+        return run()
     previous = signal.getsignal(signal.SIGINT)
 
     def cancel(signum: int, frame: Any) -> None:
@@ -147,23 +155,50 @@ def submit_canceled_by_interrupt(job: AutoMLJob) -> AutoMLResult:
 
     signal.signal(signal.SIGINT, cancel)
     try:
-        return job.submit()
+        return run()
     finally:
         signal.signal(signal.SIGINT, previous)
 
 
+def continued_job(args: argparse.Namespace) -> tuple[AutoMLJob, Callable[[], AutoMLResult]]:
+    """``--resume`` or ``--extend``: the saved job, and how to run its next session. Only
+    ``--output-dir`` and ``--register-model`` (and for --extend the two limits) go with them."""
+    limits = {"limits.timeout_minutes", "limits.max_trials"} if args.extend else set()
+    given = [f.flag for f in FLAGS if getattr(args, f.dest) is not None and f.key not in limits]
+    if args.file or args.set or given:
+        extra = ", ".join(given + (["--file"] if args.file else []) + (["--set"] if args.set else []))
+        raise ConfigError(f"{'--extend' if args.extend else '--resume'} continues a job with its own settings; "
+                          f"remove {extra} (--extend takes --timeout-minutes and --max-trials).")
+    if args.resume:
+        saved, kind = resumable_job(args.resume, args.output_dir), RESUME
+    else:
+        saved = extendable_job(args.extend, args.yaml__limits__timeout_minutes, args.yaml__limits__max_trials,
+                               args.output_dir)
+        kind = EXTEND
+    return saved.job, lambda: run_saved(saved, kind, output_dir=args.output_dir)
+
+
 def run_train(args: argparse.Namespace) -> int:
-    """Run the job, print the leaderboard and where everything is recorded (also when Ctrl-C canceled
-    it: exit code 130)."""
-    job = build_job(args)
-    result = submit_canceled_by_interrupt(job)
+    """Run the job (or continue one: ``--resume``, ``--extend``), print the leaderboard and where
+    everything is recorded (also when Ctrl-C canceled it: exit code 130)."""
+    if args.resume or args.extend:
+        job, run = continued_job(args)
+    else:
+        job = build_job(args)
+        if args.output_dir:
+            job.output_dir = Path(args.output_dir)
+        run = job.submit
+    result = canceled_by_interrupt(job, run)
     print_leaderboard(result)
-    out_dir = Path(args.output_dir) if args.output_dir else Path("outputs") / job.name
-    files = write_outputs(result, job, out_dir) if result.best_model is not None else {}
+    files = write_outputs(result, job, job.output_folder) if result.best_model is not None else {}
     registered = None
     if args.register_model and result.best_model is not None and result.status != "Canceled":
-        version = result.register_model(args.register_model)
-        registered = f"models:/{version.name}/{version.version}"
+        if result.improved:
+            version = result.register_model(args.register_model)
+            registered = f"models:/{version.name}/{version.version}"
+        else:
+            print(f"Not registered: the best model did not improve on {result.previous_best['name']} "
+                  f"({result.primary_metric} {result.previous_best['score']:.4f}).")
     print_records(result, job, files, registered)
     if result.status == "Canceled":
         return EXIT_INTERRUPTED

@@ -142,6 +142,14 @@ class AutoMLResult:
         What the job shrank, skipped or deferred to keep its time limit, and why (empty when
         nothing was): a refit of another trial than the best, explanations skipped, MLflow
         logging that goes on in the background.
+    state_folder : str or None
+        The job's state folder, from which ``automl.resume`` and ``automl.extend`` continue it.
+    sessions : list of dict
+        The job's sessions, first to last: ``kind`` (``submit``, ``resume`` or ``extend``),
+        ``started_at`` and ``ended_at`` (epoch seconds; None while it runs or when it was killed).
+    previous_best : dict or None
+        An extended or resumed job: the best trial of its earlier sessions (``name``, ``score``),
+        which a new best model must beat to be registered (:attr:`improved`).
     mlflow_run_id, tracking_uri : str or None
         The job's MLflow parent run and the store it was logged to (credentials masked).
     tracking_errors : list of str
@@ -187,6 +195,9 @@ class AutoMLResult:
     final_model: str = ""
     selection: str = ""
     budget_notes: list[str] = field(default_factory=list)
+    state_folder: str | None = None
+    sessions: list[dict[str, Any]] = field(default_factory=list)
+    previous_best: dict[str, Any] | None = None
     mlflow_run_id: str | None = None
     tracking_uri: str | None = None
     tracking_errors: list[str] = field(default_factory=list)
@@ -194,6 +205,17 @@ class AutoMLResult:
     onnx_check: dict[str, Any] | None = None
     tracking_pending: list[str] = field(default_factory=list)
     _tracking_store: str | None = field(default=None, repr=False)
+
+    @property
+    def improved(self) -> bool:
+        """Whether the best model is new: a first session's always is; a continued job's only when its
+        best trial scores better than the earlier sessions' best (``previous_best``) on validation."""
+        if self.best_trial is None:
+            return False
+        if self.previous_best is None or self.previous_best.get("score") is None:
+            return True
+        key = get_task(self.task).sort_key(self.primary_metric)
+        return key(self.best_trial.score) < key(float(self.previous_best["score"]))
 
     def featurize(self, X: pd.DataFrame) -> pd.DataFrame:
         """The engineered features of raw rows ``X``, as the models see them.

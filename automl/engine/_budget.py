@@ -48,14 +48,16 @@ class JobClock:
     """A job's start, its time limit, and the seconds spent in each stage (``result.timings``).
 
     ``limit`` is the promise: the start plus ``timeout_minutes`` plus :data:`GRACE_SHARE` of it.
+    ``spent_seconds`` were spent by an earlier session of the job (resume): the clock starts that
+    much in the past, so the limit counts the time spent, not the gap between the sessions.
     """
 
-    def __init__(self, budget_seconds: float) -> None:
-        self.started = time.monotonic()
+    def __init__(self, budget_seconds: float, spent_seconds: float = 0.0) -> None:
+        self.started = time.monotonic() - spent_seconds
         self.budget_seconds = budget_seconds
         self.limit = self.started + budget_seconds * (1 + GRACE_SHARE)
         self.timings: dict[str, float] = {}
-        self._mark = self.started
+        self._mark = time.monotonic()
 
     def lap(self, stage: str) -> None:
         """Record the time since the last lap as ``stage``."""

@@ -26,6 +26,9 @@ logger = logging.getLogger("automl")
 class JobObserver(Protocol):
     """Hooks called by the job engine; an observer may define any of them."""
 
+    def session_started(self, job: AutoMLJob, kind: str) -> None:
+        """Before the setup step: how this session of the job began ("submit", "resume", "extend")."""
+
     def job_started(self, job: AutoMLJob, prepared: PreparedData) -> None:
         """After the setup step: data loaded, featurized, guardrails computed."""
 
@@ -69,6 +72,9 @@ class ObserverGroup:
                 logger.warning("%s; it is not called again for this job.", message)
                 self.errors.append(message)
                 self.observers.remove(observer)
+
+    def session_started(self, job: AutoMLJob, kind: str) -> None:
+        self._call("session_started", job, kind)
 
     def job_started(self, job: AutoMLJob, prepared: PreparedData) -> None:
         self._call("job_started", job, prepared)

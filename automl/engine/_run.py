@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import guardrails
 import pandas as pd
 
-from automl.core import TrialResult, release_freed_memory
+from automl.core import TrialResult, TrialSpec, release_freed_memory
 from automl.engine._budget import (
     END_OF_JOB_SECONDS,
     JobClock,
@@ -26,49 +26,81 @@ from automl.engine._budget import (
     refit_estimate,
     refit_order,
 )
+from automl.engine._checkpoint import EXTEND, RESUME, SUBMIT, JobSession, SearchCheckpoint, restore_search
 from automl.engine._observers import ObserverGroup
 from automl.engine._automl_result import AutoMLResult
-from automl.engine.scheduler import MemoryBudget, StopRules, TrialEngine, TrialScheduler, make_engine, memory_growth
+from automl.engine.scheduler import (
+    MemoryBudget,
+    SchedulerStatus,
+    StopRules,
+    TrialEngine,
+    TrialScheduler,
+    make_engine,
+    memory_growth,
+)
 from automl.engine.search import VARIANT_TRIALS, AdaptiveProposer, portfolio_configs
+from automl.engine.state import JobLock, JobStateFolder, SavedJob, data_fingerprint
+from automl.errors import DataError
 from automl.explain import Explanation
 from automl.tasks import PreparedData, Task, get_task
 
 if TYPE_CHECKING:
     from automl.jobs import AutoMLJob
 
-__all__ = ["run_job"]
+__all__ = ["STATE_FOLDER", "run_job"]
+
+#: The state folder's name in a job's output folder (:mod:`automl.engine.state`).
+STATE_FOLDER = "state"
 
 logger = logging.getLogger("automl")
 
 
 def _search(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules, watchers: ObserverGroup,
             engine: TrialEngine, cancel_event: threading.Event, memory_limit: int | None,
-            held: Callable[[], int]) -> list[TrialResult]:
+            held: Callable[[], int], session: Session) -> list[TrialResult]:
     """Run the portfolio and the adaptive search on ``engine`` until ``stop`` says so; trials are
     admitted within ``memory_limit`` (beside the ``held()`` bytes the job holds), and the memory
-    guardrail lists those it skipped."""
+    guardrail lists those it skipped. A continued job (``session.saved``) starts where its search
+    was, with its finished trials; every trial is written to the job's state folder."""
     metric = task.metric(job.primary_metric)
     algorithms = task.select_algorithms(job.training, prepared)
     proposer = AdaptiveProposer(algorithms, metric, seed=job.seed,
                                 portfolio=portfolio_configs(task.name) if task.uses_portfolio else ())
     reserve = post_search_reserve(stop, task, prepared, job.limits.timeout_seconds, metric,
                                   job.training.enable_model_explainability)
+    restored, pending, first = session.restored_trials, [], session.first_iteration
+    if session.saved is not None:
+        pending = restore_search(session.saved, proposer, stop, algorithms, _namer(job),
+                                 extend=session.kind == EXTEND)
+        for result in restored:
+            reserve(result)
+    checkpoint = SearchCheckpoint(session.folder, proposer, stop, session.clock)
+
+    def started(spec: TrialSpec) -> None:
+        checkpoint.trial_started(spec)
+        watchers.trial_started(spec)
 
     def finished(result: TrialResult) -> None:
+        checkpoint.trial_finished(result)
         reserve(result)
         watchers.trial_finished(result)
+
+    def tick(status: SchedulerStatus) -> None:
+        checkpoint.tick()
+        watchers.progress(status)
 
     data = prepared.trial_data()
     memory = None if memory_limit is None else MemoryBudget(
         memory_limit, lambda spec: task.trial_memory_bytes(spec, data), held)
     scheduler = TrialScheduler(engine, job.limits.trial_timeout_minutes * 60, _namer(job), cancel_event,
-                               on_start=watchers.trial_started, on_result=finished, on_tick=watchers.progress,
-                               memory=memory, allowance_seconds=trial_allowance(job.limits.timeout_seconds))
+                               on_start=started, on_result=finished, on_tick=tick,
+                               memory=memory, allowance_seconds=trial_allowance(job.limits.timeout_seconds),
+                               first_iteration=first, pending=pending)
     trials = scheduler.run(proposer, data, stop)
     if memory is not None and memory.skipped:
         logger.warning("job %s: %d trial(s) skipped by memory_limit", job.name, len(memory.skipped))
         prepared.guardrails = guardrails.with_skipped_trials(prepared.guardrails, memory_limit, memory.skipped)
-    return trials
+    return sorted(restored + trials, key=lambda t: t.iteration)
 
 
 def _namer(job: AutoMLJob) -> Callable[[int], str]:
@@ -166,7 +198,8 @@ def _explain(job: AutoMLJob, task: Task, prepared: PreparedData, result: AutoMLR
 
 
 def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
-            cancel_event: threading.Event | None = None) -> AutoMLResult:
+            cancel_event: threading.Event | None = None, saved: SavedJob | None = None,
+            kind: str = SUBMIT) -> AutoMLResult:
     """Run ``job`` to the end and return its result.
 
     Parameters
@@ -179,9 +212,54 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
         ``"local"`` or a Dask cluster (:func:`automl.engine.scheduler.make_engine`).
     cancel_event : threading.Event, optional
         Set it to stop the job: running trials stop, the best model so far is returned.
+    saved : SavedJob, optional
+        The state of the job's earlier sessions, to continue it (``kind`` "resume" or "extend").
+    kind : str
+        "submit" (a new job), "resume" (continue an interrupted job: its time spent and trials
+        count) or "extend" (a finished job given more budget: ``job.limits`` are this session's).
+
+    Raises
+    ------
+    ConfigError
+        Another process is running the job (its lock file is held).
+    DataError
+        A continued job's data differ from its first session's.
     """
+    folder = JobStateFolder(job.output_folder / STATE_FOLDER)
+    lock = JobLock(folder.folder, job.name)
+    lock.acquire()
+    try:
+        return _run_session(job, observers, compute, cancel_event or threading.Event(), saved, kind, folder)
+    finally:
+        lock.release()
+
+
+def _setup(job: AutoMLJob, task: Task, folder: JobStateFolder, saved: SavedJob | None, kind: str) -> PreparedData:
+    """The task's setup, then the state folder: a new job's settings, or a check that a continued job's
+    data are those of its first session."""
+    prepared = task.prepare(job)
+    fingerprint = data_fingerprint(prepared.X, prepared.y, getattr(prepared.trial_data(), "folds", ()))
+    if saved is None:
+        folder.start(job, fingerprint)
+    elif fingerprint != saved.fingerprint:
+        raise DataError(f"the data of job {job.name!r} changed since its first session (training_data "
+                        f"{_source(job)}: its rows, target or folds differ), so its {len(saved.trials)} finished "
+                        "trials do not apply to them. Restore the data, or run a new job on the new data.")
+    else:
+        folder.continue_job(saved, kind, job)
+    return prepared
+
+
+def _source(job: AutoMLJob) -> str:
+    data = job.data.training_data
+    return repr(str(getattr(data, "path", data))) if not isinstance(data, pd.DataFrame) else "(a DataFrame)"
+
+
+def _run_session(job: AutoMLJob, observers: Sequence[Any], compute: Any, cancel_event: threading.Event,
+                 saved: SavedJob | None, kind: str, folder: JobStateFolder) -> AutoMLResult:
     task, limits = get_task(job.task), job.limits
-    clock, notes = JobClock(limits.timeout_seconds), []
+    clock = JobClock(limits.timeout_seconds, saved.position.spent_seconds if saved and kind == RESUME else 0.0)
+    notes: list[str] = []
     # The memory limit is this machine's; on a Dask cluster the workers' own limits apply.
     local = compute in (None, "local")
     memory_limit = limits.memory_limit_bytes(guardrails.available_memory_bytes()) if local else None
@@ -194,19 +272,20 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
     stop = StopRules(dataclasses.replace(limits, max_trials=limits.max_trials - len(ensembles)),
                      task.metric(job.primary_metric), started_at=clock.started, ensemble_trials=len(ensembles),
                      variant_trials=VARIANT_TRIALS)
+    session = JobSession(kind, folder, clock, saved)
+    watchers.session_started(job, kind)
     try:
-        prepared = task.prepare(job)
+        prepared = _setup(job, task, folder, saved, kind)
         clock.lap("setup")
         watchers.job_started(job, prepared)
-        trials = _search(job, task, prepared, stop, watchers, engine, cancel_event or threading.Event(),
-                         memory_limit, held)
+        trials = _search(job, task, prepared, stop, watchers, engine, cancel_event, memory_limit, held, session)
     finally:
         engine.close()
     release_freed_memory()  # what the search freed, before the refit and the logging build on it
     clock.lap("search")
     if ensembles and not stop.canceled:
-        built = task.build_ensembles(ensembles, trials, prepared, job,
-                                     max((t.iteration for t in trials), default=-1) + 1, _namer(job),
+        first = max(session.first_iteration, max((t.iteration for t in trials), default=-1) + 1)
+        built = task.build_ensembles(ensembles, trials, prepared, job, first, _namer(job),
                                      max_seconds=ensemble_budget(clock))
         for ensemble in built:
             watchers.trial_finished(ensemble)
@@ -219,6 +298,8 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
     test_metrics = task.score_test(best_model, prepared) if best_model is not None else None
     clock.lap("test")
     result = _result(job, task, prepared, stop, trials, best_model, best, test_metrics, clock, notes, selection)
+    result.state_folder, result.sessions = str(folder.folder), folder.sessions
+    result.previous_best = saved.manifest.get("best") if saved is not None else None
     watchers.model_ready(job, result)
     clock.lap("result")
     if job.training.enable_model_explainability and best_model is not None:
@@ -230,4 +311,6 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
     release_freed_memory()  # the logging's and the report's garbage, before the caller's next step
     clock.lap("tracking")
     result.tracking_errors.extend(watchers.errors)
+    folder.finish(result.status, result.stop_reason, max([session.first_iteration - 1, *(t.iteration for t in trials)]) + 1,
+                  best)
     return result

@@ -48,6 +48,12 @@ class ConsoleProgress(JobObserver):
         self._console: Console | None = None
         self._live: Live | None = None
 
+    def session_started(self, job: AutoMLJob, kind: str) -> None:
+        """A resumed or extended job says so before its setup."""
+        if self.enabled and kind != "submit":
+            verb = "Resuming" if kind == "resume" else "Extending"
+            self._out().print(f"{verb} job {job.name} from {job.output_folder}: its finished trials are kept.")
+
     @property
     def enabled(self) -> bool:
         """Whether anything is printed."""

@@ -9,16 +9,18 @@ warning that says so (:data:`automl.settings.INERT_SETTINGS`).
 """
 from __future__ import annotations
 
+import os
 import re
 import threading
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence
 
 from automl.core import TrialResult
 from automl.engine import AutoMLResult, JobObserver, run_job
 from automl.ensembles import STACK, VOTING
 from automl.errors import ConfigError
-from automl.jobs._names import random_job_name
+from automl.jobs._names import outputs_root, random_job_name
 from automl.jobs._default_observers import default_observers
 from automl.settings import (
     DataSettings,
@@ -69,7 +71,8 @@ class AutoMLJob:
                  display_name: str | None = None, experiment_name: str | None = None,
                  description: str | None = None, tags: Mapping[str, str] | None = None,
                  properties: Mapping[str, str] | None = None, compute: str | Client | None = None,
-                 log_verbosity: str = "info", seed: int = 0, tracking_uri: str | bool | None = None) -> None:
+                 log_verbosity: str = "info", seed: int = 0, tracking_uri: str | bool | None = None,
+                 output_dir: str | os.PathLike | None = None) -> None:
         self.primary_metric = self._task().resolve_primary_metric(primary_metric, TASKS)
         if name is not None and not _NAME_PATTERN.match(str(name)):
             raise ConfigError(f"name {name!r} may only hold letters, digits, '_' and '-' (1-200 characters).")
@@ -85,6 +88,8 @@ class AutoMLJob:
         self.seed = seed
         #: MLflow tracking URI; None: MLFLOW_TRACKING_URI or ./mlflow.db; False: no tracking.
         self.tracking_uri = tracking_uri
+        #: Where the job's outputs and its state folder go; None: ``outputs/<name>`` (:func:`outputs_root`).
+        self.output_dir = Path(output_dir) if output_dir is not None else None
         self._cancel_event = threading.Event()
         verbosity = str(log_verbosity).lower()
         if verbosity not in _VERBOSITIES:
@@ -96,6 +101,25 @@ class AutoMLJob:
         self.training = TrainingSettings(enable_vote_ensemble=VOTING in self._task().ensembles,
                                          enable_stack_ensemble=STACK in self._task().ensembles)
         self.featurization = FeaturizationSettings()
+
+    @property
+    def output_folder(self) -> Path:
+        """The job's output folder: ``output_dir``, else ``<outputs root>/<name>``. Its ``state``
+        folder lets :func:`automl.resume` and :func:`automl.extend` continue the job."""
+        return (self.output_dir or outputs_root() / self.name).absolute()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable settings (the job's state folder holds them): no cancel event, and a Dask
+        client is kept as its scheduler's address."""
+        state = dict(self.__dict__)
+        state.pop("_cancel_event", None)
+        if not isinstance(self.compute, str):
+            state["compute"] = "local"
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._cancel_event = threading.Event()
 
     @classmethod
     def _task(cls) -> Task:

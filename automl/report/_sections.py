@@ -143,8 +143,9 @@ def models(result: AutoMLResult) -> dict[str, Any]:
 
 def timeline(result: AutoMLResult) -> dict[str, Any] | None:
     """Trials over time per worker slot, and the best score over time."""
-    charts = [timeline_chart(result.trials),
-              best_score_chart(result.trials, result.primary_metric, _greater_is_better(result))]
+    sessions = getattr(result, "sessions", None) or []
+    charts = [timeline_chart(result.trials, sessions),
+              best_score_chart(result.trials, result.primary_metric, _greater_is_better(result), sessions)]
     charts = [c for c in charts if c is not None]
     return {"charts": charts} if charts else None
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable
 
 from automl.core import TrialResult
 from automl.tracking import _records as rec
+from automl.tracking._job_runs import PARENT_FILTER, checked_name
 from automl.tracking._artifacts import REPORT, write_parent_artifacts
 from automl.tracking._models import log_onnx_model, log_sklearn_model, warm_requirement_checks
 from automl.tracking._store import get_or_create_experiment, make_client, redact, resolve_tracking_uri
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("automl")
 
+#: The parent run's tags: the job's output folder (its ``state`` folder resumes it), and its sessions.
+OUTPUT_FOLDER_TAG, SESSIONS_TAG = "automl.output_folder", "automl.sessions"
 #: Seconds the queued logging may take at most, at the end of a job or at the exit of the process.
 DEFAULT_FLUSH_TIMEOUT = 300.0
 #: Seconds ``job_finished`` waits at least, even past the job's limit (the last calls are quick).
@@ -84,8 +87,14 @@ class MlflowTracker:
         self._deadline: float | None = None
         self._record_lock = threading.Lock()
         self._recorded = False
+        self._continuing = False
 
     # -- observer hooks: queue only, never block -------------------------------------------
+    def session_started(self, job: AutoMLJob, kind: str) -> None:
+        """Before ``job_started``: a resumed or extended job reopens its parent run (``kind`` is
+        "resume" or "extend"; "submit" creates a new one)."""
+        self._continuing = kind != "submit"
+
     def job_started(self, job: AutoMLJob, prepared: PreparedData) -> None:
         """Queue the creation of the parent run."""
         self._prepared = prepared
@@ -145,10 +154,32 @@ class MlflowTracker:
     def _start_parent(self, job: AutoMLJob, prepared: PreparedData) -> None:
         self._client = self.client_factory(self._uri)
         self._experiment_id = get_or_create_experiment(self._client, job.experiment_name, self._uri)
-        run = self._client.create_run(self._experiment_id, run_name=job.name, tags=rec.job_tags(job))
+        if self._continuing and self._reopen_parent(job):
+            return
+        tags = {**rec.job_tags(job), OUTPUT_FOLDER_TAG: str(getattr(job, "output_folder", "")), SESSIONS_TAG: "1"}
+        run = self._client.create_run(self._experiment_id, run_name=job.name, tags=tags)
         self.run_id = run.info.run_id
         _, params, _ = rec.batch(rec.job_params(job, prepared), {}, {}, rec.millis())
         self._client.log_batch(self.run_id, params=params)
+
+    def _reopen_parent(self, job: AutoMLJob) -> bool:
+        """Reopen the parent run of the job's earlier sessions (the latest with its name and output
+        folder), and learn its child runs; False when there is none in this store."""
+        runs = self._client.search_runs(
+            [self._experiment_id], f"{PARENT_FILTER} and attributes.run_name = '{checked_name(job.name, 'job')}'",
+            max_results=20, order_by=["attributes.start_time DESC"])
+        runs = [r for r in runs if r.data.tags.get(OUTPUT_FOLDER_TAG) == str(getattr(job, "output_folder", ""))]
+        if not runs:
+            return False
+        parent = runs[0]
+        self.run_id = parent.info.run_id
+        sessions = int(parent.data.tags.get(SESSIONS_TAG, "1")) + 1
+        self._client.update_run(self.run_id, status="RUNNING")
+        self._client.set_tag(self.run_id, SESSIONS_TAG, str(sessions))
+        children = self._client.search_runs([self._experiment_id], f"tags.`{rec.PARENT_TAG}` = '{self.run_id}'",
+                                            max_results=5000)
+        self.child_run_ids.update({c.data.tags.get(rec.RUN_NAME_TAG): c.info.run_id for c in children})
+        return True
 
     def _log_trial(self, trial: TrialResult) -> None:
         if self.run_id is None:

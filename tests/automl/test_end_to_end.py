@@ -13,7 +13,8 @@ def test_titanic_auc(data_dir):
     frame = pd.read_csv(data_dir / "titanic.csv")
     train, test = train_test_split(frame, test_size=0.25, random_state=0, stratify=frame["Survived"])
     job = automl.classification(training_data=train, target_column_name="Survived",
-                                primary_metric="AUC_weighted", name="titanic", log_verbosity="warning")
+                                primary_metric="AUC_weighted", name="titanic", log_verbosity="warning",
+                                enable_model_explainability=False)  # explanations: tests/automl/explain
     job.set_limits(max_trials=8)
     result = job.submit()
 

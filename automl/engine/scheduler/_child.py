@@ -50,7 +50,8 @@ PARENT_VARIABLE = "AUTOML_TRIAL_PARENT_PID"
 
 
 def _exit_with_parent(parent: int, every: float = 1.0) -> None:
-    """End this process when its parent (a Dask worker) dies, instead of training on as an orphan."""
+    """End this process when its parent (a Dask worker, or the forkserver of a local job) dies, instead of
+    training on as an orphan."""
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(every)
@@ -76,10 +77,18 @@ def run_trial(spec: TrialSpec, data_path: str, primary_metric: str, n_jobs: int,
 
 def process_main(conn: Connection, spec: TrialSpec, data_path: str, primary_metric: str, n_jobs: int,
                  memory_limit_bytes: int | None = None) -> None:
-    """Entry point of a local trial process: the result goes back through ``conn``."""
+    """Entry point of a local trial process: the result goes back through ``conn``.
+
+    The process ends when its parent (the forkserver, which ends with the job's process) does: a
+    job killed with SIGKILL leaves no trial training on for nothing beside the job that resumes it.
+    """
+    _exit_with_parent(os.getppid())
     try:
         result = run_trial(spec, data_path, primary_metric, n_jobs, memory_limit_bytes)
-        conn.send(result)
+        try:
+            conn.send(result)
+        except (BrokenPipeError, ConnectionResetError):  # the job is gone: nobody waits for the result
+            os._exit(1)
     finally:
         conn.close()
 

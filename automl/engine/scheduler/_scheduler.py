@@ -5,7 +5,7 @@ import dataclasses
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, Sequence
 
 from automl.core import FAILED, TrialData, TrialResult, TrialSpec
 from automl.engine.scheduler._memory_budget import SKIP, WAIT, MemoryBudget
@@ -63,6 +63,11 @@ class TrialScheduler:
     allowance_seconds : float, optional
         A trial's time allowance (``TrialSpec.max_seconds``; cut to the time left of the search):
         learners that grow tree by tree fit as many trees as it holds.
+    first_iteration : int
+        The iteration of the first trial proposed (a resumed job continues its numbering).
+    pending : sequence of TrialSpec
+        Trials to start before any proposed one: those an earlier session of the job was running
+        when it stopped. The proposer has counted them already.
     """
 
     def __init__(self, engine: TrialEngine, trial_timeout_seconds: float,
@@ -70,7 +75,8 @@ class TrialScheduler:
                  on_start: Callable[[Any], None] | None = None,
                  on_result: Callable[[TrialResult], None] | None = None,
                  on_tick: Callable[[SchedulerStatus], None] | None = None,
-                 memory: MemoryBudget | None = None, allowance_seconds: float | None = None):
+                 memory: MemoryBudget | None = None, allowance_seconds: float | None = None,
+                 first_iteration: int = 0, pending: Sequence[TrialSpec] = ()):
         self.engine = engine
         self.trial_timeout_seconds = trial_timeout_seconds
         self.name_of = name_of
@@ -81,6 +87,8 @@ class TrialScheduler:
         self.memory = memory
         self.allowance_seconds = allowance_seconds
         self._waiting: TrialSpec | None = None
+        self._next_iteration = first_iteration
+        self._pending = list(pending)
 
     def run(self, proposer: TrialProposer, data: TrialData, stop: StopRules) -> list[TrialResult]:
         """Train trials until ``stop`` says so; return every trial, in iteration order.
@@ -116,9 +124,7 @@ class TrialScheduler:
     def _fill(self, proposer: TrialProposer, stop: StopRules, results: list[TrialResult]) -> bool:
         """Start trials while slots (and memory) are free; True when the proposer has nothing left."""
         while self.engine.n_running < self.engine.slots and not stop.should_stop():
-            iteration = stop.n_started
-            propose = proposer.propose_variant if stop.search_ended else proposer.propose
-            spec, self._waiting = self._waiting or propose(iteration, self.name_of(iteration)), None
+            spec, self._waiting = self._waiting or self._next(proposer, stop), None
             if spec is None:
                 return True
             verdict = self.memory.admit(spec) if self.memory is not None else None
@@ -145,6 +151,16 @@ class TrialScheduler:
             stop.record_start()
             self.on_start(spec)
         return False
+
+    def _next(self, proposer: TrialProposer, stop: StopRules) -> TrialSpec | None:
+        """A pending trial, else the proposer's next (numbered on from the last)."""
+        if self._pending:
+            return self._pending.pop(0)
+        propose = proposer.propose_variant if stop.search_ended else proposer.propose
+        spec = propose(self._next_iteration, self.name_of(self._next_iteration))
+        if spec is not None:
+            self._next_iteration += 1
+        return spec
 
     def _finish(self, finished: list[TrialResult], proposer: TrialProposer, stop: StopRules,
                 results: list[TrialResult]) -> None:

@@ -67,6 +67,22 @@ class StopRules:
             self.best = result.score
             self.last_improvement = self.n_done
 
+    def restore(self, trials: list[TrialResult], *, search_ended: str | None, n_variants: int,
+                fresh_patience: bool) -> None:
+        """Count the ``trials`` an earlier session finished, as if they had run in this one.
+
+        With ``fresh_patience`` (a job extended with more budget) early termination counts its
+        patience from here, and the search goes on past where it had ended; otherwise the early end
+        and the ``n_variants`` variants trained after it carry over.
+        """
+        for result in sorted(trials, key=lambda t: t.iteration):
+            self.record_start()
+            self.record(result)
+        if fresh_patience:
+            self.last_improvement = self.n_done
+        else:
+            self.search_ended, self.n_variants = search_ended, n_variants
+
     def cancel(self, reason: str) -> None:
         """The user canceled the job: this reason wins over any other, running trials stop."""
         if not self.canceled:

@@ -110,6 +110,7 @@ class AdaptiveProposer:
         self._states = {a.name: _AlgorithmState(a, direction, seed + i)
                         for i, a in enumerate(self.algorithms)}
         self._queue = self._initial_queue(portfolio)
+        self._queued = len(self._queue)
         self._asked: dict[int, tuple[str, optuna.trial.Trial | None]] = {}
         self._variable: list[tuple[float, int, Algorithm, dict[str, Any]]] = []  # configurations to vary
         self._variants: set[int] = set()  # iterations of the variants proposed
@@ -159,6 +160,25 @@ class AdaptiveProposer:
         self._asked[iteration] = (algorithm.name, None)
         varied = {**algorithm.variant_params, **params, "random_state": self.seed * 100 + round_}
         return TrialSpec(iteration, name, algorithm, varied)
+
+    @property
+    def consumed(self) -> int:
+        """How many portfolio entries were proposed."""
+        return self._queued - len(self._queue)
+
+    @property
+    def variant_iterations(self) -> list[int]:
+        """Iterations of the seed variants proposed."""
+        return sorted(self._variants)
+
+    def restore(self, trials: Sequence[TrialResult], consumed: int, variants: Sequence[int]) -> None:
+        """Continue a search another process began: skip the ``consumed`` portfolio entries it proposed,
+        remember which iterations were ``variants``, and tell each study its algorithm's finished
+        ``trials`` (with the configurations they ran)."""
+        del self._queue[:consumed]
+        self._variants.update(variants)
+        for result in sorted(trials, key=lambda t: t.iteration):
+            self.observe(result)
 
     def observe(self, result: TrialResult) -> None:
         """Tell the algorithm's study how the trial scored."""

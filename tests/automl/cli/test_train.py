@@ -192,3 +192,18 @@ def test_ctrl_c_cancels_the_job_and_writes_what_it_finished(examples, tmp_path):
     assert "trials, Canceled)" in out
     board = pd.read_csv(tmp_path / "outputs" / "interrupted" / "leaderboard.csv")
     assert (board["status"] == "Completed").sum() >= 1 and len(board) < 200
+    kept = int((board["status"] == "Completed").sum())
+
+    # The canceled job, given one more trial: its finished trials are kept, the ensembles built again.
+    extended = subprocess.run([sys.executable, "-m", "automl.cli", "train", "--extend", "interrupted",
+                               "--max-trials", "1", "--timeout-minutes", "1"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert extended.returncode == 0, extended.stderr[-2000:]
+    assert "trials, Completed)" in extended.stdout, extended.stdout
+    board = pd.read_csv(tmp_path / "outputs" / "interrupted" / "leaderboard.csv")
+    searched = board[~board["algorithm"].str.endswith("Ensemble")]
+    assert len(searched) == kept + 1 and (searched["status"] == "Completed").all()
+    assert "VotingEnsemble" in set(board["algorithm"])
+    refused = subprocess.run([sys.executable, "-m", "automl.cli", "train", "--resume", "interrupted"],
+                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "completed" in refused.stderr and "--extend interrupted" in refused.stderr

@@ -36,7 +36,8 @@ def test_float_labels_are_refused_with_the_fix(load, single_model, shift):
 def test_a_catboost_job_returns_a_bag_that_is_logged_and_exports(load, tmp_path):
     frame, target, task = load("titanic")
     job = automl.classification(training_data=frame, target_column_name=target, name="catboost_job",
-                                experiment_name="onnx-tests", log_verbosity="warning")
+                                experiment_name="onnx-tests", log_verbosity="warning",
+                                enable_model_explainability=False)  # this test is about the bag's export
     job.set_limits(max_trials=1)
     job.set_training(allowed_training_algorithms=["CatBoostClassifier"], enable_onnx_compatible_models=True,
                      enable_vote_ensemble=False, enable_stack_ensemble=False)

@@ -10,7 +10,8 @@ import pytest
 from automl.errors import ConfigError
 from automl.report import SECTIONS, build_report, save_report
 from automl.report._sections import best_model
-from automl.report._job_charts import worker_lanes
+from automl.core import TrialResult
+from automl.report._job_charts import _timed, timeline_chart, worker_lanes
 from automl.report._safe import fmt_duration, fmt_number
 
 
@@ -152,3 +153,19 @@ def test_fmt_number(value, text):
 
 def test_fmt_duration():
     assert (fmt_duration(5), fmt_duration(125), fmt_duration(7260)) == ("5.0 s", "2 min 5 s", "2 h 1 min")
+
+
+def test_the_timeline_joins_a_job_s_sessions():
+    """Two sessions an hour apart: the second's trials follow the first's, a line marks where it began."""
+    def trial(name: str, start: float, seconds: float) -> TrialResult:
+        return TrialResult(0, name, "LightGBM", "", {}, "Completed", score=0.5, started_at=start,
+                           duration_seconds=seconds)
+
+    trials = [trial("a", 1000.0, 4.0), trial("b", 1002.0, 6.0), trial("c", 4600.0, 5.0), trial("d", 4601.0, 2.0)]
+    sessions = [{"kind": "submit", "started_at": 999.0}, {"kind": "resume", "started_at": 4598.0}]
+    frame, marks = _timed(trials, sessions)
+    assert frame.set_index("name")["start"].to_dict() == {"a": 0.0, "b": 2.0, "c": 8.0, "d": 9.0}
+    assert marks == [(8.0, "resume")]
+    chart = timeline_chart(trials, sessions)
+    assert "2 sessions" in chart.caption and "resumed" in chart.svg
+    assert _timed(trials)[0]["start"].max() == 3601.0  # one session: wall-clock times as they were

@@ -20,22 +20,22 @@ def dask_client():
     cluster.close()
 
 
-def _job(frame):
+def _job(frame, algorithms=("Sleeper", "DecisionTree", "KNN")):
     job = automl.classification(training_data=frame, target_column_name="label",
                                 primary_metric="AUC_weighted", log_verbosity="warning")
-    # Learners without learned portfolio entries, so the three searched trials are these defaults.
-    job.set_training(allowed_training_algorithms=["Sleeper", "DecisionTree", "KNN"],
-                     enable_stack_ensemble=False)
+    # Learners without learned portfolio entries, so the searched trials are these defaults.
+    job.set_training(allowed_training_algorithms=list(algorithms), enable_stack_ensemble=False)
     # 15 s per trial: a Dask trial starts a Python process, which takes seconds on a busy machine.
-    job.set_limits(max_trials=4, max_concurrent_trials=2, trial_timeout_minutes=0.25)
+    job.set_limits(max_trials=len(algorithms) + 1, max_concurrent_trials=2, trial_timeout_minutes=0.25)
     return job
 
 
 def test_job_on_a_local_cluster_matches_the_local_leaderboard(small_classification_frame, dask_client):
     with registered_test_algorithm("classification", "Sleeper", "sleep", priority=-1):
         on_dask = _job(small_classification_frame).submit(compute=dask_client)
-        local = _job(small_classification_frame).submit()
-    assert list(on_dask.leaderboard.columns) == list(local.leaderboard.columns)
+    # Locally, without the Sleeper (its 15 s are the Dask run's to prove): the same vote of the same members.
+    local = _job(small_classification_frame, ("DecisionTree", "KNN")).submit()
+    assert set(on_dask.leaderboard.columns) == set(local.leaderboard.columns)
     statuses = {t.algorithm: t.status for t in on_dask.trials}
     assert statuses == {"Sleeper": CANCELED, "DecisionTree": COMPLETED, "KNN": COMPLETED,
                         "VotingEnsemble": COMPLETED}
