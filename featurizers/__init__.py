@@ -23,6 +23,7 @@ from ._datetime import DATE_PARTS, DateTimeFeatures
 from ._errors import FeaturizationConfigError
 from ._hashing import HashOneHotEncoder
 from ._numeric import ImputationMarker, NumericCast
+from ._origins import raw_feature_origins
 from ._plan import FeaturizationPlan, PlanStep, engineered_feature_name, plan_featurization
 from ._purpose import detect_column_purposes
 from ._settings import check_settings
@@ -52,4 +53,5 @@ __all__ = [
     "CalendarFeatures",
     "auto_lag_order",
     "origin_lag_features",
+    "raw_feature_origins",
 ]

@@ -46,7 +46,7 @@ def _sales(folder: Path) -> dict:
 def test_the_blocks_are_marked_and_the_limits_are_found():
     text = README.read_text(encoding="utf-8")
     blocks = runnable_blocks(text)
-    assert len(blocks) == 4 and blocks[0].startswith("import automl")
+    assert len(blocks) == 5 and blocks[0].startswith("import automl")
     for written in SMALL_LIMITS:
         assert sum(written in block for block in blocks) == 1, written
 

@@ -34,6 +34,9 @@ def run_demo(timeout_minutes: float = 2.0, max_trials: int = 10) -> AutoMLResult
         primary_metric="AUC_weighted", test_data_size=0.2, positive_label="yes",
         experiment_name="demo-bank-marketing", name=None)
     job.set_limits(timeout_minutes=timeout_minutes, max_trials=max_trials)
+    # The responsible-AI insights: error analysis, fairness across marital status, per-row explanations and
+    # counterfactuals that leave a client's age and marital status as they are.
+    job.set_insights(sensitive_features=["marital"], immutable_features=["age", "marital"])
     result = job.submit()
     columns = ["name", "algorithm", "status", result.primary_metric, "accuracy", "duration_seconds"]
     board = result.leaderboard[[c for c in columns if c in result.leaderboard.columns]]

@@ -12,7 +12,9 @@ import scipy.sparse as sp
 
 from automl.core import TrialResult
 from automl.errors import AutoMLError, ConfigError, DataError
-from automl.explain import Explanation
+from automl.engine._insights import Insights, compute_insights, predicted_labels, scored_rows
+from automl import explain
+from automl.explain import Counterfactuals, ErrorAnalysis, Explanation, FairnessReport, RowExplanation
 from automl.tasks import get_task
 
 if TYPE_CHECKING:
@@ -142,6 +144,13 @@ class AutoMLResult:
         What the job shrank, skipped or deferred to keep its time limit, and why (empty when
         nothing was): a refit of another trial than the best, explanations skipped, MLflow
         logging that goes on in the background.
+    insights : Insights or None
+        The responsible-AI insights of the best model computed by the job (``set_insights``): error
+        analysis, fairness, per-row explanations and counterfactuals, with notes on what was skipped.
+    target_column_name : str or None
+        The column the model predicts.
+    target_range : (float, float) or None
+        Regression: the training target's range, which normalised metrics divide by.
     state_folder : str or None
         The job's state folder, from which ``automl.resume`` and ``automl.extend`` continue it.
     sessions : list of dict
@@ -195,6 +204,9 @@ class AutoMLResult:
     final_model: str = ""
     selection: str = ""
     budget_notes: list[str] = field(default_factory=list)
+    insights: Insights | None = None
+    target_column_name: str | None = None
+    target_range: tuple[float, float] | None = None
     state_folder: str | None = None
     sessions: list[dict[str, Any]] = field(default_factory=list)
     previous_best: dict[str, Any] | None = None
@@ -205,6 +217,54 @@ class AutoMLResult:
     onnx_check: dict[str, Any] | None = None
     tracking_pending: list[str] = field(default_factory=list)
     _tracking_store: str | None = field(default=None, repr=False)
+
+    def explain_rows(self, X: pd.DataFrame, *, n_permutations: int = 16, seed: int = 0) -> RowExplanation:
+        """The contribution of each raw column to each row's prediction (:func:`automl.explain.explain_rows`:
+        exact tree contributions where the model has them, else sampled Shapley values, which say so)."""
+        return explain.explain_rows(self.best_model, X, self.check_rows, n_permutations=n_permutations, seed=seed)
+
+    def error_analysis(self, data: pd.DataFrame, *, columns: list[str] | None = None) -> ErrorAnalysis:
+        """Where the best model errs on the labelled rows ``data`` (the target column included): the error
+        tree and the heat map over the first two of ``columns`` that bin (default: the raw columns by importance)."""
+        X, y, prediction = scored_rows(self.best_model, data, self.target_column_name, self.classes)
+        importance = [] if self.explanation is None else list(self.explanation.raw_importance["feature"])
+        errors, definition = explain.prediction_errors(y, predicted_labels(prediction, self.classes),
+                                               classes=self.classes is not None)
+        return explain.analyse_errors(X, errors, definition, columns=columns or importance,
+                              source=f"{len(X)} rows given")
+
+    def fairness(self, data: pd.DataFrame, sensitive_features: list[str]) -> FairnessReport:
+        """Every metric of the task per group of ``sensitive_features`` on the labelled rows ``data``."""
+        X, y, prediction = scored_rows(self.best_model, data, self.target_column_name, self.classes)
+        unknown = [c for c in sensitive_features if c not in X.columns]
+        if unknown:
+            raise ConfigError(f"sensitive_features: no column {unknown[0]!r} in the rows.")
+        low, high = self.target_range if self.target_range is not None else (None, None)
+        return explain.fairness_report(y, prediction, X[list(sensitive_features)], classes=self.classes,
+                               positive_label=self.positive_label, y_min=low, y_max=high)
+
+    def counterfactuals(self, X: pd.DataFrame, *, immutable: list[str] = (),
+                        desired_range: tuple[float, float] | None = None,
+                        reference: pd.DataFrame | None = None) -> Counterfactuals:
+        """The smallest changes to each row of ``X``, in at most three columns, that change its predicted class
+        (or move its value into ``desired_range``), within the ranges of ``reference`` (default: the job's
+        sample of validation rows). :func:`automl.explain.find_counterfactuals`."""
+        return explain.find_counterfactuals(self.best_model, X, self.check_rows if reference is None else reference,
+                                    immutable=immutable, desired_range=desired_range)
+
+    def compute_insights(self, data: pd.DataFrame, *, sensitive_features: list[str] = (),
+                         immutable_features: list[str] = (), max_seconds: float = 60.0) -> Insights:
+        """All four insights on the labelled rows ``data``, later and with more time than the job had
+        (:func:`automl.engine._insights.compute_insights`); also stored as ``self.insights``, which the
+        report shows."""
+        X, y, prediction = scored_rows(self.best_model, data, self.target_column_name, self.classes)
+        importance = [] if self.explanation is None else list(self.explanation.raw_importance["feature"])
+        self.insights = compute_insights(
+            self.best_model, (X, y, prediction, f"{len(X)} labelled rows given after the job"), classes=self.classes,
+            positive_label=self.positive_label, target_range=self.target_range,
+            sensitive_features=list(sensitive_features), immutable_features=list(immutable_features),
+            importance=importance, max_seconds=max_seconds)
+        return self.insights
 
     @property
     def improved(self) -> bool:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from automl.engine.scheduler import StopRules
     from automl.tasks import PreparedData, Task
 
-__all__ = ["END_OF_JOB_SECONDS", "GRACE_SHARE", "JobClock", "explanation_budget", "explanation_seconds",
+__all__ = ["END_OF_JOB_SECONDS", "GRACE_SHARE", "JobClock", "explanation_budget", "explanation_seconds", "insight_budget",
            "logging_seconds", "post_search_reserve", "refit_estimate", "refit_order", "trial_allowance"]
 
 #: Share of ``timeout_minutes`` a job may take beyond it: the promise is budget + 5%.
@@ -108,6 +108,12 @@ def explanation_budget(clock: JobClock) -> float:
     job's limit after :data:`END_OF_JOB_SECONDS`; 0 when that is under the 2-second minimum (skipped)."""
     seconds = min(explanation_seconds(clock.budget_seconds), clock.left(keep=END_OF_JOB_SECONDS))
     return seconds if seconds >= MIN_EXPLANATION_SECONDS else 0.0
+
+
+def insight_budget(clock: JobClock) -> float:
+    """Seconds the responsible-AI insights may take: as the explanations (:func:`explanation_budget`), from
+    what is left after them; 0 when that is under the minimum (skipped, with a note)."""
+    return explanation_budget(clock)
 
 
 def logging_seconds(model_bytes: int) -> float:

@@ -21,6 +21,7 @@ from automl.engine._budget import (
     JobClock,
     ensemble_budget,
     explanation_budget,
+    insight_budget,
     trial_allowance,
     post_search_reserve,
     refit_estimate,
@@ -29,6 +30,7 @@ from automl.engine._budget import (
 from automl.engine._checkpoint import EXTEND, RESUME, SUBMIT, JobSession, SearchCheckpoint, restore_search
 from automl.engine._observers import ObserverGroup
 from automl.engine._automl_result import AutoMLResult
+from automl.engine._insights import Insights, compute_insights
 from automl.engine.scheduler import (
     MemoryBudget,
     SchedulerStatus,
@@ -40,7 +42,7 @@ from automl.engine.scheduler import (
 )
 from automl.engine.search import VARIANT_TRIALS, AdaptiveProposer, portfolio_configs
 from automl.engine.state import JobLock, JobStateFolder, SavedJob, data_fingerprint
-from automl.errors import DataError
+from automl.errors import ConfigError, DataError, did_you_mean
 from automl.explain import Explanation
 from automl.tasks import PreparedData, Task, get_task
 
@@ -57,7 +59,7 @@ logger = logging.getLogger("automl")
 
 def _search(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules, watchers: ObserverGroup,
             engine: TrialEngine, cancel_event: threading.Event, memory_limit: int | None,
-            held: Callable[[], int], session: Session) -> list[TrialResult]:
+            held: Callable[[], int], session: JobSession) -> list[TrialResult]:
     """Run the portfolio and the adaptive search on ``engine`` until ``stop`` says so; trials are
     admitted within ``memory_limit`` (beside the ``held()`` bytes the job holds), and the memory
     guardrail lists those it skipped. A continued job (``session.saved``) starts where its search
@@ -161,6 +163,11 @@ def _status(stop: StopRules, best: TrialResult | None) -> str:
     return "Completed" if best is not None else "Failed"
 
 
+def _target_range(prepared: PreparedData) -> tuple[float, float] | None:
+    low, high = getattr(prepared, "y_min", None), getattr(prepared, "y_max", None)
+    return None if low is None or high is None else (float(low), float(high))
+
+
 def _result(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules, trials: list[TrialResult],
             best_model: Any, best: TrialResult | None, test_metrics: dict[str, float] | None,
             clock: JobClock, notes: list[str], selection: str) -> AutoMLResult:
@@ -174,6 +181,7 @@ def _result(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules,
         dropped_target_rows=prepared.dropped_target_rows, data_shape=prepared.data_shape,
         engineered_feature_names=prepared.engineered_feature_names, check_rows=prepared.check_rows(),
         datatransformer=prepared.datatransformer, timings=clock.timings,
+        target_column_name=job.data.target_column_name, target_range=_target_range(prepared),
         concurrent_trials=job.limits.concurrent_trials(), pool_target=prepared.y,
         classes=None if prepared.classes is None else prepared.classes.tolist(),
         positive_label=prepared.positive_label, budget_notes=notes,
@@ -195,6 +203,25 @@ def _explain(job: AutoMLJob, task: Task, prepared: PreparedData, result: AutoMLR
     except Exception as exc:  # explanations must never fail a job that has its model
         logger.warning("job %s: no explanation of the best model: %s: %s", job.name, type(exc).__name__, exc)
         return None
+
+
+def _insights(job: AutoMLJob, task: Task, prepared: PreparedData, result: AutoMLResult,
+              clock: JobClock) -> Insights | None:
+    """The responsible-AI insights of the best model in what is left of the budget (skipped, with a note,
+    when that is too little)."""
+    seconds = insight_budget(clock)
+    if seconds <= 0:
+        result.budget_notes.append(f"insights skipped: {max(0.0, clock.left()):.1f} s were left before the job's "
+                                   "limit (timeout_minutes + 5%)")
+        return None
+    explanation = result.explanation
+    importance = [] if explanation is None else list(explanation.raw_importance["feature"])
+    settings = job.insights
+    return compute_insights(result.best_model, task.insight_rows(prepared, result.best_trial, result.best_model),
+                            classes=result.classes, positive_label=result.positive_label,
+                            target_range=result.target_range, sensitive_features=settings.sensitive_features or [],
+                            immutable_features=settings.immutable_features or [], importance=importance,
+                            max_seconds=seconds, seed=job.seed)
 
 
 def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
@@ -227,7 +254,14 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
     """
     folder = JobStateFolder(job.output_folder / STATE_FOLDER)
     lock = JobLock(folder.folder, job.name)
-    lock.acquire()
+    try:
+        lock.acquire()
+    except OSError as exc:  # a folder it cannot write: the job runs, it only cannot be resumed
+        if saved is not None:
+            raise ConfigError(f"cannot take the lock of job {job.name!r} in {folder.folder}: {exc}") from None
+        logger.warning("job %s: its state cannot be written to %s (%s); the job runs, but cannot be resumed",
+                       job.name, folder.folder, exc)
+        folder.enabled = False
     try:
         return _run_session(job, observers, compute, cancel_event or threading.Event(), saved, kind, folder)
     finally:
@@ -238,6 +272,11 @@ def _setup(job: AutoMLJob, task: Task, folder: JobStateFolder, saved: SavedJob |
     """The task's setup, then the state folder: a new job's settings, or a check that a continued job's
     data are those of its first session."""
     prepared = task.prepare(job)
+    unknown = [c for c in job.insights.columns() if c not in prepared.X.columns]
+    if unknown:
+        raise ConfigError(f"set_insights: column {unknown[0]!r} is not in training_data."
+                          f"{did_you_mean(unknown[0], map(str, prepared.X.columns))} Columns: "
+                          f"{', '.join(map(str, list(prepared.X.columns)[:30]))}.")
     fingerprint = data_fingerprint(prepared.X, prepared.y, getattr(prepared.trial_data(), "folds", ()))
     if saved is None:
         folder.start(job, fingerprint)
@@ -305,6 +344,9 @@ def _run_session(job: AutoMLJob, observers: Sequence[Any], compute: Any, cancel_
     if job.training.enable_model_explainability and best_model is not None:
         result.explanation = _explain(job, task, prepared, result, clock)
         clock.lap("explanation")
+    if job.insights.enable_insights and best_model is not None:
+        result.insights = _insights(job, task, prepared, result, clock)
+        clock.lap("insights")
     result.duration_seconds = clock.elapsed
     watchers.finish_by(clock.limit)
     watchers.job_finished(job, result)

@@ -17,10 +17,15 @@ the report.
 """
 from automl.explain._engineered import EXTRACTORS, engineered_importance
 from automl.explain._explain_model import MAX_ROWS, explain_model, explanation_rows
+from automl.explain._counterfactuals import Counterfactuals, find_counterfactuals
+from automl.explain._error_analysis import ErrorAnalysis, analyse_errors, prediction_errors
 from automl.explain._explanation import Explanation
+from automl.explain._fairness import FairnessReport, fairness_report
 from automl.explain._permutation import permutation_importance
+from automl.explain._rows import ROW_METHODS, RowExplanation, explain_rows
 
 __all__ = [
-    "EXTRACTORS", "Explanation", "MAX_ROWS", "engineered_importance", "explain_model",
-    "explanation_rows", "permutation_importance",
+    "Counterfactuals", "EXTRACTORS", "ErrorAnalysis", "Explanation", "FairnessReport", "MAX_ROWS", "ROW_METHODS", "RowExplanation", "engineered_importance",
+    "analyse_errors", "explain_model", "fairness_report", "find_counterfactuals", "explain_rows", "explanation_rows", "permutation_importance",
+    "prediction_errors",
 ]

@@ -16,56 +16,16 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
+from automl.explain._tree_contributions import tree_contributions
+
 __all__ = ["EXTRACTORS", "engineered_importance"]
 
-#: Largest featurized matrix (cells) densified for tree contributions.
-MAX_DENSE_CELLS = 20_000_000
-
-
-def _dense(X: Any) -> np.ndarray | None:
-    if sp.issparse(X):
-        return X.toarray() if X.shape[0] * X.shape[1] <= MAX_DENSE_CELLS else None
-    return np.asarray(X, dtype=float)
-
-
-def _mean_abs_contributions(contrib: np.ndarray, n_rows: int, n_features: int) -> np.ndarray:
-    """Mean |contribution| per feature; the bias column(s) dropped, classes summed."""
-    contrib = np.asarray(contrib, dtype=float).reshape(n_rows, -1, n_features + 1)
-    return np.abs(contrib[:, :, :n_features]).sum(axis=1).mean(axis=0)
-
-
-def _lightgbm(estimator: Any, X: Any) -> np.ndarray | None:
-    booster = getattr(estimator, "booster_", None)
-    if booster is None or type(booster).__module__.split(".")[0] != "lightgbm":
+def _tree(estimator: Any, X: Any) -> np.ndarray | None:
+    """Mean |contribution| per feature (:mod:`automl.explain._tree_contributions`); classes summed."""
+    found = tree_contributions(estimator, X)
+    if found is None:
         return None
-    dense = _dense(X)
-    if dense is None:
-        return None
-    return _mean_abs_contributions(booster.predict(dense, pred_contrib=True), *dense.shape)
-
-
-def _xgboost(estimator: Any, X: Any) -> np.ndarray | None:
-    get_booster = getattr(estimator, "get_booster", None)
-    if get_booster is None or type(estimator).__module__.split(".")[0] not in {"xgboost", "automl"}:
-        return None
-    import xgboost
-
-    dense = _dense(X)
-    if dense is None:
-        return None
-    contrib = get_booster().predict(xgboost.DMatrix(dense), pred_contribs=True)
-    return _mean_abs_contributions(contrib, *dense.shape)
-
-
-def _catboost(estimator: Any, X: Any) -> np.ndarray | None:
-    from catboost import CatBoost, Pool
-
-    if not isinstance(estimator, CatBoost):
-        return None
-    dense = _dense(X)
-    if dense is None:
-        return None
-    return _mean_abs_contributions(estimator.get_feature_importance(Pool(dense), type="ShapValues"), *dense.shape)
+    return np.abs(found[0][:, :, :-1]).sum(axis=1).mean(axis=0)
 
 
 def _feature_importances(estimator: Any, X: Any) -> np.ndarray | None:
@@ -97,9 +57,7 @@ class Extractor:
 
 #: Tried in order; the first that returns values wins.
 EXTRACTORS: tuple[Extractor, ...] = (
-    Extractor("tree contributions", _lightgbm, predicts=True),
-    Extractor("tree contributions", _xgboost, predicts=True),
-    Extractor("tree contributions", _catboost, predicts=True),
+    Extractor("tree contributions", _tree, predicts=True),
     Extractor("feature_importances_", _feature_importances),
     Extractor("coefficients", _coefficients),
 )

@@ -25,6 +25,7 @@ from automl.jobs._default_observers import default_observers
 from automl.settings import (
     DataSettings,
     FeaturizationSettings,
+    InsightSettings,
     LimitSettings,
     StackEnsembleSettings,
     TrainingSettings,
@@ -101,6 +102,7 @@ class AutoMLJob:
         self.training = TrainingSettings(enable_vote_ensemble=VOTING in self._task().ensembles,
                                          enable_stack_ensemble=STACK in self._task().ensembles)
         self.featurization = FeaturizationSettings()
+        self.insights = InsightSettings()
 
     @property
     def output_folder(self) -> Path:
@@ -204,6 +206,18 @@ class AutoMLJob:
         self.featurization = merge(self.featurization, **changes)
         _warn(inert_warnings(changes))
 
+    def set_insights(self, *, enable_insights: bool | None = None, sensitive_features: Sequence[str] | None = None,
+                     immutable_features: Sequence[str] | None = None) -> None:
+        """Configure the responsible-AI insights of the best model (automl-studio's; Azure shows them in
+        its Responsible AI dashboard): per-row explanations, error analysis, counterfactuals, and
+        fairness across the groups of ``sensitive_features`` (raw columns, model inputs or not).
+        ``immutable_features`` are never changed by a counterfactual. The columns are checked once
+        the data is read, before any trial. Calling it turns the insights on unless ``enable_insights=False``.
+        """
+        enable_insights = True if enable_insights is None else enable_insights
+        self.insights = merge(self.insights, enable_insights=enable_insights, sensitive_features=sensitive_features,
+                              immutable_features=immutable_features)
+
     def validate(self) -> None:
         """Check every setting again, and what the task needs of the job, before any data is read.
 
@@ -212,7 +226,7 @@ class AutoMLJob:
         ConfigError
             Naming the setting and how to fix it.
         """
-        for settings in (self.data, self.limits, self.training, self.featurization):
+        for settings in (self.data, self.limits, self.training, self.featurization, self.insights):
             settings.validate()
         self._task().check_job(self)
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from automl.core import TrialResult
 from automl.report._charts import Evidence, best_model_charts, chart_source
+from automl.report._insight_section import insights_section
 from automl.report._job_charts import best_score_chart, importance_chart, timeline_chart
 from automl.report._safe import fmt_duration, fmt_number, plain
 from automl.report._svg import Chart
@@ -217,4 +218,5 @@ SECTIONS: tuple[Section, ...] = (
     Section("best-model", "Best model", "best_model.html.j2", best_model),
     Section("explanations", "Explanations", "explanations.html.j2", explanations),
     Section("test-metrics", "Test metrics", "test_metrics.html.j2", test_metrics),
+    Section("insights", "Responsible AI", "insights.html.j2", insights_section),
 )

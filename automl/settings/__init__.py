@@ -14,12 +14,13 @@ from automl.settings._data import DATA_SETTINGS, INPUT_SETTINGS, DataSettings
 from automl.settings._featurization import FEATURIZATION_MODES, FeaturizationSettings
 from automl.settings._forecast_settings import ForecastingSettings
 from automl.settings._inert import INERT_SETTINGS, inert_warnings
+from automl.settings._insight_settings import InsightSettings
 from automl.settings._limits import LimitSettings
 from automl.settings._merge import merge
 from automl.settings._training import FINAL_MODELS, TRAINING_MODES, StackEnsembleSettings, TrainingSettings
 
 __all__ = [
     "DATA_SETTINGS", "DataSettings", "FEATURIZATION_MODES", "FeaturizationSettings", "ForecastingSettings",
-    "FINAL_MODELS", "INERT_SETTINGS", "INPUT_SETTINGS", "LimitSettings", "StackEnsembleSettings", "TRAINING_MODES",
+    "FINAL_MODELS", "INERT_SETTINGS", "INPUT_SETTINGS", "InsightSettings", "LimitSettings", "StackEnsembleSettings", "TRAINING_MODES",
     "TrainingSettings", "inert_warnings", "merge",
 ]

@@ -286,6 +286,12 @@ class Task(ABC):
                 max_seconds: float) -> Explanation | None:
         """Explanations of the best model within ``max_seconds``, or None when there is nothing to explain."""
 
+    def insight_rows(self, prepared: PreparedData, best: TrialResult, model: Any
+                     ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, str] | str:
+        """Rows the responsible-AI insights are computed on: raw rows, their target, the model's prediction
+        (class probabilities or values) and where they come from; or why the insights do not apply."""
+        return f"the responsible-AI insights are not computed for {self.name} jobs"
+
     def result_extras(self, prepared: PreparedData, best: TrialResult | None, model: Any) -> dict[str, Any]:
         """Fields of the result only this task fills (forecasting: the back-test forecasts)."""
         return {}

@@ -170,6 +170,21 @@ class TabularTask(Task):
                              positive_label=prepared.positive_label, y_min=prepared.y_min, y_max=prepared.y_max,
                              sample_weight=prepared.w_test)
 
+    def insight_rows(self, prepared: TabularData, best: TrialResult, model: Pipeline
+                     ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, str] | str:
+        """The test data scored by ``model`` when there is test data; else the rows ``best`` validated on,
+        with its out-of-fold predictions (never rows the model was refit on)."""
+        if prepared.X_test is not None:
+            classes = None if prepared.classes is None else np.asarray(model.classes_)
+            return (prepared.X_test, prepared.y_test, self.predict_folds(model, prepared.X_test, classes),
+                    "the test data, scored by the best model")
+        if best.valid_predictions is None or best.valid_rows is None:
+            return f"the best trial {best.name} kept no validation predictions"
+        rows = np.asarray(best.valid_rows)
+        return (prepared.X.iloc[rows], prepared.y[rows], np.asarray(best.valid_predictions, dtype=float),
+                f"the validation predictions of {best.name} (out of fold: made by models that did not train on "
+                "those rows)")
+
     def result_extras(self, prepared: TabularData, best: TrialResult | None, model: Any) -> dict[str, Any]:
         """How the final model was trained: a bag of fold models or a refit on all rows, and why."""
         return {"final_model": prepared.final_model_reason}

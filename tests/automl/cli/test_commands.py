@@ -21,6 +21,9 @@ def test_demo_command_trains_and_prints_the_leaderboard(capsys, tmp_path, monkey
     # the report, and what to do next
     report = tmp_path / "outputs" / "demo" / "report.html"
     assert f"Report: {report.as_uri()}" in out and report.stat().st_size > 10_000
+    html = report.read_text(encoding="utf-8")
+    for insight in ("Error analysis", "Fairness by marital", "Per-row explanations", "Counterfactuals"):
+        assert insight in html, f"the demo's report lacks {insight}"
     assert f"mlflow ui --backend-store-uri sqlite:///{tmp_path / 'mlflow.db'}" in out
     predict = next(line for line in out.splitlines() if "automl predict --model models:/bank-marketing-demo/1" in line)
     assert "bank_marketing.csv.gz --output predictions.csv" in predict

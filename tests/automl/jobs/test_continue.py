@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -77,14 +78,40 @@ def _kill_after_three_trials(name: str, outputs: Path) -> list[str]:
     return sorted(p.name for p in trials.glob("*.pkl"))
 
 
+def _resume_when_told(name: str, outputs: Path, go: Path) -> subprocess.Popen:
+    """Another process that imports automl, says so (``go`` with ``.ready``), waits for ``go`` to exist, then
+    resumes job ``name``."""
+    code = textwrap.dedent(f"""
+        import pathlib, time, automl
+        pathlib.Path({str(go) + ".ready"!r}).touch()
+        while not pathlib.Path({str(go)!r}).exists():
+            time.sleep(0.01)
+        automl.resume({name!r}, show_progress=False)
+    """)
+    env = dict(os.environ, AUTOML_OUTPUTS_DIR=str(outputs), AUTOML_TRACKING="off")
+    return subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True)
+
+
 def test_a_killed_job_resumes_without_training_its_finished_trials_again(tmp_path, monkeypatch, started):
     monkeypatch.setenv("AUTOML_OUTPUTS_DIR", str(tmp_path))
     kept = _kill_after_three_trials("killed", tmp_path)
     assert len(kept) >= 3
     saved = load_saved_job("killed")
     assert saved.status == "Running" and saved.position.spent_seconds > 0
+    go = tmp_path / "go"
+    other = _resume_when_told("killed", tmp_path, go)
+    while not Path(f"{go}.ready").exists():  # imported: it will try the moment it is told
+        assert other.poll() is None, other.stderr.read()
+        time.sleep(0.01)
 
-    result = automl.resume("killed", show_progress=False)
+    resuming = JobRunner(lambda: automl.resume("killed", show_progress=False))
+    lock = tmp_path / "killed" / "state" / "job.lock"
+    while not (lock.exists() and f'"pid": {os.getpid()}' in lock.read_text()):
+        assert resuming.is_alive(), "the resume ended before it took the job's lock"
+        time.sleep(0.01)
+    go.touch()  # a second process resumes the job while this one runs it: refused
+    assert other.wait(timeout=120) != 0 and f"is running in process {os.getpid()}" in other.stderr.read()
+    result = resuming.result()
 
     assert result.status == "Completed", result.stop_reason
     assert len(result.trials) == 8, "max_trials counts both sessions, ensembles included"
@@ -103,6 +130,27 @@ def test_a_killed_job_resumes_without_training_its_finished_trials_again(tmp_pat
         automl.resume("killed", show_progress=False)
 
 
+class JobRunner(threading.Thread):
+    """``target()`` on a thread; ``result()`` joins it and returns its value or raises its error."""
+
+    def __init__(self, target) -> None:
+        super().__init__(daemon=True)
+        self._target_call, self._value, self._error = target, None, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._value = self._target_call()
+        except BaseException as exc:  # handed to result()
+            self._error = exc
+
+    def result(self):
+        self.join(300)
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 def test_extend_adds_trials_and_rebuilds_the_ensembles(tmp_path, monkeypatch, started):
     monkeypatch.setenv("AUTOML_OUTPUTS_DIR", str(tmp_path))
     first = _credit_job("extended").submit(show_progress=False)
@@ -118,6 +166,10 @@ def test_extend_adds_trials_and_rebuilds_the_ensembles(tmp_path, monkeypatch, st
     assert any(set(t.params["ensembled_iterations"]) & new for t in ensembles), "no ensemble took a new trial"
     assert result.previous_best["name"] == first.best_trial.name
     assert result.improved == (result.best_trial.score > first.best_trial.score)
+    damaged = tmp_path / "extended" / "state" / "trials" / "00000.pkl"
+    damaged.write_bytes(damaged.read_bytes()[:50])
+    with pytest.warns(UserWarning, match=r"half written; dropped 00000\.pkl .*those dropped are trained again"):
+        assert 0 not in {t.iteration for t in load_saved_job("extended").trials}
 
 
 def test_a_changed_data_file_is_refused(tmp_path, monkeypatch, started):
@@ -167,3 +219,13 @@ def test_a_canceled_forecasting_job_resumes(tmp_path, monkeypatch, started):
     assert result.status == "Completed" and len(result.trials) == 5
     assert {t.name: t.score for t in result.trials if t.name in kept} == kept
     assert not set(started.names) & set(kept)
+
+
+def test_a_job_whose_state_cannot_be_written_still_runs(tmp_path, caplog):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    job = _credit_job("unwritable", data=pd.read_csv(CREDIT).head(200), max_trials=1)
+    job.output_dir = blocker / "job"
+    result = job.submit(show_progress=False)
+    assert result.status == "Completed" and len(result.trials) == 1
+    assert "cannot be resumed" in caplog.text

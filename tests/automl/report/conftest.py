@@ -49,6 +49,7 @@ def classification_result() -> AutoMLResult:
                                     log_verbosity="warning", tracking_uri=False)
         job.set_limits(max_trials=5, max_concurrent_trials=2)
         job.set_training(allowed_training_algorithms=["Breaker", "LightGBM", "LogisticRegression"])
+        job.set_insights(sensitive_features=["colour"])  # its values hold markup, which must show as text
         return job.submit(show_progress=False)
 
 

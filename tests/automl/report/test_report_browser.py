@@ -10,7 +10,8 @@ from automl.report import SECTIONS
 from automl.report.browser import render_page
 
 _CHARTS = {
-    "classification": {"roc", "precision_recall", "confusion_matrix", "calibration", "lift"},
+    "classification": {"roc", "precision_recall", "confusion_matrix", "calibration", "lift", "error_heatmap",
+                       "row_contributions"},
     "regression": {"predicted_true", "residuals"},
     "forecasting": {"forecast"},
 }
@@ -56,7 +57,8 @@ def test_report_renders_in_chromium(task, request, tmp_path, chromium, probe, pi
     assert page.errors == [] and page.dialogs == []
     dom = page.probe
     assert dom["ready"] == "true"  # the page's script ran to its end
-    expected = [s.id for s in SECTIONS if s.id != "test-metrics" or result.test_metrics]
+    expected = [s.id for s in SECTIONS if (s.id != "test-metrics" or result.test_metrics)
+                and (s.id != "insights" or getattr(result, "insights", None))]
     assert dom["sections"] == expected
     assert _CHARTS[task] <= set(dom["charts"])
     assert dom["rows"] == len(result.trials)
