@@ -66,16 +66,24 @@ def _regression_goal(y: np.ndarray) -> tuple[float, float]:
 def compute_insights(model: Any, rows: tuple[pd.DataFrame, np.ndarray, np.ndarray, str] | str, *,
                      classes: list | None, positive_label: Any, target_range: tuple[float, float] | None,
                      sensitive_features: list[str], immutable_features: list[str], importance: list[str],
-                     max_seconds: float, seed: int = 0) -> Insights:
-    """The insights of ``model`` on ``rows`` (:meth:`automl.tasks.Task.insight_rows`) in ``max_seconds``."""
+                     max_seconds: float, seed: int = 0, model_insights: bool = True) -> Insights:
+    """The insights of ``model`` on ``rows`` (:meth:`automl.tasks.Task.insight_rows`) in ``max_seconds``;
+    without ``model_insights`` (rows that are not the model's inputs: forecasting's series windows) only the
+    error analysis, and fairness over those of ``sensitive_features`` the rows have."""
     if isinstance(rows, str):
         return Insights(notes=[rows])
     X, y, prediction, source = rows
     insights = Insights(source=source)
+    missing = [c for c in sensitive_features if c not in X.columns]
+    if missing:
+        insights.notes.append(f"fairness: the analysed rows have no column {', '.join(missing)}")
+        sensitive_features = []
     deadline = time.monotonic() + max_seconds
     rng = np.random.default_rng(seed)
     sample = X.iloc[np.sort(rng.choice(len(X), size=min(INSIGHT_ROWS, len(X)), replace=False))]
     background = X.iloc[rng.choice(len(X), size=min(BACKGROUND_ROWS, len(X)), replace=False)]
+    if target_range is None and classes is None:  # values without a recorded range: the rows' own
+        target_range = (float(np.nanmin(y)), float(np.nanmax(y)))
     y_min, y_max = target_range if target_range is not None else (None, None)
     steps: list[tuple[str, str, Callable[[], Any]]] = [
         ("error_analysis", "error analysis", lambda: analyse_errors(
@@ -89,6 +97,10 @@ def compute_insights(model: Any, rows: tuple[pd.DataFrame, np.ndarray, np.ndarra
             model, sample.head(COUNTERFACTUAL_ROWS), X, immutable=immutable_features,
             desired_range=None if classes is not None else _regression_goal(y))),
     ]
+    if not model_insights:
+        steps = steps[:2]
+        insights.notes.append("per-row explanations and counterfactuals do not apply to these rows (they are "
+                              "validation forecasts by series, horizon step and window, not the model's inputs)")
     for key, label, compute in steps:
         if time.monotonic() >= deadline:
             insights.notes.append(f"{label} skipped: the {max_seconds:.0f} s the insights had were spent")
@@ -100,7 +112,7 @@ def compute_insights(model: Any, rows: tuple[pd.DataFrame, np.ndarray, np.ndarra
             insights.notes.append(f"{label} failed: {type(exc).__name__}: {exc}")
             logger.warning("%s of the best model failed: %s: %s", label, type(exc).__name__, exc)
         insights.seconds[key] = time.monotonic() - started
-    if not sensitive_features:
+    if not sensitive_features and not missing:
         insights.notes.append("fairness: no sensitive_features were given (job.set_insights(sensitive_features=[...]))")
     return insights
 

@@ -221,7 +221,7 @@ def _insights(job: AutoMLJob, task: Task, prepared: PreparedData, result: AutoML
                             classes=result.classes, positive_label=result.positive_label,
                             target_range=result.target_range, sensitive_features=settings.sensitive_features or [],
                             immutable_features=settings.immutable_features or [], importance=importance,
-                            max_seconds=seconds, seed=job.seed)
+                            max_seconds=seconds, seed=job.seed, model_insights=task.model_insights)
 
 
 def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",

@@ -96,7 +96,8 @@ def insights_section(result: AutoMLResult) -> dict[str, Any] | None:
     if found is None:
         return None
     context: dict[str, Any] = {"source": found.source, "notes": list(found.notes), "charts": [],
-                               "seconds": {k: fmt_duration(v) for k, v in found.seconds.items()}}
+                               "seconds": {k: fmt_duration(v) for k, v in found.seconds.items()},
+                               "errors": None, "fairness": None, "rows": None, "counterfactuals": None}
     if found.error_analysis is not None:
         analysis = found.error_analysis
         context["errors"] = {"definition": analysis.definition, "rate": f"{100 * analysis.error_rate:.1f}%",

@@ -133,6 +133,9 @@ class Task(ABC):
     exports_onnx: ClassVar[bool] = False
     predicts_classes: ClassVar[bool] = False
     max_post_search_share: ClassVar[float] = 0.25
+    #: Whether the rows of :meth:`insight_rows` are the model's raw inputs, so that per-row explanations and
+    #: counterfactuals apply (forecasting's are series windows: error analysis only).
+    model_insights: ClassVar[bool] = True
 
     def __repr__(self) -> str:
         return f"<task {self.name}>"

@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, Callable
 
+import numpy as np
+import pandas as pd
+
 from automl.algorithms import Algorithm
 from automl.core import TrialData, TrialResult, TrialSpec
 from automl.ensembles import VOTING
@@ -21,7 +24,7 @@ from automl.tasks.forecasting._ensemble import build_vote
 from automl.tasks.forecasting._explain import explain_forecaster
 from automl.tasks.forecasting._floor import with_floor
 from automl.tasks.forecasting._prepare import ForecastData, check_forecasting_settings, prepare_forecasting
-from automl.tasks.forecasting._refit import backtest_frame, refit_forecaster, score_test
+from automl.tasks.forecasting._refit import backtest_frame, refit_forecaster, score_test, validation_errors_frame
 from automl.tasks.forecasting._trial import evaluate_forecast_trial, trial_memory_bytes
 from automl.timeseries import FORECASTING, ForecastingModel
 
@@ -46,6 +49,7 @@ class ForecastingTask(Task):
     #: A forecaster's refit fits every member on every series' full history, one member after the
     #: other; on hundreds of series the vote that wins validation costs a third of a short budget.
     max_post_search_share = 0.4
+    model_insights = False
 
     # -- settings ------------------------------------------------------------------------------------
     def check_training(self, training: TrainingSettings) -> None:
@@ -118,6 +122,16 @@ class ForecastingTask(Task):
         """The best model's regression learner on its engineered validation rows; None for classical models."""
         return explain_forecaster(model, prepared.trial, self.metric(primary_metric), seed=seed,
                                   max_seconds=max_seconds)
+
+    def insight_rows(self, prepared: ForecastData, best: TrialResult, model: ForecastingModel
+                     ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, str] | str:
+        """The best trial's rolling-origin validation forecasts, by series, horizon step and window: where the
+        forecaster errs. (Per-row explanations and counterfactuals do not apply: :attr:`model_insights`.)"""
+        if best.valid_predictions is None:
+            return f"the best trial {best.name} kept no validation forecasts"
+        frame = validation_errors_frame(best, prepared)
+        return (frame[["series", "horizon step", "window"]], frame["actual"].to_numpy(),
+                frame["forecast"].to_numpy(), f"the rolling-origin validation forecasts of {best.name}")
 
     def result_extras(self, prepared: ForecastData, best: TrialResult | None,
                       model: ForecastingModel | None) -> dict[str, Any]:

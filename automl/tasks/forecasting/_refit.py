@@ -70,3 +70,13 @@ def backtest_frame(trial: TrialResult | None, prepared: ForecastData,
                                   "forecast": forecast, "lower": forecast + z_low * sigma,
                                   "upper": forecast + z_high * sigma}))
     return pd.concat(rows, ignore_index=True)
+
+
+def validation_errors_frame(trial: TrialResult, prepared: ForecastData) -> pd.DataFrame:
+    """Every rolling-origin validation forecast of ``trial``: its series, horizon step and window, the actual
+    value and the forecast (the rows the forecasting error analysis reads)."""
+    data = prepared.trial
+    labels = np.asarray([s.label for s in prepared.series], dtype=object)
+    return pd.DataFrame({"series": labels[data.instance_series], "horizon step": data.instance_step,
+                         "window": data.instance_fold + 1, "actual": data.y_true,
+                         "forecast": np.asarray(trial.valid_predictions, dtype=float)})

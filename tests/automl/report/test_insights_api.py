@@ -8,11 +8,13 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import automl
 from automl.errors import ConfigError, DataError
-from tests.automl.report.conftest import _classification_frame
+from automl.report import build_report
+from tests.automl.report.conftest import DATA, _classification_frame
 
 
 def test_the_job_computes_each_insight_on_its_test_data(classification_result):
@@ -56,3 +58,23 @@ def test_sensitive_features_are_checked(tmp_path):
     assert job.insights.enable_insights
     with pytest.raises(ConfigError, match=r"set_insights: column 'gender' is not in training_data"):
         job.submit(show_progress=False)
+
+
+def test_a_forecasting_job_analyses_its_errors_by_series_and_horizon_step():
+    frame = pd.read_csv(DATA / "airline_passengers.csv")
+    job = automl.forecasting(training_data=frame, target_column_name="Passengers", name="insights_forecasting",
+                             forecasting_settings={"time_column_name": "Month", "forecast_horizon": 6},
+                             enable_model_explainability=False, tracking_uri=False)
+    job.set_limits(max_trials=2, max_concurrent_trials=1)
+    job.set_training(allowed_training_algorithms=["SeasonalNaive", "ExponentialSmoothing"])
+    job.set_insights()
+    result = job.submit(show_progress=False)
+    found = result.insights
+    assert found.source.startswith("the rolling-origin validation forecasts of")
+    nodes = found.error_analysis.nodes
+    assert nodes.iloc[0]["rows"] == len(result.best_trial.valid_predictions)
+    assert set(found.error_analysis.heatmap_columns) <= {"series", "horizon step", "window"}
+    assert found.rows is None and found.counterfactuals is None
+    assert any("do not apply" in note for note in found.notes)
+    html = build_report(result)
+    assert "Error analysis" in html and "do not apply" in html and "Per-row explanations" not in html
