@@ -145,12 +145,13 @@ def refit_order(ranked: list[TrialResult], estimate: Callable[[TrialResult], flo
 
 
 def post_search_reserve(stop: StopRules, task: Task, prepared: PreparedData, budget_seconds: float, metric: Metric,
-                        explain: bool) -> Callable[[TrialResult], None]:
+                        explain: bool, insights: bool = False) -> Callable[[TrialResult], None]:
     """A trial callback that keeps time for what follows the search, estimated from the trials so far.
 
     The refit of the likely best model, an ensemble of the best trials, costs about one
     fold of each of its members on all the rows, or a bag its folds again (``task.final_fit_seconds``); explanations
-    predict on validation rows a few times per feature, which costs about as much again.
+    predict on validation rows a few times per feature, which costs about as much again, and so do the
+    responsible-AI insights when the job computes them.
     The estimate is written to ``stop.reserve_seconds`` (at most ``task.max_post_search_share`` of the budget).
     """
     key = sort_key(metric)
@@ -164,7 +165,7 @@ def post_search_reserve(stop: StopRules, task: Task, prepared: PreparedData, bud
         del best[RESERVED_MEMBERS:]
         refit = (REFIT_SAFETY * task.final_fit_seconds(best, prepared)
                  + logging_seconds(task.final_model_bytes(best, prepared)))
-        explaining = min(explanation_seconds(budget_seconds), max(1.0, refit)) if explain else 0.0
+        explaining = min(explanation_seconds(budget_seconds), max(1.0, refit)) * (int(explain) + int(insights))
         estimate = FIXED_POST_SEARCH_SECONDS + refit + explaining
         stop.reserve_seconds = min(estimate, task.max_post_search_share * budget_seconds)
     return update

@@ -69,7 +69,7 @@ def _search(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules,
     proposer = AdaptiveProposer(algorithms, metric, seed=job.seed,
                                 portfolio=portfolio_configs(task.name) if task.uses_portfolio else ())
     reserve = post_search_reserve(stop, task, prepared, job.limits.timeout_seconds, metric,
-                                  job.training.enable_model_explainability)
+                                  job.training.enable_model_explainability, job.insights.enable_insights)
     restored, pending, first = session.restored_trials, [], session.first_iteration
     if session.saved is not None:
         pending = restore_search(session.saved, proposer, stop, algorithms, _namer(job),

@@ -48,6 +48,7 @@ def _tracked(make, data_dir, tmp_path, monkeypatch):
     store = f"sqlite:///{tmp_path / 'mlflow.db'}"
     job = make(data_dir, tracking_uri=store, experiment_name="time-promise")
     job.set_limits(timeout_minutes=BUDGET_MINUTES, enable_early_termination=False)
+    job.set_insights()  # the responsible-AI insights are inside the promise too
     return job, store
 
 
@@ -83,6 +84,7 @@ def test_submit_returns_within_the_budget_and_keeps_every_finished_trial(task, d
     finished = {t.name for t in result.trials if t.status == COMPLETED}
     assert len(finished) >= 3
     assert finished <= _logged_trials(result, store)
+    assert result.insights is not None or any("insights skipped" in n for n in result.budget_notes)
 
 
 def test_the_promise_holds_on_a_dask_local_cluster(data_dir, tmp_path, monkeypatch):
