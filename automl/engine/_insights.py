@@ -57,6 +57,14 @@ def predicted_labels(prediction: np.ndarray, classes: list | None) -> np.ndarray
     return np.asarray(classes, dtype=object)[np.asarray(prediction).argmax(axis=1)]
 
 
+def _noted(insights: Insights, found: RowExplanation | str) -> RowExplanation | None:
+    """``found``, or None with its reason among the notes."""
+    if isinstance(found, str):
+        insights.notes.append(found)
+        return None
+    return found
+
+
 def _regression_goal(y: np.ndarray) -> tuple[float, float]:
     """The range a regression counterfactual aims for by default: the top quarter of the target."""
     low, high = np.nanquantile(np.asarray(y, dtype=float), [0.75, 1.0])
@@ -66,10 +74,14 @@ def _regression_goal(y: np.ndarray) -> tuple[float, float]:
 def compute_insights(model: Any, rows: tuple[pd.DataFrame, np.ndarray, np.ndarray, str] | str, *,
                      classes: list | None, positive_label: Any, target_range: tuple[float, float] | None,
                      sensitive_features: list[str], immutable_features: list[str], importance: list[str],
-                     max_seconds: float, seed: int = 0, model_insights: bool = True) -> Insights:
-    """The insights of ``model`` on ``rows`` (:meth:`automl.tasks.Task.insight_rows`) in ``max_seconds``;
-    without ``model_insights`` (rows that are not the model's inputs: forecasting's series windows) only the
-    error analysis, and fairness over those of ``sensitive_features`` the rows have."""
+                     max_seconds: float, seed: int = 0,
+                     row_explainer: Callable[[int, int, int], RowExplanation | str] | None = None) -> Insights:
+    """The insights of ``model`` on ``rows`` (:meth:`automl.tasks.Task.insight_rows`) in ``max_seconds``.
+
+    With a ``row_explainer`` (rows that are not the model's inputs: forecasting's series windows), the
+    per-row explanations are its own (``row_explainer(n_rows, n_background, seed)``) and counterfactuals
+    do not apply; fairness covers those of ``sensitive_features`` the rows have.
+    """
     if isinstance(rows, str):
         return Insights(notes=[rows])
     X, y, prediction, source = rows
@@ -92,15 +104,16 @@ def compute_insights(model: Any, rows: tuple[pd.DataFrame, np.ndarray, np.ndarra
         ("fairness", "fairness", lambda: fairness_report(
             y, prediction, X[sensitive_features], classes=classes, positive_label=positive_label, y_min=y_min,
             y_max=y_max) if sensitive_features else None),
-        ("rows", "per-row explanations", lambda: explain_rows(model, sample, background, seed=seed)),
+        ("rows", "per-row explanations", lambda: explain_rows(model, sample, background, seed=seed)
+         if row_explainer is None else _noted(insights, row_explainer(INSIGHT_ROWS, BACKGROUND_ROWS, seed))),
         ("counterfactuals", "counterfactuals", lambda: find_counterfactuals(
             model, sample.head(COUNTERFACTUAL_ROWS), X, immutable=immutable_features,
             desired_range=None if classes is not None else _regression_goal(y))),
     ]
-    if not model_insights:
-        steps = steps[:2]
-        insights.notes.append("per-row explanations and counterfactuals do not apply to these rows (they are "
-                              "validation forecasts by series, horizon step and window, not the model's inputs)")
+    if row_explainer is not None:
+        steps = steps[:3]
+        insights.notes.append("counterfactuals do not apply to these rows (validation forecasts by series, horizon "
+                              "step and window, not the model's inputs)")
     for key, label, compute in steps:
         if time.monotonic() >= deadline:
             insights.notes.append(f"{label} skipped: the {max_seconds:.0f} s the insights had were spent")

@@ -221,7 +221,8 @@ def _insights(job: AutoMLJob, task: Task, prepared: PreparedData, result: AutoML
                             classes=result.classes, positive_label=result.positive_label,
                             target_range=result.target_range, sensitive_features=settings.sensitive_features or [],
                             immutable_features=settings.immutable_features or [], importance=importance,
-                            max_seconds=seconds, seed=job.seed, model_insights=task.model_insights)
+                            max_seconds=seconds, seed=job.seed, row_explainer=None if task.model_insights else (
+                                lambda n, b, seed: task.explain_insight_rows(result.best_model, prepared, n, b, seed)))
 
 
 def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",

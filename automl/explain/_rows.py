@@ -93,12 +93,20 @@ def _members(rest: Any) -> list[tuple[Any, float]] | None:
     return [(rest, 1.0)]
 
 
+def _featurized(model: Pipeline, X: pd.DataFrame) -> tuple[Any, list[str], Pipeline]:
+    """The model's input after the featurization, the raw column of each of its features, and the rest of
+    the model; a pipeline without the featurization takes ``X``'s columns as they are."""
+    if model.steps[0][0] == "datatransformer" and len(model.steps) > 1:
+        transformer = model.steps[0][1]
+        return transformer.transform(X), raw_feature_origins(transformer), model[1:]
+    return X, [str(c) for c in X.columns], model
+
+
 def _exact(model: Any, X: pd.DataFrame) -> RowExplanation | None:
-    if not isinstance(model, Pipeline) or model.steps[0][0] != "datatransformer" or len(model.steps) < 2:
+    if not isinstance(model, Pipeline):
         return None
-    transformer = model.steps[0][1]
-    engineered = transformer.transform(X)
-    members = _members(model[1:])
+    engineered, origins, rest = _featurized(model, X)
+    members = _members(rest)
     total, libraries = None, set()
     for member, weight in members:
         inputs = member[:-1].transform(engineered) if isinstance(member, Pipeline) and len(member) > 1 else engineered
@@ -120,8 +128,7 @@ def _exact(model: Any, X: pd.DataFrame) -> RowExplanation | None:
     if len(members) > 1:
         explained += (f", averaged over the {len(members)} models of the soft vote (which averages their "
                       "probabilities)" if classes is not None else f", averaged over the {len(members)} models")
-    origins = raw_feature_origins(transformer)
-    raw = pd.DataFrame(0.0, index=X.index, columns=list(X.columns))
+    raw = pd.DataFrame(0.0, index=X.index, columns=[str(c) for c in X.columns])
     for feature, column in enumerate(origins):
         raw[column] += block[:, feature]
     base = block[:, -1]

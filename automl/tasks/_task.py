@@ -295,6 +295,12 @@ class Task(ABC):
         (class probabilities or values) and where they come from; or why the insights do not apply."""
         return f"the responsible-AI insights are not computed for {self.name} jobs"
 
+    def explain_insight_rows(self, model: Any, prepared: PreparedData, n_rows: int, n_background: int,
+                             seed: int) -> Any:
+        """A task whose insight rows are not the model's inputs (:attr:`model_insights` False): per-row
+        explanations of its own kind (a ``RowExplanation``), or why there are none."""
+        return f"per-row explanations are not computed for {self.name} jobs"
+
     def result_extras(self, prepared: PreparedData, best: TrialResult | None, model: Any) -> dict[str, Any]:
         """Fields of the result only this task fills (forecasting: the back-test forecasts)."""
         return {}

@@ -15,12 +15,12 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from automl.explain import Explanation, explain_model
+from automl.explain import Explanation, RowExplanation, explain_model, explain_rows
 from automl.metrics import Metric
 from automl.tasks.forecasting._trial import ForecastTrialData
 from automl.timeseries import ForecastingModel, RegressionForecaster
 
-__all__ = ["regression_member", "explain_forecaster"]
+__all__ = ["explain_forecast_rows", "explain_forecaster", "regression_member"]
 
 
 def _impute(X: Any, medians: np.ndarray | None) -> np.ndarray:
@@ -51,6 +51,29 @@ def _validation_rows(forecaster: RegressionForecaster, data: ForecastTrialData) 
     return X, np.concatenate(targets)
 
 
+def _learner_pipeline(forecaster: RegressionForecaster, X: pd.DataFrame) -> Pipeline:
+    """The learner's model behind the imputation of its missing lags: a pipeline taking engineered rows."""
+    impute = FunctionTransformer(_impute, kw_args={"medians": getattr(forecaster, "medians_", None)}).fit(X)
+    return Pipeline([("impute", impute), *forecaster.model_.steps])
+
+
+def explain_forecast_rows(model: ForecastingModel, data: ForecastTrialData, *, n_rows: int,
+                          n_background: int, seed: int = 0) -> RowExplanation | str:
+    """Per-row explanations of ``model``'s regression learner on a sample of its validation-window rows (its
+    lag, calendar and feature columns), in the standardised units it predicts; or why there are none."""
+    forecaster = regression_member(model)
+    if forecaster is None or not data.cuts:
+        return "per-row explanations: the best forecaster has no regression learner (classical models read no rows)"
+    X, _ = _validation_rows(forecaster, data)
+    rng = np.random.default_rng(seed)
+    sample = X.iloc[np.sort(rng.choice(len(X), size=min(n_rows, len(X)), replace=False))]
+    background = X.iloc[rng.choice(len(X), size=min(n_background, len(X)), replace=False)]
+    found = explain_rows(_learner_pipeline(forecaster, X), sample, background, seed=seed)
+    found.explained = (f"standardised forecast of the {forecaster.algorithm.name} learner (each series scaled by "
+                       f"its history before the window): {found.explained}")
+    return found
+
+
 def explain_forecaster(model: ForecastingModel, data: ForecastTrialData, metric: Metric, *, seed: int = 0,
                        max_seconds: float | None = None) -> Explanation | None:
     """:func:`automl.explain.explain_model` of ``model``'s regression learner, or None without one.
@@ -76,8 +99,7 @@ def explain_forecaster(model: ForecastingModel, data: ForecastTrialData, metric:
     if forecaster is None or not data.cuts:
         return None
     X, y = _validation_rows(forecaster, data)
-    impute = FunctionTransformer(_impute, kw_args={"medians": getattr(forecaster, "medians_", None)}).fit(X)
-    pipeline = Pipeline([("impute", impute), *forecaster.model_.steps])
+    pipeline = _learner_pipeline(forecaster, X)
     explanation = explain_model(pipeline, X, y, metric=metric,
                                 engineered_feature_names=forecaster.feature_names_, seed=seed,
                                 max_seconds=max_seconds, y_min=float(y.min()), y_max=float(y.max()))

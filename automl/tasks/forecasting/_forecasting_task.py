@@ -16,12 +16,12 @@ from automl.algorithms import Algorithm
 from automl.core import TrialData, TrialResult, TrialSpec
 from automl.ensembles import VOTING
 from automl.errors import ConfigError
-from automl.explain import Explanation
+from automl.explain import Explanation, RowExplanation
 from automl.metrics import REGRESSION_METRICS
 from automl.settings import TrainingSettings
 from automl.tasks._task import Task
 from automl.tasks.forecasting._ensemble import build_vote
-from automl.tasks.forecasting._explain import explain_forecaster
+from automl.tasks.forecasting._explain import explain_forecast_rows, explain_forecaster
 from automl.tasks.forecasting._floor import with_floor
 from automl.tasks.forecasting._prepare import ForecastData, check_forecasting_settings, prepare_forecasting
 from automl.tasks.forecasting._refit import backtest_frame, refit_forecaster, score_test, validation_errors_frame
@@ -126,12 +126,18 @@ class ForecastingTask(Task):
     def insight_rows(self, prepared: ForecastData, best: TrialResult, model: ForecastingModel
                      ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, str] | str:
         """The best trial's rolling-origin validation forecasts, by series, horizon step and window: where the
-        forecaster errs. (Per-row explanations and counterfactuals do not apply: :attr:`model_insights`.)"""
+        forecaster errs. (Per-row explanations are of the regression learner's own rows, :meth:`explain_insight_rows`;
+        counterfactuals do not apply.)"""
         if best.valid_predictions is None:
             return f"the best trial {best.name} kept no validation forecasts"
         frame = validation_errors_frame(best, prepared)
         return (frame[["series", "horizon step", "window"]], frame["actual"].to_numpy(),
                 frame["forecast"].to_numpy(), f"the rolling-origin validation forecasts of {best.name}")
+
+    def explain_insight_rows(self, model: ForecastingModel, prepared: ForecastData, n_rows: int, n_background: int,
+                             seed: int) -> RowExplanation | str:
+        """The regression learner's rows (lags, calendar, features) of a sample of validation windows."""
+        return explain_forecast_rows(model, prepared.trial, n_rows=n_rows, n_background=n_background, seed=seed)
 
     def result_extras(self, prepared: ForecastData, best: TrialResult | None,
                       model: ForecastingModel | None) -> dict[str, Any]:

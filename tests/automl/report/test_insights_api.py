@@ -14,6 +14,7 @@ import pytest
 import automl
 from automl.errors import ConfigError, DataError
 from automl.report import build_report
+from automl.tasks.forecasting._explain import regression_member
 from tests.automl.report.conftest import DATA, _classification_frame
 
 
@@ -66,7 +67,7 @@ def test_a_forecasting_job_analyses_its_errors_by_series_and_horizon_step():
                              forecasting_settings={"time_column_name": "Month", "forecast_horizon": 6},
                              enable_model_explainability=False, tracking_uri=False)
     job.set_limits(max_trials=2, max_concurrent_trials=1)
-    job.set_training(allowed_training_algorithms=["SeasonalNaive", "ExponentialSmoothing"])
+    job.set_training(allowed_training_algorithms=["LightGBM"], enable_vote_ensemble=False)
     job.set_insights()
     result = job.submit(show_progress=False)
     found = result.insights
@@ -74,7 +75,10 @@ def test_a_forecasting_job_analyses_its_errors_by_series_and_horizon_step():
     nodes = found.error_analysis.nodes
     assert nodes.iloc[0]["rows"] == len(result.best_trial.valid_predictions)
     assert set(found.error_analysis.heatmap_columns) <= {"series", "horizon step", "window"}
-    assert found.rows is None and found.counterfactuals is None
-    assert any("do not apply" in note for note in found.notes)
+    assert found.counterfactuals is None and any("do not apply" in note for note in found.notes)
+    rows = found.rows  # the LightGBM learner's own rows: its lags, calendar parts and features
+    assert rows.method.startswith("exact tree contributions (LightGBM)") and "standardised forecast" in rows.explained
+    assert list(rows.contributions.columns) == list(regression_member(result.best_model).feature_names_)
+    np.testing.assert_allclose(rows.base_value + rows.contributions.sum(axis=1), rows.output, atol=1e-6)
     html = build_report(result)
-    assert "Error analysis" in html and "do not apply" in html and "Per-row explanations" not in html
+    assert "Error analysis" in html and "do not apply" in html and "Per-row explanations" in html
