@@ -17,6 +17,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from automl.errors import DataError
 from automl.explain import (
     Counterfactuals,
     ErrorAnalysis,
@@ -131,8 +132,6 @@ def compute_insights(model: Any, rows: tuple[pd.DataFrame, np.ndarray, np.ndarra
 
 
 def _split_target(data: pd.DataFrame, target: str | None) -> tuple[pd.DataFrame, np.ndarray]:
-    from automl.errors import DataError
-
     if target is None or target not in data.columns:
         raise DataError(f"the rows need the target column {target!r} to say where the model errs; give labelled "
                         "rows (the test data, for example).")

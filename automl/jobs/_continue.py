@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from automl.engine import EXTEND, RESUME, STATE_FOLDER, AutoMLResult, JobStateFolder, SavedJob, run_job
 from automl.errors import ConfigError
 from automl.jobs._default_observers import default_observers
-from automl.jobs._job import _check_compute
+from automl.jobs._job import _NAME_PATTERN, _check_compute
 from automl.jobs._names import outputs_root
 from automl.tasks import get_task
 
@@ -29,6 +29,8 @@ _INTERRUPTED = "Running"
 
 
 def _folder(job_name: str, output_dir: str | os.PathLike | None) -> Path:
+    if not isinstance(job_name, str) or not _NAME_PATTERN.match(job_name):  # a name, never a path elsewhere
+        raise ConfigError(f"{job_name!r} is not a job name: names hold only letters, digits, '_' and '-'.")
     return (Path(output_dir) if output_dir is not None else outputs_root() / job_name).absolute()
 
 

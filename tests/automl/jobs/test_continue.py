@@ -189,6 +189,8 @@ def test_bad_cases_are_clear_errors(tmp_path, monkeypatch):
     monkeypatch.setenv("AUTOML_OUTPUTS_DIR", str(tmp_path))
     with pytest.raises(ConfigError, match="unknown job 'nobody'.*no job has a state folder there"):
         automl.resume("nobody")
+    with pytest.raises(ConfigError, match="is not a job name"):
+        automl.resume("../elsewhere")
     state = tmp_path / "interrupted" / "state"
     state.mkdir(parents=True)
     (state / "manifest.json").write_text('{"format": 1, "automl_version": "%s", "status": "Running"}'
