@@ -16,12 +16,14 @@ from automl.jobs import (
     classification,
     extend,
     forecasting,
+    job_insights,
     load_job,
+    load_result,
     regression,
     resume,
 )
 
 __all__ = [
     "AutoMLResult", "ClassificationJob", "ForecastingJob", "Input", "RegressionJob", "classification",
-    "errors", "extend", "forecasting", "load_job", "regression", "resume", "__version__",
+    "errors", "extend", "forecasting", "job_insights", "load_job", "load_result", "regression", "resume", "__version__",
 ]

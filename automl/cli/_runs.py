@@ -89,6 +89,12 @@ def _jobs_show(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.insights:
+        return _report_with_insights(args)
+    given = [f"--{k.replace('_', '-')}" for k in ("data", "sensitive_features", "immutable_features", "output_dir")
+             if getattr(args, k) is not None]
+    if given:
+        raise ConfigError(f"automl report: {', '.join(given)} only go with --insights; add it.")
     client, uri = _client()
     run, _ = find_job_run(client, uri, args.job)
     names = {a.path for a in client.list_artifacts(run.info.run_id)}
@@ -101,6 +107,24 @@ def _report(args: argparse.Namespace) -> int:
         output.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(local, output)
     print(f"Report of job {args.job}: {output}")
+    return EXIT_OK
+
+
+def _report_with_insights(args: argparse.Namespace) -> int:
+    """The report of a finished job from its output folder, its insights computed again now."""
+    from automl.jobs import job_insights
+
+    result = job_insights(args.job, data=args.data, sensitive_features=args.sensitive_features,
+                          immutable_features=args.immutable_features, max_seconds=args.max_seconds,
+                          output_dir=args.output_dir)
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    result.save_report(output)
+    insights = result.insights
+    print(f"Report of job {args.job} with its insights ({insights.source}; "
+          f"{', '.join(f'{k} {v:.1f} s' for k, v in insights.seconds.items())}): {output}")
+    for note in insights.notes:
+        print(f"  note: {note}")
     return EXIT_OK
 
 
@@ -146,10 +170,26 @@ def _command(commands: argparse._SubParsersAction, name: str, help: str, example
 
 def add_report(commands: argparse._SubParsersAction) -> None:
     """Register ``automl report``."""
-    parser = _command(commands, "report", "fetch a job's HTML report from MLflow",
-                      "  automl report calm_river_x7k2p9 --output report.html", _report)
+    parser = _command(commands, "report", "fetch a job's HTML report from MLflow, or write it anew with its "
+                      "responsible-AI insights",
+                      "  automl report calm_river_x7k2p9 --output report.html\n"
+                      "  automl report calm_river_x7k2p9 --insights --sensitive-features sex race --max-seconds 300\n"
+                      "  automl report calm_river_x7k2p9 --insights --data labelled.csv", _report)
     parser.add_argument("job", help="the job name")
     parser.add_argument("--output", "-o", default="report.html", help="where to write it (default report.html)")
+    insights = parser.add_argument_group(
+        "insights", "--insights writes the report from the job's output folder (outputs/JOB, or --output-dir) "
+                    "after computing its insights again: per-row explanations, error analysis, fairness and "
+                    "counterfactuals, on the job's test data or out-of-fold predictions, or on --data")
+    insights.add_argument("--insights", action="store_true", help="compute the insights now, with more time")
+    insights.add_argument("--data", help="labelled rows to analyse (a file or folder, with the target column)")
+    insights.add_argument("--sensitive-features", nargs="+", metavar="COLUMN",
+                          help="columns whose groups the fairness table compares (default: the job's)")
+    insights.add_argument("--immutable-features", nargs="+", metavar="COLUMN",
+                          help="columns a counterfactual never changes (default: the job's)")
+    insights.add_argument("--max-seconds", type=float, default=120.0,
+                          help="time the insights may take (default 120)")
+    insights.add_argument("--output-dir", help="the job's output folder, when it was given one")
 
 
 def add_jobs(commands: argparse._SubParsersAction) -> None:

@@ -8,8 +8,8 @@ limits on local processes or a Dask cluster; :mod:`~automl.engine.search` propos
 from automl.engine._observers import JobObserver, ObserverGroup
 from automl.engine._automl_result import AutoMLResult, raw_rows
 from automl.engine._checkpoint import EXTEND, RESUME, SUBMIT
-from automl.engine._run import STATE_FOLDER, run_job
+from automl.engine._run import STATE_FOLDER, insights_after_the_job, run_job
 from automl.engine.state import JobStateFolder, SavedJob
 
 __all__ = ["AutoMLResult", "EXTEND", "JobObserver", "JobStateFolder", "ObserverGroup", "RESUME", "STATE_FOLDER",
-           "SUBMIT", "SavedJob", "raw_rows", "run_job"]
+           "SUBMIT", "SavedJob", "insights_after_the_job", "raw_rows", "run_job"]

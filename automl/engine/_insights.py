@@ -127,7 +127,8 @@ def compute_insights(model: Any, rows: tuple[pd.DataFrame, np.ndarray, np.ndarra
             logger.warning("%s of the best model failed: %s: %s", label, type(exc).__name__, exc)
         insights.seconds[key] = time.monotonic() - started
     if not sensitive_features and not missing:
-        insights.notes.append("fairness: no sensitive_features were given (job.set_insights(sensitive_features=[...]))")
+        insights.notes.append("fairness: no sensitive_features were given (job.set_insights(sensitive_features=[...]), "
+                              "or later `automl report JOB --insights --sensitive-features COLUMN`)")
     return insights
 
 

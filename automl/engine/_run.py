@@ -49,7 +49,7 @@ from automl.tasks import PreparedData, Task, get_task
 if TYPE_CHECKING:
     from automl.jobs import AutoMLJob
 
-__all__ = ["STATE_FOLDER", "run_job"]
+__all__ = ["STATE_FOLDER", "insights_after_the_job", "run_job"]
 
 #: The state folder's name in a job's output folder (:mod:`automl.engine.state`).
 STATE_FOLDER = "state"
@@ -214,6 +214,12 @@ def _insights(job: AutoMLJob, task: Task, prepared: PreparedData, result: AutoML
         result.budget_notes.append(f"insights skipped: {max(0.0, clock.left()):.1f} s were left before the job's "
                                    "limit (timeout_minutes + 5%)")
         return None
+    return _best_model_insights(job, task, prepared, result, seconds)
+
+
+def _best_model_insights(job: AutoMLJob, task: Task, prepared: PreparedData, result: AutoMLResult,
+                         seconds: float) -> Insights:
+    """The insights of ``result``'s best model with ``job.insights``' settings, in ``seconds``."""
     explanation = result.explanation
     importance = [] if explanation is None else list(explanation.raw_importance["feature"])
     settings = job.insights
@@ -223,6 +229,33 @@ def _insights(job: AutoMLJob, task: Task, prepared: PreparedData, result: AutoML
                             immutable_features=settings.immutable_features or [], importance=importance,
                             max_seconds=seconds, seed=job.seed, row_explainer=None if task.model_insights else (
                                 lambda n, b, seed: task.explain_insight_rows(result.best_model, prepared, n, b, seed)))
+
+
+def insights_after_the_job(saved: SavedJob, result: AutoMLResult, max_seconds: float) -> Insights:
+    """The insights of a finished job's best model, later and with more time than the job had.
+
+    The job's data are read again (``saved.job``, whose ``insights`` settings apply) and must be those
+    it trained on; the rows are the job's own: its test data, else the best trial's out-of-fold
+    validation predictions (:meth:`automl.tasks.Task.insight_rows`).
+
+    Raises
+    ------
+    ConfigError
+        The job had no best model, or a sensitive or immutable column is not in its data.
+    DataError
+        The job's data changed since it ran.
+    """
+    job = saved.job
+    if result.best_model is None or result.best_trial is None:
+        raise ConfigError(f"job {job.name!r} returned no model ({result.stop_reason}); there is nothing to explain.")
+    task = get_task(job.task)
+    prepared = task.prepare(job)
+    _check_insight_columns(job, prepared)
+    if data_fingerprint(prepared.X, prepared.y, getattr(prepared.trial_data(), "folds", ())) != saved.fingerprint:
+        raise DataError(f"the data of job {job.name!r} changed since it ran (training_data {_source(job)}); its "
+                        "validation predictions no longer match them. Restore the data, or give labelled rows "
+                        "(result.compute_insights(data), --data).")
+    return _best_model_insights(job, task, prepared, result, max_seconds)
 
 
 def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
@@ -273,11 +306,7 @@ def _setup(job: AutoMLJob, task: Task, folder: JobStateFolder, saved: SavedJob |
     """The task's setup, then the state folder: a new job's settings, or a check that a continued job's
     data are those of its first session."""
     prepared = task.prepare(job)
-    unknown = [c for c in job.insights.columns() if c not in prepared.X.columns]
-    if unknown:
-        raise ConfigError(f"set_insights: column {unknown[0]!r} is not in training_data."
-                          f"{did_you_mean(unknown[0], map(str, prepared.X.columns))} Columns: "
-                          f"{', '.join(map(str, list(prepared.X.columns)[:30]))}.")
+    _check_insight_columns(job, prepared)
     fingerprint = data_fingerprint(prepared.X, prepared.y, getattr(prepared.trial_data(), "folds", ()))
     if saved is None:
         folder.start(job, fingerprint)
@@ -288,6 +317,14 @@ def _setup(job: AutoMLJob, task: Task, folder: JobStateFolder, saved: SavedJob |
     else:
         folder.continue_job(saved, kind, job)
     return prepared
+
+
+def _check_insight_columns(job: AutoMLJob, prepared: PreparedData) -> None:
+    unknown = [c for c in job.insights.columns() if c not in prepared.X.columns]
+    if unknown:
+        raise ConfigError(f"set_insights: column {unknown[0]!r} is not in training_data."
+                          f"{did_you_mean(unknown[0], map(str, prepared.X.columns))} Columns: "
+                          f"{', '.join(map(str, list(prepared.X.columns)[:30]))}.")
 
 
 def _source(job: AutoMLJob) -> str:
@@ -355,5 +392,5 @@ def _run_session(job: AutoMLJob, observers: Sequence[Any], compute: Any, cancel_
     clock.lap("tracking")
     result.tracking_errors.extend(watchers.errors)
     folder.finish(result.status, result.stop_reason, max([session.first_iteration - 1, *(t.iteration for t in trials)]) + 1,
-                  best)
+                  best, result)
     return result

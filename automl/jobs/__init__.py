@@ -12,7 +12,8 @@ from automl.jobs._default_observers import LoggingObserver, default_observers
 from automl.jobs._task_jobs import JOB_CLASSES, ClassificationJob, ForecastingJob, RegressionJob
 from automl.jobs._yaml import load_job
 from automl.jobs._continue import extend, extendable_job, load_saved_job, resumable_job, resume, run_saved
+from automl.jobs._finished import job_insights, load_result
 
 __all__ = ["AutoMLJob", "ClassificationJob", "FACTORIES", "ForecastingJob", "JOB_ARGUMENTS", "JOB_CLASSES", "JobRun",
            "LoggingObserver", "RegressionJob", "classification", "default_observers", "extend", "forecasting",
-           "extendable_job", "load_job", "load_saved_job", "regression", "resumable_job", "resume", "run_saved"]
+           "extendable_job", "job_insights", "load_job", "load_result", "load_saved_job", "regression", "resumable_job", "resume", "run_saved"]

@@ -48,7 +48,7 @@ def load_saved_job(job_name: str, output_dir: str | os.PathLike | None = None) -
     folder = JobStateFolder(_folder(job_name, output_dir) / STATE_FOLDER)
     if not folder.exists():
         root = folder.folder.parent.parent
-        known = sorted(p.parent.name for p in root.glob(f"*/{STATE_FOLDER}/manifest.json"))
+        known = sorted(p.parent.parent.name for p in root.glob(f"*/{STATE_FOLDER}/manifest.json"))
         listing = f"jobs there: {', '.join(known[:20])}" if known else "no job has a state folder there"
         raise ConfigError(f"unknown job {job_name!r}: no state folder {folder.folder} ({listing}). Give the job's "
                           "name as it was submitted, and output_dir (--output-dir) if the job was given one.")

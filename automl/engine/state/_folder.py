@@ -8,6 +8,8 @@ Layout (``<output_dir>/state``)::
     search.json       the search's position: portfolio entries proposed, seed variants, trials
                       running, seconds spent
     trials/00012.pkl  one finished trial each (its configuration, scores, out-of-fold predictions)
+    result.pkl        the result of the last session that ended (its best model, leaderboard,
+                      metrics): what ``automl report --insights`` reads after the job
     job.lock          the process running the job (:mod:`automl.engine.state._lock`)
 
 Every file is written to a temporary name, then renamed over the old one: a process killed in the
@@ -30,6 +32,7 @@ from automl.core import TrialResult
 from automl.errors import ConfigError
 
 if TYPE_CHECKING:
+    from automl.engine import AutoMLResult
     from automl.jobs import AutoMLJob
 
 __all__ = ["STATE_FORMAT", "JobStateFolder", "SavedJob", "SearchPosition"]
@@ -38,7 +41,7 @@ logger = logging.getLogger("automl")
 
 #: The layout's version; a folder of another format or automl-studio version is refused.
 STATE_FORMAT = 1
-MANIFEST, JOB, SEARCH, TRIALS = "manifest.json", "job.pkl", "search.json", "trials"
+MANIFEST, JOB, SEARCH, TRIALS, RESULT = "manifest.json", "job.pkl", "search.json", "trials", "result.pkl"
 #: Status of a job whose process is running it, or was killed while it ran.
 RUNNING = "Running"
 
@@ -203,14 +206,19 @@ class JobStateFolder:
         self._guarded(f"trial {result.name}", lambda: _write_atomic(path, _pickled(result)))
         self.save_position(position)
 
-    def finish(self, status: str, stop_reason: str, next_iteration: int, best: TrialResult | None) -> None:
-        """The session ended: its status, why, the next free iteration and the best trial."""
+    def finish(self, status: str, stop_reason: str, next_iteration: int, best: TrialResult | None,
+               result: AutoMLResult | None = None) -> None:
+        """The session ended: its status, why, the next free iteration and the best trial; then its
+        ``result`` (a result that cannot be pickled only leaves no ``result.pkl``)."""
         def write() -> None:
             self._manifest.update(status=status, stop_reason=stop_reason, next_iteration=next_iteration,
                                   best=None if best is None else {"name": best.name, "score": best.score})
             self._manifest["sessions"][-1]["ended_at"] = time.time()
+            (self.folder / RESULT).unlink(missing_ok=True)  # never the result of an earlier session
             self._write_manifest()
         self._guarded("end of the session", write)
+        if result is not None:
+            self._guarded("result", lambda: _write_atomic(self.folder / RESULT, _pickled(result)))
 
     # -- reading ---------------------------------------------------------------------------
     def load(self) -> SavedJob:
@@ -246,6 +254,25 @@ class JobStateFolder:
             raise ConfigError(f"the search position {self.folder / SEARCH} cannot be read ({exc}); run the job "
                               "anew.") from None
         return SavedJob(self.folder, job, manifest, trials, position, dropped)
+
+    def load_result(self) -> AutoMLResult:
+        """The result of the job's last finished session.
+
+        Raises
+        ------
+        ConfigError
+            The folder holds no result (the job did not finish, or its result could not be written),
+            or one that cannot be read.
+        """
+        path = self.folder / RESULT
+        if not path.is_file():
+            raise ConfigError(f"the job in {self.folder} has no saved result ({RESULT}): it has not finished (resume "
+                              "it), or its result could not be written (run it again).")
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception as exc:  # any unpickling failure means the same: this result is lost
+            raise ConfigError(f"the saved result {path} cannot be read ({type(exc).__name__}: {exc}); run the job "
+                              "again.") from None
 
     def _load_trials(self) -> tuple[list[TrialResult], list[str]]:
         trials, dropped = [], []
