@@ -15,6 +15,7 @@ import httpx
 import pandas as pd
 import pytest
 
+from automl.cli import main
 from automl.errors import ConfigError
 from automl.serving import EndpointStore, endpoints, read_deployment, read_endpoint
 from automl.serving._processes import alive
@@ -35,15 +36,31 @@ def _body(test, rows: int = 5) -> bytes:
 
 
 def _automl(env: dict, *args: str) -> subprocess.CompletedProcess:
+    """``automl ARGS`` in a process of its own, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "automl.cli", *args], capture_output=True, text=True, env=env,
                           timeout=300)
+
+
+@pytest.fixture
+def in_process(monkeypatch, capsys):
+    """``automl ARGS`` through the same entry point in this process: the commands after the first of each kind,
+    without paying for a Python start and the imports each time."""
+    def run(env: dict, *args: str) -> subprocess.CompletedProcess:
+        for name in ("MLFLOW_TRACKING_URI", "AUTOML_TRACKING", "AUTOML_ENDPOINTS_HOME"):
+            monkeypatch.setenv(name, env[name])
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+    return run
 
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "endpoints"
 
 
-def test_the_cli_flow_from_endpoint_create_to_delete(titanic_job, serving_env, tmp_path):
-    """The README's walk-through with the files of examples/endpoints, then a second deployment."""
+def test_the_cli_flow_from_endpoint_create_to_delete(titanic_job, serving_env, tmp_path, in_process):
+    """The README's walk-through with the files of examples/endpoints, then a second deployment. The first
+    command of each kind runs as ``automl`` in a process of its own, the rest in this process."""
     result, _ = titanic_job
     result.register_model("titanic", tracking_uri=serving_env["MLFLOW_TRACKING_URI"])  # blue.yml's model
     store = EndpointStore(tmp_path / "store")
@@ -61,36 +78,37 @@ def test_the_cli_flow_from_endpoint_create_to_delete(titanic_job, serving_env, t
         assert blue.returncode == 0, blue.stderr
         invoked = _automl(env, "endpoint", "invoke", "--name", "titanic", "--request-file", str(sample))
         assert invoked.returncode == 0 and json.loads(invoked.stdout) == expected
-        assert _automl(env, "deployment", "create", "--file", str(tmp_path / "green.yml")).returncode == 0
-        updated = _automl(env, "endpoint", "update", "--name", "titanic", "--traffic", "blue=50,green=50")
+        assert in_process(env, "deployment", "create", "--file", str(tmp_path / "green.yml")).returncode == 0
+        updated = in_process(env, "endpoint", "update", "--name", "titanic", "--traffic", "blue=50,green=50")
         assert json.loads(updated.stdout)["traffic"] == {"blue": 50, "green": 50}
-        to_green = _automl(env, "endpoint", "invoke", "--name", "titanic", "--request-file", str(sample),
-                           "--deployment-name", "green")
+        to_green = in_process(env, "endpoint", "invoke", "--name", "titanic", "--request-file", str(sample),
+                              "--deployment-name", "green")
         assert to_green.returncode == 0 and json.loads(to_green.stdout) == expected
-        old = json.loads(_automl(env, "endpoint", "get-credentials", "--name", "titanic").stdout)
+        old = json.loads(in_process(env, "endpoint", "get-credentials", "--name", "titanic").stdout)
         key = {"Authorization": f"Bearer {old['primaryKey']}"}
         unknown = httpx.post(uri, content=sample.read_bytes(), headers={**key, "azureml-model-deployment": "purple"})
         assert unknown.status_code == 404 and "no deployment 'purple'" in unknown.json()["error"]
         document = httpx.get(uri.replace("/score", "/swagger.json"), headers=key).json()
         assert list(document["components"]["schemas"]["Row"]["properties"]) == rows["columns"]
-        assert _automl(env, "endpoint", "regenerate-keys", "--name", "titanic", "--key-type", "primary").returncode == 0
+        regenerated = in_process(env, "endpoint", "regenerate-keys", "--name", "titanic", "--key-type", "primary")
+        assert regenerated.returncode == 0
         new = endpoints.get_credentials("titanic", store=store)
         assert new["primaryKey"] != old["primaryKey"] and new["secondaryKey"] == old["secondaryKey"]
         for secret, status in ((old["primaryKey"], 401), (new["primaryKey"], 200), (new["secondaryKey"], 200)):
             answer = httpx.post(uri, content=sample.read_bytes(), headers={"Authorization": f"Bearer {secret}"})
             assert answer.status_code == status
-        refused = _automl(env, "deployment", "delete", "--name", "blue", "--endpoint-name", "titanic")
+        refused = in_process(env, "deployment", "delete", "--name", "blue", "--endpoint-name", "titanic")
         assert refused.returncode == 2 and "still takes 50% of the traffic" in refused.stderr
-        assert _automl(env, "endpoint", "update", "--name", "titanic", "--traffic", "green=100").returncode == 0
-        assert _automl(env, "deployment", "delete", "--name", "blue", "--endpoint-name", "titanic").returncode == 0
-        shown = json.loads(_automl(env, "endpoint", "show", "--name", "titanic").stdout)
+        assert in_process(env, "endpoint", "update", "--name", "titanic", "--traffic", "green=100").returncode == 0
+        assert in_process(env, "deployment", "delete", "--name", "blue", "--endpoint-name", "titanic").returncode == 0
+        shown = json.loads(in_process(env, "endpoint", "show", "--name", "titanic").stdout)
         assert list(shown["deployments"]) == ["green"] and shown["deployments"]["green"]["state"] == "Succeeded"
-        assert [e["name"] for e in json.loads(_automl(env, "endpoint", "list").stdout)] == ["titanic"]
+        assert [e["name"] for e in json.loads(in_process(env, "endpoint", "list").stdout)] == ["titanic"]
         logs = "".join(p.read_text() for p in store.folder("titanic").glob("*.log"))
         assert "POST /score" in logs and not any(k in logs for k in (*old.values(), *new.values()))
         pids = [d.get("pid") for d in store.read("titanic")["deployments"].values()]
     finally:
-        deleted = _automl(env, "endpoint", "delete", "--name", "titanic")
+        deleted = in_process(env, "endpoint", "delete", "--name", "titanic")
     assert deleted.returncode == 0
     assert store.names() == []
     assert not any(alive(pid) for pid in pids)
