@@ -78,6 +78,9 @@ class TrialResult:
         Seconds spent fitting, all folds (0 when not measured apart from ``duration_seconds``):
         where a trial's predictions cost more than its fits (forecasting predicts series by
         series), the refit is estimated from this.
+    model : object or None
+        The fitted model, for trials whose model is the final one (``training_mode="distributed"``:
+        no refit); None when the final model is refit.
     """
 
     iteration: int
@@ -97,6 +100,7 @@ class TrialResult:
     model_bytes: int = 0
     peak_memory_bytes: int = 0
     fit_seconds: float = 0.0
+    model: Any = None
 
     @property
     def display_name(self) -> str:

@@ -6,12 +6,15 @@ Input
     An Azure-shaped data reference: ``Input(type="mltable", path="data/train")``.
 load_data
     Any supported source (Input, path, URL, MLTable, DataFrame) -> DataFrame.
+load_partitioned
+    A folder, glob pattern or MLTable of many files -> a Dask DataFrame, a partition per file.
 MLTable, load_mltable, from_delimited_files, from_parquet_files, from_json_lines_files
     MLTable data assets: load, inspect, author and save.
 """
 from automl.data._consistency import conform_to_training, labels_like_training
 from automl.data._input import INPUT_TYPES, Input
 from automl.data._loader import load_data
+from automl.data._partitioned import PARTITION_ROWS, load_partitioned
 from automl.data.mltable import (
     SUPPORTED_SUFFIXES,
     MLTable,
@@ -31,6 +34,8 @@ __all__ = [
     "from_json_lines_files",
     "from_parquet_files",
     "load_data",
+    "load_partitioned",
+    "PARTITION_ROWS",
     "labels_like_training",
     "load_mltable",
 ]

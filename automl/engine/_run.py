@@ -37,6 +37,7 @@ from automl.engine.scheduler import (
     StopRules,
     TrialEngine,
     TrialScheduler,
+    cluster_client,
     make_engine,
     memory_growth,
 )
@@ -335,6 +336,21 @@ def _source(job: AutoMLJob) -> str:
 def _run_session(job: AutoMLJob, observers: Sequence[Any], compute: Any, cancel_event: threading.Event,
                  saved: SavedJob | None, kind: str, folder: JobStateFolder) -> AutoMLResult:
     task, limits = get_task(job.task), job.limits
+    cluster = None
+    if job.training.distributed:  # trials drive the cluster from a process here, one at a time
+        cluster, owned = cluster_client(compute)
+        task, compute = task.on_cluster(cluster), "local"
+    try:
+        return _run_session_of(job, task, observers, compute, cancel_event, saved, kind, folder)
+    finally:
+        if cluster is not None and owned:
+            cluster.close()
+
+
+def _run_session_of(job: AutoMLJob, task: Task, observers: Sequence[Any], compute: Any,
+                       cancel_event: threading.Event, saved: SavedJob | None, kind: str,
+                       folder: JobStateFolder) -> AutoMLResult:
+    limits = job.limits
     clock = JobClock(limits.timeout_seconds, saved.position.spent_seconds if saved and kind == RESUME else 0.0)
     notes: list[str] = []
     # The memory limit is this machine's; on a Dask cluster the workers' own limits apply.
@@ -342,7 +358,8 @@ def _run_session(job: AutoMLJob, observers: Sequence[Any], compute: Any, cancel_
     memory_limit = limits.memory_limit_bytes(guardrails.available_memory_bytes()) if local else None
     held = memory_growth()
     # The engine first: a Dask address that does not answer fails before any work.
-    engine = make_engine(compute, limits.concurrent_trials(), job.primary_metric, limits.cores_per_trial())
+    slots = 1 if task.trains_on_cluster else limits.concurrent_trials()
+    engine = make_engine(compute, slots, job.primary_metric, limits.cores_per_trial())
     watchers = ObserverGroup(observers)
     ensembles = task.planned_ensembles(job.training, limits.max_trials)
     # Azure counts the ensembles inside max_trials: they are its last iterations.
@@ -380,7 +397,10 @@ def _run_session(job: AutoMLJob, observers: Sequence[Any], compute: Any, cancel_
     watchers.model_ready(job, result)
     clock.lap("result")
     if job.training.enable_model_explainability and best_model is not None:
-        result.explanation = _explain(job, task, prepared, result, clock)
+        if task.explains_rows:
+            result.explanation = _explain(job, task, prepared, result, clock)
+        else:
+            notes.append(f"explanations skipped: {task.no_explanation}")
         clock.lap("explanation")
     if job.insights.enable_insights and best_model is not None:
         result.insights = _insights(job, task, prepared, result, clock)

@@ -73,7 +73,7 @@ class ConsoleProgress(JobObserver):
         """The job's header, the data guardrails and the trial table's header."""
         self._metric = get_task(job.task).metric(job.primary_metric)
         self._print(f"Job {job.name}: {job.task}, primary metric {job.primary_metric}, training data "
-                    f"{prepared.X.shape[0]:,} rows x {prepared.X.shape[1]} columns.")
+                    f"{prepared.data_shape[0]:,} rows x {prepared.data_shape[1]} columns.")
         self._print(f"Validation: {prepared.validation.describe()}")
         self._print()
         self._print(guardrails.format_results(prepared.guardrails))  # under its own "DATA GUARDRAILS:"

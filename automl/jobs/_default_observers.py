@@ -22,7 +22,7 @@ class LoggingObserver(JobObserver):
     """Reports trials through Python ``logging`` (logger ``"automl"``), for library users."""
 
     def job_started(self, job: AutoMLJob, prepared: PreparedData) -> None:
-        logger.info("job %s started: %s, %d rows, %s", job.name, job.task, prepared.X.shape[0],
+        logger.info("job %s started: %s, %d rows, %s", job.name, job.task, prepared.data_shape[0],
                     prepared.validation.describe())
 
     def trial_finished(self, result: TrialResult) -> None:

@@ -42,8 +42,8 @@ def _sweeping(blocked: Any) -> list[str]:
 INERT_SETTINGS: dict[str, InertSetting] = {
     "max_nodes": InertSetting(
         lambda v: v not in (None, 1),
-        lambda v: f"max_nodes={v} has no effect: it sizes Azure's distributed training, which this version "
-                  "does not run. Trials run on this machine, or on the Dask cluster given as compute."),
+        lambda v: f"max_nodes={v} has no effect: trials run on this machine or on the Dask cluster given as "
+                  "compute, and training_mode='distributed' trains on every worker of that cluster."),
     "ensemble_model_download_timeout": InertSetting(
         lambda v: v is not None,
         lambda v: "ensemble_model_download_timeout has no effect: ensembles are built from the models of "

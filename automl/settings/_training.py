@@ -69,7 +69,8 @@ class TrainingSettings:
     ``allowed_training_algorithms`` / ``blocked_training_algorithms`` hold
     canonical Azure names once the job resolved them against the algorithm
     table of its task. ``final_model`` says how the final model is trained (:data:`FINAL_MODELS`).
-    ``training_mode`` ``"distributed"`` is refused (not built yet);
+    ``training_mode`` ``"distributed"`` trains data-parallel on the Dask cluster given as ``compute``
+    (:attr:`distributed`);
     ``ensemble_model_download_timeout`` is accepted and has no effect (nothing is
     downloaded on one machine; the setter warns).
     """
@@ -94,6 +95,11 @@ class TrainingSettings:
         return replace(self, stack_ensemble_settings=_stack_settings(self.stack_ensemble_settings),
                        training_mode=mode)
 
+    @property
+    def distributed(self) -> bool:
+        """Whether the job trains data-parallel on its Dask cluster (``training_mode="distributed"``)."""
+        return isinstance(self.training_mode, str) and name_key(self.training_mode) == name_key("distributed")
+
     def validate(self) -> None:
         """Raise :class:`~automl.errors.ConfigError` for an invalid flag or mode."""
         for name in ("enable_onnx_compatible_models", "enable_model_explainability",
@@ -104,10 +110,6 @@ class TrainingSettings:
         mode = next((m for m in TRAINING_MODES if name_key(m) == name_key(self.training_mode)), None)
         if mode is None:
             raise ConfigError(f"training_mode must be one of {', '.join(TRAINING_MODES)}, got {self.training_mode!r}.")
-        if mode == "distributed":
-            raise ConfigError("training_mode='distributed' (data-parallel training across nodes) is not available "
-                              "in this version: use 'auto' or 'non_distributed', and compute='dask://host:port' to "
-                              "spread the trials over a cluster.")
         if self.final_model not in FINAL_MODELS:
             raise ConfigError(f"final_model must be one of {', '.join(map(repr, FINAL_MODELS))}, got "
                               f"{self.final_model!r}: 'bag' averages the models of the cross-validation folds, "

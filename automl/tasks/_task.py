@@ -21,6 +21,7 @@ from automl.metrics import Metric, find_metric, primary_metric_names, sort_key
 from automl.settings import TrainingSettings
 
 if TYPE_CHECKING:
+    from distributed import Client
     from guardrails import GuardrailResult
 
     from automl.algorithms import Algorithm, AlgorithmRegistry
@@ -136,6 +137,12 @@ class Task(ABC):
     #: Whether the rows of :meth:`insight_rows` are the model's raw inputs, so that per-row explanations and
     #: counterfactuals apply (forecasting's are series windows: error analysis only).
     model_insights: ClassVar[bool] = True
+    #: Whether the trials train across a Dask cluster's workers from a trial process here
+    #: (``training_mode="distributed"``), so that the engine runs them locally, one at a time.
+    trains_on_cluster: ClassVar[bool] = False
+    #: Whether :meth:`explain` can read the validation rows here; if not, ``no_explanation`` says why.
+    explains_rows: ClassVar[bool] = True
+    no_explanation: ClassVar[str] = ""
 
     def __repr__(self) -> str:
         return f"<task {self.name}>"
@@ -205,6 +212,25 @@ class Task(ABC):
         """
         self.algorithms.select(training.allowed_training_algorithms, training.blocked_training_algorithms,
                                onnx_only=training.enable_onnx_compatible_models)
+        if training.distributed:
+            self.check_distributed(training)
+
+    def check_distributed(self, training: TrainingSettings) -> None:
+        """Raise :class:`~automl.errors.ConfigError` when this task cannot train with ``training``'s settings
+        under ``training_mode="distributed"`` (by default: it never can)."""
+        self.on_cluster(None)
+
+    def on_cluster(self, client: Client | None) -> Task:
+        """This task for one job with ``training_mode="distributed"`` on ``client``'s cluster.
+
+        Raises
+        ------
+        ConfigError
+            The task does not train distributed (the default).
+        """
+        raise ConfigError(f"training_mode='distributed' is not available for {self.name} jobs; use "
+                          "training_mode='non_distributed', and compute='dask://host:port' to spread the trials "
+                          "over a cluster.")
 
     def check_job(self, job: AutoMLJob) -> None:
         """Raise :class:`~automl.errors.ConfigError` for anything of ``job`` this task refuses

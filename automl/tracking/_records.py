@@ -104,8 +104,8 @@ def job_params(job: AutoMLJob, prepared: PreparedData) -> dict[str, str]:
         "task": job.task,
         "primary_metric": job.primary_metric,
         "target_column_name": text(job.data.target_column_name or ""),
-        "n_rows": str(len(prepared.y)),
-        "n_columns": str(prepared.X.shape[1]),
+        "n_rows": str(prepared.data_shape[0]),
+        "n_columns": str(prepared.data_shape[1]),
         "validation": text(prepared.validation.method),
     }
     for group, settings in (("limits", job.limits), ("training", job.training)):

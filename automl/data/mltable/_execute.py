@@ -1,8 +1,9 @@
 """Running an MLTable: resolve the files, read them, apply the transformations."""
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -14,9 +15,11 @@ from automl.data.mltable._readers import READERS
 from automl.data.mltable._spec import Spec, Step
 from automl.data.mltable._transforms import TRANSFORMS
 
-__all__ = ["execute", "read_files"]
+__all__ = ["WHOLE_TABLE_STEPS", "execute", "partition_readers", "read_files"]
 
 _PARTITION = "extract_columns_from_partition_format"
+#: Transformations that need the rows of every file in order: they cannot run file by file.
+WHOLE_TABLE_STEPS = frozenset({"take", "skip"})
 
 
 def _inferred_reader(files: list[DataFile], spec: Spec) -> Step:
@@ -53,6 +56,36 @@ def execute(spec: Spec) -> pd.DataFrame:
     if SOURCE_COLUMN in frame.columns:
         frame = frame.drop(columns=SOURCE_COLUMN)
     return frame.reset_index(drop=True)
+
+
+def _read_partition(file: DataFile, reader: Step, steps: tuple[Step, ...], keep_source: bool) -> pd.DataFrame:
+    frame = READERS[reader.name].read([file], reader.args, reader.origin, keep_source)
+    for step in steps:
+        frame = TRANSFORMS[step.name].apply(frame, step.args, step.origin)
+    if SOURCE_COLUMN in frame.columns:
+        frame = frame.drop(columns=SOURCE_COLUMN)
+    return frame.reset_index(drop=True)
+
+
+def partition_readers(spec: Spec) -> list[Callable[[], pd.DataFrame]]:
+    """One reader per file of the MLTable: each reads its file and applies the transformations to it,
+    so that a table of many files is read a file at a time (a partition each), wherever the reader runs.
+
+    Raises
+    ------
+    DataError
+        For a transformation that needs the whole table (``take``, ``skip``), or as :func:`execute`.
+    """
+    files = resolve_paths(spec.paths, spec.base)
+    steps = list(spec.steps)
+    reader = steps.pop(0) if steps and steps[0].is_reader else _inferred_reader(files, spec)
+    for step in steps:
+        if step.name in WHOLE_TABLE_STEPS:
+            raise step.origin.error(
+                f"{step.name} counts rows across every file, so the table cannot be read a file at a time.",
+                "Drop it for training_mode='distributed' (use take_random_sample or filter instead).")
+    keep_source = any(step.name == _PARTITION for step in steps)
+    return [functools.partial(_read_partition, file, reader, tuple(steps), keep_source) for file in files]
 
 
 def read_files(locations: Sequence[str], reader: str, options: dict) -> pd.DataFrame:

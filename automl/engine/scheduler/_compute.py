@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from automl.engine.scheduler._local import LocalProcessEngine
 from automl.engine.scheduler._trial_engine import TrialEngine
 from automl.errors import ConfigError
 
-__all__ = ["MEMORY_LIMIT_VARIABLE", "make_engine", "trial_memory_limit"]
+if TYPE_CHECKING:
+    from distributed import Client
+
+__all__ = ["MEMORY_LIMIT_VARIABLE", "cluster_client", "make_engine", "trial_memory_limit"]
 
 
 #: Environment variable: megabytes each trial process may allocate beyond its libraries.
@@ -46,3 +49,20 @@ def make_engine(compute: Any, slots: int, primary_metric: str, n_jobs: int = 1,
     from automl.engine.scheduler._dask import DaskEngine
 
     return DaskEngine(compute, slots, primary_metric, n_jobs, memory_limit_bytes)
+
+
+def cluster_client(compute: Any) -> tuple[Client, bool]:
+    """The Dask client of a ``training_mode="distributed"`` job, connected before any data is read, and
+    whether the job opened it (and so closes it).
+
+    Raises
+    ------
+    ConfigError
+        ``compute`` names no cluster, or no scheduler answers at its address.
+    """
+    if compute in (None, "local"):
+        raise ConfigError("training_mode='distributed' trains on a Dask cluster: submit(compute='dask://host:port') "
+                          "or submit(compute=distributed.Client(...)); a LocalCluster is one on this machine.")
+    from automl.engine.scheduler._dask import connect
+
+    return connect(compute)

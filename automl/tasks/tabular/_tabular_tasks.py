@@ -39,13 +39,19 @@ from automl.tasks.tabular._ensemble_trials import build_ensemble_trials
 from automl.tasks.tabular._explain import explain_job
 from automl.tasks.tabular._prepare import TabularData, prepare
 from automl.tasks.tabular._bagging import BAG, REFIT, final_model_kind
+from automl.tasks.tabular._distributed_data import DistributedTrialData
+from automl.tasks.tabular._distributed_task import DistributedTraining, check_distributed_algorithms
+from automl.tasks.tabular._distributed_trial import evaluate_distributed_trial
 from automl.tasks.tabular._refit import final_fit_seconds, refit_threads, refit_trial, refit_workers
 from automl.tasks.tabular._trial import align_classes, evaluate_trial, trial_memory_bytes
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from automl.jobs import AutoMLJob, ClassificationJob
 
-__all__ = ["CLASSIFICATION_TASK", "ClassificationTask", "REGRESSION_TASK", "RegressionTask", "TabularTask"]
+__all__ = ["CLASSIFICATION_TASK", "ClassificationTask", "DistributedClassificationTask", "DistributedRegressionTask",
+           "REGRESSION_TASK", "RegressionTask", "TabularTask"]
 
 
 class TabularTask(Task):
@@ -73,6 +79,10 @@ class TabularTask(Task):
         names = {self.meta_learner(settings.stack_meta_learner_type, cross_validated) for cross_validated in (False, True)}
         for name in sorted(names):
             make_meta_learner(name, settings.stack_meta_learner_kwargs)
+
+    def check_distributed(self, training: TrainingSettings) -> None:
+        """Under ``training_mode="distributed"`` only the algorithms that train on a Dask cluster are allowed."""
+        check_distributed_algorithms(training, self.algorithms)
 
     # -- what classification and regression do differently ----------------------------------------
     @abstractmethod
@@ -120,7 +130,10 @@ class TabularTask(Task):
             sample_weight=prepared.sample_weight is not None)
 
     def evaluate_trial(self, spec: TrialSpec, data: TrialData, primary_metric: str, n_jobs: int = 1) -> TrialResult:
-        """:func:`~automl.tasks.tabular._trial.evaluate_trial`: every fold, out-of-fold predictions kept."""
+        """:func:`~automl.tasks.tabular._trial.evaluate_trial`: every fold, out-of-fold predictions kept; or, for
+        the data of a distributed job, :func:`~automl.tasks.tabular._distributed_trial.evaluate_distributed_trial`."""
+        if isinstance(data, DistributedTrialData):  # the trial process knows the task by its name only
+            return evaluate_distributed_trial(spec, data, primary_metric)
         return evaluate_trial(self, spec, data, primary_metric, n_jobs)
 
     def trial_memory_bytes(self, spec: TrialSpec, data: TrialData) -> int:
@@ -208,6 +221,10 @@ class ClassificationTask(TabularTask):
     meta_learners = CLASSIFICATION_META_LEARNERS
     default_meta_learner = "LogisticRegression"
 
+    def on_cluster(self, client: Client | None) -> DistributedClassificationTask:
+        """Classification trained data-parallel on ``client``'s cluster."""
+        return DistributedClassificationTask(client)
+
     def positive_label(self, job: ClassificationJob) -> Any:
         """``positive_label`` of the classification job."""
         return job.positive_label
@@ -265,6 +282,10 @@ class RegressionTask(TabularTask):
     meta_learners = REGRESSION_META_LEARNERS
     default_meta_learner = "ElasticNet"
 
+    def on_cluster(self, client: Client | None) -> DistributedRegressionTask:
+        """Regression trained data-parallel on ``client``'s cluster."""
+        return DistributedRegressionTask(client)
+
     def check_target(self, frame: pd.DataFrame, target: str, source: str) -> pd.DataFrame:
         """A numeric, finite target; training data needs more than one value."""
         values = pd.to_numeric(frame[target], errors="coerce")
@@ -313,6 +334,14 @@ def _resolve_positive_label(classes: np.ndarray, positive_label: Any) -> Any:
             return c
     raise DataError(f"positive_label {positive_label!r} is not a class of the target; "
                     f"classes: {', '.join(map(repr, classes.tolist()))}.")
+
+
+class DistributedClassificationTask(DistributedTraining, ClassificationTask):
+    """Classification under ``training_mode="distributed"`` (:class:`DistributedTraining`)."""
+
+
+class DistributedRegressionTask(DistributedTraining, RegressionTask):
+    """Regression under ``training_mode="distributed"`` (:class:`DistributedTraining`)."""
 
 
 CLASSIFICATION_TASK = ClassificationTask()

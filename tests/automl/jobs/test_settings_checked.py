@@ -100,9 +100,19 @@ def test_limits_have_one_spelling_and_validate_without_change():
     assert limits.normalized() == limits == LimitSettings(timeout_minutes=5, max_trials=3)
 
 
-def test_training_mode_distributed_is_refused_clearly():
-    with pytest.raises(ConfigError, match=r"training_mode='distributed'.*not available"):
-        _job().set_training(training_mode="distributed")
+def test_training_mode_distributed_refuses_what_it_cannot_do_before_reading_data():
+    forecasting = _job("forecasting")
+    forecasting.set_forecast_settings(time_column_name="date")
+    with pytest.raises(ConfigError, match=r"training_mode='distributed' is not available for forecasting jobs"):
+        forecasting.set_training(training_mode="distributed")
+    with pytest.raises(ConfigError, match=r"trains LightGBM only; allowed_training_algorithms names RandomForest"):
+        _job().set_training(training_mode="distributed", allowed_training_algorithms=["LightGBM", "RandomForest"])
+    with pytest.raises(ConfigError, match=r"blocks them all"):
+        _job("regression").set_training(training_mode="Distributed", blocked_training_algorithms=["LightGBM"])
+    job = _job()
+    job.set_training(training_mode="distributed")
+    with pytest.raises(ConfigError, match=r"trains on a Dask cluster: submit\(compute='dask://host:port'\)"):
+        job.submit(show_progress=False)
     _job().set_training(training_mode="non_distributed")
 
 

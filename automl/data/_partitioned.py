@@ -1,0 +1,112 @@
+"""``load_partitioned``: a data source as a Dask DataFrame, one partition per file, never read whole.
+
+For ``training_mode="distributed"``: a folder of Parquet (or CSV, JSON lines) files, a glob pattern
+(``data/part-*.parquet``), an MLTable of many files, or an ``Input`` of either becomes a Dask
+DataFrame whose partitions are read where they are computed (on the cluster's workers). The
+MLTable's transformations run on each file as it is read (:func:`~automl.data.mltable._execute.partition_readers`);
+``take`` and ``skip``, which count rows across files, are refused. A pandas or Dask DataFrame is
+used as given.
+"""
+from __future__ import annotations
+
+import glob
+import math
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from automl.data._input import Input
+from automl.data.mltable._execute import partition_readers
+from automl.data.mltable._locate import load_spec
+from automl.data.mltable._origin import Origin
+from automl.data.mltable._paths import MLTABLE_FILE_NAME, PathEntry
+from automl.data.mltable._spec import Spec
+from automl.data.mltable._table import MLTable
+from automl.errors import AutoMLError, ConfigError, DataError
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    from distributed import Client
+
+__all__ = ["PARTITION_ROWS", "load_partitioned"]
+
+#: Rows per partition when a pandas DataFrame is split for the cluster.
+PARTITION_ROWS = 100_000
+_GLOB_CHARACTERS = frozenset("*?[")
+
+
+def _spec_of_path(path: str) -> Spec:
+    """The MLTable a path stands for: its own MLTable file, or its files (a folder, a pattern, one file)."""
+    if any(c in _GLOB_CHARACTERS for c in path):
+        if not glob.glob(path):
+            raise DataError(f"the pattern '{path}' matches no file. Check the folder and the extension.")
+        kind = "pattern"
+    elif os.path.isdir(path):
+        if os.path.isfile(os.path.join(path, MLTABLE_FILE_NAME)):
+            return load_spec(path)
+        kind = "folder"
+    elif os.path.isfile(path):
+        kind = "file"
+    else:
+        raise DataError(f"'{path}' does not exist. Give a Parquet or CSV folder, a glob pattern or an MLTable folder.")
+    return Spec((PathEntry(kind, os.path.abspath(path), Origin()),), (), base=os.getcwd())
+
+
+def _readers(source: Any, setting: str) -> list[Callable[[], pd.DataFrame]]:
+    if isinstance(source, MLTable):
+        return partition_readers(source._spec)
+    if isinstance(source, Input):
+        source = source.path
+    if isinstance(source, (str, os.PathLike)):
+        return partition_readers(_spec_of_path(os.fspath(source)))
+    raise ConfigError(f"{setting}: training_mode='distributed' reads a Parquet or CSV folder, a glob pattern, an "
+                      f"MLTable or a DataFrame; got {type(source).__name__}.")
+
+
+def _read(read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    return read()
+
+
+def _empty_like(read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    return read().iloc[:0]
+
+
+def load_partitioned(source: Any, *, setting: str = "training_data", client: Client | None = None) -> dd.DataFrame:
+    """``source`` as a Dask DataFrame with a partition per file, read lazily.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, Input, MLTable, pandas.DataFrame or dask.dataframe.DataFrame
+        A folder of data files of one format, a glob pattern, one file, an MLTable folder, or a frame.
+    setting : str
+        The setting the data is for; error messages start with it.
+    client : distributed.Client, optional
+        Where the first file is read to learn the columns and their types (default: here).
+
+    Raises
+    ------
+    DataError
+        A path that does not exist, a pattern that matches nothing, files of mixed formats, a
+        transformation that needs the whole table, or a first file that cannot be read.
+    ConfigError
+        A source of another type.
+    """
+    import dask.dataframe as dd
+
+    if isinstance(source, dd.DataFrame):
+        return source
+    if isinstance(source, pd.DataFrame):
+        return dd.from_pandas(source, npartitions=max(1, math.ceil(len(source) / PARTITION_ROWS)))
+    try:
+        readers = _readers(source, setting)
+        meta = client.submit(_empty_like, readers[0], pure=False).result() if client is not None \
+            else _empty_like(readers[0])
+    except AutoMLError as err:
+        raise type(err)(f"{setting}: {err}") from None
+    except (OSError, ValueError) as err:
+        raise DataError(f"{setting}: cannot read the first file of {source}: {type(err).__name__}: {err}.") from None
+    if meta.shape[1] == 0:
+        raise DataError(f"{setting}: the first file of {source} has no columns.")
+    return dd.from_map(_read, readers, meta=meta, enforce_metadata=False)

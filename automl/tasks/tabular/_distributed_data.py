@@ -1,0 +1,256 @@
+"""The setup of ``training_mode="distributed"``: the data stays on the Dask cluster.
+
+The training data is read as a Dask DataFrame, a partition per file (:func:`automl.data.load_partitioned`).
+The driver computes, with Dask aggregations over every partition, the rows of each partition,
+the missing values and the mean of each numeric column, and the target's classes (or its range).
+It holds only a bounded random sample of rows (:data:`SAMPLE_ROWS`, drawn from every training
+partition): the featurization is planned and fitted on it, as in local mode, and then its numeric
+imputers take the exact means of all rows; category lists and TF-IDF vocabularies are the
+sample's (a category rarer than about one row in :data:`SAMPLE_ROWS` is treated as unseen). The
+guardrails read the sample too, with the exact row count. Validation holds out whole partitions
+(``validation_data_size``, 10% by default, at least one partition).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import featurizers
+import guardrails
+import numpy as np
+import pandas as pd
+
+from automl.core import TrialData
+from automl.data import load_partitioned
+from automl.errors import ConfigError, DataError
+from automl.tasks.tabular._prepare import _plan_featurization, _require_features
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    from distributed import Client
+
+    from automl.jobs import AutoMLJob
+    from automl.tasks.tabular._tabular_tasks import TabularTask
+
+__all__ = ["SAMPLE_ROWS", "DistributedData", "DistributedTrialData", "PartitionHoldout", "prepare_distributed"]
+
+#: Rows the driver holds: the sample the featurization is planned and fitted on.
+SAMPLE_ROWS = 50_000
+#: Validation's share of the partitions unless ``validation_data_size`` says otherwise.
+HOLDOUT_SHARE = 0.1
+#: Seconds the setup waits for a first worker of the cluster.
+WORKER_WAIT_SECONDS = 30
+
+
+@dataclass
+class PartitionHoldout:
+    """Validation on whole partitions held out of training (the engine's :class:`ValidationScheme`)."""
+
+    train_partitions: list[int]
+    valid_partitions: list[int]
+    n_rows: int
+    n_valid_rows: int
+    partition_rows: list[int] = field(default_factory=list)
+    method: str = "holdout_partitions"
+    auto: bool = False
+
+    @property
+    def n_folds(self) -> int:
+        return 1
+
+    def describe(self) -> str:
+        return (f"{len(self.valid_partitions)} of {len(self.train_partitions) + len(self.valid_partitions)} "
+                f"partitions held out ({self.n_valid_rows:,} of {self.n_rows:,} rows), on the Dask cluster")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": self.method, "n_folds": 1, "auto": False, "n_rows": self.n_rows,
+                "fraction": self.n_valid_rows / max(1, self.n_rows), "partitions": len(self.train_partitions)
+                + len(self.valid_partitions), "valid_partitions": list(self.valid_partitions)}
+
+
+@dataclass
+class DistributedTrialData(TrialData):
+    """What a distributed trial reads: where the cluster and the data are, and the fitted featurization."""
+
+    scheduler_address: str = ""
+    source: Any = None
+    target: str = ""
+    featurizer: Any = None
+    feature_names: list[str] = field(default_factory=list)
+    validation: PartitionHoldout | None = None
+
+
+@dataclass
+class DistributedData:
+    """The prepared data of a distributed job: aggregates, a bounded sample, and how to reach the rest."""
+
+    task: TabularTask
+    target: str
+    X: pd.DataFrame                      # the sample's raw features (the driver never holds more)
+    y: np.ndarray                        # the sample's target
+    validation: PartitionHoldout
+    featurization_plan: featurizers.FeaturizationPlan
+    refit_transformer: Any
+    scheduler_address: str
+    source: Any
+    n_columns: int
+    classes: np.ndarray | None = None
+    positive_label: Any = None
+    y_min: float | None = None
+    y_max: float | None = None
+    X_test: Any = None                   # a Dask DataFrame of the test data, with its target
+    dropped_target_rows: int = 0
+    featurization_summary: list[dict] = field(default_factory=list)
+    guardrails: list = field(default_factory=list)
+    sample_weight: None = None
+    final_model_reason: str = ("the best trial's model, trained on the training partitions on the cluster "
+                               "(no refit: that would train it again on all rows)")
+
+    @property
+    def n_train_rows(self) -> int:
+        return self.validation.n_rows - self.validation.n_valid_rows
+
+    @property
+    def data_shape(self) -> tuple[int, int]:
+        return self.validation.n_rows, self.n_columns
+
+    @property
+    def datatransformer(self) -> Any:
+        return self.refit_transformer
+
+    @property
+    def engineered_feature_names(self) -> list[str]:
+        return [str(n) for n in self.refit_transformer.get_feature_names_out()]
+
+    def check_rows(self, limit: int = 2000) -> pd.DataFrame:
+        """Sample rows that exports are checked on."""
+        return self.X.head(limit).reset_index(drop=True)
+
+    def trial_data(self) -> DistributedTrialData:
+        return DistributedTrialData(
+            task=self.task.name, folds=[], n_pool=0, classes=self.classes, positive_label=self.positive_label,
+            y_min=self.y_min, y_max=self.y_max, scheduler_address=self.scheduler_address, source=self.source,
+            target=self.target, featurizer=self.refit_transformer, feature_names=self.engineered_feature_names,
+            validation=self.validation)
+
+
+def _holdout(rows: list[int], share: float | None, seed: int) -> PartitionHoldout:
+    n = len(rows)
+    if n < 2:
+        raise DataError(f"training_data has {n} partition (file); training_mode='distributed' holds out whole "
+                        "partitions to validate on, so it needs at least 2. Split the data into more files.")
+    n_valid = min(n - 1, max(1, round(n * (share or HOLDOUT_SHARE))))
+    valid = sorted(np.random.default_rng(seed).choice(n, size=n_valid, replace=False).tolist())
+    train = [i for i in range(n) if i not in set(valid)]
+    return PartitionHoldout(train, valid, int(sum(rows)), int(sum(rows[i] for i in valid)), list(rows))
+
+
+def _exact_means(plan: featurizers.FeaturizationPlan, fitted: Any, means: pd.Series) -> None:
+    """Give the fitted numeric imputers (strategy ``mean``) the means of all rows instead of the sample's."""
+    for step in plan.steps:
+        if step.recipe != "numeric" or step.params.get("strategy", "mean") != "mean":
+            continue
+        imputer = fitted.named_transformers_[step.name].named_steps["union"].transformer_list[0][1]
+        exact = means.reindex(step.columns).to_numpy(dtype=float)
+        known = ~np.isnan(exact)
+        imputer.statistics_[known] = exact[known]
+
+
+def _aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool) -> dict[str, Any]:
+    """Rows per partition, numeric means and the target's classes or range: one pass over every partition."""
+    numeric = [c for c, t in frame.dtypes.items() if c != target and pd.api.types.is_numeric_dtype(t)
+               and not pd.api.types.is_bool_dtype(t)]
+    wanted = {"rows": frame.map_partitions(len), "means": frame[numeric].mean() if numeric else None,
+              "missing_target": frame[target].isna().sum()}
+    if classify:
+        wanted["classes"] = frame[target].dropna().value_counts(split_out=1)  # a few classes: no shuffle
+    else:
+        wanted["low"], wanted["high"] = frame[target].min(), frame[target].max()
+    keys = [k for k, v in wanted.items() if v is not None]
+    values = client.compute([wanted[k] for k in keys], sync=True)
+    found = dict(zip(keys, values))
+    found["rows"] = [int(r) for r in found["rows"]]
+    found.setdefault("means", pd.Series(dtype=float))
+    return found
+
+
+def _sample(client: Client, frame: dd.DataFrame, partitions: list[int], rows: list[int], seed: int) -> pd.DataFrame:
+    total = sum(rows[i] for i in partitions)
+    share = min(1.0, SAMPLE_ROWS / max(1, total))
+    chosen = frame.partitions[partitions]
+    if share < 1.0:
+        chosen = chosen.sample(frac=share, random_state=seed)
+    return client.compute(chosen, sync=True).reset_index(drop=True)
+
+
+def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client) -> DistributedData:
+    """The setup step of a distributed job (see the module's docstring).
+
+    Raises
+    ------
+    DataError
+        Data that cannot be read, no target column, a single partition, or a target the task
+        cannot learn.
+    ConfigError
+        Settings distributed training does not take (validation or test data of another kind,
+        cross-validation, a weight column).
+    """
+    settings = job.data
+    for name in ("validation_data", "weight_column_name", "cv_split_column_names", "n_cross_validations"):
+        if getattr(settings, name, None) not in (None, "auto"):
+            raise ConfigError(f"{name} is not taken by training_mode='distributed', which validates on held-out "
+                              "partitions (validation_data_size sets their share). Remove it.")
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+    except TimeoutError:
+        raise ConfigError(f"the Dask cluster at {client.scheduler.address} has no worker (none came within "
+                          f"{WORKER_WAIT_SECONDS} s); start `dask worker {client.scheduler.address}`.") from None
+    frame = load_partitioned(settings.training_data, client=client)
+    target = settings.target_column_name
+    if target not in frame.columns:
+        raise DataError(f"training_data has no target column {target!r}; its columns: "
+                        f"{', '.join(map(str, list(frame.columns)[:30]))}.")
+    facts = _aggregates(client, frame, target, task.predicts_classes)
+    if facts["missing_target"]:
+        raise DataError(f"the target column {target!r} has {int(facts['missing_target']):,} missing values; "
+                        "training_mode='distributed' does not drop rows. Filter them out (an MLTable filter).")
+    validation = _holdout(facts["rows"], settings.validation_data_size, job.seed)
+    sample = task.check_target(_sample(client, frame, validation.train_partitions, facts["rows"], job.seed),
+                               target, "training_data")
+    X, y = sample.drop(columns=[target]), sample[target].to_numpy()
+    plan = _plan_featurization(X, job.featurization, job.training.enable_onnx_compatible_models)
+    plan.sparse_output = False  # partitions are featurized into dense blocks for the boosters
+    _require_features(plan)
+    fitted = plan.build().fit(X, y)
+    _exact_means(plan, fitted, facts["means"])
+    prepared = DistributedData(task, target, X, y, validation, plan, fitted, client.scheduler.address,
+                               settings.training_data, frame.shape[1] - 1)
+    prepared.featurization_summary = plan.summary(fitted)
+    if task.predicts_classes:
+        prepared.classes = np.sort(np.asarray(facts["classes"].index))
+        task.describe_target(prepared, prepared.classes, getattr(job, "positive_label", None))
+    else:
+        prepared.y_min, prepared.y_max = float(facts["low"]), float(facts["high"])
+    if settings.test_data is not None:
+        prepared.X_test = load_partitioned(settings.test_data, setting="test_data", client=client)
+    context = guardrails.GuardrailContext(
+        X=X, y=pd.Series(y), task=task.name, purposes=plan.purposes, validation=validation.to_dict(),
+        featurization_mode=job.featurization.mode,
+        memory_mitigation=f"distributed training: the data stays on the Dask cluster; the driver holds a sample of "
+                          f"{len(X):,} of {validation.n_rows:,} rows")
+    prepared.guardrails = guardrails.run_all(context)
+    return prepared
+
+
+def features_of(partition: pd.DataFrame, featurizer: Any, names: list[str], target: str) -> pd.DataFrame:
+    """One partition's raw rows, featurized (float32: the boosters bin them anyway)."""
+    values = featurizer.transform(partition.drop(columns=[target], errors="ignore"))
+    return pd.DataFrame(np.asarray(values, dtype=np.float32), columns=names, index=partition.index)
+
+
+def class_codes(labels: pd.Series, classes: np.ndarray) -> pd.Series:
+    """The classes' positions in ``classes`` (which every worker shares: a worker may lack a class)."""
+    position = {c: i for i, c in enumerate(classes.tolist())}
+    return labels.map(position).astype("int32")
+
+
