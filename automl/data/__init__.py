@@ -14,7 +14,7 @@ MLTable, load_mltable, from_delimited_files, from_parquet_files, from_json_lines
 from automl.data._consistency import conform_to_training, labels_like_training
 from automl.data._input import INPUT_TYPES, Input
 from automl.data._loader import load_data
-from automl.data._partitioned import PARTITION_ROWS, load_partitioned
+from automl.data._partitioned import PARTITION_ROWS, estimated_memory_bytes, load_partitioned
 from automl.data.mltable import (
     SUPPORTED_SUFFIXES,
     MLTable,
@@ -35,6 +35,7 @@ __all__ = [
     "from_parquet_files",
     "load_data",
     "load_partitioned",
+    "estimated_memory_bytes",
     "PARTITION_ROWS",
     "labels_like_training",
     "load_mltable",

@@ -19,6 +19,7 @@ import pandas as pd
 
 from automl.data._input import Input
 from automl.data.mltable._execute import partition_readers
+from automl.data.mltable._formats import format_of
 from automl.data.mltable._locate import load_spec
 from automl.data.mltable._origin import Origin
 from automl.data.mltable._paths import MLTABLE_FILE_NAME, PathEntry
@@ -30,10 +31,14 @@ if TYPE_CHECKING:
     import dask.dataframe as dd
     from distributed import Client
 
-__all__ = ["PARTITION_ROWS", "load_partitioned"]
+__all__ = ["PARTITION_ROWS", "estimated_memory_bytes", "load_partitioned"]
 
 #: Rows per partition when a pandas DataFrame is split for the cluster.
 PARTITION_ROWS = 100_000
+#: About how many bytes in memory (pandas, then featurized) a byte of a file of each format becomes;
+#: a gzipped file, :data:`GZIP_FACTOR` times more.
+MEMORY_PER_FILE_BYTE = {"parquet": 5.0, "csv": 3.0, "tsv": 3.0, "json lines": 2.0}
+GZIP_FACTOR = 4.0
 _GLOB_CHARACTERS = frozenset("*?[")
 
 
@@ -110,3 +115,33 @@ def load_partitioned(source: Any, *, setting: str = "training_data", client: Cli
     if meta.shape[1] == 0:
         raise DataError(f"{setting}: the first file of {source} has no columns.")
     return dd.from_map(_read, readers, meta=meta, enforce_metadata=False)
+
+
+def _files(path: str) -> list[str]:
+    if any(c in _GLOB_CHARACTERS for c in path):
+        return glob.glob(path)
+    if os.path.isdir(path):
+        return [os.path.join(root, name) for root, _, names in os.walk(path) for name in names]
+    return [path] if os.path.isfile(path) else []
+
+
+def _factor(name: str) -> float:
+    fmt = format_of(name)
+    if fmt is None:
+        return 0.0
+    return MEMORY_PER_FILE_BYTE.get(fmt.name, 3.0) * (GZIP_FACTOR if name.lower().endswith(".gz") else 1.0)
+
+
+def estimated_memory_bytes(source: Any) -> int | None:
+    """About how much memory ``source`` takes once read and featurized, from its files' sizes and formats
+    (:data:`MEMORY_PER_FILE_BYTE`), without reading it; a DataFrame's own size; None when it cannot be told
+    (a URL, an MLTable or Input of another kind)."""
+    if isinstance(source, pd.DataFrame):
+        return int(source.memory_usage(deep=True).sum())
+    if isinstance(source, Input):
+        source = source.path
+    if not isinstance(source, (str, os.PathLike)) or "://" in os.fspath(source):
+        return None
+    files = _files(os.fspath(source))
+    total = sum(os.path.getsize(f) * _factor(f) for f in files if os.path.isfile(f))
+    return int(total) if total else None

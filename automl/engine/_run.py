@@ -37,12 +37,13 @@ from automl.engine.scheduler import (
     StopRules,
     TrialEngine,
     TrialScheduler,
-    cluster_client,
+    cluster_for_training,
     make_engine,
     memory_growth,
 )
 from automl.engine.search import VARIANT_TRIALS, AdaptiveProposer, portfolio_configs
 from automl.engine.state import JobLock, JobStateFolder, SavedJob, data_fingerprint
+from automl.data import estimated_memory_bytes
 from automl.errors import ConfigError, DataError, did_you_mean
 from automl.explain import Explanation
 from automl.tasks import PreparedData, Task, get_task
@@ -335,11 +336,19 @@ def _source(job: AutoMLJob) -> str:
 
 def _run_session(job: AutoMLJob, observers: Sequence[Any], compute: Any, cancel_event: threading.Event,
                  saved: SavedJob | None, kind: str, folder: JobStateFolder) -> AutoMLResult:
-    task, limits = get_task(job.task), job.limits
-    cluster = None
-    if job.training.distributed:  # trials drive the cluster from a process here, one at a time
-        cluster, owned = cluster_client(compute)
-        task, compute = task.on_cluster(cluster), "local"
+    task = get_task(job.task)
+    cluster, owned, why = cluster_for_training(compute, job.training.normalized().training_mode,
+                                               estimated_memory_bytes(job.data.training_data))
+    if cluster is not None:  # trials drive the cluster from a process here, one at a time
+        try:
+            task.check_distributed(job.training)
+            task, compute = task.on_cluster(cluster, why), "local"
+        except ConfigError as exc:
+            if job.training.distributed:
+                raise
+            logger.warning("job %s: %s, but %s; its trials run on the cluster, each with the whole data", job.name,
+                           why, exc)
+            compute = cluster
     try:
         return _run_session_of(job, task, observers, compute, cancel_event, saved, kind, folder)
     finally:

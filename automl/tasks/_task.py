@@ -218,19 +218,23 @@ class Task(ABC):
     def check_distributed(self, training: TrainingSettings) -> None:
         """Raise :class:`~automl.errors.ConfigError` when this task cannot train with ``training``'s settings
         under ``training_mode="distributed"`` (by default: it never can)."""
-        self.on_cluster(None)
+        raise self._not_distributed()
 
-    def on_cluster(self, client: Client | None) -> Task:
-        """This task for one job with ``training_mode="distributed"`` on ``client``'s cluster.
+    def _not_distributed(self) -> ConfigError:
+        return ConfigError(f"training_mode='distributed' is not available for {self.name} jobs; use "
+                           "training_mode='non_distributed', and compute='dask://host:port' to spread the trials "
+                           "over a cluster.")
+
+    def on_cluster(self, client: Client, why: str) -> Task:
+        """This task for one job trained data-parallel on ``client``'s cluster (``why``: what chose that,
+        for the memory guardrail).
 
         Raises
         ------
         ConfigError
             The task does not train distributed (the default).
         """
-        raise ConfigError(f"training_mode='distributed' is not available for {self.name} jobs; use "
-                          "training_mode='non_distributed', and compute='dask://host:port' to spread the trials "
-                          "over a cluster.")
+        raise self._not_distributed()
 
     def check_job(self, job: AutoMLJob) -> None:
         """Raise :class:`~automl.errors.ConfigError` for anything of ``job`` this task refuses

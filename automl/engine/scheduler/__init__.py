@@ -3,12 +3,18 @@
 :class:`TrialScheduler` runs the trials a proposer gives on a :class:`TrialEngine`
 (:func:`make_engine` picks one for ``compute``) until :class:`StopRules` end the search.
 """
-from automl.engine.scheduler._compute import MEMORY_LIMIT_VARIABLE, cluster_client, make_engine, trial_memory_limit
+from automl.engine.scheduler._compute import (
+    MEMORY_LIMIT_VARIABLE,
+    cluster_client,
+    cluster_for_training,
+    make_engine,
+    trial_memory_limit,
+)
 from automl.engine.scheduler._local import LocalProcessEngine
 from automl.engine.scheduler._memory_budget import MemoryBudget, memory_growth
 from automl.engine.scheduler._scheduler import SchedulerStatus, TrialProposer, TrialScheduler
 from automl.engine.scheduler._stopping import StopRules
 from automl.engine.scheduler._trial_engine import TrialEngine
 
-__all__ = ["cluster_client", "LocalProcessEngine", "MEMORY_LIMIT_VARIABLE", "MemoryBudget", "SchedulerStatus", "StopRules",
+__all__ = ["cluster_client", "cluster_for_training", "LocalProcessEngine", "MEMORY_LIMIT_VARIABLE", "MemoryBudget", "SchedulerStatus", "StopRules",
            "TrialEngine", "TrialProposer", "TrialScheduler", "make_engine", "memory_growth", "trial_memory_limit"]

@@ -11,7 +11,7 @@ from automl.errors import ConfigError
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["MEMORY_LIMIT_VARIABLE", "cluster_client", "make_engine", "trial_memory_limit"]
+__all__ = ["MEMORY_LIMIT_VARIABLE", "cluster_client", "cluster_for_training", "make_engine", "trial_memory_limit"]
 
 
 #: Environment variable: megabytes each trial process may allocate beyond its libraries.
@@ -66,3 +66,30 @@ def cluster_client(compute: Any) -> tuple[Client, bool]:
     from automl.engine.scheduler._dask import connect
 
     return connect(compute)
+
+
+def _smallest_worker_memory(client: Client) -> int | None:
+    limits = [w.get("memory_limit") or 0 for w in client.scheduler_info().get("workers", {}).values()]
+    return min(limits) if limits and all(limits) else None
+
+
+def cluster_for_training(compute: Any, training_mode: str, data_bytes: int | None) -> tuple[Client | None, bool, str]:
+    """The cluster a job trains data-parallel on: ``(client, opened here, why)``, or ``(None, False, "")``.
+
+    ``"distributed"`` always trains on the cluster (a ``ConfigError`` without one, :func:`cluster_client`);
+    ``"auto"`` does when ``compute`` is a cluster and the data (``data_bytes`` in memory, estimated)
+    exceeds what its smallest worker may hold; ``"non_distributed"`` never does.
+    """
+    if training_mode == "distributed":
+        client, opened = cluster_client(compute)
+        return client, opened, "training_mode='distributed'"
+    if training_mode != "auto" or compute in (None, "local") or not data_bytes:
+        return None, False, ""
+    client, opened = cluster_client(compute)
+    room = _smallest_worker_memory(client)
+    if room is not None and data_bytes > room:
+        return client, opened, (f"training_mode='auto' chose distributed training: the data takes about "
+                                f"{data_bytes / 2**30:.1f} GiB in memory, more than a worker's {room / 2**30:.1f} GiB")
+    if opened:
+        client.close()
+    return None, False, ""

@@ -102,7 +102,7 @@ class DistributedData:
     dropped_target_rows: int = 0
     featurization_summary: list[dict] = field(default_factory=list)
     guardrails: list = field(default_factory=list)
-    sample_weight: None = None
+    sample_weight: np.ndarray | None = None  # weights are not taken in distributed training
     final_model_reason: str = ("the best trial's model, trained on the training partitions on the cluster "
                                "(no refit: that would train it again on all rows)")
 
@@ -174,6 +174,11 @@ def _aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool
     return found
 
 
+def _smallest_worker_memory(client: Client) -> int | None:
+    limits = [w.get("memory_limit") or 0 for w in client.scheduler_info().get("workers", {}).values()]
+    return min(limits) if limits and all(limits) else None
+
+
 def _sample(client: Client, frame: dd.DataFrame, partitions: list[int], rows: list[int], seed: int) -> pd.DataFrame:
     total = sum(rows[i] for i in partitions)
     share = min(1.0, SAMPLE_ROWS / max(1, total))
@@ -183,7 +188,8 @@ def _sample(client: Client, frame: dd.DataFrame, partitions: list[int], rows: li
     return client.compute(chosen, sync=True).reset_index(drop=True)
 
 
-def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client) -> DistributedData:
+def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
+                        why: str = "training_mode='distributed'") -> DistributedData:
     """The setup step of a distributed job (see the module's docstring).
 
     Raises
@@ -228,7 +234,7 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client) -> Di
     prepared.featurization_summary = plan.summary(fitted)
     if task.predicts_classes:
         prepared.classes = np.sort(np.asarray(facts["classes"].index))
-        task.describe_target(prepared, prepared.classes, getattr(job, "positive_label", None))
+        task.describe_target(prepared, prepared.classes, task.positive_label(job))
     else:
         prepared.y_min, prepared.y_max = float(facts["low"]), float(facts["high"])
     if settings.test_data is not None:
@@ -236,7 +242,9 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client) -> Di
     context = guardrails.GuardrailContext(
         X=X, y=pd.Series(y), task=task.name, purposes=plan.purposes, validation=validation.to_dict(),
         featurization_mode=job.featurization.mode,
-        memory_mitigation=f"distributed training: the data stays on the Dask cluster; the driver holds a sample of "
+        featurized_bytes_estimate=validation.n_rows * len(prepared.engineered_feature_names) * 8,
+        available_memory_bytes=_smallest_worker_memory(client),
+        memory_mitigation=f"{why}: the data stays on the Dask cluster; the driver holds a sample of "
                           f"{len(X):,} of {validation.n_rows:,} rows")
     prepared.guardrails = guardrails.run_all(context)
     return prepared

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from automl import metrics
-from automl.core import TrialData, TrialResult, TrialSpec
+from automl.core import TrialResult, TrialSpec
 from automl.errors import ConfigError
 from automl.settings import TrainingSettings
 from automl.tasks.tabular._distributed_data import DistributedData, DistributedTrialData, prepare_distributed
@@ -63,6 +63,9 @@ class DistributedTraining:
     ----------
     client : distributed.Client
         The job's cluster: the setup aggregates on it; trials connect to its scheduler.
+    why : str
+        What chose distributed training (the setting, or ``training_mode="auto"`` and the data's size);
+        the memory guardrail reports it.
     """
 
     trains_on_cluster: ClassVar[bool] = True
@@ -73,18 +76,13 @@ class DistributedTraining:
     name: ClassVar[str]
     algorithms: ClassVar[AlgorithmRegistry]
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, why: str = "training_mode='distributed'") -> None:
         self.client = client
+        self.why = why
 
     def prepare(self, job: AutoMLJob) -> DistributedData:
         """:func:`~automl.tasks.tabular._distributed_data.prepare_distributed` on the job's cluster."""
-        prepared = prepare_distributed(job, self, self.client)
-        if prepared.classes is not None:
-            prepared.positive_label = self._positive(prepared.classes, self.positive_label(job))
-        return prepared
-
-    def _positive(self, classes: np.ndarray, wanted: Any) -> Any:
-        return None if wanted is None else next((c for c in classes if str(c) == str(wanted)), wanted)
+        return prepare_distributed(job, self, self.client, self.why)
 
     def select_algorithms(self, training: TrainingSettings, prepared: DistributedData) -> list[Algorithm]:
         """The allowed algorithms that train on a Dask cluster."""
@@ -92,9 +90,8 @@ class DistributedTraining:
                                         onnx_only=training.enable_onnx_compatible_models)
         return [a for a in chosen if a.name in DISTRIBUTED_LEARNERS]
 
-    def trial_memory_bytes(self, spec: TrialSpec, data: TrialData) -> int:
+    def trial_memory_bytes(self, spec: TrialSpec, data: DistributedTrialData) -> int:
         """What the trial process holds: the held-out partitions' predictions and targets, and the model."""
-        assert isinstance(data, DistributedTrialData)
         width = 1 if data.classes is None else len(data.classes)
         rows = data.validation.n_valid_rows
         return int(rows * (width + 1) * 8 + spec.algorithm.model_bytes(spec.params, rows, width,

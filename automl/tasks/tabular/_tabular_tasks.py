@@ -221,9 +221,9 @@ class ClassificationTask(TabularTask):
     meta_learners = CLASSIFICATION_META_LEARNERS
     default_meta_learner = "LogisticRegression"
 
-    def on_cluster(self, client: Client | None) -> DistributedClassificationTask:
+    def on_cluster(self, client: Client, why: str) -> DistributedClassificationTask:
         """Classification trained data-parallel on ``client``'s cluster."""
-        return DistributedClassificationTask(client)
+        return DistributedClassificationTask(client, why)
 
     def positive_label(self, job: ClassificationJob) -> Any:
         """``positive_label`` of the classification job."""
@@ -282,9 +282,9 @@ class RegressionTask(TabularTask):
     meta_learners = REGRESSION_META_LEARNERS
     default_meta_learner = "ElasticNet"
 
-    def on_cluster(self, client: Client | None) -> DistributedRegressionTask:
+    def on_cluster(self, client: Client, why: str) -> DistributedRegressionTask:
         """Regression trained data-parallel on ``client``'s cluster."""
-        return DistributedRegressionTask(client)
+        return DistributedRegressionTask(client, why)
 
     def check_target(self, frame: pd.DataFrame, target: str, source: str) -> pd.DataFrame:
         """A numeric, finite target; training data needs more than one value."""
