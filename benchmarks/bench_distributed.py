@@ -124,7 +124,9 @@ with Client(address) as client:
             out[c] = part[c].astype(str).str[1:].astype("int32")
         out["label"] = (part["label"] == "yes").astype("int32")
         return out
-    frame = frame.map_partitions(codes)
+    meta = {**{c: "float32" for c in frame.columns if c.startswith("num_")}, **{c: "int32" for c in categorical},
+            "label": "int32"}
+    frame = frame.map_partitions(codes, meta=meta)
     X, y = frame.drop(columns="label"), frame["label"]
     model = DaskLGBMClassifier(client=client, n_estimators=rounds, verbose=-1).fit(X, y)
     wall = time.monotonic() - started
