@@ -250,6 +250,9 @@ def insights_after_the_job(saved: SavedJob, result: AutoMLResult, max_seconds: f
     job = saved.job
     if result.best_model is None or result.best_trial is None:
         raise ConfigError(f"job {job.name!r} returned no model ({result.stop_reason}); there is nothing to explain.")
+    if result.validation.get("method") == "holdout_partitions":  # trained distributed: its rows stay on the cluster
+        raise ConfigError(f"job {job.name!r} trained on a Dask cluster, whose rows this process does not read; "
+                          "give labelled rows to analyse (data=..., --data FILE).")
     task = get_task(job.task)
     prepared = task.prepare(job)
     _check_insight_columns(job, prepared)
@@ -357,8 +360,8 @@ def _run_session(job: AutoMLJob, observers: Sequence[Any], compute: Any, cancel_
 
 
 def _run_session_of(job: AutoMLJob, task: Task, observers: Sequence[Any], compute: Any,
-                       cancel_event: threading.Event, saved: SavedJob | None, kind: str,
-                       folder: JobStateFolder) -> AutoMLResult:
+                    cancel_event: threading.Event, saved: SavedJob | None, kind: str,
+                    folder: JobStateFolder) -> AutoMLResult:
     limits = job.limits
     clock = JobClock(limits.timeout_seconds, saved.position.spent_seconds if saved and kind == RESUME else 0.0)
     notes: list[str] = []
