@@ -1,17 +1,19 @@
 """The setup of ``training_mode="distributed"``: the data stays on the Dask cluster.
 
 The training data is read as a Dask DataFrame, a partition per file (:func:`automl.data.load_partitioned`).
-The driver computes, with Dask aggregations over every partition, the rows of each partition,
-the missing values and the mean of each numeric column, and the target's classes (or its range).
-It holds only a bounded random sample of rows (:data:`SAMPLE_ROWS`, drawn from every training
-partition): the featurization is planned and fitted on it, as in local mode, and then its numeric
-imputers take the exact means of all rows; category lists and TF-IDF vocabularies are the
-sample's (a category rarer than about one row in :data:`SAMPLE_ROWS` is treated as unseen). The
-guardrails read the sample too, with the exact row count. Validation holds out whole partitions
-(``validation_data_size``, 10% by default, at least one partition).
+The driver computes, with Dask aggregations over every partition, the rows of each partition, the
+mean of each numeric column, and the target's missing values and classes (or its range). It holds
+only a bounded random sample of rows (:data:`SAMPLE_ROWS`, drawn from every training partition):
+the featurization is planned and fitted on it, as in local mode, and then its numeric imputers take
+the exact means of all rows; category lists and TF-IDF vocabularies are the sample's (a category
+rarer than about one row in :data:`SAMPLE_ROWS` is treated as unseen). Categorical columns are
+label-encoded, a column of codes each (:data:`CODED_INSTEAD_OF`). The guardrails read the sample
+too, with the exact row count. Validation holds out whole partitions (``validation_data_size``, 10%
+by default, at least one partition).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +42,9 @@ SAMPLE_ROWS = 50_000
 HOLDOUT_SHARE = 0.1
 #: Seconds the setup waits for a first worker of the cluster.
 WORKER_WAIT_SECONDS = 30
+#: Encoders distributed training does without: categorical columns become one column of codes each (the
+#: boosters split codes as they split numbers), not one dense column per category on every worker.
+CODED_INSTEAD_OF = ("OneHotEncoder",)
 
 
 @dataclass
@@ -224,7 +229,9 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
     sample = task.check_target(_sample(client, frame, validation.train_partitions, facts["rows"], job.seed),
                                target, "training_data")
     X, y = sample.drop(columns=[target]), sample[target].to_numpy()
-    plan = _plan_featurization(X, job.featurization, job.training.enable_onnx_compatible_models)
+    codes = dataclasses.replace(job.featurization, blocked_transformers=[
+        *(job.featurization.blocked_transformers or []), *CODED_INSTEAD_OF])
+    plan = _plan_featurization(X, codes, job.training.enable_onnx_compatible_models)
     plan.sparse_output = False  # partitions are featurized into dense blocks for the boosters
     _require_features(plan)
     fitted = plan.build().fit(X, y)
