@@ -355,6 +355,7 @@ def _run_session(job: AutoMLJob, observers: Sequence[Any], compute: Any, cancel_
     try:
         return _run_session_of(job, task, observers, compute, cancel_event, saved, kind, folder)
     finally:
+        task.release()
         if cluster is not None and owned:
             cluster.close()
 

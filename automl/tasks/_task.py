@@ -236,6 +236,10 @@ class Task(ABC):
         """
         raise self._not_distributed()
 
+    def release(self) -> None:
+        """Free what this task's setup keeps outside this process for the job (nothing, by default; a
+        distributed job's featurized partitions on the cluster). The engine calls it when the job ends."""
+
     def check_job(self, job: AutoMLJob) -> None:
         """Raise :class:`~automl.errors.ConfigError` for anything of ``job`` this task refuses
         (called by ``submit()`` before any data is read)."""

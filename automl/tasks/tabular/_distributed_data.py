@@ -28,13 +28,15 @@ from automl.errors import ConfigError, DataError
 from automl.tasks.tabular._prepare import _plan_featurization, _require_features
 
 if TYPE_CHECKING:
+    import dask.array as da
     import dask.dataframe as dd
     from distributed import Client
 
     from automl.jobs import AutoMLJob
     from automl.tasks.tabular._tabular_tasks import TabularTask
 
-__all__ = ["SAMPLE_ROWS", "DistributedData", "DistributedTrialData", "PartitionHoldout", "prepare_distributed"]
+__all__ = ["SAMPLE_ROWS", "DistributedData", "DistributedTrialData", "PartitionHoldout", "featurized_data",
+           "prepare_distributed", "publish_featurized", "unpublish_featurized"]
 
 #: Rows the driver holds: the sample the featurization is planned and fitted on.
 SAMPLE_ROWS = 50_000
@@ -83,6 +85,7 @@ class DistributedTrialData(TrialData):
     featurizer: Any = None
     feature_names: list[str] = field(default_factory=list)
     validation: PartitionHoldout | None = None
+    dataset: str = ""
 
 
 @dataclass
@@ -108,6 +111,7 @@ class DistributedData:
     featurization_summary: list[dict] = field(default_factory=list)
     guardrails: list = field(default_factory=list)
     sample_weight: np.ndarray | None = None  # weights are not taken in distributed training
+    dataset: str = ""                    # the featurized partitions, published on the cluster under this name
     final_model_reason: str = ("the best trial's model, trained on the training partitions on the cluster "
                                "(no refit: that would train it again on all rows)")
 
@@ -136,7 +140,7 @@ class DistributedData:
             task=self.task.name, folds=[], n_pool=0, classes=self.classes, positive_label=self.positive_label,
             y_min=self.y_min, y_max=self.y_max, scheduler_address=self.scheduler_address, source=self.source,
             target=self.target, featurizer=self.refit_transformer, feature_names=self.engineered_feature_names,
-            validation=self.validation)
+            validation=self.validation, dataset=self.dataset)
 
 
 def _holdout(rows: list[int], share: float | None, seed: int) -> PartitionHoldout:
@@ -269,3 +273,50 @@ def class_codes(labels: pd.Series, classes: np.ndarray) -> pd.Series:
     return labels.map(position).astype("int32")
 
 
+
+
+#: The arrays a distributed job's setup publishes (``<dataset>-<key>``), in this order.
+DATASET_KEYS = ("train-X", "train-y", "valid-X", "valid-y")
+
+
+def _arrays(data: DistributedTrialData, client: Client, partitions: list[int]) -> tuple[da.Array, da.Array]:
+    """The featurized rows and the target (class codes for classification) of ``partitions``, as Dask arrays
+    (unnamed columns: the pipeline hands the booster arrays too)."""
+    frame = load_partitioned(data.source, client=client).partitions[partitions]
+    lengths = [data.validation.partition_rows[i] for i in partitions]
+    features = frame.map_partitions(features_of, data.featurizer, data.feature_names, data.target,
+                                    meta={name: np.float32 for name in data.feature_names})
+    target = frame[data.target]
+    if data.classes is not None:
+        target = target.map_partitions(class_codes, data.classes, meta=(data.target, "int32"))
+    return features.to_dask_array(lengths=lengths), target.to_dask_array(lengths=lengths)
+
+
+def featurized_data(data: DistributedTrialData, client: Client) -> list[da.Array]:
+    """The training and held-out partitions, featurized: those the setup keeps in the workers' memory
+    (:func:`publish_featurized`), else read and featurized again."""
+    if data.dataset:
+        try:
+            return [client.get_dataset(f"{data.dataset}-{key}") for key in DATASET_KEYS]
+        except KeyError:  # lost with its workers: read again
+            pass
+    holdout = data.validation
+    return [*_arrays(data, client, holdout.train_partitions), *_arrays(data, client, holdout.valid_partitions)]
+
+
+def publish_featurized(prepared: DistributedData, client: Client, name: str) -> None:
+    """Featurize every partition once, keep the result in the workers' memory for the job's trials, and
+    publish it under ``name`` (:func:`unpublish_featurized` frees it)."""
+    arrays = client.persist(featurized_data(prepared.trial_data(), client))
+    for key, array in zip(DATASET_KEYS, arrays):
+        client.publish_dataset(array, name=f"{name}-{key}", override=True)
+    prepared.dataset = name
+
+
+def unpublish_featurized(client: Client, name: str) -> None:
+    """Free what :func:`publish_featurized` kept (a cluster already gone has nothing to free)."""
+    for key in DATASET_KEYS:
+        try:
+            client.unpublish_dataset(f"{name}-{key}")
+        except Exception:  # unknown name, or the scheduler is gone: nothing is held
+            pass

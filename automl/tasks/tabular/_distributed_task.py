@@ -8,6 +8,7 @@ explanations nor insights (they read the rows, which stay on the cluster).
 """
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 import numpy as np
@@ -17,7 +18,13 @@ from automl import metrics
 from automl.core import TrialResult, TrialSpec
 from automl.errors import ConfigError
 from automl.settings import TrainingSettings
-from automl.tasks.tabular._distributed_data import DistributedData, DistributedTrialData, prepare_distributed
+from automl.tasks.tabular._distributed_data import (
+    DistributedData,
+    DistributedTrialData,
+    prepare_distributed,
+    publish_featurized,
+    unpublish_featurized,
+)
 from automl.tasks.tabular._distributed_trial import DISTRIBUTED_LEARNERS
 
 if TYPE_CHECKING:
@@ -79,10 +86,21 @@ class DistributedTraining:
     def __init__(self, client: Client, why: str = "training_mode='distributed'") -> None:
         self.client = client
         self.why = why
+        self.dataset = ""
 
     def prepare(self, job: AutoMLJob) -> DistributedData:
-        """:func:`~automl.tasks.tabular._distributed_data.prepare_distributed` on the job's cluster."""
-        return prepare_distributed(job, self, self.client, self.why)
+        """:func:`~automl.tasks.tabular._distributed_data.prepare_distributed` on the job's cluster; the
+        partitions are then featurized once and kept in the workers' memory for the trials."""
+        prepared = prepare_distributed(job, self, self.client, self.why)
+        self.dataset = f"automl-{job.name}-{uuid.uuid4().hex[:8]}"
+        publish_featurized(prepared, self.client, self.dataset)
+        return prepared
+
+    def release(self) -> None:
+        """Free the featurized partitions the workers kept for the job's trials."""
+        if self.dataset:
+            unpublish_featurized(self.client, self.dataset)
+            self.dataset = ""
 
     def select_algorithms(self, training: TrainingSettings, prepared: DistributedData) -> list[Algorithm]:
         """The allowed algorithms that train on a Dask cluster."""

@@ -18,11 +18,9 @@ from sklearn.pipeline import Pipeline
 
 from automl import metrics
 from automl.core import COMPLETED, FAILED, TrialResult, TrialSpec, serialized_bytes
-from automl.data import load_partitioned
-from automl.tasks.tabular._distributed_data import DistributedTrialData, class_codes, features_of
+from automl.tasks.tabular._distributed_data import DistributedTrialData, featurized_data
 
 if TYPE_CHECKING:
-    import dask.array as da
     from distributed import Client
 
 __all__ = ["DISTRIBUTED_LEARNERS", "DistributedLearner", "evaluate_distributed_trial"]
@@ -82,19 +80,6 @@ def _local_classifier(model: Any, classes: np.ndarray) -> Any:
     return local
 
 
-def _arrays(data: DistributedTrialData, client: Client, partitions: list[int]) -> tuple[da.Array, da.Array]:
-    """The featurized rows and the target (class codes for classification) of ``partitions``, as Dask arrays
-    (unnamed columns: the pipeline hands the booster arrays too)."""
-    frame = load_partitioned(data.source, client=client).partitions[partitions]
-    lengths = [data.validation.partition_rows[i] for i in partitions]
-    features = frame.map_partitions(features_of, data.featurizer, data.feature_names, data.target,
-                                    meta={name: np.float32 for name in data.feature_names})
-    target = frame[data.target]
-    if data.classes is not None:
-        target = target.map_partitions(class_codes, data.classes, meta=(data.target, "int32"))
-    return features.to_dask_array(lengths=lengths), target.to_dask_array(lengths=lengths)
-
-
 def _estimator(spec: TrialSpec, data: DistributedTrialData, client: Client, n_rows: int) -> Any:
     learner = DISTRIBUTED_LEARNERS[spec.algorithm.name]
     width = 1 if data.classes is None else len(data.classes)
@@ -110,8 +95,7 @@ def _estimator(spec: TrialSpec, data: DistributedTrialData, client: Client, n_ro
 def _fit_and_score(spec: TrialSpec, data: DistributedTrialData, client: Client, primary_metric: str,
                    result: TrialResult) -> None:
     holdout = data.validation
-    train_X, train_y = _arrays(data, client, holdout.train_partitions)
-    valid_X, valid_y = _arrays(data, client, holdout.valid_partitions)
+    train_X, train_y, valid_X, valid_y = featurized_data(data, client)
     model = _estimator(spec, data, client, holdout.n_rows - holdout.n_valid_rows)
     callbacks = [StopAtDeadline(time.time() + BOOSTING_SHARE * spec.max_seconds)] if spec.max_seconds else None
     started = time.monotonic()

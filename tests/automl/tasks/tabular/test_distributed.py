@@ -139,6 +139,10 @@ def distributed_result(parquet, cluster):
 
     with PeakMemory() as memory:
         result = _job(str(folder), test, "distributed_job", "distributed").submit(compute=cluster, show_progress=False)
+    from distributed import Client
+
+    with Client(cluster.replace("dask://", "tcp://"), timeout=30) as client:
+        assert client.list_datasets() == ()  # the featurized partitions kept for the trials were freed
     return result, memory
 
 
