@@ -69,6 +69,9 @@ def _next_steps(result: AutoMLResult) -> str:
                   f"  automl predict --model {model} --input {data} --output predictions.csv"]
     else:
         lines.append("  (tracking is off: set MLFLOW_TRACKING_URI or leave AUTOML_TRACKING unset to record the job)")
+    if result.state_folder:  # the job saved its result: its insights can be computed again, with more time
+        lines.append(f"  automl report {result.name} --insights --sensitive-features marital job --max-seconds 300 "
+                     "-o insights.html")
     if EXAMPLE_JOB.is_file():  # in a clone of the repository
         lines.append(f"  automl train --file {EXAMPLE_JOB}     # a job from YAML: report, model.onnx, MLflow model")
     return "\n".join(lines)

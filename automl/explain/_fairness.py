@@ -5,6 +5,8 @@ fairlearn's ``MetricFrame`` groups the rows; each metric is scored the way the j
 """
 from __future__ import annotations
 
+import warnings
+
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -73,8 +75,10 @@ def fairness_report(y_true: Any, prediction: np.ndarray, sensitive: pd.DataFrame
 
     names = [n for n, v in scores(y_true, np.arange(len(y_true))).items() if isinstance(v, float)]
     groups = sensitive.astype("string").fillna("(missing)").reset_index(drop=True)
-    frame = MetricFrame(metrics={n: _metric(n, scores) for n in names}, y_true=y_true,
-                        y_pred=np.arange(len(y_true)), sensitive_features=groups)
+    with warnings.catch_warnings():  # a small group holds one class: its metrics say so themselves (NaN or 0)
+        warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
+        frame = MetricFrame(metrics={n: _metric(n, scores) for n in names}, y_true=y_true,
+                            y_pred=np.arange(len(y_true)), sensitive_features=groups)
     by_group = frame.by_group.copy()
     counts = groups.iloc[:, 0].value_counts() if groups.shape[1] == 1 else groups.value_counts()
     by_group["rows"] = counts.reindex(by_group.index).to_numpy()

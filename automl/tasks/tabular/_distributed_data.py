@@ -273,8 +273,6 @@ def class_codes(labels: pd.Series, classes: np.ndarray) -> pd.Series:
     return labels.map(position).astype("int32")
 
 
-
-
 #: The arrays a distributed job's setup publishes (``<dataset>-<key>``), in this order.
 DATASET_KEYS = ("train-X", "train-y", "valid-X", "valid-y")
 

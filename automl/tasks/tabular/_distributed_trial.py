@@ -86,10 +86,9 @@ def _estimator(spec: TrialSpec, data: DistributedTrialData, client: Client, n_ro
     params = spec.algorithm.make_estimator(spec.algorithm.sized_params(spec.params, n_rows, width),
                                            n_jobs=1).get_params()
     threads = min(client.nthreads().values() or [1])
-    params.update(n_jobs=threads, verbose=-1)
-    params.pop("random_state", None)
+    params.update(n_jobs=threads, verbose=-1, random_state=params.get("random_state") or 0)  # seed variants differ
     kind = learner.classifier() if data.classes is not None else learner.regressor()
-    return kind(client=client, random_state=0, **{k: v for k, v in params.items() if k != "client"})
+    return kind(client=client, **params)
 
 
 def _fit_and_score(spec: TrialSpec, data: DistributedTrialData, client: Client, primary_metric: str,
