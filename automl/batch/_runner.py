@@ -4,8 +4,9 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -13,9 +14,10 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
+from automl.batch._cluster import ClusterScoring
 from automl.batch._logs import FileError, JobLogs, Progress
 from automl.batch._scorers import Scorer, load_scorer, require_columns
-from automl.batch._sources import Part, plan_source
+from automl.batch._sources import BatchSource, Part, plan_source
 from automl.errors import AutoMLError, ConfigError
 
 __all__ = ["OUTPUT_ACTIONS", "BatchScoringResult", "score_batch"]
@@ -149,7 +151,7 @@ def score_batch(model: Any, input: str | os.PathLike, output: str | os.PathLike 
                 *, mini_batch_size: int = 10, proba: bool = False, output_action: str = "append_row",
                 max_concurrency: int | None = None, error_threshold: int = -1,
                 logs_dir: str | os.PathLike | None = None,
-                on_progress: Callable[[Progress], None] | None = None) -> BatchScoringResult:
+                on_progress: Callable[[Progress], None] | None = None, compute: Any = None) -> BatchScoringResult:
     """Score a file, a folder of files or an MLTable, as Azure's batch endpoints do.
 
     A folder is cut into mini batches of ``mini_batch_size`` files, scored by
@@ -182,6 +184,10 @@ def score_batch(model: Any, input: str | os.PathLike, output: str | os.PathLike 
         Folder of ``job_error.txt`` and ``job_progress_overview.txt``; default the output's folder.
     on_progress : callable, optional
         Called with the :class:`~automl.batch.Progress` after each mini batch.
+    compute : str or distributed.Client, optional
+        ``"dask://host:port"`` (or a client): the cluster's workers read and score the mini batches
+        (:mod:`automl.batch._cluster`; the files must be reachable from them), ``max_concurrency``
+        defaulting to their threads, and an MLTable is scored a file at a time. Default: here.
 
     Returns
     -------
@@ -195,11 +201,33 @@ def score_batch(model: Any, input: str | os.PathLike, output: str | os.PathLike 
     ('Completed', 10000)
     """
     _check(mini_batch_size, output_action, error_threshold)
-    workers = max(1, max_concurrency or os.cpu_count() or 1)
     # One onnxruntime thread per call: the cores go to concurrent mini batches, which is faster
     # than threads inside the graph (measured: 2 threads make a call 1.6x slower on 2 cores).
     scorer = load_scorer(model, threads=1)
-    source = plan_source(input)
+    with _pool(compute, scorer, max_concurrency) as (submit, workers):
+        source = plan_source(input, per_file=compute not in (None, "local"))
+        return _score(scorer, source, submit, workers, output, mini_batch_size=mini_batch_size, proba=proba,
+                      output_action=output_action, error_threshold=error_threshold, logs_dir=logs_dir,
+                      on_progress=on_progress)
+
+
+@contextmanager
+def _pool(compute: Any, scorer: Scorer, max_concurrency: int | None) -> Iterator[tuple[Callable, int]]:
+    """Where mini batches are scored: ``(submit(score, batch, proba) -> future, how many at once)``; threads
+    here, or the workers of the Dask cluster ``compute`` names (connected before any input is read)."""
+    if compute in (None, "local"):
+        workers = max(1, max_concurrency or os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="automl-batch") as pool:
+            yield (lambda score, *args: pool.submit(score, scorer, *args)), workers
+        return
+    with ClusterScoring(compute, scorer) as cluster:
+        yield cluster.submit, max(1, max_concurrency or cluster.threads)
+
+
+def _score(scorer: Scorer, source: BatchSource, submit: Callable, workers: int, output: str | os.PathLike | None,
+           *, mini_batch_size: int, proba: bool, output_action: str, error_threshold: int,
+           logs_dir: str | os.PathLike | None, on_progress: Callable[[Progress], None] | None) -> BatchScoringResult:
+    """:func:`score_batch` once the scorer is loaded, the input listed and the pool (``submit``) ready."""
     started = time.perf_counter()  # scoring time: the model is loaded and the input listed
     output_path = Path(output) if output is not None and output_action == "append_row" else None
     logs = JobLogs(logs_dir if logs_dir is not None else
@@ -209,8 +237,8 @@ def score_batch(model: Any, input: str | os.PathLike, output: str | os.PathLike 
                         source.ignored)
     writer = _Writer(output_path)
     try:
-        exceeded = _run(scorer, batches, proba, workers, error_threshold, writer, progress,
-                        lambda: _report(progress, logs, started, on_progress))
+        exceeded = _run(lambda batch: submit(_score_mini_batch, batch, proba), batches, workers, error_threshold,
+                        writer, progress, lambda: _report(progress, logs, started, on_progress))
     finally:
         writer.close()
     progress.status = _status(progress, exceeded)
@@ -226,32 +254,43 @@ def _report(progress: Progress, logs: JobLogs, started: float, on_progress: Call
         on_progress(progress)
 
 
-def _run(scorer: Scorer, batches: list[list[Part]], proba: bool, workers: int, error_threshold: int,
-         writer: _Writer, progress: Progress, report: Callable[[], None]) -> bool:
-    """Score the mini batches in parallel, writing in order; True when the threshold was passed."""
-    pending: deque[tuple[int, Future]] = deque()
-    todo = iter(batches)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="automl-batch") as pool:
-        def submit() -> None:
-            batch = next(todo, None)
-            if batch is not None:
-                pending.append((len(batch), pool.submit(_score_mini_batch, scorer, batch, proba)))
+def _outcome(batch: list[Part], future: Future) -> tuple[list[pd.DataFrame], list[FileError]]:
+    """The predictions and file errors of a scored mini batch; every file failed when its task did (a
+    lost worker)."""
+    try:
+        return future.result()
+    except Exception as exc:
+        reason = f"its mini batch could not be scored: {_describe(exc)}"
+        return [], [FileError(part.name, reason) for part in batch]
 
-        for _ in range(2 * workers):
-            submit()
-        while pending:
-            n_files, future = pending.popleft()
-            frames, errors = future.result()
-            for frame in frames:
-                writer.write(frame)
-                progress.rows_scored += len(frame)
-            progress.files_scored += n_files - len(errors)  # a file of no rows is scored too
-            progress.errors.extend(errors)
-            progress.mini_batches_done += 1
-            report()
-            if error_threshold != -1 and len(progress.errors) > error_threshold:
-                for _, waiting in pending:
-                    waiting.cancel()
-                return True
-            submit()
+
+def _run(score: Callable[[list[Part]], Future], batches: list[list[Part]], workers: int, error_threshold: int,
+         writer: _Writer, progress: Progress, report: Callable[[], None]) -> bool:
+    """Score the mini batches, ``workers`` at once and two more waiting each, writing in order; True when
+    the threshold was passed."""
+    pending: deque[tuple[list[Part], Future]] = deque()
+    todo = iter(batches)
+
+    def submit() -> None:
+        batch = next(todo, None)
+        if batch is not None:
+            pending.append((batch, score(batch)))
+
+    for _ in range(2 * workers):
+        submit()
+    while pending:
+        batch, future = pending.popleft()
+        frames, errors = _outcome(batch, future)
+        for frame in frames:
+            writer.write(frame)
+            progress.rows_scored += len(frame)
+        progress.files_scored += len(batch) - len(errors)  # a file of no rows is scored too
+        progress.errors.extend(errors)
+        progress.mini_batches_done += 1
+        report()
+        if error_threshold != -1 and len(progress.errors) > error_threshold:
+            for _, waiting in pending:
+                waiting.cancel()
+            return True
+        submit()
     return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -93,13 +94,17 @@ class OnnxScorer:
         if threads:
             options.intra_op_num_threads = threads
             options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(model.SerializeToString(), options,
-                                             providers=["CPUExecutionProvider"])
+        self._graph, self._threads = model.SerializeToString(), threads
+        self._session = ort.InferenceSession(self._graph, options, providers=["CPUExecutionProvider"])
         self._outputs = [o.name for o in self._session.get_outputs()]
         self.classes = json.loads(meta["automl.classes"]) if "automl.classes" in meta else (
             None if "probabilities" not in self._outputs else [])
         #: Whether the model is a classifier: it outputs class probabilities beside labels.
         self.probabilities = "probabilities" in self._outputs
+
+    def __reduce__(self) -> tuple[Callable[[bytes, int | None], OnnxScorer], tuple[bytes, int | None]]:
+        """Pickled as its graph (an onnxruntime session does not pickle): sent to a cluster's workers."""
+        return _onnx_scorer, (self._graph, self._threads)
 
     def _feed(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
         """:func:`automl.export.onnx_feed`, with string columns as object arrays (onnxruntime
@@ -143,6 +148,11 @@ class OnnxScorer:
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Class probabilities."""
         return self.predict_both(X)[1]
+
+
+def _onnx_scorer(graph: bytes, threads: int | None) -> OnnxScorer:
+    """An :class:`OnnxScorer` again from its pickled graph."""
+    return OnnxScorer(graph, threads=threads)
 
 
 class PythonScorer:

@@ -4,7 +4,9 @@ A folder is scored file by file, ``mini_batch_size`` files per mini batch
 (Azure's batch endpoints count files too). Only files with a supported
 extension are read; the others are listed as ignored. An MLTable is read whole
 (its transformations apply across its files) and cut into mini batches of
-:data:`MLTABLE_ROWS_PER_FILE` rows per "file".
+:data:`MLTABLE_ROWS_PER_FILE` rows per "file"; scored on a cluster (``per_file``), it is
+read a file at a time where each mini batch is scored, its transformations applied per file
+(:func:`automl.data.file_readers`), and ``file`` names the MLTable's file.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from automl.data import SUPPORTED_SUFFIXES, Input, load_data
+from automl.data import SUPPORTED_SUFFIXES, Input, file_readers, load_data
 from automl.errors import ConfigError, DataError
 
 __all__ = ["BatchSource", "Part", "plan_source"]
@@ -110,8 +112,26 @@ def _by_path_column(table: pd.DataFrame, folder: Path) -> BatchSource:
     return BatchSource(f"MLTable {folder} ({len(table):,} rows, {len(parts)} files)", parts)
 
 
-def plan_source(path: str | os.PathLike) -> BatchSource:
-    """The parts of ``--input``: a folder of files, one file, or an MLTable folder/file.
+def _mltable_files(folder: Path) -> BatchSource:
+    """One part per file of an MLTable, read (and transformed) where the part is scored."""
+    try:
+        readers = file_readers(str(folder), setting="--input")
+    except DataError as err:
+        raise DataError(f"--input MLTable {folder}: {err}") from None
+    parts = [Part(_relative(file, folder), read) for file, read in readers]
+    return BatchSource(f"MLTable {folder} ({len(parts)} files, read where they are scored)", parts)
+
+
+def _relative(file: str, folder: Path) -> str:
+    try:
+        return Path(file).relative_to(folder.resolve()).as_posix()
+    except ValueError:  # a URL, or a file outside the folder
+        return file
+
+
+def plan_source(path: str | os.PathLike, *, per_file: bool = False) -> BatchSource:
+    """The parts of ``--input``: a folder of files, one file, or an MLTable folder/file; with
+    ``per_file``, an MLTable's files are parts of their own, read where they are scored.
 
     Raises
     ------
@@ -123,9 +143,11 @@ def plan_source(path: str | os.PathLike) -> BatchSource:
         raise ConfigError(f"--input '{path}' does not exist; give a file, a folder of files or an "
                           "MLTable folder.")
     if path.is_dir():
-        return _mltable(path) if (path / MLTABLE_FILE).is_file() else _folder(path)
+        if (path / MLTABLE_FILE).is_file():
+            return _mltable_files(path) if per_file else _mltable(path)
+        return _folder(path)
     if path.name == MLTABLE_FILE:
-        return _mltable(path.parent)
+        return _mltable_files(path.parent) if per_file else _mltable(path.parent)
     if not _is_data_file(path.name):
         raise ConfigError(f"--input '{path}' is not a data file; supported: {', '.join(SUPPORTED_SUFFIXES)}.")
     return BatchSource(f"file {path}", [Part(path.name, _read_file(path))])

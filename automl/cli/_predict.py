@@ -13,13 +13,15 @@ examples:
   automl predict --model outputs/calm_river_x7k2p9/model.onnx --input new.csv --output p.csv --proba
   automl predict --model outputs/calm_river_x7k2p9/mlflow-model --input data/ --mini-batch-size 5 \\
                  --output-action summary_only --output out/predictions.csv
+  automl predict --model model.onnx --input /shared/to_score --compute dask://scheduler:8786
 
 A folder is scored in mini batches of --mini-batch-size files, --max-concurrency at once. The output
 CSV has the columns file (relative to the input folder), row (0-based row of that file), prediction
 and, with --proba, probability_<class>. A file that cannot be read or scored is skipped and named in
 job_error.txt; job_progress_overview.txt follows the job (both beside the output, or in --logs-dir).
 An ONNX model (model.onnx, or a registered model of the onnx flavour) is scored with onnxruntime and
-is never unpickled.
+is never unpickled. With --compute dask://host:port the cluster's workers read and score the mini
+batches (the input must be reachable from them; an MLTable is scored a file at a time).
 
 """
 
@@ -43,6 +45,8 @@ def add_predict(commands: argparse._SubParsersAction) -> None:
                         help="append_row: write every prediction (default); summary_only: only the logs")
     parser.add_argument("--error-threshold", type=int, default=-1,
                         help="failed files tolerated before the job stops (-1, the default: all)")
+    parser.add_argument("--compute", default="local",
+                        help="local (default) or dask://host:port: score the mini batches on that cluster's workers")
     parser.add_argument("--logs-dir", help="folder of job_error.txt and job_progress_overview.txt "
                                            "(default: the output's folder)")
     parser.set_defaults(handler=run_predict)
@@ -70,7 +74,7 @@ def run_predict(args: argparse.Namespace) -> int:
     done = score_batch(args.model, args.input, args.output, mini_batch_size=args.mini_batch_size,
                        proba=args.proba, output_action=args.output_action,
                        max_concurrency=args.max_concurrency, error_threshold=args.error_threshold,
-                       logs_dir=args.logs_dir, on_progress=_progress_printer(sys.stderr))
+                       logs_dir=args.logs_dir, on_progress=_progress_printer(sys.stderr), compute=args.compute)
     print(f"{done.status}: {done.rows:,} rows from {done.files_scored} files scored in {done.seconds:.2f} s "
           f"({done.rows_per_second:,.0f} rows/s); {len(done.errors)} files failed.")
     if done.output is not None:

@@ -8,13 +8,15 @@ load_data
     Any supported source (Input, path, URL, MLTable, DataFrame) -> DataFrame.
 load_partitioned
     A folder, glob pattern or MLTable of many files -> a Dask DataFrame, a partition per file.
+file_readers
+    Each file of a folder, glob pattern or MLTable with a reader of its rows (scoring on a cluster).
 MLTable, load_mltable, from_delimited_files, from_parquet_files, from_json_lines_files
     MLTable data assets: load, inspect, author and save.
 """
 from automl.data._consistency import conform_to_training, labels_like_training
 from automl.data._input import INPUT_TYPES, Input
 from automl.data._loader import load_data
-from automl.data._partitioned import PARTITION_ROWS, estimated_memory_bytes, load_partitioned
+from automl.data._partitioned import PARTITION_ROWS, estimated_memory_bytes, file_readers, load_partitioned
 from automl.data.mltable import (
     SUPPORTED_SUFFIXES,
     MLTable,
@@ -35,6 +37,7 @@ __all__ = [
     "from_parquet_files",
     "load_data",
     "load_partitioned",
+    "file_readers",
     "estimated_memory_bytes",
     "PARTITION_ROWS",
     "labels_like_training",

@@ -3,7 +3,7 @@
 For ``training_mode="distributed"``: a folder of Parquet (or CSV, JSON lines) files, a glob pattern
 (``data/part-*.parquet``), an MLTable of many files, or an ``Input`` of either becomes a Dask
 DataFrame whose partitions are read where they are computed (on the cluster's workers). The
-MLTable's transformations run on each file as it is read (:func:`~automl.data.mltable._execute.partition_readers`);
+MLTable's transformations run on each file as it is read (:func:`file_readers`);
 ``take`` and ``skip``, which count rows across files, are refused. A pandas or Dask DataFrame is
 used as given.
 """
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from automl.data._input import Input
-from automl.data.mltable._execute import partition_readers
+from automl.data.mltable._execute import file_readers as _mltable_file_readers
 from automl.data.mltable._formats import format_of
 from automl.data.mltable._locate import load_spec
 from automl.data.mltable._origin import Origin
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import dask.dataframe as dd
     from distributed import Client
 
-__all__ = ["PARTITION_ROWS", "estimated_memory_bytes", "load_partitioned"]
+__all__ = ["PARTITION_ROWS", "estimated_memory_bytes", "file_readers", "load_partitioned"]
 
 #: Rows per partition when a pandas DataFrame is split for the cluster.
 PARTITION_ROWS = 100_000
@@ -60,14 +60,33 @@ def _spec_of_path(path: str) -> Spec:
 
 
 def _readers(source: Any, setting: str) -> list[Callable[[], pd.DataFrame]]:
+    if not isinstance(source, (str, os.PathLike, Input, MLTable)):
+        raise ConfigError(f"{setting}: training_mode='distributed' reads a Parquet or CSV folder, a glob pattern, "
+                          f"an MLTable or a DataFrame; got {type(source).__name__}.")
+    return [read for _, read in file_readers(source, setting=setting)]
+
+
+def file_readers(source: str | os.PathLike | Input | MLTable, *, setting: str = "input"
+                 ) -> list[tuple[str, Callable[[], pd.DataFrame]]]:
+    """Each file of a folder, a glob pattern or an MLTable, with a reader of its rows (the MLTable's
+    transformations applied to that file alone); a reader can run anywhere the file can be read.
+
+    Raises
+    ------
+    DataError
+        A path that does not exist, a pattern that matches nothing, files of mixed formats, or a
+        transformation that needs the whole table (``take``, ``skip``).
+    ConfigError
+        A source of another type.
+    """
     if isinstance(source, MLTable):
-        return partition_readers(source._spec)
+        return _mltable_file_readers(source._spec)
     if isinstance(source, Input):
         source = source.path
     if isinstance(source, (str, os.PathLike)):
-        return partition_readers(_spec_of_path(os.fspath(source)))
-    raise ConfigError(f"{setting}: training_mode='distributed' reads a Parquet or CSV folder, a glob pattern, an "
-                      f"MLTable or a DataFrame; got {type(source).__name__}.")
+        return _mltable_file_readers(_spec_of_path(os.fspath(source)))
+    raise ConfigError(f"{setting}: give a Parquet or CSV folder, a glob pattern or an MLTable; got "
+                      f"{type(source).__name__}.")
 
 
 def _read(read: Callable[[], pd.DataFrame]) -> pd.DataFrame:

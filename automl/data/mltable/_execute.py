@@ -15,7 +15,7 @@ from automl.data.mltable._readers import READERS
 from automl.data.mltable._spec import Spec, Step
 from automl.data.mltable._transforms import TRANSFORMS
 
-__all__ = ["WHOLE_TABLE_STEPS", "execute", "partition_readers", "read_files"]
+__all__ = ["WHOLE_TABLE_STEPS", "execute", "file_readers", "read_files"]
 
 _PARTITION = "extract_columns_from_partition_format"
 #: Transformations that need the rows of every file in order: they cannot run file by file.
@@ -67,9 +67,10 @@ def _read_partition(file: DataFile, reader: Step, steps: tuple[Step, ...], keep_
     return frame.reset_index(drop=True)
 
 
-def partition_readers(spec: Spec) -> list[Callable[[], pd.DataFrame]]:
-    """One reader per file of the MLTable: each reads its file and applies the transformations to it,
-    so that a table of many files is read a file at a time (a partition each), wherever the reader runs.
+def file_readers(spec: Spec) -> list[tuple[str, Callable[[], pd.DataFrame]]]:
+    """Each file of the MLTable with the reader of its rows: the reader reads that file and applies the
+    transformations to it, so that a table of many files is read a file at a time (a partition each),
+    wherever the reader runs.
 
     Raises
     ------
@@ -83,9 +84,10 @@ def partition_readers(spec: Spec) -> list[Callable[[], pd.DataFrame]]:
         if step.name in WHOLE_TABLE_STEPS:
             raise step.origin.error(
                 f"{step.name} counts rows across every file, so the table cannot be read a file at a time.",
-                "Drop it for training_mode='distributed' (use take_random_sample or filter instead).")
+                "Drop it for training_mode='distributed' and for scoring on a cluster (use take_random_sample "
+                "or filter instead).")
     keep_source = any(step.name == _PARTITION for step in steps)
-    return [functools.partial(_read_partition, file, reader, tuple(steps), keep_source) for file in files]
+    return [(file.path, functools.partial(_read_partition, file, reader, tuple(steps), keep_source)) for file in files]
 
 
 def read_files(locations: Sequence[str], reader: str, options: dict) -> pd.DataFrame:

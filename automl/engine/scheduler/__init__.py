@@ -7,6 +7,7 @@ from automl.engine.scheduler._compute import (
     MEMORY_LIMIT_VARIABLE,
     cluster_client,
     cluster_for_training,
+    connect_cluster,
     make_engine,
     trial_memory_limit,
 )
@@ -16,5 +17,5 @@ from automl.engine.scheduler._scheduler import SchedulerStatus, TrialProposer, T
 from automl.engine.scheduler._stopping import StopRules
 from automl.engine.scheduler._trial_engine import TrialEngine
 
-__all__ = ["cluster_client", "cluster_for_training", "LocalProcessEngine", "MEMORY_LIMIT_VARIABLE", "MemoryBudget", "SchedulerStatus", "StopRules",
+__all__ = ["cluster_client", "cluster_for_training", "connect_cluster", "LocalProcessEngine", "MEMORY_LIMIT_VARIABLE", "MemoryBudget", "SchedulerStatus", "StopRules",
            "TrialEngine", "TrialProposer", "TrialScheduler", "make_engine", "memory_growth", "trial_memory_limit"]

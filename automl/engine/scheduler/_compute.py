@@ -11,7 +11,7 @@ from automl.errors import ConfigError
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["MEMORY_LIMIT_VARIABLE", "cluster_client", "cluster_for_training", "make_engine", "trial_memory_limit"]
+__all__ = ["MEMORY_LIMIT_VARIABLE", "cluster_client", "cluster_for_training", "connect_cluster", "make_engine", "trial_memory_limit"]
 
 
 #: Environment variable: megabytes each trial process may allocate beyond its libraries.
@@ -63,6 +63,18 @@ def cluster_client(compute: Any) -> tuple[Client, bool]:
     if compute in (None, "local"):
         raise ConfigError("training_mode='distributed' trains on a Dask cluster: submit(compute='dask://host:port') "
                           "or submit(compute=distributed.Client(...)); a LocalCluster is one on this machine.")
+    return connect_cluster(compute)
+
+
+def connect_cluster(compute: Any) -> tuple[Client, bool]:
+    """A client of the Dask cluster ``compute`` names (``"dask://host:port"``, an address or a
+    ``distributed.Client``), and whether it was opened here (and so is to be closed by the caller).
+
+    Raises
+    ------
+    ConfigError
+        No scheduler answers at the address.
+    """
     from automl.engine.scheduler._dask import connect
 
     return connect(compute)

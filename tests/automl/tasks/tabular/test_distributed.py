@@ -6,11 +6,6 @@ LightGBM configuration, and their held-out AUC on separate test rows must agree 
 """
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -23,6 +18,7 @@ from sklearn.metrics import roc_auc_score
 
 import automl
 from automl.errors import DataError
+from tests._dask_cluster import dask_cluster
 
 pytestmark = pytest.mark.slow
 
@@ -62,36 +58,11 @@ def small_parquet(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     return _parquet(tmp_path_factory.mktemp("distributed-small") / "train", 6, 15_000)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """``dask scheduler`` and two ``dask worker`` processes (one thread each); the address to submit to."""
-    dask = shutil.which("dask", path=os.path.dirname(sys.executable)) or shutil.which("dask")
-    assert dask is not None, "the `dask` command comes with dask[distributed], a dependency: reinstall it"
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    logs = tmp_path_factory.mktemp("dask-logs")
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": open(logs / "cluster.log", "w")}
-    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                   "--no-dashboard"], **quiet)]
-    processes += [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--memory-limit", "2GB", "--no-nanny",
-                                    "--no-dashboard", "--host", "127.0.0.1"], **quiet) for _ in range(2)]
-    try:
-        from distributed import Client
-
-        with Client(address, timeout=30) as client:
-            client.wait_for_workers(2, timeout=60)
-        yield address.replace("tcp://", "dask://")
-    finally:
-        for process in processes[::-1]:
-            process.kill()  # nothing of theirs is kept
-        for process in processes:
-            process.wait(timeout=30)
+    with dask_cluster(tmp_path_factory.mktemp("dask-logs")) as address:
+        yield address
 
 
 class PeakMemory:

@@ -1,0 +1,40 @@
+"""A real Dask cluster for the tests: a ``dask scheduler`` and ``dask worker`` processes on 127.0.0.1."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests._mlflow_server import free_port
+
+
+@contextmanager
+def dask_cluster(logs: Path, workers: int = 2, memory_limit: str = "2GB") -> Iterator[str]:
+    """Start the scheduler and ``workers`` workers (one thread each, no nanny: a killed worker stays
+    dead); yield the ``dask://`` address to submit to; kill them all on exit."""
+    dask = shutil.which("dask", path=os.path.dirname(sys.executable)) or shutil.which("dask")
+    assert dask is not None, "the `dask` command comes with dask[distributed], a dependency: reinstall it"
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": open(Path(logs) / "cluster.log", "w")}
+    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                   "--no-dashboard"], **quiet)]
+    processes += [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--memory-limit", memory_limit,
+                                    "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"], **quiet)
+                  for _ in range(workers)]
+    try:
+        from distributed import Client
+
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(workers, timeout=60)
+        yield address.replace("tcp://", "dask://")
+    finally:
+        for process in processes[::-1]:
+            process.kill()  # nothing of theirs is kept
+        for process in processes:
+            process.wait(timeout=30)
+        quiet["stderr"].close()
