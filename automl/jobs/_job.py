@@ -173,8 +173,8 @@ class AutoMLJob:
 
         As in Azure, the allowed and blocked lists are always overwritten, even with ``None``.
         Names are resolved against the task's algorithm table, ``stack_ensemble_settings``
-        against its meta learners. ``training_mode="distributed"`` trains LightGBM data-parallel on the
-        Dask cluster given to ``submit(compute=...)`` (README, "Data larger than memory"); ``"auto"``
+        against its meta learners. ``training_mode="distributed"`` trains LightGBM and XGBoost data-parallel
+        on the Dask cluster given to ``submit(compute=...)`` (README, "Data larger than memory"); ``"auto"``
         (default) does so when that cluster's workers could not hold the data; ``"non_distributed"`` never.
         """
         task = self._task()

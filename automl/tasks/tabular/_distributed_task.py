@@ -1,6 +1,7 @@
 """The steps of a tabular task that differ under ``training_mode="distributed"`` (Azure's distributed
 training): the setup keeps the data on the Dask cluster (:mod:`._distributed_data`), each trial trains a
-booster across its workers (:mod:`._distributed_trial`), and the final model is the best trial's.
+booster across its workers (:mod:`._distributed_trial`: LightGBM or XGBoost), and the final model is
+the best trial's.
 
 What does not apply says so: no ensembles (they would need every trial's predictions of every
 held-out row on the driver), no refit (it would train the model again on all rows), and neither
@@ -25,7 +26,7 @@ from automl.tasks.tabular._distributed_data import (
     publish_featurized,
     unpublish_featurized,
 )
-from automl.tasks.tabular._distributed_trial import DISTRIBUTED_LEARNERS
+from automl.tasks.tabular._distributed_learners import DISTRIBUTED_LEARNERS
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -43,7 +44,7 @@ NO_INSIGHTS = ("insights are not computed under training_mode='distributed': the
 def check_distributed_algorithms(training: TrainingSettings, algorithms: AlgorithmRegistry) -> None:
     """Refuse allowed algorithms that do not train on a Dask cluster, listing those that do (as Azure does)."""
     allowed = training.allowed_training_algorithms
-    supported = sorted(DISTRIBUTED_LEARNERS)
+    supported = [name for name in sorted(DISTRIBUTED_LEARNERS) if name in algorithms.names()]
     others = [n for n in allowed or () if algorithms.resolve(n, "allowed_training_algorithms") not in supported]
     if others:
         raise ConfigError(f"training_mode='distributed' trains {', '.join(supported)} only; "

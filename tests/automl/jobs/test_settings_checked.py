@@ -105,10 +105,12 @@ def test_training_mode_distributed_refuses_what_it_cannot_do_before_reading_data
     forecasting.set_forecast_settings(time_column_name="date")
     with pytest.raises(ConfigError, match=r"training_mode='distributed' is not available for forecasting jobs"):
         forecasting.set_training(training_mode="distributed")
-    with pytest.raises(ConfigError, match=r"trains LightGBM only; allowed_training_algorithms names RandomForest"):
+    with pytest.raises(ConfigError, match=r"trains LightGBM, XGBoostClassifier only; allowed_training_algorithms names "
+                                         r"RandomForest"):
         _job().set_training(training_mode="distributed", allowed_training_algorithms=["LightGBM", "RandomForest"])
     with pytest.raises(ConfigError, match=r"blocks them all"):
-        _job("regression").set_training(training_mode="Distributed", blocked_training_algorithms=["LightGBM"])
+        _job("regression").set_training(training_mode="Distributed",
+                                        blocked_training_algorithms=["LightGBM", "XGBoostRegressor"])
     job = _job()
     job.set_training(training_mode="distributed")
     with pytest.raises(ConfigError, match=r"trains on a Dask cluster: submit\(compute='dask://host:port'\)"):

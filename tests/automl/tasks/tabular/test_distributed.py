@@ -92,11 +92,11 @@ class PeakMemory:
         return self.peak - self.start
 
 
-def _job(data, test: pd.DataFrame, name: str, mode: str):
+def _job(data, test: pd.DataFrame, name: str, mode: str, algorithm: str = "LightGBM"):
     job = automl.classification(training_data=data, test_data=test if mode == "non_distributed" else None,
                                 target_column_name="label", name=name, log_verbosity="warning",
                                 enable_model_explainability=False)
-    job.set_training(training_mode=mode, allowed_training_algorithms=["LightGBM"])
+    job.set_training(training_mode=mode, allowed_training_algorithms=[algorithm])
     job.set_limits(max_trials=1, timeout_minutes=2)
     return job
 
@@ -138,10 +138,15 @@ def test_the_job_trains_across_the_workers_and_returns_a_plain_pipeline(parquet,
           f"{result.timings}")
 
 
-def test_the_held_out_score_is_that_of_a_local_job(small_parquet, cluster):
+@pytest.mark.parametrize("algorithm", ["LightGBM", "XGBoostClassifier"])
+def test_the_held_out_score_is_that_of_a_local_job(small_parquet, cluster, algorithm, tmp_path):
     folder, test = small_parquet
-    result = _job(str(folder), test, "distributed_small", "distributed").submit(compute=cluster, show_progress=False)
-    local = _job(pd.read_parquet(folder), test, "local_job", "non_distributed").submit(show_progress=False)
+    result = _job(str(folder), test, "distributed_small", "distributed", algorithm).submit(compute=cluster,
+                                                                                            show_progress=False)
+    local = _job(pd.read_parquet(folder), test, "local_job", "non_distributed", algorithm).submit(show_progress=False)
+    assert result.best_trial.algorithm == local.best_trial.algorithm == algorithm
+    assert type(result.best_model[-1]) is type(local.best_model[-1])  # the algorithm table's estimator
+    assert result.export_onnx(tmp_path / "model.onnx").check.passed
     X, truth = test.drop(columns="label"), test["label"] == "yes"
     scores = {}
     for name, model in (("distributed", result.best_model), ("local", local.best_model)):
@@ -160,3 +165,28 @@ def test_a_table_that_cannot_be_read_a_file_at_a_time_is_refused_before_training
     with pytest.raises(DataError, match=r"take counts rows across every file.*training_mode='distributed'"):
         _job(str(tmp_path), test, "take_job", "distributed").submit(compute=cluster, show_progress=False)
     assert time.monotonic() - started < 30
+
+
+def test_an_xgboost_regression_matches_the_local_job(cluster, tmp_path):
+    rng = np.random.default_rng(1)
+    folder = tmp_path / "train"
+    folder.mkdir()
+    frames = [_frame(10_000, rng) for _ in range(5)]
+    for i, frame in enumerate(frames):
+        frame.assign(amount=frame["n00"] * 3 - frame["n01"] ** 2 + rng.normal(0, 0.5, len(frame))).drop(
+            columns="label").to_parquet(folder / f"part-{i}.parquet", index=False)
+    test = _frame(5_000, rng)
+    test = test.assign(amount=test["n00"] * 3 - test["n01"] ** 2).drop(columns="label")
+    scores = {}
+    for mode, data in (("distributed", str(folder)), ("non_distributed", pd.read_parquet(folder))):
+        job = automl.regression(training_data=data, target_column_name="amount", name=f"xgb_{mode}",
+                                log_verbosity="warning", enable_model_explainability=False)
+        job.set_training(training_mode=mode, allowed_training_algorithms=["XGBoostRegressor"])
+        job.set_limits(max_trials=1, timeout_minutes=2)
+        result = job.submit(compute=cluster if mode == "distributed" else "local", show_progress=False)
+        assert type(result.best_model[-1]).__name__ == "XGBRegressor"
+        predicted = result.best_model.predict(test.drop(columns="amount"))
+        scores[mode] = 1 - np.mean((test["amount"] - predicted) ** 2) / np.var(test["amount"])
+    print(scores)
+    assert abs(scores["distributed"] - scores["non_distributed"]) <= 0.02, scores
+    assert scores["distributed"] > 0.8, scores  # the target is mostly a function of two columns
