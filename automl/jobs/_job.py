@@ -145,7 +145,8 @@ class AutoMLJob:
         gigabytes, or ``"auto"``, see :class:`~automl.settings.LimitSettings`).
 
         A ``trial_timeout_minutes`` above ``timeout_minutes`` only warns, as in Azure: no trial
-        runs past the job's own timeout. ``max_nodes`` above 1 warns: it has no effect yet.
+        runs past the job's own timeout. ``max_nodes`` caps the cluster workers a
+        ``training_mode="distributed"`` job trains on (default: all).
         """
         changes = {k: v for k, v in locals().items() if k != "self"}
         self.limits = merge(self.limits, **changes)

@@ -40,10 +40,6 @@ def _sweeping(blocked: Any) -> list[str]:
 
 
 INERT_SETTINGS: dict[str, InertSetting] = {
-    "max_nodes": InertSetting(
-        lambda v: v not in (None, 1),
-        lambda v: f"max_nodes={v} has no effect: trials run on this machine or on the Dask cluster given as "
-                  "compute, and training_mode='distributed' trains on every worker of that cluster."),
     "ensemble_model_download_timeout": InertSetting(
         lambda v: v is not None,
         lambda v: "ensemble_model_download_timeout has no effect: ensembles are built from the models of "
@@ -65,7 +61,7 @@ def inert_warnings(changes: Mapping[str, Any]) -> list[str]:
 
     Examples
     --------
-    >>> inert_warnings({"max_nodes": 1, "timeout_minutes": 5})
+    >>> inert_warnings({"max_nodes": 4, "timeout_minutes": 5})
     []
     >>> inert_warnings({"blocked_transformers": ["WoETargetEncoder", "OneHotEncoder"]})
     ["blocking WoETargetEncoder changes nothing: it belongs to Azure's feature sweeping, which automl-studio does not run."]

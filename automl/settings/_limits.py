@@ -28,8 +28,9 @@ class LimitSettings:
     cores, at most ``max_trials``), ``max_cores_per_trial`` -1 (the cores divided
     among concurrent trials), ``enable_early_termination`` True. A trial never
     runs past the job's own timeout, whatever ``trial_timeout_minutes`` says.
-    ``max_nodes`` is accepted for Azure's distributed training and has no effect yet
-    (the setter warns when it is above 1).
+    ``max_nodes`` (Azure's, for distributed training): how many of the Dask cluster's
+    workers a ``training_mode="distributed"`` job trains on; None (default) for all of them.
+    Jobs that do not train data-parallel have no nodes to count and ignore it.
 
     ``memory_limit`` follows AutoGluon's ``memory_limit``: the gigabytes the job may use
     (its trials and what it holds beside them), or ``"auto"`` (default) for
@@ -45,7 +46,7 @@ class LimitSettings:
     max_cores_per_trial: int = -1
     enable_early_termination: bool = True
     exit_score: float | None = None
-    max_nodes: int = 1
+    max_nodes: int | None = None
     memory_limit: float | str = "auto"
 
     def normalized(self) -> LimitSettings:

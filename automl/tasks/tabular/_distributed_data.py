@@ -9,7 +9,9 @@ the exact means of all rows; category lists and TF-IDF vocabularies are the samp
 rarer than about one row in :data:`SAMPLE_ROWS` is treated as unseen). Categorical columns are
 label-encoded, a column of codes each (:data:`CODED_INSTEAD_OF`). The guardrails read the sample
 too, with the exact row count. Validation holds out whole partitions (``validation_data_size``, 10%
-by default, at least one partition).
+by default, at least one partition). ``max_nodes`` chooses how many of the cluster's workers hold the
+featurized partitions, and so train (the boosters train where their data is): the first
+``max_nodes`` by address, every worker when it is not set (:func:`training_workers`).
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
     from automl.tasks.tabular._tabular_tasks import TabularTask
 
 __all__ = ["SAMPLE_ROWS", "DistributedData", "DistributedTrialData", "PartitionHoldout", "featurized_data",
-           "prepare_distributed", "publish_featurized", "unpublish_featurized"]
+           "prepare_distributed", "publish_featurized", "training_workers", "unpublish_featurized"]
 
 #: Rows the driver holds: the sample the featurization is planned and fitted on.
 SAMPLE_ROWS = 50_000
@@ -86,6 +88,7 @@ class DistributedTrialData(TrialData):
     feature_names: list[str] = field(default_factory=list)
     validation: PartitionHoldout | None = None
     dataset: str = ""
+    workers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -112,6 +115,7 @@ class DistributedData:
     guardrails: list = field(default_factory=list)
     sample_weight: np.ndarray | None = None  # weights are not taken in distributed training
     dataset: str = ""                    # the featurized partitions, published on the cluster under this name
+    workers: list[str] = field(default_factory=list)  # the workers that hold them and train
     final_model_reason: str = ("the best trial's model, trained on the training partitions on the cluster "
                                "(no refit: that would train it again on all rows)")
 
@@ -140,7 +144,7 @@ class DistributedData:
             task=self.task.name, folds=[], n_pool=0, classes=self.classes, positive_label=self.positive_label,
             y_min=self.y_min, y_max=self.y_max, scheduler_address=self.scheduler_address, source=self.source,
             target=self.target, featurizer=self.refit_transformer, feature_names=self.engineered_feature_names,
-            validation=self.validation, dataset=self.dataset)
+            validation=self.validation, dataset=self.dataset, workers=self.workers)
 
 
 def _holdout(rows: list[int], share: float | None, seed: int) -> PartitionHoldout:
@@ -183,8 +187,16 @@ def _aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool
     return found
 
 
-def _smallest_worker_memory(client: Client) -> int | None:
-    limits = [w.get("memory_limit") or 0 for w in client.scheduler_info().get("workers", {}).values()]
+def training_workers(client: Client, max_nodes: int | None) -> list[str]:
+    """The addresses of the workers a distributed job trains on: the first ``max_nodes`` by address, or
+    every worker (``max_nodes`` None, or more than the cluster has)."""
+    workers = sorted(client.scheduler_info().get("workers", {}))
+    return workers[:max_nodes] if max_nodes else workers
+
+
+def _smallest_worker_memory(client: Client, workers: list[str]) -> int | None:
+    known = client.scheduler_info().get("workers", {})
+    limits = [known[w].get("memory_limit") or 0 for w in workers if w in known]
     return min(limits) if limits and all(limits) else None
 
 
@@ -241,7 +253,8 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
     fitted = plan.build().fit(X, y)
     _exact_means(plan, fitted, facts["means"])
     prepared = DistributedData(task, target, X, y, validation, plan, fitted, client.scheduler.address,
-                               settings.training_data, frame.shape[1] - 1)
+                               settings.training_data, frame.shape[1] - 1,
+                               workers=training_workers(client, job.limits.max_nodes))
     prepared.featurization_summary = plan.summary(fitted)
     if task.predicts_classes:
         prepared.classes = np.sort(np.asarray(facts["classes"].index))
@@ -254,11 +267,16 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
         X=X, y=pd.Series(y), task=task.name, purposes=plan.purposes, validation=validation.to_dict(),
         featurization_mode=job.featurization.mode,
         featurized_bytes_estimate=validation.n_rows * len(prepared.engineered_feature_names) * 8,
-        available_memory_bytes=_smallest_worker_memory(client),
-        memory_mitigation=f"{why}: the data stays on the Dask cluster; the driver holds a sample of "
-                          f"{len(X):,} of {validation.n_rows:,} rows")
+        available_memory_bytes=_smallest_worker_memory(client, prepared.workers),
+        memory_mitigation=f"{why}: the data stays on the Dask cluster ({_nodes(client, prepared.workers)}); the "
+                          f"driver holds a sample of {len(X):,} of {validation.n_rows:,} rows")
     prepared.guardrails = guardrails.run_all(context)
     return prepared
+
+
+def _nodes(client: Client, workers: list[str]) -> str:
+    total = len(client.scheduler_info().get("workers", {}))
+    return f"trained on {len(workers)} of its {total} workers" + (" (max_nodes)" if len(workers) < total else "")
 
 
 def features_of(partition: pd.DataFrame, featurizer: Any, names: list[str], target: str) -> pd.DataFrame:
@@ -299,13 +317,14 @@ def featurized_data(data: DistributedTrialData, client: Client) -> list[da.Array
         except KeyError:  # lost with its workers: read again
             pass
     holdout = data.validation
-    return [*_arrays(data, client, holdout.train_partitions), *_arrays(data, client, holdout.valid_partitions)]
+    arrays = [*_arrays(data, client, holdout.train_partitions), *_arrays(data, client, holdout.valid_partitions)]
+    return client.persist(arrays, workers=data.workers or None, allow_other_workers=False)
 
 
 def publish_featurized(prepared: DistributedData, client: Client, name: str) -> None:
     """Featurize every partition once, keep the result in the workers' memory for the job's trials, and
     publish it under ``name`` (:func:`unpublish_featurized` frees it)."""
-    arrays = client.persist(featurized_data(prepared.trial_data(), client))
+    arrays = featurized_data(prepared.trial_data(), client)
     for key, array in zip(DATASET_KEYS, arrays):
         client.publish_dataset(array, name=f"{name}-{key}", override=True)
     prepared.dataset = name

@@ -39,7 +39,7 @@ def test_console_script_reports_its_version():
 def test_the_cli_shows_our_warnings_but_not_a_library_s_notes_about_itself(capsys):
     from automl.cli._app import _show_warning
 
-    _show_warning(UserWarning("max_nodes=4 has no effect"), UserWarning, "x.py", 1)
+    _show_warning(UserWarning("dataset_language='deu' has no effect"), UserWarning, "x.py", 1)
     _show_warning(UserWarning("Any type hint is inferred as AnyType, and MLflow doesn't validate"), UserWarning,
                   "mlflow/types/type_hints.py", 185)
-    assert capsys.readouterr().err == "automl: warning: max_nodes=4 has no effect\n"
+    assert capsys.readouterr().err == "automl: warning: dataset_language='deu' has no effect\n"

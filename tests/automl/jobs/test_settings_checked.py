@@ -119,7 +119,6 @@ def test_training_mode_distributed_refuses_what_it_cannot_do_before_reading_data
 
 
 @pytest.mark.parametrize("setter, changes, match", [
-    ("set_limits", {"max_nodes": 4}, "max_nodes=4 has no effect"),
     ("set_training", {"ensemble_model_download_timeout": 10}, "ensemble_model_download_timeout has no effect"),
     ("set_featurization", {"dataset_language": "deu"}, "dataset_language='deu' has no effect"),
     ("set_featurization", {"blocked_transformers": ["WoETargetEncoder", "TfIdf"]},
@@ -134,7 +133,7 @@ def test_settings_that_matter_do_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         job = _job()
-        job.set_limits(max_nodes=1, timeout_minutes=5)
+        job.set_limits(max_nodes=4, timeout_minutes=5)
         job.set_featurization(blocked_transformers=["TfIdf"])
         job.set_training(training_mode="auto")
 

@@ -107,19 +107,26 @@ def distributed_result(parquet, cluster):
     import dask.dataframe  # noqa: F401 - imported before the memory is measured, as lightgbm.dask is
     import lightgbm.dask  # noqa: F401
 
-    with PeakMemory() as memory:
-        result = _job(str(folder), test, "distributed_job", "distributed").submit(compute=cluster, show_progress=False)
-    from distributed import Client
+    from distributed import Client, get_task_stream
 
     with Client(cluster.replace("dask://", "tcp://"), timeout=30) as client:
+        with get_task_stream(client) as stream, PeakMemory() as memory:
+            result = _job(str(folder), test, "distributed_job", "distributed").submit(compute=cluster,
+                                                                                      show_progress=False)
         assert client.list_datasets() == ()  # the featurized partitions kept for the trials were freed
-    return result, memory
+    return result, memory, _training_workers(stream)
+
+
+def _training_workers(stream) -> set[str]:
+    """The workers that ran LightGBM's training tasks."""
+    return {task["worker"] for task in stream.data if "_train_part" in str(task["key"])}
 
 
 def test_the_job_trains_across_the_workers_and_returns_a_plain_pipeline(parquet, distributed_result, tmp_path):
     folder, test = parquet
-    result, memory = distributed_result
+    result, memory, workers = distributed_result
     assert result.status == "Completed", result.leaderboard.to_dict("records")
+    assert len(workers) == 2  # max_nodes unset: every worker trains
     trial = result.best_trial
     assert trial.succeeded and trial.algorithm == "LightGBM" and result.final_model.startswith("the best trial's")
     assert result.data_shape == (FILES * ROWS_PER_FILE, NUMERIC + 1)
@@ -155,6 +162,20 @@ def test_the_held_out_score_is_that_of_a_local_job(small_parquet, cluster, algor
     print(scores, result.best_trial.params, local.best_trial.params)
     assert abs(scores["distributed"] - scores["local"]) <= 0.01, scores
     assert scores["distributed"] > 0.75  # the label depends on the columns: a model that learned nothing is 0.5
+
+
+def test_max_nodes_is_how_many_workers_train(small_parquet, cluster):
+    from distributed import Client, get_task_stream
+
+    folder, test = small_parquet
+    job = _job(str(folder), test, "one_node", "distributed")
+    job.set_limits(max_nodes=1)
+    with Client(cluster.replace("dask://", "tcp://"), timeout=30) as client:
+        with get_task_stream(client) as stream:
+            result = job.submit(compute=cluster, show_progress=False)
+    assert result.best_trial.succeeded and len(_training_workers(stream)) == 1
+    memory = next(g for g in result.guardrails if g.name == "Memory issues detection")
+    assert "trained on 1 of its 2 workers (max_nodes)" in memory.description
 
 
 def test_a_table_that_cannot_be_read_a_file_at_a_time_is_refused_before_training(parquet, cluster, tmp_path):
