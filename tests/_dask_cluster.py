@@ -7,15 +7,24 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests._mlflow_server import free_port
 
 
+@dataclass
+class DaskCluster:
+    """A started cluster: the ``dask://`` address to submit to, and the worker processes."""
+
+    address: str
+    workers: list[subprocess.Popen]
+
+
 @contextmanager
-def dask_cluster(logs: Path, workers: int = 2, memory_limit: str = "2GB") -> Iterator[str]:
+def dask_cluster(logs: Path, workers: int = 2, memory_limit: str = "2GB") -> Iterator[DaskCluster]:
     """Start the scheduler and ``workers`` workers (one thread each, no nanny: a killed worker stays
-    dead); yield the ``dask://`` address to submit to; kill them all on exit."""
+    dead); yield the cluster; kill them all on exit."""
     dask = shutil.which("dask", path=os.path.dirname(sys.executable)) or shutil.which("dask")
     assert dask is not None, "the `dask` command comes with dask[distributed], a dependency: reinstall it"
     port = free_port()
@@ -31,7 +40,7 @@ def dask_cluster(logs: Path, workers: int = 2, memory_limit: str = "2GB") -> Ite
 
         with Client(address, timeout=30) as client:
             client.wait_for_workers(workers, timeout=60)
-        yield address.replace("tcp://", "dask://")
+        yield DaskCluster(address.replace("tcp://", "dask://"), processes[1:])
     finally:
         for process in processes[::-1]:
             process.kill()  # nothing of theirs is kept

@@ -8,6 +8,7 @@ labels (the cluster trains on class codes: a worker may lack a class).
 """
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import time
@@ -37,6 +38,8 @@ class DistributedLearner:
     fit : callable
         ``fit(model, X, y, deadline)``: train, the boosting stopped at ``deadline`` (epoch seconds, or None)
         on every worker at the same round.
+    recover : callable
+        ``recover(client)``: after a failed training, what the workers need to train again.
     to_local : callable
         ``to_local(model, estimator, classes)``: the local scikit-learn estimator, given the trained Dask
         ``model``, the algorithm table's unfitted ``estimator`` of the same parameters, and the classes
@@ -46,6 +49,7 @@ class DistributedLearner:
     estimator: Callable[[bool, Client, dict], Any]
     fit: Callable[[Any, da.Array, da.Array, float | None], None]
     to_local: Callable[[Any, Any, np.ndarray | None], Any]
+    recover: Callable[[Client], None] = lambda client: None
 
 
 class LightGBMDeadline:
@@ -70,7 +74,35 @@ def _lightgbm_estimator(classify: bool, client: Client, params: dict) -> Any:
 
 
 def _lightgbm_fit(model: Any, X: da.Array, y: da.Array, deadline: float | None) -> None:
+    if deadline:  # LightGBM's socket timeout (minutes, 120 by default): a worker lost while the workers
+        # connect leaves the others waiting that long, and a worker thread waiting trains nothing else
+        model.set_params(time_out=max(1, math.ceil((deadline - time.time()) / 60)))
     model.fit(X, y, callbacks=[LightGBMDeadline(deadline)] if deadline else None)
+
+
+#: Seconds each network-freeing task holds its worker thread, so that every thread of a worker takes one.
+_FREE_PAUSE_SECONDS = 0.2
+
+
+def _free_lightgbm_network(thread: int) -> None:
+    from lightgbm.basic import _LIB, _safe_call
+
+    _safe_call(_LIB.LGBM_NetworkFree())
+    time.sleep(_FREE_PAUSE_SECONDS)
+
+
+def _lightgbm_recover(client: Client) -> None:
+    """Free LightGBM's network in every worker thread. ``lightgbm.dask`` frees it only after a training
+    that succeeded, and the network is the worker thread's own: a thread that still holds the sockets
+    of a failed training (a peer lost) fails every later one ("Socket send error"). So one task per
+    thread of each worker frees it there (``client.run`` would run in another thread)."""
+    from distributed import wait
+
+    try:
+        wait([client.submit(_free_lightgbm_network, thread, workers=[address], allow_other_workers=False, pure=False)
+              for address, threads in client.nthreads().items() for thread in range(threads)], timeout=30)
+    except Exception:  # a worker going away as well: the next trial says so
+        pass
 
 
 def _lightgbm_local(model: Any, estimator: Any, classes: np.ndarray | None) -> Any:
@@ -126,7 +158,7 @@ def _xgboost_local(model: Any, estimator: Any, classes: np.ndarray | None) -> An
 
 #: The algorithms ``training_mode="distributed"`` trains, by their name in the algorithm tables.
 DISTRIBUTED_LEARNERS: dict[str, DistributedLearner] = {
-    "LightGBM": DistributedLearner(_lightgbm_estimator, _lightgbm_fit, _lightgbm_local),
+    "LightGBM": DistributedLearner(_lightgbm_estimator, _lightgbm_fit, _lightgbm_local, _lightgbm_recover),
     "XGBoostClassifier": DistributedLearner(_xgboost_estimator, _xgboost_fit, _xgboost_local),
     "XGBoostRegressor": DistributedLearner(_xgboost_estimator, _xgboost_fit, _xgboost_local),
 }

@@ -27,6 +27,8 @@ __all__ = ["evaluate_distributed_trial"]
 
 #: Share of a trial's allowance its boosting may take; the rest predicts the held-out partitions.
 BOOSTING_SHARE = 0.8
+#: Seconds a failed trial waits for the scheduler to notice a worker lost with it.
+LOSS_NOTICE_SECONDS = 3.0
 
 
 def _estimators(spec: TrialSpec, data: DistributedTrialData, client: Client, n_rows: int) -> tuple[Any, Any]:
@@ -70,6 +72,30 @@ def _rounds(local: Any) -> int:
     return int(booster.current_iteration() if booster is not None else local.get_booster().num_boosted_rounds())
 
 
+def _workers(client: Client) -> set[str]:
+    return set(client.scheduler_info().get("workers", {}))
+
+
+def _lost_workers(client: Client, before: set[str]) -> list[str]:
+    """The workers of ``before`` the scheduler no longer has; a worker that died a moment ago is given
+    :data:`LOSS_NOTICE_SECONDS` to be noticed (its peers' sockets break first)."""
+    deadline = time.monotonic() + LOSS_NOTICE_SECONDS
+    while True:
+        lost = sorted(before - _workers(client))
+        if lost or time.monotonic() >= deadline:
+            return lost
+        time.sleep(0.1)
+
+
+def _failure(exc: Exception, lost: list[str]) -> str:
+    """Why a distributed trial failed, naming the workers lost during it."""
+    error = f"{type(exc).__name__}: {exc}"
+    if not lost:
+        return error
+    return (f"the cluster lost {len(lost)} worker(s) during this trial ({', '.join(lost)}), which stopped it "
+            f"({error}); the job goes on with the workers left")
+
+
 def evaluate_distributed_trial(spec: TrialSpec, data: DistributedTrialData, primary_metric: str) -> TrialResult:
     """Train ``spec`` across the cluster's workers and score it on the held-out partitions; never raises
     (a trial that fails, or whose cluster is lost, is returned ``Failed`` with the reason)."""
@@ -80,9 +106,13 @@ def evaluate_distributed_trial(spec: TrialSpec, data: DistributedTrialData, prim
                          started_at=started)
     try:
         with Client(data.scheduler_address, timeout=10, set_as_default=True) as client:  # lightgbm.dask asks for it
-            _fit_and_score(spec, data, client, primary_metric, result)
-    except Exception as exc:  # a failing trial (a lost worker included) never fails the job
-        result.status = FAILED
-        result.error = f"{type(exc).__name__}: {exc}"
+            workers = _workers(client)
+            try:
+                _fit_and_score(spec, data, client, primary_metric, result)
+            except Exception as exc:  # a failing trial (a lost worker included) never fails the job
+                result.status, result.error = FAILED, _failure(exc, _lost_workers(client, workers))
+                DISTRIBUTED_LEARNERS[spec.algorithm.name].recover(client)
+    except Exception as exc:  # the cluster cannot be reached
+        result.status, result.error = FAILED, f"{type(exc).__name__}: {exc}"
     result.duration_seconds = time.time() - started
     return result

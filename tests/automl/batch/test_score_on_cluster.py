@@ -19,8 +19,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    with dask_cluster(tmp_path_factory.mktemp("dask-logs"), memory_limit="1GB") as address:
-        yield address
+    with dask_cluster(tmp_path_factory.mktemp("dask-logs"), memory_limit="1GB") as started:
+        yield started.address
 
 
 def _scored_where(address: str, **kwargs) -> tuple[object, set[str]]:

@@ -61,8 +61,8 @@ def small_parquet(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """``dask scheduler`` and two ``dask worker`` processes (one thread each); the address to submit to."""
-    with dask_cluster(tmp_path_factory.mktemp("dask-logs")) as address:
-        yield address
+    with dask_cluster(tmp_path_factory.mktemp("dask-logs")) as started:
+        yield started.address
 
 
 class PeakMemory:
@@ -211,3 +211,27 @@ def test_an_xgboost_regression_matches_the_local_job(cluster, tmp_path):
     print(scores)
     assert abs(scores["distributed"] - scores["non_distributed"]) <= 0.02, scores
     assert scores["distributed"] > 0.8, scores  # the target is mostly a function of two columns
+
+
+def test_a_worker_lost_during_training_fails_that_trial_and_the_next_trains_on_the_others(parquet, tmp_path):
+    from distributed import Client
+
+    folder, test = parquet
+    with dask_cluster(tmp_path) as started:
+        def kill_a_worker_once_training() -> None:
+            with Client(started.address.replace("dask://", "tcp://"), timeout=30) as client:
+                while not any("_train_part" in str(key) for keys in client.processing().values() for key in keys):
+                    time.sleep(0.05)
+                time.sleep(2.0)  # the workers are connected and boosting
+                started.workers[0].kill()
+
+        killer = threading.Thread(target=kill_a_worker_once_training, daemon=True)
+        killer.start()
+        job = _job(str(folder), test, "worker_lost", "distributed")
+        job.set_limits(max_trials=2)
+        result = job.submit(compute=started.address, show_progress=False)
+        killer.join(timeout=5)
+    first, second = sorted(result.trials, key=lambda t: t.iteration)
+    assert result.status == "Completed" and not first.succeeded, result.leaderboard.to_dict("records")
+    assert first.error.startswith("the cluster lost 1 worker(s) during this trial (tcp://127.0.0.1:"), first.error
+    assert second.succeeded and result.best_trial is second  # LightGBM trains again, on the worker left
