@@ -266,8 +266,8 @@ def _outcome(batch: list[Part], future: Future) -> tuple[list[pd.DataFrame], lis
 
 def _run(score: Callable[[list[Part]], Future], batches: list[list[Part]], workers: int, error_threshold: int,
          writer: _Writer, progress: Progress, report: Callable[[], None]) -> bool:
-    """Score the mini batches, ``workers`` at once and two more waiting each, writing in order; True when
-    the threshold was passed."""
+    """Score the mini batches, ``2 * workers`` of them submitted at a time (one running and one waiting per
+    worker), writing in order; True when the threshold was passed."""
     pending: deque[tuple[list[Part], Future]] = deque()
     todo = iter(batches)
 
