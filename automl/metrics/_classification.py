@@ -14,7 +14,7 @@ from sklearn import metrics as skm
 
 from automl.errors import ConfigError
 from automl.metrics._metric import Metric, quiet
-from automl.metrics._class_inputs import ClassificationData, positive_index, prepare_classification
+from automl.metrics._class_inputs import ClassificationData, prepare_classification
 
 __all__ = ["CLASSIFICATION_METRICS", "score_classification"]
 
@@ -111,28 +111,11 @@ def _positive_vs_rest(binary: Callable[..., float], d: ClassificationData) -> fl
     return binary(d.y == d.positive, d.proba[:, d.positive], d.sample_weight)
 
 
-def _metric(
-    name: str,
-    scorer: Scorer,
-    *,
-    primary: bool = False,
-    greater_is_better: bool = True,
-    worst: float = 0.0,
-    binary: bool = False,
-) -> Metric:
-    """Wrap ``scorer`` into a :class:`Metric` whose ``compute`` takes raw inputs."""
+def _on_prepared(name: str, scorer: Scorer, binary: bool, worst: float) -> Callable[[ClassificationData], float]:
+    """``scorer`` on prepared inputs, with the table's rules: a binary metric needs a positive class,
+    no rows is NaN, non-finite probabilities are the worst value."""
 
-    def compute(
-        y_true: Any,
-        proba: Any,
-        classes: Any,
-        *,
-        sample_weight: Any = None,
-        positive_label: Any = None,
-    ) -> float:
-        data = prepare_classification(
-            y_true, proba, classes, sample_weight=sample_weight, positive_label=positive_label
-        )
+    def evaluate(data: ClassificationData) -> float:
         if binary and data.positive is None:
             raise ConfigError(
                 f"positive_label: {name} needs a positive class; pass positive_label "
@@ -144,6 +127,37 @@ def _metric(
             return worst
         with quiet():
             return float(scorer(data))
+
+    return evaluate
+
+
+#: Each metric of the table on inputs already prepared (:func:`score_classification` prepares them once).
+_ON_PREPARED: dict[str, Callable[[ClassificationData], float]] = {}
+
+
+def _metric(
+    name: str,
+    scorer: Scorer,
+    *,
+    primary: bool = False,
+    greater_is_better: bool = True,
+    worst: float = 0.0,
+    binary: bool = False,
+) -> Metric:
+    """Wrap ``scorer`` into a :class:`Metric` whose ``compute`` takes raw inputs."""
+    evaluate = _ON_PREPARED[name] = _on_prepared(name, scorer, binary, worst)
+
+    def compute(
+        y_true: Any,
+        proba: Any,
+        classes: Any,
+        *,
+        sample_weight: Any = None,
+        positive_label: Any = None,
+    ) -> float:
+        return evaluate(prepare_classification(
+            y_true, proba, classes, sample_weight=sample_weight, positive_label=positive_label
+        ))
 
     compute.__name__ = name
     compute.__doc__ = f"Compute {name} from labels and class probabilities."
@@ -223,11 +237,11 @@ def score_classification(
     >>> scores["accuracy"], "AUC_binary" in scores
     (1.0, False)
     """
-    has_positive = positive_index(classes, positive_label) is not None
+    data = prepare_classification(  # once: encoding the labels is the dearest part on many rows
+        y_true, proba, classes, sample_weight=sample_weight, positive_label=positive_label
+    )
     return {
-        name: metric.compute(
-            y_true, proba, classes, sample_weight=sample_weight, positive_label=positive_label
-        )
+        name: _ON_PREPARED[name](data)
         for name, metric in CLASSIFICATION_METRICS.items()
-        if has_positive or not metric.needs_positive_label
+        if data.positive is not None or not metric.needs_positive_label
     }
