@@ -7,11 +7,14 @@ only a bounded random sample of rows (:data:`SAMPLE_ROWS`, drawn from every trai
 the featurization is planned and fitted on it, as in local mode, and then its numeric imputers take
 the exact means of all rows; category lists and TF-IDF vocabularies are the sample's (a category
 rarer than about one row in :data:`SAMPLE_ROWS` is treated as unseen). Categorical columns are
-label-encoded, a column of codes each (:data:`CODED_INSTEAD_OF`). The guardrails read the sample
-too, with the exact row count. Validation holds out whole partitions (``validation_data_size``, 10%
-by default, at least one partition). ``max_nodes`` chooses how many of the cluster's workers hold the
-featurized partitions, and so train (the boosters train where their data is): the first
-``max_nodes`` by address, every worker when it is not set (:func:`training_workers`).
+label-encoded, a column of codes each (:data:`CODED_INSTEAD_OF`), high-cardinality ones too (the
+featurization's ONNX-compatible chain codes them instead of hashing each into 2**bits dense columns:
+on the benchmark's 20 columns, one of 500 levels, 22 features instead of 277). The guardrails read
+the sample too, with the exact row count. Validation holds out whole partitions
+(``validation_data_size``, 10% by default, at least one partition). ``max_nodes`` chooses how many
+of the cluster's workers hold the featurized partitions, and so train (the boosters train where
+their data is): the first ``max_nodes`` by address, every worker when it is not set
+(:func:`training_workers`).
 """
 from __future__ import annotations
 
@@ -82,7 +85,7 @@ class DistributedTrialData(TrialData):
     """What a distributed trial reads: where the cluster and the data are, and the fitted featurization."""
 
     scheduler_address: str = ""
-    source: Any = None
+    source: dd.DataFrame | None = None  # the training data, a partition per file
     target: str = ""
     featurizer: Any = None
     feature_names: list[str] = field(default_factory=list)
@@ -103,7 +106,7 @@ class DistributedData:
     featurization_plan: featurizers.FeaturizationPlan
     refit_transformer: Any
     scheduler_address: str
-    source: Any
+    source: dd.DataFrame                 # the training data as read (its columns known: not read again)
     n_columns: int
     classes: np.ndarray | None = None
     positive_label: Any = None
@@ -247,13 +250,13 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
     X, y = sample.drop(columns=[target]), sample[target].to_numpy()
     codes = dataclasses.replace(job.featurization, blocked_transformers=[
         *(job.featurization.blocked_transformers or []), *CODED_INSTEAD_OF])
-    plan = _plan_featurization(X, codes, job.training.enable_onnx_compatible_models)
+    plan = _plan_featurization(X, codes, onnx=True)  # high-cardinality columns coded, not hashed
     plan.sparse_output = False  # partitions are featurized into dense blocks for the boosters
     _require_features(plan)
     fitted = plan.build().fit(X, y)
     _exact_means(plan, fitted, facts["means"])
     prepared = DistributedData(task, target, X, y, validation, plan, fitted, client.scheduler.address,
-                               settings.training_data, frame.shape[1] - 1,
+                               frame, frame.shape[1] - 1,
                                workers=training_workers(client, job.limits.max_nodes))
     prepared.featurization_summary = plan.summary(fitted)
     if task.predicts_classes:

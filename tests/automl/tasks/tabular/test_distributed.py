@@ -17,21 +17,25 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 import automl
+import featurizers
 from automl.errors import DataError
 from tests._dask_cluster import dask_cluster
 
 pytestmark = pytest.mark.slow
 
-FILES, ROWS_PER_FILE, NUMERIC = 12, 40_000, 16
+FILES, ROWS_PER_FILE, NUMERIC, SHOPS = 12, 40_000, 16, 300
 
 
 def _frame(rows: int, rng: np.random.Generator) -> pd.DataFrame:
-    """Numeric columns (one with missing values), a categorical column, and a binary label that depends on them."""
+    """Numeric columns (one with missing values), a categorical column, one of high cardinality (``shop``, which
+    local mode hashes), and a binary label that depends on them."""
     x = rng.normal(size=(rows, NUMERIC))
     kind = rng.choice(["alpha", "beta", "gamma", "delta"], size=rows)
+    shop = rng.integers(0, SHOPS, size=rows)
     logit = x[:, 0] - 0.8 * x[:, 1] + 0.6 * x[:, 2] * x[:, 3] + np.where(kind == "alpha", 0.9, 0.0) \
-        - np.where(kind == "delta", 0.7, 0.0) + 0.4 * np.sin(3 * x[:, 4])
+        - np.where(kind == "delta", 0.7, 0.0) + 0.4 * np.sin(3 * x[:, 4]) + 0.3 * np.sin(shop)
     frame = pd.DataFrame(x, columns=[f"n{j:02d}" for j in range(NUMERIC)]).assign(kind=kind)
+    frame["shop"] = pd.Series(shop).map("s{:03d}".format)
     frame.loc[rng.random(rows) < 0.05, "n05"] = np.nan
     frame["label"] = np.where(rng.random(rows) < 1 / (1 + np.exp(-logit)), "yes", "no")
     return frame
@@ -129,7 +133,14 @@ def test_the_job_trains_across_the_workers_and_returns_a_plain_pipeline(parquet,
     assert len(workers) == 2  # max_nodes unset: every worker trains
     trial = result.best_trial
     assert trial.succeeded and trial.algorithm == "LightGBM" and result.final_model.startswith("the best trial's")
-    assert result.data_shape == (FILES * ROWS_PER_FILE, NUMERIC + 1)
+    assert result.data_shape == (FILES * ROWS_PER_FILE, NUMERIC + 2)
+    # The high-cardinality column is one column of codes on the workers, as the categorical one, where local
+    # mode hashes it into 2**bits dense columns.
+    assert [n for n in result.engineered_feature_names if n.startswith("shop")] == ["shop"], \
+        result.engineered_feature_names
+    X = test.drop(columns="label")
+    hashed = featurizers.plan_featurization(X).build().fit(X).get_feature_names_out()
+    assert sum(str(n).startswith("shop") for n in hashed) > 100
     holdout = result.validation
     assert holdout["method"] == "holdout_partitions" and holdout["n_rows"] == FILES * ROWS_PER_FILE
     assert holdout["fraction"] == pytest.approx(len(holdout["valid_partitions"]) / FILES)
