@@ -1,8 +1,8 @@
 """Validate classification inputs once and encode labels as class indices."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,8 @@ class ClassificationData:
         Index of the positive class, when one is known.
     finite : bool
         False when ``proba`` holds NaN or inf (the trial's scores are then the worst).
+    cache : dict
+        What several metrics share, computed once (:meth:`shared`).
     """
 
     y: np.ndarray
@@ -41,6 +43,14 @@ class ClassificationData:
     sample_weight: np.ndarray | None
     positive: int | None
     finite: bool
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def shared(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()`` the first time ``key`` is asked for, its value again after: scikit-learn's
+        per-class results behind several averages, computed once for all of them."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
 
     @property
     def labels(self) -> np.ndarray:

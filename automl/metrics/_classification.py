@@ -19,11 +19,7 @@ from automl.metrics._class_inputs import ClassificationData, prepare_classificat
 __all__ = ["CLASSIFICATION_METRICS", "score_classification"]
 
 Scorer = Callable[[ClassificationData], float]
-_PRF = {
-    "precision": skm.precision_score,
-    "recall": skm.recall_score,
-    "f1": skm.f1_score,
-}
+_PRF = {"precision": 0, "recall": 1, "f1": 2}  # positions in precision_recall_fscore_support's answer
 
 
 def _accuracy(d: ClassificationData) -> float:
@@ -39,19 +35,19 @@ def _weighted_accuracy(d: ClassificationData) -> float:
 
 
 def _prf(kind: str, average: str, d: ClassificationData) -> float:
-    """Precision, recall or F1 over all known classes (absent classes count as 0)."""
-    return _PRF[kind](
-        d.y, d.pred, labels=d.labels, average=average,
-        sample_weight=d.sample_weight, zero_division=0,
-    )
+    """Precision, recall or F1 over all known classes (absent classes count as 0); the three come from one
+    ``precision_recall_fscore_support`` per average (what ``precision_score`` and the others call)."""
+    found = d.shared(("prf", average), lambda: skm.precision_recall_fscore_support(
+        d.y, d.pred, labels=d.labels, average=average, sample_weight=d.sample_weight, zero_division=0))
+    return found[_PRF[kind]]
 
 
 def _prf_binary(kind: str, d: ClassificationData) -> float:
     """Precision, recall or F1 of the positive class against all others."""
-    return _PRF[kind](
+    found = d.shared(("prf", "binary"), lambda: skm.precision_recall_fscore_support(
         d.y == d.positive, d.pred == d.positive, average="binary", pos_label=True,
-        sample_weight=d.sample_weight, zero_division=0,
-    )
+        sample_weight=d.sample_weight, zero_division=0))
+    return found[_PRF[kind]]
 
 
 def _norm_macro_recall(d: ClassificationData) -> float:
@@ -94,7 +90,8 @@ def _one_vs_rest(binary: Callable[..., float], average: str, d: ClassificationDa
     if average == "micro":
         flat_weight = None if weight is None else np.repeat(weight, d.n_classes)
         return binary(truth.ravel(), d.proba.ravel(), flat_weight)
-    scores = np.array([binary(truth[:, k], d.proba[:, k], weight) for k in d.labels])
+    scores = d.shared(("one_vs_rest", binary), lambda: np.array(
+        [binary(truth[:, k], d.proba[:, k], weight) for k in d.labels]))  # macro and weighted average them
     rows = np.ones(len(d.y)) if weight is None else weight
     support = rows @ truth
     defined = ~np.isnan(scores)

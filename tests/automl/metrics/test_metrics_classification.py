@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn import metrics as skm
 from sklearn.metrics import roc_auc_score
 
 from automl.errors import ConfigError, DataError
@@ -142,6 +143,40 @@ def test_multiclass_auc_matches_sklearn_one_vs_rest():
         assert s[f"AUC_{average}"] == pytest.approx(expected)
     indicator = (y[:, None] == np.arange(3)).astype(int)
     assert s["AUC_micro"] == pytest.approx(roc_auc_score(indicator, proba, average="micro"))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_averages_computed_once_for_all_metrics_equal_scikit_learns_own_functions(weighted):
+    """score_classification shares one precision_recall_fscore_support per average and one set of per-class
+    AUC / average precision: every average equals scikit-learn's own function on the same rows (a class the
+    rows lack included)."""
+    rng = np.random.default_rng(3)
+    y = rng.choice([0, 1, 2], 300, p=[0.6, 0.4, 0.0])
+    proba = rng.dirichlet([1, 1, 1], 300)
+    pred, weight = proba.argmax(axis=1), (rng.random(300) if weighted else None)
+    s = score_classification(y, proba, [0, 1, 2], sample_weight=weight)
+    options = {"labels": [0, 1, 2], "sample_weight": weight, "zero_division": 0}
+    for average in ("macro", "micro", "weighted"):
+        assert s[f"precision_score_{average}"] == skm.precision_score(y, pred, average=average, **options)
+        assert s[f"recall_score_{average}"] == skm.recall_score(y, pred, average=average, **options)
+        assert s[f"f1_score_{average}"] == skm.f1_score(y, pred, average=average, **options)
+    assert s["balanced_accuracy"] == skm.recall_score(y, pred, average="macro", **options)
+    present = [0, 1]  # scikit-learn's one-vs-rest skips the absent class as the metrics do
+    for average in ("macro", "weighted"):
+        expected = np.average([skm.roc_auc_score(y == k, proba[:, k], sample_weight=weight) for k in present],
+                              weights=None if average == "macro" else [np.sum((y == k) * (1 if weight is None
+                                                                                          else weight)) for k in present])
+        assert s[f"AUC_{average}"] == pytest.approx(expected, rel=1e-12)
+        expected = np.average([skm.average_precision_score(y == k, proba[:, k], sample_weight=weight)
+                               for k in present], weights=None if average == "macro" else
+                              [np.sum((y == k) * (1 if weight is None else weight)) for k in present])
+        assert s[f"average_precision_score_{average}"] == pytest.approx(expected, rel=1e-12)
+    binary = score_classification(y == 1, proba[:, :2] / proba[:, :2].sum(axis=1, keepdims=True), [False, True],
+                                  sample_weight=weight)
+    yes = (proba[:, 1] > proba[:, 0])
+    assert binary["f1_score_binary"] == skm.f1_score(y == 1, yes, sample_weight=weight, zero_division=0)
+    assert binary["precision_score_binary"] == skm.precision_score(y == 1, yes, sample_weight=weight, zero_division=0)
+    assert binary["recall_score_binary"] == skm.recall_score(y == 1, yes, sample_weight=weight, zero_division=0)
 
 
 def test_log_loss_by_hand():
