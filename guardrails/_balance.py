@@ -29,11 +29,15 @@ def _class_table(counts) -> list[dict]:
 
 def check_class_balance(context: GuardrailContext) -> GuardrailResult | None:
     """Classification only. ``Passed`` when balanced; ``Alerted`` when the smallest class has
-    at most 20% of the largest class's rows; ``Done`` when class weights were applied.
+    at most 20% of the largest class's rows; ``Done`` when class weights were applied. The
+    classes are counted over every row when the context has ``total_class_counts``, else in ``y``.
     """
-    if not context.traits.class_labels or context.y is None:
+    if not context.traits.class_labels or (context.y is None and context.total_class_counts is None):
         return None
-    counts = pd.Series(context.y).dropna().astype(str).value_counts()
+    if context.total_class_counts is not None:  # every row's class, where y is a sample
+        counts = context.total_class_counts.rename(index=str).sort_values(ascending=False, kind="stable")
+    else:
+        counts = pd.Series(context.y).dropna().astype(str).value_counts()
     if len(counts) < 2:
         return None
     smallest, largest = counts.index[-1], counts.index[0]

@@ -67,6 +67,14 @@ class GuardrailContext:
         The job's memory limit (AutoGluon's ``memory_limit``), when it has one.
     featurization_mode : str, default="auto"
         ``auto`` / ``custom`` / ``off``; with ``off`` nothing is imputed or dropped.
+    total_rows : int, optional
+        The rows of the whole training data, when ``X`` and ``y`` are a sample of it (data that
+        stays on a cluster); the counts below are over those rows.
+    total_class_counts : Series, optional
+        Rows per class over the whole training data; the class balance check reads it instead of ``y``.
+    total_missing_counts : dict of str to int, optional
+        Missing values per column over the whole training data, counted as :func:`missing_counts`
+        counts them; the missing-values check reads it instead of ``X``.
     """
 
     X: pd.DataFrame
@@ -80,6 +88,9 @@ class GuardrailContext:
     memory_mitigation: str | None = None
     memory_limit_bytes: int | None = None
     featurization_mode: str = "auto"
+    total_rows: int | None = None
+    total_class_counts: pd.Series | None = None
+    total_missing_counts: dict[str, int] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.X, pd.DataFrame):

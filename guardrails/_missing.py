@@ -13,13 +13,16 @@ def check_missing_values(context: GuardrailContext) -> GuardrailResult:
     """``Passed`` without missing values; ``Done`` when they are imputed; ``Alerted`` when
     featurization is off (nothing imputes them).
 
-    Columns the featurizer drops (``AllNan``, ``Ignore``, ``Hashes``) are not counted: they
+    The counts are over every row when the context has ``total_missing_counts`` (and ``total_rows``),
+    else over ``X``. Columns the featurizer drops (``AllNan``, ``Ignore``, ``Hashes``) are not counted: they
     are reported by ``High cardinality feature detection`` or
     ``Constant and empty feature detection``.
     """
-    n_rows = max(len(context.X), 1)
+    whole = context.total_missing_counts is not None
+    counts = context.total_missing_counts if whole else missing_counts(context.X)
+    n_rows = max((context.total_rows if whole else None) or len(context.X), 1)
     details = []
-    for column, count in missing_counts(context.X).items():
+    for column, count in counts.items():
         if count == 0 or (context.featurizing and context.purpose(column) in DROPPED_PURPOSES):
             continue
         row = {"Column": column, "Missing values": count,

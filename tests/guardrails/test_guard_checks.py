@@ -42,6 +42,15 @@ def test_missing_skips_dropped_columns_and_shows_purposes():
     assert result.details[0]["Type detected"] == "Numeric"
 
 
+def test_missing_counts_every_row_when_x_is_a_sample():
+    """A distributed job's X is a sample: the counts of every row (its aggregates) are reported."""
+    sample = {"a": [1.0, 2.0], "b": ["x", "y"]}  # nothing missing in the sample
+    result = check_missing_values(ctx(sample, total_rows=1_000_000, total_missing_counts={"a": 50_000, "b": 0}))
+    assert result.status == DONE
+    assert result.details == [{"Column": "a", "Missing values": 50_000, "Missing %": 5.0}]
+    assert check_missing_values(ctx(sample)).status == PASSED
+
+
 def test_missing_alerted_when_featurization_is_off():
     result = check_missing_values(ctx({"a": [1.0, np.nan]}, featurization_mode="off"))
     assert result.status == ALERTED and "featurization is off" in result.description
@@ -105,6 +114,15 @@ def test_balance_done_when_class_weights_are_applied():
     y = pd.Series([0] * 90 + [1] * 10)
     result = check_class_balance(ctx({"a": range(100)}, y, class_weights_applied=True))
     assert result.status == DONE and "class weights" in result.description
+
+
+def test_balance_counts_every_row_when_y_is_a_sample():
+    """A sample may look balanced where the whole data is not: the whole data's class counts win."""
+    counts = pd.Series({"no": 900_000, "yes": 100_000})
+    result = check_class_balance(ctx({"a": [1, 2, 3, 4]}, y=["no", "yes", "no", "yes"], total_class_counts=counts))
+    assert result.status == ALERTED and "yes: 100,000 rows" in result.description
+    assert [d["Rows"] for d in result.details] == [900_000, 100_000]
+    assert check_class_balance(ctx({"a": [1, 2, 3, 4]}, y=["no", "yes", "no", "yes"])).status == PASSED
 
 
 def test_balance_not_applicable():

@@ -2,15 +2,17 @@
 
 The training data is read as a Dask DataFrame, a partition per file (:func:`automl.data.load_partitioned`).
 The driver computes, with Dask aggregations over every partition, the rows of each partition, the
-mean of each numeric column, and the target's missing values and classes (or its range). It holds
-only a bounded random sample of rows (:data:`SAMPLE_ROWS`, drawn from every training partition):
-the featurization is planned and fitted on it, as in local mode, and then its numeric imputers take
-the exact means of all rows; category lists and TF-IDF vocabularies are the sample's (a category
-rarer than about one row in :data:`SAMPLE_ROWS` is treated as unseen). Categorical columns are
-label-encoded, a column of codes each (:data:`CODED_INSTEAD_OF`), high-cardinality ones too (the
-featurization's ONNX-compatible chain codes them instead of hashing each into 2**bits dense columns:
-on the benchmark's 20 columns, one of 500 levels, 22 features instead of 277). The guardrails read
-the sample too, with the exact row count. Validation holds out whole partitions
+mean of each numeric column, the missing values of each column, and the target's missing values and
+classes (or its range). It holds only a bounded random sample of rows (:data:`SAMPLE_ROWS`, drawn
+from every training partition): the featurization is planned and fitted on it, as in local mode, and
+then its numeric imputers take the exact means of all rows; category lists and TF-IDF vocabularies
+are the sample's (a category rarer than about one row in :data:`SAMPLE_ROWS` is treated as unseen).
+Categorical columns are label-encoded, a column of codes each (:data:`CODED_INSTEAD_OF`),
+high-cardinality ones too (the featurization's ONNX-compatible chain codes them instead of hashing
+each into 2**bits dense columns: on the benchmark's 20 columns, one of 500 levels, 22 features
+instead of 277). The guardrails read the sample for what they cannot count (column purposes,
+cardinality), and the aggregates of every row for the class balance and the missing values
+(``total_class_counts``, ``total_missing_counts``). Validation holds out whole partitions
 (``validation_data_size``, 10% by default, at least one partition). ``max_nodes`` chooses how many
 of the cluster's workers hold the featurized partitions, and so train (the boosters train where
 their data is): the first ``max_nodes`` by address, every worker when it is not set
@@ -172,12 +174,20 @@ def _exact_means(plan: featurizers.FeaturizationPlan, fitted: Any, means: pd.Ser
         imputer.statistics_[known] = exact[known]
 
 
+def _missing_counts(partition: pd.DataFrame) -> pd.DataFrame:
+    """A partition's missing values per column, as the guardrails count them (one row)."""
+    return pd.DataFrame([guardrails.missing_counts(partition)], columns=partition.columns, dtype="int64")
+
+
 def _aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool) -> dict[str, Any]:
-    """Rows per partition, numeric means and the target's classes or range: one pass over every partition."""
+    """Rows per partition, numeric means, missing values per column and the target's classes or range: one
+    pass over every partition."""
     numeric = [c for c, t in frame.dtypes.items() if c != target and pd.api.types.is_numeric_dtype(t)
                and not pd.api.types.is_bool_dtype(t)]
+    features = frame.drop(columns=[target])
+    missing = features.map_partitions(_missing_counts, meta={c: "int64" for c in features.columns}).sum()
     wanted = {"rows": frame.map_partitions(len), "means": frame[numeric].mean() if numeric else None,
-              "missing_target": frame[target].isna().sum()}
+              "missing_target": frame[target].isna().sum(), "missing": missing}
     if classify:
         wanted["classes"] = frame[target].dropna().value_counts(split_out=1)  # a few classes: no shuffle
     else:
@@ -268,7 +278,8 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
         prepared.X_test = load_partitioned(settings.test_data, setting="test_data", client=client)
     context = guardrails.GuardrailContext(
         X=X, y=pd.Series(y), task=task.name, purposes=plan.purposes, validation=validation.to_dict(),
-        featurization_mode=job.featurization.mode,
+        featurization_mode=job.featurization.mode, total_rows=validation.n_rows,
+        total_class_counts=facts.get("classes"), total_missing_counts={c: int(n) for c, n in facts["missing"].items()},
         featurized_bytes_estimate=validation.n_rows * len(prepared.engineered_feature_names) * 8,
         available_memory_bytes=_smallest_worker_memory(client, prepared.workers),
         memory_mitigation=f"{why}: the data stays on the Dask cluster ({_nodes(client, prepared.workers)}); the "

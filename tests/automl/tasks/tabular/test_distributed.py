@@ -141,6 +141,12 @@ def test_the_job_trains_across_the_workers_and_returns_a_plain_pipeline(parquet,
     X = test.drop(columns="label")
     hashed = featurizers.plan_featurization(X).build().fit(X).get_feature_names_out()
     assert sum(str(n).startswith("shop") for n in hashed) > 100
+    # The guardrails that count read every row's aggregates, not the driver's sample.
+    whole = pd.read_parquet(folder, columns=["n05", "label"])
+    missing = next(g for g in result.guardrails if g.name == "Missing feature values imputation")
+    assert [(d["Column"], d["Missing values"]) for d in missing.details] == [("n05", int(whole["n05"].isna().sum()))]
+    balance = next(g for g in result.guardrails if g.name == "Class balancing detection")
+    assert {d["Class"]: d["Rows"] for d in balance.details} == whole["label"].value_counts().to_dict()
     holdout = result.validation
     assert holdout["method"] == "holdout_partitions" and holdout["n_rows"] == FILES * ROWS_PER_FILE
     assert holdout["fraction"] == pytest.approx(len(holdout["valid_partitions"]) / FILES)
