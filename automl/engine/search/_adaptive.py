@@ -41,6 +41,10 @@ LOW_COST_ROUNDS = 0.25
 VARIANT_TRIALS = 9
 #: ... taken in turn from this many of the best configurations whose algorithm can vary.
 VARIANT_CONFIGS = 3
+#: While no trial has succeeded, an algorithm is tried again with new configurations until this many of
+#: its trials failed (a trial that failed for its cluster or a passing fault may not fail again; one that
+#: always fails is given up).
+RETRIES_WITHOUT_SUCCESS = 3
 
 
 def competitive_spread(scores: np.ndarray) -> float:
@@ -202,10 +206,12 @@ class AdaptiveProposer:
             state.study.tell(trial, value)
 
     def _choose(self) -> _AlgorithmState | None:
-        """The tunable algorithm with the highest expected improvement per unit of cost."""
+        """The tunable algorithm with the highest expected improvement per unit of cost; while no trial has
+        succeeded, the first one whose trials failed fewer than :data:`RETRIES_WITHOUT_SUCCESS` times."""
         scored = [s for s in self._states.values() if s.scores and s.distributions]
-        if not scored:
-            return None
+        if not scored:  # nothing succeeded yet: the first algorithm not given up, else none
+            return next((s for s in self._states.values()
+                         if s.distributions and s.n_failed < RETRIES_WITHOUT_SUCCESS), None)
         all_scores = np.concatenate([s.scores for s in scored])
         best = float(all_scores.max())
         spread = max(competitive_spread(all_scores), MIN_SPREAD * max(1.0, abs(best)))

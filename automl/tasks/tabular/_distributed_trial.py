@@ -29,6 +29,8 @@ __all__ = ["evaluate_distributed_trial"]
 BOOSTING_SHARE = 0.8
 #: Seconds a failed trial waits for the scheduler to notice a worker lost with it.
 LOSS_NOTICE_SECONDS = 3.0
+#: Where XGBoost's errors go on with the native stack of the library (cut from a trial's reason).
+NATIVE_TRACE = "Stack trace:"
 
 
 def _estimators(spec: TrialSpec, data: DistributedTrialData, client: Client, n_rows: int) -> tuple[Any, Any]:
@@ -89,7 +91,7 @@ def _lost_workers(client: Client, before: set[str]) -> list[str]:
 
 def _failure(exc: Exception, lost: list[str]) -> str:
     """Why a distributed trial failed, naming the workers lost during it."""
-    error = f"{type(exc).__name__}: {exc}"
+    error = f"{type(exc).__name__}: {str(exc).split(NATIVE_TRACE)[0].strip()}"  # not the library's C++ frames
     if not lost:
         return error
     return (f"the cluster lost {len(lost)} worker(s) during this trial ({', '.join(lost)}), which stopped it "

@@ -2,9 +2,9 @@
 import numpy as np
 
 from automl.algorithms import REGRESSION
-from automl.core import COMPLETED, TrialResult
+from automl.core import COMPLETED, FAILED, TrialResult
 from automl.engine.search import AdaptiveProposer
-from automl.engine.search._adaptive import competitive_spread
+from automl.engine.search._adaptive import RETRIES_WITHOUT_SUCCESS, competitive_spread
 from automl.metrics import REGRESSION_METRICS
 
 #: The validation r2 each learner reaches, shaped on a regression job where an SGD diverged:
@@ -72,3 +72,23 @@ def test_no_variant_when_no_finished_configuration_can_vary():
     proposer = AdaptiveProposer([REGRESSION["KNN"]], REGRESSION_METRICS["r2_score"])
     _observed(proposer, [("KNN", {}, 0.9)])
     assert proposer.propose_variant(1, "job_1") is None
+
+
+def test_an_algorithm_whose_trials_all_failed_is_tried_again_until_it_is_given_up():
+    """A single allowed algorithm whose default failed (a worker lost under it) is tried with new configurations,
+    up to RETRIES_WITHOUT_SUCCESS failures; then the search has nothing left."""
+    proposer = AdaptiveProposer([REGRESSION["XGBoostRegressor"]], REGRESSION_METRICS["r2_score"], seed=0)
+    names, iteration = [], 0
+    while (spec := proposer.propose(iteration, f"job_{iteration}")) is not None and iteration < 10:
+        names.append(spec.algorithm.name)
+        proposer.observe(TrialResult(iteration, spec.name, spec.algorithm.name, "", dict(spec.params), FAILED))
+        iteration += 1
+    assert names == ["XGBoostRegressor"] * RETRIES_WITHOUT_SUCCESS
+    # once one succeeds, it is searched as usual
+    proposer = AdaptiveProposer([REGRESSION["XGBoostRegressor"]], REGRESSION_METRICS["r2_score"], seed=0)
+    first = proposer.propose(0, "job_0")
+    proposer.observe(TrialResult(0, first.name, first.algorithm.name, "", dict(first.params), FAILED))
+    second = proposer.propose(1, "job_1")
+    proposer.observe(TrialResult(1, second.name, second.algorithm.name, "", dict(second.params), COMPLETED,
+                                 score=0.5))
+    assert all(proposer.propose(i, f"job_{i}") is not None for i in range(2, 12))
