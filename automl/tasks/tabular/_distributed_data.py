@@ -21,6 +21,7 @@ their data is): the first ``max_nodes`` by address, every worker when it is not 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,9 @@ SAMPLE_ROWS = 50_000
 HOLDOUT_SHARE = 0.1
 #: Seconds the setup waits for a first worker of the cluster.
 WORKER_WAIT_SECONDS = 30
+#: What the workers import to read, featurize and train (the first task that needs them would wait for
+#: seconds on each worker in turn): imported on every worker at once when the setup starts.
+WORKER_MODULES = ("automl.data", "featurizers", "lightgbm.dask", "xgboost.dask")
 #: Encoders distributed training does without: categorical columns become one column of codes each (the
 #: boosters split codes as they split numbers), not one dense column per category on every worker.
 CODED_INSTEAD_OF = ("OneHotEncoder",)
@@ -174,6 +178,11 @@ def _exact_means(plan: featurizers.FeaturizationPlan, fitted: Any, means: pd.Ser
         imputer.statistics_[known] = exact[known]
 
 
+def _import_modules(names: tuple[str, ...]) -> None:
+    for name in names:
+        importlib.import_module(name)
+
+
 def _missing_counts(partition: pd.DataFrame) -> pd.DataFrame:
     """A partition's missing values per column, as the guardrails count them (one row)."""
     return pd.DataFrame([guardrails.missing_counts(partition)], columns=partition.columns, dtype="int64")
@@ -245,6 +254,7 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
     except TimeoutError:
         raise ConfigError(f"the Dask cluster at {client.scheduler.address} has no worker (none came within "
                           f"{WORKER_WAIT_SECONDS} s); start `dask worker {client.scheduler.address}`.") from None
+    client.run(_import_modules, WORKER_MODULES, on_error="return")  # every worker at once (any error comes later)
     frame = load_partitioned(settings.training_data, client=client)
     target = settings.target_column_name
     if target not in frame.columns:
