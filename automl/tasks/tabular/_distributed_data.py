@@ -179,6 +179,7 @@ def _exact_means(plan: featurizers.FeaturizationPlan, fitted: Any, means: pd.Ser
 
 
 def _import_modules(names: tuple[str, ...]) -> None:
+    """Import ``names`` (run on every worker by ``client.run``)."""
     for name in names:
         importlib.import_module(name)
 

@@ -162,15 +162,13 @@ def test_averages_computed_once_for_all_metrics_equal_scikit_learns_own_function
         assert s[f"f1_score_{average}"] == skm.f1_score(y, pred, average=average, **options)
     assert s["balanced_accuracy"] == skm.recall_score(y, pred, average="macro", **options)
     present = [0, 1]  # scikit-learn's one-vs-rest skips the absent class as the metrics do
+    rows = np.ones(len(y)) if weight is None else weight
     for average in ("macro", "weighted"):
-        expected = np.average([skm.roc_auc_score(y == k, proba[:, k], sample_weight=weight) for k in present],
-                              weights=None if average == "macro" else [np.sum((y == k) * (1 if weight is None
-                                                                                          else weight)) for k in present])
-        assert s[f"AUC_{average}"] == pytest.approx(expected, rel=1e-12)
-        expected = np.average([skm.average_precision_score(y == k, proba[:, k], sample_weight=weight)
-                               for k in present], weights=None if average == "macro" else
-                              [np.sum((y == k) * (1 if weight is None else weight)) for k in present])
-        assert s[f"average_precision_score_{average}"] == pytest.approx(expected, rel=1e-12)
+        support = None if average == "macro" else [rows[y == k].sum() for k in present]
+        aucs = [skm.roc_auc_score(y == k, proba[:, k], sample_weight=weight) for k in present]
+        assert s[f"AUC_{average}"] == pytest.approx(np.average(aucs, weights=support), rel=1e-12)
+        aps = [skm.average_precision_score(y == k, proba[:, k], sample_weight=weight) for k in present]
+        assert s[f"average_precision_score_{average}"] == pytest.approx(np.average(aps, weights=support), rel=1e-12)
     binary = score_classification(y == 1, proba[:, :2] / proba[:, :2].sum(axis=1, keepdims=True), [False, True],
                                   sample_weight=weight)
     yes = (proba[:, 1] > proba[:, 0])
