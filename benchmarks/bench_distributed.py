@@ -7,7 +7,8 @@ the system's temporary directory), never into the checkout. 100,000 separate row
 held-out test.
 
 The cluster is a ``dask scheduler`` and two ``dask worker`` processes (one thread each) started
-here, a fresh one for every run (started before the run's clock). For each size, in fresh processes whose process tree's memory is watched (:mod:`_watch`):
+here, a fresh one for every run (started before the run's clock). For each size, in fresh
+processes whose process tree's memory is watched (:mod:`_watch`):
 
 - ``distributed``: an automl-studio job, ``training_mode="distributed"``, within the budget;
 - ``local``: the same job with ``training_mode="non_distributed"`` on the rows read into pandas,
@@ -241,11 +242,11 @@ def main() -> None:
 def _write_table(records: list[dict]) -> None:
     lines = ["| rows | system | wall s | first model s (overhead) | driver peak MB | worker peaks MB | trials "
              "| held-out AUC |", "|---|---|---|---|---|---|---|---|"]
-    direct = {r["rows"]: r.get("wall_seconds") for r in records if r["system"] == "lightgbm.dask"}
+    direct = {(r["rows"], r["date"]): r.get("wall_seconds") for r in records if r["system"] == "lightgbm.dask"}
     for r in records:
         first = "-"
         if r.get("first_model_seconds") is not None and r["system"] == "distributed":
-            seconds, base = r["first_model_seconds"], direct.get(r["rows"])
+            seconds, base = r["first_model_seconds"], direct.get((r["rows"], r["date"]))  # the same run's
             first = f"{seconds:.1f}" + (f" ({seconds / base - 1:+.0%})" if base else "")
         lines.append(f"| {r['rows']:,} | {r['system']} | {r.get('wall_seconds', float('nan')):.1f} | {first} | "
                      f"{r['driver_peak_mb']} | {', '.join(map(str, r['worker_peaks_mb']))} | {r.get('trials', 0)} | "
