@@ -16,7 +16,13 @@ MLTable, load_mltable, from_delimited_files, from_parquet_files, from_json_lines
 from automl.data._consistency import conform_to_training, labels_like_training
 from automl.data._input import INPUT_TYPES, Input
 from automl.data._loader import load_data
-from automl.data._partitioned import PARTITION_ROWS, estimated_memory_bytes, file_readers, load_partitioned
+from automl.data._partitioned import (
+    PARTITION_ROWS,
+    estimated_memory_bytes,
+    file_readers,
+    load_partitioned,
+    smallest_worker_memory,
+)
 from automl.data.mltable import (
     SUPPORTED_SUFFIXES,
     MLTable,
@@ -39,6 +45,7 @@ __all__ = [
     "load_partitioned",
     "file_readers",
     "estimated_memory_bytes",
+    "smallest_worker_memory",
     "PARTITION_ROWS",
     "labels_like_training",
     "load_mltable",

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import dask.dataframe as dd
     from distributed import Client
 
-__all__ = ["PARTITION_ROWS", "estimated_memory_bytes", "file_readers", "load_partitioned"]
+__all__ = ["PARTITION_ROWS", "estimated_memory_bytes", "file_readers", "load_partitioned", "smallest_worker_memory"]
 
 #: Rows per partition when a pandas DataFrame is split for the cluster.
 PARTITION_ROWS = 100_000
@@ -164,3 +164,11 @@ def estimated_memory_bytes(source: Any) -> int | None:
     files = _files(os.fspath(source))
     total = sum(os.path.getsize(f) * _factor(f) for f in files if os.path.isfile(f))
     return int(total) if total else None
+
+
+def smallest_worker_memory(client: Client, workers: list[str] | None = None) -> int | None:
+    """The smallest memory limit among the cluster's ``workers`` (addresses; default: every worker), in
+    bytes: what one worker can hold. None when a worker has no limit or the cluster has no worker."""
+    known = client.scheduler_info().get("workers", {})
+    limits = [known[w].get("memory_limit") or 0 for w in (known if workers is None else workers) if w in known]
+    return min(limits) if limits and all(limits) else None

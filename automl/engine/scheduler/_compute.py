@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from automl.data import smallest_worker_memory
 from automl.engine.scheduler._local import LocalProcessEngine
 from automl.engine.scheduler._trial_engine import TrialEngine
 from automl.errors import ConfigError
@@ -80,11 +81,6 @@ def connect_cluster(compute: Any) -> tuple[Client, bool]:
     return connect(compute)
 
 
-def _smallest_worker_memory(client: Client) -> int | None:
-    limits = [w.get("memory_limit") or 0 for w in client.scheduler_info().get("workers", {}).values()]
-    return min(limits) if limits and all(limits) else None
-
-
 def cluster_for_training(compute: Any, training_mode: str, data_bytes: int | None) -> tuple[Client | None, bool, str]:
     """The cluster a job trains data-parallel on: ``(client, opened here, why)``, or ``(None, False, "")``.
 
@@ -98,7 +94,7 @@ def cluster_for_training(compute: Any, training_mode: str, data_bytes: int | Non
     if training_mode != "auto" or compute in (None, "local") or not data_bytes:
         return None, False, ""
     client, opened = cluster_client(compute)
-    room = _smallest_worker_memory(client)
+    room = smallest_worker_memory(client)
     if room is not None and data_bytes > room:
         return client, opened, (f"training_mode='auto' chose distributed training: the data takes about "
                                 f"{data_bytes / 2**30:.1f} GiB in memory, more than a worker's {room / 2**30:.1f} GiB")

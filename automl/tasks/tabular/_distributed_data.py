@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from automl.core import TrialData
-from automl.data import load_partitioned
+from automl.data import load_partitioned, smallest_worker_memory
 from automl.errors import ConfigError, DataError
 from automl.tasks.tabular._prepare import _plan_featurization, _require_features
 
@@ -217,12 +217,6 @@ def training_workers(client: Client, max_nodes: int | None) -> list[str]:
     return workers[:max_nodes] if max_nodes else workers
 
 
-def _smallest_worker_memory(client: Client, workers: list[str]) -> int | None:
-    known = client.scheduler_info().get("workers", {})
-    limits = [known[w].get("memory_limit") or 0 for w in workers if w in known]
-    return min(limits) if limits and all(limits) else None
-
-
 def _sample(client: Client, frame: dd.DataFrame, partitions: list[int], rows: list[int], seed: int) -> pd.DataFrame:
     total = sum(rows[i] for i in partitions)
     share = min(1.0, SAMPLE_ROWS / max(1, total))
@@ -292,7 +286,7 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
         featurization_mode=job.featurization.mode, total_rows=validation.n_rows,
         total_class_counts=facts.get("classes"), total_missing_counts={c: int(n) for c, n in facts["missing"].items()},
         featurized_bytes_estimate=validation.n_rows * len(prepared.engineered_feature_names) * 8,
-        available_memory_bytes=_smallest_worker_memory(client, prepared.workers),
+        available_memory_bytes=smallest_worker_memory(client, prepared.workers),
         memory_mitigation=f"{why}: the data stays on the Dask cluster ({_nodes(client, prepared.workers)}); the "
                           f"driver holds a sample of {len(X):,} of {validation.n_rows:,} rows")
     prepared.guardrails = guardrails.run_all(context)
