@@ -44,11 +44,15 @@ class DistributedLearner:
         ``to_local(model, estimator, classes)``: the local scikit-learn estimator, given the trained Dask
         ``model``, the algorithm table's unfitted ``estimator`` of the same parameters, and the classes
         (None for regression).
+    rounds : callable
+        ``rounds(local)``: the boosting rounds the local estimator holds (the deadline may have ended
+        them early).
     """
 
     estimator: Callable[[bool, Client, dict], Any]
     fit: Callable[[Any, da.Array, da.Array, float | None], None]
     to_local: Callable[[Any, Any, np.ndarray | None], Any]
+    rounds: Callable[[Any], int]
     recover: Callable[[Client], None] = lambda client: None
 
 
@@ -156,9 +160,18 @@ def _xgboost_local(model: Any, estimator: Any, classes: np.ndarray | None) -> An
     return local
 
 
+def _lightgbm_rounds(local: Any) -> int:
+    return int(local.booster_.current_iteration())
+
+
+def _xgboost_rounds(local: Any) -> int:
+    return int(local.get_booster().num_boosted_rounds())
+
+
 #: The algorithms ``training_mode="distributed"`` trains, by their name in the algorithm tables.
 DISTRIBUTED_LEARNERS: dict[str, DistributedLearner] = {
-    "LightGBM": DistributedLearner(_lightgbm_estimator, _lightgbm_fit, _lightgbm_local, _lightgbm_recover),
-    "XGBoostClassifier": DistributedLearner(_xgboost_estimator, _xgboost_fit, _xgboost_local),
-    "XGBoostRegressor": DistributedLearner(_xgboost_estimator, _xgboost_fit, _xgboost_local),
+    "LightGBM": DistributedLearner(_lightgbm_estimator, _lightgbm_fit, _lightgbm_local, _lightgbm_rounds,
+                                   _lightgbm_recover),
+    "XGBoostClassifier": DistributedLearner(_xgboost_estimator, _xgboost_fit, _xgboost_local, _xgboost_rounds),
+    "XGBoostRegressor": DistributedLearner(_xgboost_estimator, _xgboost_fit, _xgboost_local, _xgboost_rounds),
 }

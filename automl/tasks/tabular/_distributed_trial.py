@@ -64,14 +64,8 @@ def _fit_and_score(spec: TrialSpec, data: DistributedTrialData, client: Client, 
                                    positive_label=data.positive_label, y_min=data.y_min, y_max=data.y_max)
     result.score = result.metrics.get(primary_metric, np.nan)
     result.model = Pipeline([("datatransformer", data.featurizer), ("estimator", local)])
-    result.params = {**spec.params, "n_estimators": _rounds(local)}
+    result.params = {**spec.params, "n_estimators": learner.rounds(local)}  # the deadline may have cut them
     result.model_bytes = serialized_bytes(result.model)
-
-
-def _rounds(local: Any) -> int:
-    """The boosting rounds the local model holds (the deadline may have ended them early)."""
-    booster = getattr(local, "booster_", None)
-    return int(booster.current_iteration() if booster is not None else local.get_booster().num_boosted_rounds())
 
 
 def _workers(client: Client) -> set[str]:
