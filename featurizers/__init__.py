@@ -25,7 +25,7 @@ from ._hashing import HashOneHotEncoder
 from ._numeric import ImputationMarker, NumericCast
 from ._origins import raw_feature_origins
 from ._plan import FeaturizationPlan, PlanStep, engineered_feature_name, plan_featurization
-from ._purpose import detect_column_purposes
+from ._purpose import ColumnCounts, detect_column_purposes
 from ._settings import check_settings
 from ._strings import StringCast
 from ._summary import SUMMARY_KEYS
@@ -40,6 +40,7 @@ __all__ = [
     "SUMMARY_KEYS",
     "FeaturizationConfigError",
     "FeaturizationPlan",
+    "ColumnCounts",
     "check_settings",
     "PlanStep",
     "detect_column_purposes",

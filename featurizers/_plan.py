@@ -27,7 +27,7 @@ from sklearn.compose import ColumnTransformer
 from . import _constants as C
 from ._errors import FeaturizationConfigError
 from ._hashing import default_number_of_bits
-from ._purpose import check_frame, detect_with_stats
+from ._purpose import ColumnCounts, check_frame, detect_with_stats
 from ._recipes import RECIPES
 from ._settings import parse_blocked_transformers, parse_mode, parse_transformer_params
 from ._text import tfidf_defaults
@@ -95,7 +95,8 @@ class FeaturizationPlan:
     sparse_output : bool
         Whether the built ColumnTransformer returns a sparse matrix.
     n_rows : int
-        Rows of the frame the plan was made on.
+        Rows of the frame the plan was made on (of the whole data, when planned on a sample with
+        ``counts``).
     unique_counts : dict of str to int
         Distinct non-missing values per column.
     blocked_transformers : list of str
@@ -273,7 +274,8 @@ def plan_featurization(X: pd.DataFrame, *, mode: str = "auto",
                        blocked_transformers: Iterable[str] | None = None,
                        transformer_params: Mapping[str, Any] | None = None,
                        onnx_compatible: bool = False,
-                       is_timeseries: bool = False) -> FeaturizationPlan:
+                       is_timeseries: bool = False,
+                       counts: ColumnCounts | None = None) -> FeaturizationPlan:
     """Decide the purpose and recipe of every column (reference 1.5, 5.2, 5.3).
 
     Parameters
@@ -295,6 +297,9 @@ def plan_featurization(X: pd.DataFrame, *, mode: str = "auto",
     is_timeseries : bool, default=False
         Forecasting: time-series cardinality rules, median imputation by default, and
         ``blocked_transformers`` ignored with a warning.
+    counts : ColumnCounts, optional
+        The whole data's rows and distinct values when ``X`` is a sample of it (data that stays
+        on a cluster): purposes, hashing bits and TF-IDF defaults follow the whole data.
 
     Returns
     -------
@@ -325,7 +330,8 @@ def plan_featurization(X: pd.DataFrame, *, mode: str = "auto",
         warnings.warn("blocked_transformers is ignored for forecasting (as in Azure AutoML).",
                       UserWarning, stacklevel=2)
         blocked = frozenset()
-    purposes, stats = detect_with_stats(X, column_name_and_types, is_timeseries)
+    purposes, stats = detect_with_stats(X, column_name_and_types, is_timeseries, counts)
+    n_rows = len(X) if counts is None else counts.n_rows
     params = parse_transformer_params(transformer_params, X, purposes)
     overridden = set(column_name_and_types or {})
     unique_counts = {c: s.u for c, s in stats.items()}
@@ -342,11 +348,11 @@ def plan_featurization(X: pd.DataFrame, *, mode: str = "auto",
             notes[column] = note
         if recipe is not None:
             chosen.append((column, recipe,
-                           _step_params(recipe, column, u, len(X), params, is_timeseries)))
+                           _step_params(recipe, column, u, n_rows, params, is_timeseries)))
         if _keeps_order(X[column], purpose, recipe, column in overridden or is_timeseries):
-            chosen.append((column, "numeric", _step_params("numeric", column, u, len(X), params, False)))
+            chosen.append((column, "numeric", _step_params("numeric", column, u, n_rows, params, False)))
     steps = _group_steps(chosen)
     return FeaturizationPlan(purposes=purposes, recipes=recipes, notes=notes, steps=steps,
-                             mode=mode, sparse_output=_needs_sparse(steps, unique_counts, len(X)),
-                             n_rows=len(X), unique_counts=unique_counts,
+                             mode=mode, sparse_output=_needs_sparse(steps, unique_counts, n_rows),
+                             n_rows=n_rows, unique_counts=unique_counts,
                              blocked_transformers=sorted(blocked), onnx_compatible=onnx_compatible)

@@ -12,9 +12,14 @@ Let u = distinct non-missing values, n = rows, cr = u / n. The checks run in ord
 parses as a number (thousands separators allowed: ``"1,234.5"``); "integers" are integer
 dtypes and numbers that are all integral.
 ``+/-inf`` counts as missing.
+
+When the frame is a sample of larger data (data that stays on a cluster), :class:`ColumnCounts`
+gives n and u of the whole data, so the rules decide as they would on every row; what needs the
+values themselves (numbers, dates, text, hashes) is read from the sample.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Mapping
 
@@ -29,18 +34,48 @@ from ._numeric import parse_numbers
 from ._settings import canonical_purpose
 from ._text import average_spaces, is_non_spaced_language
 
-__all__ = ["detect_column_purposes", "detect_with_stats", "ColumnStats", "check_frame"]
+__all__ = ["detect_column_purposes", "detect_with_stats", "ColumnCounts", "ColumnStats", "check_frame"]
 
 _NUMERIC_PROBE = 1000
 
 
-class ColumnStats:
-    """Lazily computed statistics of one column, as the purpose rules need them."""
+@dataclass(frozen=True)
+class ColumnCounts:
+    """The rows and distinct values of the whole data, when the frame planned on is a sample of it.
 
-    def __init__(self, values: pd.Series, *, is_timeseries: bool = False):
+    Parameters
+    ----------
+    n_rows : int
+        Rows of the whole data.
+    distinct : dict of str to int, optional
+        Distinct non-missing values per column over the whole data (``+/-inf`` not counted); a column
+        not listed takes the sample's count.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sample = pd.DataFrame({"flag": ["a"] * 500})
+    >>> detect_column_purposes(sample)
+    {'flag': 'Ignore'}
+    >>> detect_column_purposes(sample, counts=ColumnCounts(n_rows=10**6, distinct={"flag": 2}))
+    {'flag': 'Categorical'}
+    """
+
+    n_rows: int
+    distinct: Mapping[str, int] = field(default_factory=dict)
+
+
+class ColumnStats:
+    """Lazily computed statistics of one column, as the purpose rules need them; ``n_rows`` and
+    ``n_unique`` are the whole data's when ``values`` is a sample of it."""
+
+    def __init__(self, values: pd.Series, *, is_timeseries: bool = False, n_rows: int | None = None,
+                 n_unique: int | None = None):
         self.values = values
         self.is_timeseries = is_timeseries
-        self.n = len(values)
+        self.n = len(values) if n_rows is None else n_rows
+        if n_unique is not None:
+            self.u = n_unique  # the cached property's slot: the whole data's count, not the sample's
 
     @cached_property
     def numbers(self) -> np.ndarray | None:
@@ -190,7 +225,7 @@ def parse_overrides(X: pd.DataFrame, column_name_and_types: Mapping[str, str] | 
 
 
 def detect_column_purposes(X: pd.DataFrame, *, column_name_and_types: Mapping[str, str] | None = None,
-                           is_timeseries: bool = False) -> dict[str, str]:
+                           is_timeseries: bool = False, counts: ColumnCounts | None = None) -> dict[str, str]:
     """Detect the purpose (feature type) of every column.
 
     Parameters
@@ -203,6 +238,8 @@ def detect_column_purposes(X: pd.DataFrame, *, column_name_and_types: Mapping[st
         ``Ignore`` to force a drop).
     is_timeseries : bool, default=False
         Use the forecasting variants of the cardinality rules.
+    counts : ColumnCounts, optional
+        The whole data's rows and distinct values when ``X`` is a sample of it.
 
     Returns
     -------
@@ -212,7 +249,8 @@ def detect_column_purposes(X: pd.DataFrame, *, column_name_and_types: Mapping[st
     Raises
     ------
     FeaturizationConfigError
-        An override names a column not in ``X`` or an unknown purpose.
+        An override or ``counts`` names a column not in ``X``; an unknown purpose; ``counts`` of
+        fewer rows than ``X``.
 
     Examples
     --------
@@ -221,15 +259,31 @@ def detect_column_purposes(X: pd.DataFrame, *, column_name_and_types: Mapping[st
     >>> detect_column_purposes(X)
     {'age': 'Numeric', 'sex': 'Categorical'}
     """
-    purposes, _ = detect_with_stats(X, column_name_and_types, is_timeseries)
+    purposes, _ = detect_with_stats(X, column_name_and_types, is_timeseries, counts)
     return purposes
 
 
-def detect_with_stats(X: pd.DataFrame, column_name_and_types: Mapping[str, str] | None,
-                      is_timeseries: bool) -> tuple[dict[str, str], dict[str, ColumnStats]]:
+def _check_counts(X: pd.DataFrame, counts: ColumnCounts) -> None:
+    unknown = [c for c in counts.distinct if c not in X.columns]
+    if unknown:
+        raise FeaturizationConfigError(
+            f"counts names column {unknown[0]!r}, which is not in the data.{did_you_mean(unknown[0], X.columns)} "
+            "Count the columns of the frame that is planned on.")
+    if counts.n_rows < len(X):
+        raise FeaturizationConfigError(
+            f"counts.n_rows ({counts.n_rows:,}) is below the frame's {len(X):,} rows; it counts the whole data "
+            "the frame is a sample of.")
+
+
+def detect_with_stats(X: pd.DataFrame, column_name_and_types: Mapping[str, str] | None, is_timeseries: bool,
+                      counts: ColumnCounts | None = None) -> tuple[dict[str, str], dict[str, ColumnStats]]:
     """:func:`detect_column_purposes` plus the statistics it computed, for reuse."""
     X = check_frame(X)
     overrides = parse_overrides(X, column_name_and_types)
-    stats = {c: ColumnStats(X[c], is_timeseries=is_timeseries) for c in X.columns}
+    if counts is not None:
+        _check_counts(X, counts)
+    whole = counts or ColumnCounts(len(X))
+    stats = {c: ColumnStats(X[c], is_timeseries=is_timeseries, n_rows=whole.n_rows, n_unique=whole.distinct.get(c))
+             for c in X.columns}
     purposes = {c: overrides.get(c) or _first_purpose(stats[c]) for c in X.columns}
     return purposes, stats

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from featurizers import PURPOSES, FeaturizationConfigError, detect_column_purposes
+from featurizers import PURPOSES, ColumnCounts, FeaturizationConfigError, detect_column_purposes, plan_featurization
+from featurizers._hashing import default_number_of_bits
 
 
 def purpose(values, **kwargs) -> str:
@@ -217,3 +218,39 @@ def test_text_ratio_085_picks_the_first_text_rule(u, rule):
     stats = ColumnStats(pd.Series(codes(u, 1000, template="the item {:06d} here")))
     matched = next(i for i, (_, holds) in enumerate(_HIGH_CARDINALITY) if holds(stats))
     assert (matched, _HIGH_CARDINALITY[matched][0]) == (rule, "Text")
+
+
+# --- a sample of larger data: the whole data's counts ----------------------------------------
+
+def _whole_and_sample(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """100,000 rows: 3,000 shop codes (categorical over every row: a ratio of 0.03) and a flag with one
+    rare value; a sample of 2,000 rows sees a ratio of about 0.7 shops, and only the common flag."""
+    n = 100_000
+    whole = pd.DataFrame({"shop": [f"s{i:04d}" for i in rng.integers(0, 3_000, n)],
+                          "flag": np.where(np.arange(n) % 25_000 == 7, "rare", "common")})
+    return whole, whole.sample(2_000, random_state=0).query("flag == 'common'")
+
+
+def test_counts_of_the_whole_data_decide_as_every_row_would():
+    whole, sample = _whole_and_sample(np.random.default_rng(0))
+    assert detect_column_purposes(sample) == {"shop": "Ignore", "flag": "Ignore"}  # the sample misleads
+    counts = ColumnCounts(n_rows=len(whole), distinct=whole.nunique().to_dict())
+    assert detect_column_purposes(sample, counts=counts) == detect_column_purposes(whole) \
+        == {"shop": "CategoricalHash", "flag": "Categorical"}
+
+
+def test_a_plan_on_a_sample_takes_the_whole_data_s_rows_and_counts():
+    whole, sample = _whole_and_sample(np.random.default_rng(1))
+    counts = ColumnCounts(n_rows=len(whole), distinct=whole.nunique().to_dict())
+    plan = plan_featurization(sample, counts=counts)
+    assert plan.n_rows == len(whole) and plan.unique_counts == {"shop": 3_000, "flag": 2}
+    hashed = next(s for s in plan.steps if s.recipe == "hash")
+    assert hashed.params["number_of_bits"] == [default_number_of_bits(3_000)]
+
+
+def test_counts_of_another_frame_are_refused():
+    X = pd.DataFrame({"shop": codes(10, 100)})
+    with pytest.raises(FeaturizationConfigError, match=r"counts names column 'shp'.*'shop'"):
+        detect_column_purposes(X, counts=ColumnCounts(n_rows=1_000, distinct={"shp": 10}))
+    with pytest.raises(FeaturizationConfigError, match=r"counts.n_rows \(50\) is below the frame's 100 rows"):
+        detect_column_purposes(X, counts=ColumnCounts(n_rows=50))
