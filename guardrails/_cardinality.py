@@ -1,7 +1,7 @@
 """``High cardinality feature detection``: columns hashed, treated as text, or dropped."""
 from __future__ import annotations
 
-from ._context import GuardrailContext, unique_counts
+from ._context import GuardrailContext
 from ._result import DONE, PASSED, GuardrailResult
 
 __all__ = ["NAME", "HIGH_CARDINALITY_ACTIONS", "check_high_cardinality"]
@@ -25,7 +25,7 @@ def check_high_cardinality(context: GuardrailContext) -> GuardrailResult | None:
     """
     if context.purposes is None:
         return None
-    uniques = unique_counts(context.X)
+    uniques = context.unique_counts()
     details = []
     for column in context.X.columns:
         purpose = context.purpose(column)

@@ -1,7 +1,7 @@
 """``Constant and empty feature detection``: columns with no information."""
 from __future__ import annotations
 
-from ._context import DROPPED_PURPOSES, GuardrailContext, unique_counts
+from ._context import DROPPED_PURPOSES, GuardrailContext
 from ._result import ALERTED, DONE, PASSED, GuardrailResult
 
 __all__ = ["NAME", "check_constant_features"]
@@ -23,7 +23,7 @@ def check_constant_features(context: GuardrailContext) -> GuardrailResult:
     dropped; ``Alerted`` when some are kept (featurization off, or a purpose override).
     """
     details = []
-    for column, u in unique_counts(context.X).items():
+    for column, u in context.unique_counts().items():
         if u > 1:
             continue
         reason = "all values missing" if u == 0 else "a single value"

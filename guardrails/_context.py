@@ -75,6 +75,10 @@ class GuardrailContext:
     total_missing_counts : dict of str to int, optional
         Missing values per column over the whole training data, counted as :func:`missing_counts`
         counts them; the missing-values check reads it instead of ``X``.
+    total_unique_counts : dict of str to int, optional
+        Distinct non-missing values per column over the whole training data, counted as
+        :func:`unique_counts` counts them; the cardinality and constant-column checks read it
+        instead of ``X`` (:meth:`unique_counts`).
     """
 
     X: pd.DataFrame
@@ -91,6 +95,7 @@ class GuardrailContext:
     total_rows: int | None = None
     total_class_counts: pd.Series | None = None
     total_missing_counts: dict[str, int] | None = None
+    total_unique_counts: dict[str, int] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.X, pd.DataFrame):
@@ -107,6 +112,13 @@ class GuardrailContext:
     def featurizing(self) -> bool:
         """Whether the featurizer imputes and drops (mode ``auto`` or ``custom``)."""
         return str(self.featurization_mode).lower() != "off"
+
+    def unique_counts(self) -> dict[str, int]:
+        """Distinct non-missing values per column of ``X``: over the whole training data when
+        ``total_unique_counts`` has them, else over ``X``."""
+        total = self.total_unique_counts or {}
+        counted = unique_counts(self.X[[c for c in self.X.columns if c not in total]])
+        return {c: total[c] if c in total else counted[c] for c in self.X.columns}
 
     def purpose(self, column: str) -> str | None:
         """The featurizer's purpose of ``column``, if known."""

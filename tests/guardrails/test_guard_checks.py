@@ -74,6 +74,16 @@ def test_high_cardinality_lists_hashed_text_and_dropped_columns():
         ("t", 4, "TF-IDF text features"), ("junk", 3, "dropped (high cardinality, not text)")]
 
 
+def test_high_cardinality_reports_every_row_s_distinct_values_when_x_is_a_sample():
+    """A distributed job's X is a sample: an ID column's distinct values are those of every row (its
+    aggregates), not the sample's few."""
+    sample = {"order": ["o1", "o2", "o3"], "zone": ["z1", "z2", "z1"]}
+    purposes = {"order": "Hashes", "zone": "CategoricalHash"}
+    result = check_high_cardinality(ctx(sample, purposes=purposes, total_rows=2_000_000,
+                                        total_unique_counts={"order": 1_987_654}))
+    assert [(d["Column"], d["Unique values"]) for d in result.details] == [("order", 1_987_654), ("zone", 2)]
+
+
 def test_high_cardinality_passed():
     result = check_high_cardinality(ctx({"a": [1.0]}, purposes={"a": "Numeric"}))
     assert result.status == PASSED
@@ -91,6 +101,12 @@ def test_constant_and_empty_columns():
         {"Column": "const", "Reason": "a single value", "Action": "dropped"},
     ]
     assert check_constant_features(ctx({"ok": [1.0, 2.0]})).status == PASSED
+
+
+def test_a_column_constant_in_the_sample_only_is_not_reported():
+    sample = {"flag": ["common"] * 3, "const": ["k"] * 3}
+    result = check_constant_features(ctx(sample, total_rows=1_000_000, total_unique_counts={"flag": 2, "const": 1}))
+    assert [d["Column"] for d in result.details] == ["const"]
 
 
 def test_constant_columns_kept_are_alerted():
