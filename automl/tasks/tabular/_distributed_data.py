@@ -1,18 +1,20 @@
 """The setup of ``training_mode="distributed"``: the data stays on the Dask cluster.
 
 The training data is read as a Dask DataFrame, a partition per file (:func:`automl.data.load_partitioned`).
-The driver computes, with Dask aggregations over every partition, the rows of each partition, the
-mean of each numeric column, the missing values of each column, and the target's missing values and
-classes (or its range). It holds only a bounded random sample of rows (:data:`SAMPLE_ROWS`, drawn
-from every training partition): the featurization is planned and fitted on it, as in local mode, and
-then its numeric imputers take the exact means of all rows; category lists and TF-IDF vocabularies
-are the sample's (a category rarer than about one row in :data:`SAMPLE_ROWS` is treated as unseen).
-Categorical columns are label-encoded, a column of codes each (:data:`CODED_INSTEAD_OF`),
-high-cardinality ones too (the featurization's ONNX-compatible chain codes them instead of hashing
-each into 2**bits dense columns: on the benchmark's 20 columns, one of 500 levels, 22 features
-instead of 277). The guardrails read the sample for what they cannot count (column purposes,
-cardinality), and the aggregates of every row for the class balance and the missing values
-(``total_class_counts``, ``total_missing_counts``). Validation holds out whole partitions
+The driver computes, with Dask aggregations over every partition (:mod:`._distributed_aggregates`, one
+pass), the rows of each partition, the mean of each numeric column, the missing and distinct values of
+each column, and the target's missing values and classes (or its range). It holds only a bounded random
+sample of rows (:data:`SAMPLE_ROWS`, drawn from every training partition): the featurization is planned
+on it with the whole data's rows and distinct values (:class:`featurizers.ColumnCounts`: the column
+purposes are those every row gives; what needs the values themselves, dates, text and ID-like shapes,
+is read from the sample) and fitted on it, as in local mode; then its numeric imputers take the exact
+means of all rows. Category lists and TF-IDF vocabularies are the sample's (a category rarer than
+about one row in :data:`SAMPLE_ROWS` is treated as unseen). Categorical columns are label-encoded, a
+column of codes each (:data:`CODED_INSTEAD_OF`), high-cardinality ones too (the featurization's
+ONNX-compatible chain codes them instead of hashing each into 2**bits dense columns: on the
+benchmark's 20 columns, one of 500 levels, 22 features instead of 277). The guardrails read the
+aggregates of every row for the class balance, the missing values and the distinct values
+(``total_class_counts``, ``total_missing_counts``, ``total_unique_counts``). Validation holds out whole partitions
 (``validation_data_size``, 10% by default, at least one partition). ``max_nodes`` chooses how many
 of the cluster's workers hold the featurized partitions, and so train (the boosters train where
 their data is): the first ``max_nodes`` by address, every worker when it is not set
@@ -33,6 +35,7 @@ import pandas as pd
 from automl.core import TrialData
 from automl.data import load_partitioned, smallest_worker_memory
 from automl.errors import ConfigError, DataError
+from automl.tasks.tabular._distributed_aggregates import aggregates
 from automl.tasks.tabular._prepare import _plan_featurization, _require_features
 
 if TYPE_CHECKING:
@@ -184,32 +187,6 @@ def _import_modules(names: tuple[str, ...]) -> None:
         importlib.import_module(name)
 
 
-def _missing_counts(partition: pd.DataFrame) -> pd.DataFrame:
-    """A partition's missing values per column, as the guardrails count them (one row)."""
-    return pd.DataFrame([guardrails.missing_counts(partition)], columns=partition.columns, dtype="int64")
-
-
-def _aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool) -> dict[str, Any]:
-    """Rows per partition, numeric means, missing values per column and the target's classes or range: one
-    pass over every partition."""
-    numeric = [c for c, t in frame.dtypes.items() if c != target and pd.api.types.is_numeric_dtype(t)
-               and not pd.api.types.is_bool_dtype(t)]
-    features = frame.drop(columns=[target])
-    missing = features.map_partitions(_missing_counts, meta={c: "int64" for c in features.columns}).sum()
-    wanted = {"rows": frame.map_partitions(len), "means": frame[numeric].mean() if numeric else None,
-              "missing_target": frame[target].isna().sum(), "missing": missing}
-    if classify:
-        wanted["classes"] = frame[target].dropna().value_counts(split_out=1)  # a few classes: no shuffle
-    else:
-        wanted["low"], wanted["high"] = frame[target].min(), frame[target].max()
-    keys = [k for k, v in wanted.items() if v is not None]
-    values = client.compute([wanted[k] for k in keys], sync=True)
-    found = dict(zip(keys, values))
-    found["rows"] = [int(r) for r in found["rows"]]
-    found.setdefault("means", pd.Series(dtype=float))
-    return found
-
-
 def training_workers(client: Client, max_nodes: int | None) -> list[str]:
     """The addresses of the workers a distributed job trains on: the first ``max_nodes`` by address, or
     every worker (``max_nodes`` None, or more than the cluster has)."""
@@ -255,7 +232,7 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
     if target not in frame.columns:
         raise DataError(f"training_data has no target column {target!r}; its columns: "
                         f"{', '.join(map(str, list(frame.columns)[:30]))}.")
-    facts = _aggregates(client, frame, target, task.predicts_classes)
+    facts = aggregates(client, frame, target, task.predicts_classes)
     if facts["missing_target"]:
         raise DataError(f"the target column {target!r} has {int(facts['missing_target']):,} missing values; "
                         "training_mode='distributed' does not drop rows. Filter them out (an MLTable filter).")
@@ -265,7 +242,8 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
     X, y = sample.drop(columns=[target]), sample[target].to_numpy()
     codes = dataclasses.replace(job.featurization, blocked_transformers=[
         *(job.featurization.blocked_transformers or []), *CODED_INSTEAD_OF])
-    plan = _plan_featurization(X, codes, onnx=True)  # high-cardinality columns coded, not hashed
+    counts = featurizers.ColumnCounts(validation.n_rows, facts["distinct"])  # purposes as every row decides them
+    plan = _plan_featurization(X, codes, onnx=True, counts=counts)  # high-cardinality columns coded, not hashed
     plan.sparse_output = False  # partitions are featurized into dense blocks for the boosters
     _require_features(plan)
     fitted = plan.build().fit(X, y)
@@ -284,7 +262,8 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
     context = guardrails.GuardrailContext(
         X=X, y=pd.Series(y), task=task.name, purposes=plan.purposes, validation=validation.to_dict(),
         featurization_mode=job.featurization.mode, total_rows=validation.n_rows,
-        total_class_counts=facts.get("classes"), total_missing_counts={c: int(n) for c, n in facts["missing"].items()},
+        total_class_counts=facts.get("classes"), total_missing_counts=facts["missing"],
+        total_unique_counts=facts["distinct"],
         featurized_bytes_estimate=validation.n_rows * len(prepared.engineered_feature_names) * 8,
         available_memory_bytes=smallest_worker_memory(client, prepared.workers),
         memory_mitigation=f"{why}: the data stays on the Dask cluster ({_nodes(client, prepared.workers)}); the "

@@ -178,12 +178,13 @@ def load_frames(settings: DataSettings, task: TabularTask) -> dict[str, Any]:
     return frames
 
 
-def _plan_featurization(X: pd.DataFrame, settings: FeaturizationSettings, onnx: bool) -> featurizers.FeaturizationPlan:
+def _plan_featurization(X: pd.DataFrame, settings: FeaturizationSettings, onnx: bool,
+                        counts: featurizers.ColumnCounts | None = None) -> featurizers.FeaturizationPlan:
     try:
         return featurizers.plan_featurization(
             X, mode=settings.mode, column_name_and_types=settings.column_name_and_types,
             blocked_transformers=settings.blocked_transformers,
-            transformer_params=settings.transformer_params, onnx_compatible=onnx)
+            transformer_params=settings.transformer_params, onnx_compatible=onnx, counts=counts)
     except featurizers.FeaturizationConfigError as exc:
         raise ConfigError(f"set_featurization: {exc}") from None
 

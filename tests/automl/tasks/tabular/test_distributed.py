@@ -24,11 +24,15 @@ from tests._dask_cluster import dask_cluster
 pytestmark = pytest.mark.slow
 
 FILES, ROWS_PER_FILE, NUMERIC, SHOPS = 12, 40_000, 16, 300
+#: The file of the flag's one rare value: a partition the job holds out for validation (seed 0), so the
+#: driver's sample, drawn from the training partitions, never sees it.
+RARE_FLAG_FILE = 10
 
 
 def _frame(rows: int, rng: np.random.Generator) -> pd.DataFrame:
     """Numeric columns (one with missing values), a categorical column, one of high cardinality (``shop``, which
-    local mode hashes), and a binary label that depends on them."""
+    local mode hashes), an ID-like one (``order``, dropped), a flag that is all but constant (its rare value
+    is set by :func:`_parquet`), and a binary label that depends on the features."""
     x = rng.normal(size=(rows, NUMERIC))
     kind = rng.choice(["alpha", "beta", "gamma", "delta"], size=rows)
     shop = rng.integers(0, SHOPS, size=rows)
@@ -36,6 +40,8 @@ def _frame(rows: int, rng: np.random.Generator) -> pd.DataFrame:
         - np.where(kind == "delta", 0.7, 0.0) + 0.4 * np.sin(3 * x[:, 4]) + 0.3 * np.sin(shop)
     frame = pd.DataFrame(x, columns=[f"n{j:02d}" for j in range(NUMERIC)]).assign(kind=kind)
     frame["shop"] = pd.Series(shop).map("s{:03d}".format)
+    frame["order"] = pd.Series(rng.integers(0, 10**12, size=rows)).map("o{:012d}".format)
+    frame["flag"] = "common"
     frame.loc[rng.random(rows) < 0.05, "n05"] = np.nan
     frame["label"] = np.where(rng.random(rows) < 1 / (1 + np.exp(-logit)), "yes", "no")
     return frame
@@ -46,7 +52,10 @@ def _parquet(folder: Path, files: int, rows_per_file: int) -> tuple[Path, pd.Dat
     folder.mkdir()
     rng = np.random.default_rng(0)
     for i in range(files):
-        _frame(rows_per_file, rng).to_parquet(folder / f"part-{i:03d}.parquet", index=False)
+        frame = _frame(rows_per_file, rng)
+        if i == RARE_FLAG_FILE:
+            frame.loc[7, "flag"] = "rare"  # one row of all, which the driver's sample cannot hold
+        frame.to_parquet(folder / f"part-{i:03d}.parquet", index=False)
     return folder, _frame(20_000, rng)
 
 
@@ -133,7 +142,7 @@ def test_the_job_trains_across_the_workers_and_returns_a_plain_pipeline(parquet,
     assert len(workers) == 2  # max_nodes unset: every worker trains
     trial = result.best_trial
     assert trial.succeeded and trial.algorithm == "LightGBM" and result.final_model.startswith("the best trial's")
-    assert result.data_shape == (FILES * ROWS_PER_FILE, NUMERIC + 2)
+    assert result.data_shape == (FILES * ROWS_PER_FILE, NUMERIC + 4)
     # The high-cardinality column is one column of codes on the workers, as the categorical one, where local
     # mode hashes it into 2**bits dense columns.
     assert [n for n in result.engineered_feature_names if n.startswith("shop")] == ["shop"], \
@@ -141,8 +150,17 @@ def test_the_job_trains_across_the_workers_and_returns_a_plain_pipeline(parquet,
     X = test.drop(columns="label")
     hashed = featurizers.plan_featurization(X).build().fit(X).get_feature_names_out()
     assert sum(str(n).startswith("shop") for n in hashed) > 100
-    # The guardrails that count read every row's aggregates, not the driver's sample.
-    whole = pd.read_parquet(folder, columns=["n05", "label"])
+    # The column purposes are those of every row, as local mode finds them (the rare flag keeps its column),
+    # and the guardrails that count read every row's aggregates, not the driver's sample.
+    whole = pd.read_parquet(folder)
+    summary = result.featurization_summary
+    purposes = dict(zip(summary["RawFeatureName"], summary["TypeDetected"]))
+    assert purposes == featurizers.detect_column_purposes(whole.drop(columns="label")), purposes
+    assert purposes["flag"] == "Categorical" and purposes["order"] in ("Hashes", "Ignore")
+    assert result.validation["valid_partitions"] == [RARE_FLAG_FILE]  # the sample has the common flag only
+    cardinality = next(g for g in result.guardrails if g.name == "High cardinality feature detection")
+    orders = next(d["Unique values"] for d in cardinality.details if d["Column"] == "order")
+    assert orders == pytest.approx(whole["order"].nunique(), rel=0.02)
     missing = next(g for g in result.guardrails if g.name == "Missing feature values imputation")
     assert [(d["Column"], d["Missing values"]) for d in missing.details] == [("n05", int(whole["n05"].isna().sum()))]
     balance = next(g for g in result.guardrails if g.name == "Class balancing detection")
