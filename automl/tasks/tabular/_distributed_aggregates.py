@@ -36,10 +36,15 @@ def distinct_sketch(values: pd.Series) -> np.ndarray:
         present = values[np.isfinite(values.to_numpy(dtype=np.float64, na_value=np.nan))]
     else:
         present = values[values.notna()]
-    hashes = pd.unique(pd.util.hash_pandas_object(present, index=False).to_numpy())
-    if len(hashes) > SKETCH_SIZE:
-        hashes = np.partition(hashes, SKETCH_SIZE - 1)[:SKETCH_SIZE]
-    return np.sort(hashes)
+    if not pd.api.types.is_numeric_dtype(present.dtype):
+        present = present.drop_duplicates()  # strings and categories repeat: each is hashed once
+    hashes = pd.util.hash_pandas_object(present, index=False).to_numpy()
+    candidates = 2 * SKETCH_SIZE
+    if len(hashes) > candidates:  # the smallest hashes, which hold the sketch unless most repeat
+        smallest = np.unique(np.partition(hashes, candidates - 1)[:candidates])
+        if len(smallest) >= SKETCH_SIZE:
+            return smallest[:SKETCH_SIZE]
+    return np.sort(pd.unique(hashes))[:SKETCH_SIZE]
 
 
 def merge_sketches(sketches: list[np.ndarray] | pd.Series) -> np.ndarray:
