@@ -1,6 +1,7 @@
 """What a distributed job's setup counts over every row of the training data, in one pass over its
 partitions on the cluster: rows per partition, numeric means, missing and distinct values per column,
-and the target's classes (or its range).
+the rows of each value of a column of fewer than :data:`SKETCH_SIZE` values (the categories the
+featurization codes), and the target's classes (or its range).
 
 Distinct values are counted with a K-minimum-values sketch (Bar-Yossef et al., 2002): each partition
 keeps the :data:`SKETCH_SIZE` smallest distinct 64-bit hashes of a column's non-missing values, sketches
@@ -12,6 +13,7 @@ distinct values to rows matters (0.7 to 0.9), which the estimate gives.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import guardrails
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     import dask.dataframe as dd
     from distributed import Client
 
-__all__ = ["SKETCH_SIZE", "aggregates", "distinct_count", "distinct_sketch", "merge_sketches"]
+__all__ = ["SKETCH_SIZE", "ColumnSummary", "aggregates", "distinct_count", "distinct_sketch", "merge_sketches"]
 
 #: Hashes a distinct-value sketch keeps: counts below it are exact.
 SKETCH_SIZE = 16_384
@@ -59,14 +61,40 @@ def distinct_count(sketch: np.ndarray) -> int:
     return int(round((SKETCH_SIZE - 1) * _HASH_SPACE / (float(sketch[-1]) + 1.0)))
 
 
-def _sketches(partition: pd.DataFrame) -> pd.Series:
-    """A partition's sketch of each column (a reduction's chunk)."""
-    return pd.Series({c: distinct_sketch(partition[c]) for c in partition.columns}, dtype=object)
+@dataclass
+class ColumnSummary:
+    """A column's distinct-value sketch and, while it has fewer than :data:`SKETCH_SIZE` distinct values,
+    the rows of each value (None past that)."""
+
+    sketch: np.ndarray
+    value_rows: pd.Series | None
+
+    @classmethod
+    def of(cls, values: pd.Series) -> ColumnSummary:
+        """The summary of one partition's column."""
+        sketch = distinct_sketch(values)
+        few = len(sketch) < SKETCH_SIZE
+        return cls(sketch, values.value_counts(dropna=True, sort=False) if few else None)
+
+    @classmethod
+    def merged(cls, summaries: list[ColumnSummary] | pd.Series) -> ColumnSummary:
+        """The summary of the rows of all ``summaries``."""
+        summaries = list(summaries)
+        sketch = merge_sketches([s.sketch for s in summaries])
+        rows = None
+        if len(sketch) < SKETCH_SIZE and all(s.value_rows is not None for s in summaries):
+            rows = pd.concat([s.value_rows for s in summaries]).groupby(level=0, sort=False).sum()
+        return cls(sketch, rows)
+
+
+def _summaries(partition: pd.DataFrame) -> pd.Series:
+    """A partition's summary of each column (a reduction's chunk)."""
+    return pd.Series({c: ColumnSummary.of(partition[c]) for c in partition.columns}, dtype=object)
 
 
 def _merged(chunks: pd.DataFrame) -> pd.Series:
-    """The sketches of several partitions (a row each) merged per column (a reduction's combine)."""
-    return pd.Series({c: merge_sketches(chunks[c]) for c in chunks.columns}, dtype=object)
+    """The summaries of several partitions (a row each) merged per column (a reduction's combine)."""
+    return pd.Series({c: ColumnSummary.merged(chunks[c]) for c in chunks.columns}, dtype=object)
 
 
 def _missing_counts(partition: pd.DataFrame) -> pd.DataFrame:
@@ -77,15 +105,16 @@ def _missing_counts(partition: pd.DataFrame) -> pd.DataFrame:
 def aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool) -> dict[str, Any]:
     """Rows per partition (``rows``), numeric means (``means``), missing values per feature column
     (``missing``) and the target's (``missing_target``), distinct values per feature column (``distinct``),
-    and the target's classes with their rows (``classes``) or its range (``low``, ``high``): computed
-    together, so each partition is read once."""
+    the rows of each value of the feature columns of fewer than :data:`SKETCH_SIZE` values (``value_rows``:
+    a Series per column), and the target's classes with their rows (``classes``) or its range (``low``,
+    ``high``): computed together, so each partition is read once."""
     numeric = [c for c, t in frame.dtypes.items() if c != target and pd.api.types.is_numeric_dtype(t)
                and not pd.api.types.is_bool_dtype(t)]
     features = frame.drop(columns=[target])
     missing = features.map_partitions(_missing_counts, meta={c: "int64" for c in features.columns}).sum()
-    sketches = features.reduction(chunk=_sketches, combine=_merged, aggregate=_merged, meta=pd.Series(dtype=object))
+    summaries = features.reduction(chunk=_summaries, combine=_merged, aggregate=_merged, meta=pd.Series(dtype=object))
     wanted = {"rows": frame.map_partitions(len), "means": frame[numeric].mean() if numeric else None,
-              "missing_target": frame[target].isna().sum(), "missing": missing, "distinct": sketches}
+              "missing_target": frame[target].isna().sum(), "missing": missing, "summaries": summaries}
     if classify:
         wanted["classes"] = frame[target].dropna().value_counts(split_out=1)  # a few classes: no shuffle
     else:
@@ -94,6 +123,8 @@ def aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool)
     found = dict(zip(keys, client.compute([wanted[k] for k in keys], sync=True)))
     found["rows"] = [int(r) for r in found["rows"]]
     found["missing"] = {c: int(n) for c, n in found["missing"].items()}
-    found["distinct"] = {c: distinct_count(s) for c, s in found["distinct"].items()}
+    summaries = found.pop("summaries")
+    found["distinct"] = {c: distinct_count(s.sketch) for c, s in summaries.items()}
+    found["value_rows"] = {c: s.value_rows for c, s in summaries.items() if s.value_rows is not None}
     found.setdefault("means", pd.Series(dtype=float))
     return found

@@ -3,22 +3,23 @@
 The training data is read as a Dask DataFrame, a partition per file (:func:`automl.data.load_partitioned`).
 The driver computes, with Dask aggregations over every partition (:mod:`._distributed_aggregates`, one
 pass), the rows of each partition, the mean of each numeric column, the missing and distinct values of
-each column, and the target's missing values and classes (or its range). It holds only a bounded random
-sample of rows (:data:`SAMPLE_ROWS`, drawn from every training partition): the featurization is planned
-on it with the whole data's rows and distinct values (:class:`featurizers.ColumnCounts`: the column
-purposes are those every row gives; what needs the values themselves, dates, text and ID-like shapes,
-is read from the sample) and fitted on it, as in local mode; then its numeric imputers take the exact
-means of all rows. Category lists and TF-IDF vocabularies are the sample's (a category rarer than
-about one row in :data:`SAMPLE_ROWS` is treated as unseen). Categorical columns are label-encoded, a
-column of codes each (:data:`CODED_INSTEAD_OF`), high-cardinality ones too (the featurization's
-ONNX-compatible chain codes them instead of hashing each into 2**bits dense columns: on the
-benchmark's 20 columns, one of 500 levels, 22 features instead of 277). The guardrails read the
-aggregates of every row for the class balance, the missing values and the distinct values
-(``total_class_counts``, ``total_missing_counts``, ``total_unique_counts``). Validation holds out whole partitions
-(``validation_data_size``, 10% by default, at least one partition). ``max_nodes`` chooses how many
-of the cluster's workers hold the featurized partitions, and so train (the boosters train where
-their data is): the first ``max_nodes`` by address, every worker when it is not set
-(:func:`training_workers`).
+each column, the rows of each value of a column of fewer than 16,384 values, and the target's missing
+values and classes (or its range). It holds only a bounded random sample of rows (:data:`SAMPLE_ROWS`,
+drawn from every training partition). The featurization is planned on the sample with the whole
+data's rows and distinct values (:class:`featurizers.ColumnCounts`: the column purposes are those every
+row gives; what needs the values themselves, dates, text and ID-like shapes, is read from the sample)
+and fitted on it, as in local mode; then its numeric imputers take the exact means of all rows, and its
+category encoders every row's categories and most frequent category (:func:`_exact_categories`; a
+column of more values keeps the sample's categories, a rarer one coded as unseen). TF-IDF vocabularies
+and medians are the sample's. Categorical columns are label-encoded, a column of codes each
+(:data:`CODED_INSTEAD_OF`), high-cardinality ones too (the featurization's ONNX-compatible chain codes
+them instead of hashing each into 2**bits dense columns: on the benchmark's 20 columns, one of 500
+levels, 22 features instead of 277). The guardrails read the aggregates of every row for the class
+balance, the missing values and the distinct values (``total_class_counts``, ``total_missing_counts``,
+``total_unique_counts``). Validation holds out whole partitions (``validation_data_size``, 10% by
+default, at least one partition). ``max_nodes`` chooses how many of the cluster's workers hold the
+featurized partitions, and so train (the boosters train where their data is): the first ``max_nodes``
+by address, every worker when it is not set (:func:`training_workers`).
 """
 from __future__ import annotations
 
@@ -181,6 +182,26 @@ def _exact_means(plan: featurizers.FeaturizationPlan, fitted: Any, means: pd.Ser
         imputer.statistics_[known] = exact[known]
 
 
+def _exact_categories(plan: featurizers.FeaturizationPlan, fitted: Any, X: pd.DataFrame,
+                      value_rows: dict[str, pd.Series]) -> None:
+    """Give the fitted label encoders every row's categories instead of the sample's, and their imputers
+    every row's most frequent category, for the columns whose values were all counted (``value_rows``)."""
+    for step in plan.steps:
+        if step.recipe != "label":
+            continue
+        pipeline = fitted.named_transformers_[step.name]
+        cast, imputer, encoder = (pipeline.named_steps[k] for k in ("cast", "imputer", "encoder"))
+        for j, column in enumerate(step.columns):
+            rows = value_rows.get(column)
+            if rows is None or rows.empty:
+                continue
+            values = X[step.columns].iloc[np.zeros(len(rows), dtype=int)].reset_index(drop=True)
+            values[column] = rows.index  # every value, cast as the fitted cast casts it
+            by_category = pd.Series(rows.to_numpy(), index=cast.transform(values)[:, j]).groupby(level=0).sum()
+            encoder.categories_[j] = by_category.index.to_numpy(dtype=object)  # sorted, as the encoder sorts
+            imputer.statistics_[j] = by_category.idxmax()  # the first of the most frequent, as the imputer picks
+
+
 def _import_modules(names: tuple[str, ...]) -> None:
     """Import ``names`` (run on every worker by ``client.run``)."""
     for name in names:
@@ -248,6 +269,7 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
     _require_features(plan)
     fitted = plan.build().fit(X, y)
     _exact_means(plan, fitted, facts["means"])
+    _exact_categories(plan, fitted, X, facts["value_rows"])
     prepared = DistributedData(task, target, X, y, validation, plan, fitted, client.scheduler.address,
                                frame, frame.shape[1] - 1,
                                workers=training_workers(client, job.limits.max_nodes))

@@ -55,6 +55,7 @@ def _parquet(folder: Path, files: int, rows_per_file: int) -> tuple[Path, pd.Dat
         frame = _frame(rows_per_file, rng)
         if i == RARE_FLAG_FILE:
             frame.loc[7, "flag"] = "rare"  # one row of all, which the driver's sample cannot hold
+            frame.loc[8, "kind"] = "epsilon"  # a category only every row's counts know
         frame.to_parquet(folder / f"part-{i:03d}.parquet", index=False)
     return folder, _frame(20_000, rng)
 
@@ -158,6 +159,10 @@ def test_the_job_trains_across_the_workers_and_returns_a_plain_pipeline(parquet,
     assert purposes == featurizers.detect_column_purposes(whole.drop(columns="label")), purposes
     assert purposes["flag"] == "Categorical" and purposes["order"] in ("Hashes", "Ignore")
     assert result.validation["valid_partitions"] == [RARE_FLAG_FILE]  # the sample has the common flag only
+    # The category encoders know every row's categories, not only the sample's.
+    rare = test.head(1).drop(columns="label").assign(kind="epsilon")
+    kind = list(result.engineered_feature_names).index("kind")
+    assert result.best_model[:-1].transform(rare)[0, kind] != -1  # -1: an unseen category
     cardinality = next(g for g in result.guardrails if g.name == "High cardinality feature detection")
     orders = next(d["Unique values"] for d in cardinality.details if d["Column"] == "order")
     assert orders == pytest.approx(whole["order"].nunique(), rel=0.02)

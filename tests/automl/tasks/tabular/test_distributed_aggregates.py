@@ -57,6 +57,10 @@ def test_aggregates_count_every_partition_in_one_pass():
     assert found["distinct"]["shop"] == 900 and found["distinct"]["flag"] == 2  # the rare value is in one partition
     assert found["distinct"]["order"] == pytest.approx(n, rel=0.02)
     assert found["distinct"]["x"] == pytest.approx(features["x"].nunique(), rel=0.02)
+    # The rows of each value, for the columns of fewer values than the sketch holds (the categories coded).
+    assert set(found["value_rows"]) == {"shop", "flag"}
+    assert found["value_rows"]["shop"].sort_index().to_dict() == features["shop"].value_counts().sort_index().to_dict()
+    assert found["value_rows"]["flag"].to_dict() == {"c": n - 1, "rare": 1}
     assert found["missing"] == features.isna().sum().to_dict() and found["missing_target"] == 0
     assert found["means"]["x"] == pytest.approx(frame["x"].mean())
     assert found["classes"].to_dict() == frame["label"].value_counts().to_dict()
