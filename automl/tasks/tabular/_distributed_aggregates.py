@@ -28,6 +28,11 @@ __all__ = ["SKETCH_SIZE", "ColumnSummary", "aggregates", "distinct_count", "dist
 
 #: Hashes a distinct-value sketch keeps: counts below it are exact.
 SKETCH_SIZE = 16_384
+#: A numeric column with more than :data:`NUMERIC_MANY` distinct values among a partition's first
+#: :data:`NUMERIC_PROBE` is counted no further: the purpose rules compare a numeric column's count with
+#: 1, 50 and 200 only, and the guardrails report it only when it is 0 or 1, so any count past 256
+#: decides as the exact one (the sample's count stands in for it).
+NUMERIC_PROBE, NUMERIC_MANY = 4_096, 256
 _HASH_SPACE = float(2**64)
 
 
@@ -63,15 +68,18 @@ def distinct_count(sketch: np.ndarray) -> int:
 
 @dataclass
 class ColumnSummary:
-    """A column's distinct-value sketch and, while it has fewer than :data:`SKETCH_SIZE` distinct values,
-    the rows of each value (None past that)."""
+    """A column's distinct-value sketch (None for a numeric column of many values, see
+    :data:`NUMERIC_PROBE`) and, while it has fewer than :data:`SKETCH_SIZE` distinct values, the rows of
+    each value (None past that)."""
 
-    sketch: np.ndarray
+    sketch: np.ndarray | None
     value_rows: pd.Series | None
 
     @classmethod
     def of(cls, values: pd.Series) -> ColumnSummary:
         """The summary of one partition's column."""
+        if _many_numbers(values):
+            return cls(None, None)
         sketch = distinct_sketch(values)
         few = len(sketch) < SKETCH_SIZE
         return cls(sketch, values.value_counts(dropna=True, sort=False) if few else None)
@@ -80,11 +88,22 @@ class ColumnSummary:
     def merged(cls, summaries: list[ColumnSummary] | pd.Series) -> ColumnSummary:
         """The summary of the rows of all ``summaries``."""
         summaries = list(summaries)
+        if any(s.sketch is None for s in summaries):
+            return cls(None, None)
         sketch = merge_sketches([s.sketch for s in summaries])
         rows = None
         if len(sketch) < SKETCH_SIZE and all(s.value_rows is not None for s in summaries):
             rows = pd.concat([s.value_rows for s in summaries]).groupby(level=0, sort=False).sum()
         return cls(sketch, rows)
+
+
+def _many_numbers(values: pd.Series) -> bool:
+    """Whether a numeric (not boolean) column has more than :data:`NUMERIC_MANY` distinct values among its
+    first :data:`NUMERIC_PROBE`."""
+    dtype = values.dtype
+    if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+        return False
+    return len(pd.unique(values.iloc[:NUMERIC_PROBE].dropna())) > NUMERIC_MANY
 
 
 def _summaries(partition: pd.DataFrame) -> pd.Series:
@@ -104,7 +123,8 @@ def _missing_counts(partition: pd.DataFrame) -> pd.DataFrame:
 
 def aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool) -> dict[str, Any]:
     """Rows per partition (``rows``), numeric means (``means``), missing values per feature column
-    (``missing``) and the target's (``missing_target``), distinct values per feature column (``distinct``),
+    (``missing``) and the target's (``missing_target``), distinct values per feature column (``distinct``;
+    not a numeric column of many values, see :data:`NUMERIC_PROBE`),
     the rows of each value of the feature columns of fewer than :data:`SKETCH_SIZE` values (``value_rows``:
     a Series per column), and the target's classes with their rows (``classes``) or its range (``low``,
     ``high``): computed together, so each partition is read once."""
@@ -124,7 +144,7 @@ def aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool)
     found["rows"] = [int(r) for r in found["rows"]]
     found["missing"] = {c: int(n) for c, n in found["missing"].items()}
     summaries = found.pop("summaries")
-    found["distinct"] = {c: distinct_count(s.sketch) for c, s in summaries.items()}
+    found["distinct"] = {c: distinct_count(s.sketch) for c, s in summaries.items() if s.sketch is not None}
     found["value_rows"] = {c: s.value_rows for c, s in summaries.items() if s.value_rows is not None}
     found.setdefault("means", pd.Series(dtype=float))
     return found
