@@ -256,7 +256,7 @@ def insights_after_the_job(saved: SavedJob, result: AutoMLResult, max_seconds: f
     task = get_task(job.task)
     prepared = task.prepare(job)
     _check_insight_columns(job, prepared)
-    if data_fingerprint(prepared.X, prepared.y, getattr(prepared.trial_data(), "folds", ())) != saved.fingerprint:
+    if _fingerprint(task, prepared) != saved.fingerprint:
         raise DataError(f"the data of job {job.name!r} changed since it ran (training_data {_source(job)}); its "
                         "validation predictions no longer match them. Restore the data, or give labelled rows "
                         "(result.compute_insights(data), --data).")
@@ -307,12 +307,18 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
         lock.release()
 
 
+def _fingerprint(task: Task, prepared: PreparedData) -> str:
+    """The fingerprint of the job's data, which a continued job's must match (:func:`data_fingerprint`)."""
+    folds = getattr(prepared.trial_data(), "folds", ())
+    return data_fingerprint(prepared.X, prepared.y, folds, task.rows_not_held(prepared))
+
+
 def _setup(job: AutoMLJob, task: Task, folder: JobStateFolder, saved: SavedJob | None, kind: str) -> PreparedData:
     """The task's setup, then the state folder: a new job's settings, or a check that a continued job's
     data are those of its first session."""
     prepared = task.prepare(job)
     _check_insight_columns(job, prepared)
-    fingerprint = data_fingerprint(prepared.X, prepared.y, getattr(prepared.trial_data(), "folds", ()))
+    fingerprint = _fingerprint(task, prepared)
     if saved is None:
         folder.start(job, fingerprint)
     elif fingerprint != saved.fingerprint:

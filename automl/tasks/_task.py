@@ -240,6 +240,12 @@ class Task(ABC):
         """Free what this task's setup keeps outside this process for the job (nothing, by default; a
         distributed job's featurized partitions on the cluster). The engine calls it when the job ends."""
 
+    def rows_not_held(self, prepared: PreparedData) -> str:
+        """A digest of the training rows ``prepared.X`` does not hold, for the data fingerprint a continued
+        job checks (empty by default: ``X`` holds every row; a distributed job's ``X`` is a sample, and its
+        digest is of every row's aggregates)."""
+        return ""
+
     def check_job(self, job: AutoMLJob) -> None:
         """Raise :class:`~automl.errors.ConfigError` for anything of ``job`` this task refuses
         (called by ``submit()`` before any data is read)."""
@@ -250,8 +256,10 @@ class Task(ABC):
         """The ensemble trials a job will run, in order, by Azure's rules.
 
         Those of :attr:`ensembles` the training settings enable (``StackEnsemble`` never in
-        ONNX mode), none when ``max_trials < 2 + <number of ensembles>``. As in Azure, the
-        ensembles are part of ``max_trials``.
+        ONNX mode), none when ``max_trials < 2 + <number of ensembles>`` or in
+        ``training_mode="distributed"`` (the trials' held-out predictions stay on the cluster; a
+        job that ``"auto"`` sends there plans none either). As in Azure, the ensembles are part
+        of ``max_trials``.
 
         Examples
         --------
@@ -263,13 +271,15 @@ class Task(ABC):
         ['VotingEnsemble']
         >>> get_task("classification").planned_ensembles(TrainingSettings(), max_trials=3)
         []
+        >>> get_task("classification").planned_ensembles(TrainingSettings(training_mode="distributed"), 10)
+        []
         >>> get_task("forecasting").planned_ensembles(TrainingSettings(), max_trials=10)
         ['VotingEnsemble']
         """
         enabled = {VOTING: training.enable_vote_ensemble,
                    STACK: training.enable_stack_ensemble and not training.enable_onnx_compatible_models}
         kinds = [kind for kind in self.ensembles if enabled[kind]]
-        return kinds if max_trials >= MIN_BASE_TRIALS + len(kinds) else []
+        return kinds if max_trials >= MIN_BASE_TRIALS + len(kinds) and not training.distributed else []
 
     # -- the job -------------------------------------------------------------------------------------
     @abstractmethod

@@ -19,8 +19,10 @@ def _frame_bytes(frame: pd.DataFrame) -> bytes:
     return header + hashed
 
 
-def data_fingerprint(X: pd.DataFrame, y: Any, folds: Iterable[Any] = ()) -> str:
-    """A SHA-256 of the training rows ``X``, the target ``y`` and which rows each fold validates on.
+def data_fingerprint(X: pd.DataFrame, y: Any, folds: Iterable[Any] = (), rows_not_held: str = "") -> str:
+    """A SHA-256 of the training rows ``X``, the target ``y``, which rows each fold validates on, and
+    ``rows_not_held``: a digest of the rows ``X`` does not hold (data that stays on a cluster, where ``X``
+    is a sample: every row's aggregates; :meth:`automl.tasks.Task.rows_not_held`).
 
     Two sessions of one job must see the same data: a resumed job keeps the scores and out-of-fold
     predictions of trials trained in the first, which would not mean the same on other rows.
@@ -40,4 +42,5 @@ def data_fingerprint(X: pd.DataFrame, y: Any, folds: Iterable[Any] = ()) -> str:
         rows = getattr(fold, "valid_rows", None)
         if rows is not None:
             digest.update(np.asarray(rows, dtype=np.int64).tobytes())
+    digest.update(rows_not_held.encode())
     return digest.hexdigest()

@@ -13,6 +13,7 @@ distinct values to rows matters (0.7 to 0.9), which the estimate gives.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
     import dask.dataframe as dd
     from distributed import Client
 
-__all__ = ["SKETCH_SIZE", "ColumnSummary", "aggregates", "distinct_count", "distinct_sketch", "merge_sketches"]
+__all__ = ["SKETCH_SIZE", "ColumnSummary", "aggregates", "aggregates_digest", "distinct_count", "distinct_sketch",
+           "merge_sketches"]
 
 #: Hashes a distinct-value sketch keeps: counts below it are exact.
 SKETCH_SIZE = 16_384
@@ -148,3 +150,22 @@ def aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool)
     found["value_rows"] = {c: s.value_rows for c, s in summaries.items() if s.value_rows is not None}
     found.setdefault("means", pd.Series(dtype=float))
     return found
+
+
+def _value_bytes(value: Any) -> bytes:
+    if isinstance(value, pd.Series):  # rows per value, in any order: an order-free sum of the pairs' hashes
+        pairs = pd.util.hash_pandas_object(value.reset_index(), index=False).to_numpy()
+        return repr((len(value), int(pairs.sum(dtype=np.uint64)))).encode()
+    if isinstance(value, dict):
+        return b"".join(repr(k).encode() + _value_bytes(v) for k, v in value.items())
+    return repr(value).encode()
+
+
+def aggregates_digest(found: dict[str, Any]) -> str:
+    """A SHA-256 of :func:`aggregates`: it changes when the data does (a value of a row moves a mean, a
+    count or a value's rows; a row more or less moves the counts), so a continued job can tell that its
+    data are no longer those of its first session."""
+    digest = hashlib.sha256()
+    for key in sorted(found):
+        digest.update(key.encode() + _value_bytes(found[key]))
+    return digest.hexdigest()

@@ -36,7 +36,7 @@ import pandas as pd
 from automl.core import TrialData
 from automl.data import load_partitioned, smallest_worker_memory
 from automl.errors import ConfigError, DataError
-from automl.tasks.tabular._distributed_aggregates import aggregates
+from automl.tasks.tabular._distributed_aggregates import aggregates, aggregates_digest
 from automl.tasks.tabular._prepare import _plan_featurization, _require_features
 
 if TYPE_CHECKING:
@@ -127,6 +127,7 @@ class DistributedData:
     featurization_summary: list[dict] = field(default_factory=list)
     guardrails: list = field(default_factory=list)
     sample_weight: np.ndarray | None = None  # weights are not taken in distributed training
+    aggregates_digest: str = ""          # of every row's aggregates: a continued job's data must match it
     dataset: str = ""                    # the featurized partitions, published on the cluster under this name
     workers: list[str] = field(default_factory=list)  # the workers that hold them and train
     final_model_reason: str = ("the best trial's model, trained on the training partitions on the cluster "
@@ -274,6 +275,7 @@ def prepare_distributed(job: AutoMLJob, task: TabularTask, client: Client,
                                frame, frame.shape[1] - 1,
                                workers=training_workers(client, job.limits.max_nodes))
     prepared.featurization_summary = plan.summary(fitted)
+    prepared.aggregates_digest = aggregates_digest(facts)
     if task.predicts_classes:
         prepared.classes = np.sort(np.asarray(facts["classes"].index))
         task.describe_target(prepared, prepared.classes, task.positive_label(job))

@@ -97,6 +97,10 @@ class DistributedTraining:
         publish_featurized(prepared, self.client, self.dataset)
         return prepared
 
+    def rows_not_held(self, prepared: DistributedData) -> str:
+        """The digest of every row's aggregates (the rows stay on the cluster; ``prepared.X`` is a sample)."""
+        return prepared.aggregates_digest
+
     def release(self) -> None:
         """Free the featurized partitions the workers kept for the job's trials."""
         if self.dataset:

@@ -284,3 +284,21 @@ def test_a_worker_lost_during_training_fails_that_trial_and_the_next_trains_on_t
     assert first.error.startswith("the cluster lost 1 worker(s) during this trial (tcp://127.0.0.1:"), first.error
     assert "Stack trace" not in first.error and len(first.error) < 600, first.error
     assert second.succeeded and result.best_trial is second  # it trains again, on the worker left
+
+
+def test_a_distributed_job_is_extended_and_refused_once_a_row_it_does_not_hold_changes(cluster, tmp_path, monkeypatch):
+    monkeypatch.setenv("AUTOML_OUTPUTS_DIR", str(tmp_path / "outputs"))
+    folder, test = _parquet(tmp_path / "train", 4, 10_000)
+    first = _job(str(folder), test, "extended_distributed", "distributed").submit(compute=cluster, show_progress=False)
+    result = automl.extend("extended_distributed", max_trials=1, compute=cluster, show_progress=False)
+    kept, added = sorted(result.trials, key=lambda t: t.iteration)
+    assert (kept.name, kept.score) == (first.best_trial.name, first.best_trial.score)  # not trained again
+    assert added.succeeded and added.iteration > kept.iteration
+    # One value of one row in a held-out partition, which the driver's sample never holds: every row's
+    # aggregates tell the change.
+    path = sorted(folder.glob("*.parquet"))[result.validation["valid_partitions"][0]]
+    frame = pd.read_parquet(path)
+    frame.loc[5, "n03"] += 1.0
+    frame.to_parquet(path, index=False)
+    with pytest.raises(DataError, match=r"data of job 'extended_distributed' changed since its first session"):
+        automl.extend("extended_distributed", max_trials=1, compute=cluster, show_progress=False)

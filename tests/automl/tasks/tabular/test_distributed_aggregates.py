@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from automl.tasks.tabular._distributed_aggregates import (SKETCH_SIZE, aggregates, distinct_count,
+from automl.tasks.tabular._distributed_aggregates import (SKETCH_SIZE, aggregates, aggregates_digest, distinct_count,
                                                           distinct_sketch, merge_sketches)
 
 
@@ -69,3 +69,15 @@ def test_aggregates_count_every_partition_in_one_pass():
     assert found["classes"].to_dict() == frame["label"].value_counts().to_dict()
     reads = [t for t in stream.data if "from_pandas" in str(t["key"]) or "frompandas" in str(t["key"])]
     assert len(reads) <= 6, [str(t["key"]) for t in reads]  # each partition made once for every count
+
+
+def test_the_digest_of_the_aggregates_moves_with_any_of_them():
+    found = {"rows": [3, 2], "means": pd.Series({"x": 0.25}), "missing": {"x": 1}, "missing_target": 0,
+             "distinct": {"x": 4, "k": 2}, "value_rows": {"k": pd.Series({"a": 4, "b": 1})},
+             "classes": pd.Series({"yes": 3, "no": 2})}
+    same = {**found, "value_rows": {"k": pd.Series({"b": 1, "a": 4})}}  # the same rows per value, in another order
+    assert aggregates_digest(same) == aggregates_digest(found)
+    changed = [{**found, "means": pd.Series({"x": 0.25 + 1e-12})}, {**found, "rows": [2, 3]},
+               {**found, "value_rows": {"k": pd.Series({"a": 3, "b": 2})}}, {**found, "missing": {"x": 0}},
+               {**found, "classes": pd.Series({"yes": 2, "no": 3})}]
+    assert len({aggregates_digest(f) for f in changed} | {aggregates_digest(found)}) == len(changed) + 1
