@@ -15,7 +15,7 @@ Examples
 [('Validation split handling', 'Done'), ('Missing feature values imputation', 'Done'),
  ('Constant and empty feature detection', 'Passed'), ('Class balancing detection', 'Passed')]
 """
-from ._context import GuardrailContext, missing_counts
+from ._context import GuardrailContext, missing_counts, missing_mask
 from ._format import format_results, format_table
 from ._forecasting import FORECASTING_GUARDRAILS, ForecastingFacts, run_forecasting
 from ._memory import available_memory_bytes, format_bytes, with_skipped_trials
@@ -38,6 +38,7 @@ __all__ = [
     "GuardrailResult",
     "GuardrailContext",
     "missing_counts",
+    "missing_mask",
     "GUARDRAILS",
     "run_all",
     "format_results",

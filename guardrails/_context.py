@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-__all__ = ["GuardrailContext", "TASKS", "TaskTraits", "DROPPED_PURPOSES", "missing_counts", "unique_counts"]
+__all__ = ["GuardrailContext", "TASKS", "TaskTraits", "DROPPED_PURPOSES", "missing_counts", "missing_mask",
+           "unique_counts"]
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,9 @@ class GuardrailContext:
         return (self.purposes or {}).get(column)
 
 
-def _missing(values: pd.Series) -> np.ndarray:
+def missing_mask(values: pd.Series) -> np.ndarray:
+    """Whether each value is missing, as the guardrails count it (``NaN``, ``None``, ``NaT``, and ``+/-inf``
+    in float columns)."""
     missing = values.isna().to_numpy()
     dtype = values.dtype
     if ptypes.is_float_dtype(dtype):
@@ -135,9 +138,9 @@ def _missing(values: pd.Series) -> np.ndarray:
 
 def missing_counts(X: pd.DataFrame) -> dict[str, int]:
     """Missing values per column (``NaN``, ``None``, ``NaT``, and ``+/-inf`` in float columns)."""
-    return {column: int(_missing(X[column]).sum()) for column in X.columns}
+    return {column: int(missing_mask(X[column]).sum()) for column in X.columns}
 
 
 def unique_counts(X: pd.DataFrame) -> dict[str, int]:
     """Distinct non-missing values per column (``+/-inf`` excluded in float columns)."""
-    return {column: int(X[column][~_missing(X[column])].nunique()) for column in X.columns}
+    return {column: int(X[column][~missing_mask(X[column])].nunique()) for column in X.columns}

@@ -39,12 +39,12 @@ _HASH_SPACE = float(2**64)
 
 
 def distinct_sketch(values: pd.Series) -> np.ndarray:
-    """The smallest :data:`SKETCH_SIZE` distinct hashes of the non-missing values (``+/-inf`` missing in
-    float columns, as the guardrails count them), sorted."""
-    if pd.api.types.is_float_dtype(values.dtype):
-        present = values[np.isfinite(values.to_numpy(dtype=np.float64, na_value=np.nan))]
-    else:
-        present = values[values.notna()]
+    """The smallest :data:`SKETCH_SIZE` distinct hashes of the non-missing values (missing as the guardrails
+    count them: ``+/-inf`` too in float columns), sorted."""
+    return _sketch(values[~guardrails.missing_mask(values)])
+
+
+def _sketch(present: pd.Series) -> np.ndarray:
     if not pd.api.types.is_numeric_dtype(present.dtype):
         present = present.drop_duplicates()  # strings and categories repeat: each is hashed once
     hashes = pd.util.hash_pandas_object(present, index=False).to_numpy()
@@ -70,42 +70,46 @@ def distinct_count(sketch: np.ndarray) -> int:
 
 @dataclass
 class ColumnSummary:
-    """A column's distinct-value sketch (None for a numeric column of many values, see
-    :data:`NUMERIC_PROBE`) and, while it has fewer than :data:`SKETCH_SIZE` distinct values, the rows of
-    each value (None past that)."""
+    """A column's missing values (as the guardrails count them), its distinct-value sketch (None for a
+    numeric column of many values, see :data:`NUMERIC_PROBE`) and, while it has fewer than
+    :data:`SKETCH_SIZE` distinct values, the rows of each value (None past that)."""
 
+    missing: int
     sketch: np.ndarray | None
     value_rows: pd.Series | None
 
     @classmethod
     def of(cls, values: pd.Series) -> ColumnSummary:
         """The summary of one partition's column."""
-        if _many_numbers(values):
-            return cls(None, None)
-        sketch = distinct_sketch(values)
+        missing = guardrails.missing_mask(values)
+        if _many_numbers(values.iloc[:NUMERIC_PROBE][~missing[:NUMERIC_PROBE]]):
+            return cls(int(missing.sum()), None, None)
+        present = values[~missing]
+        sketch = _sketch(present)
         few = len(sketch) < SKETCH_SIZE
-        return cls(sketch, values.value_counts(dropna=True, sort=False) if few else None)
+        return cls(int(missing.sum()), sketch, present.value_counts(sort=False) if few else None)
 
     @classmethod
     def merged(cls, summaries: list[ColumnSummary] | pd.Series) -> ColumnSummary:
         """The summary of the rows of all ``summaries``."""
         summaries = list(summaries)
+        missing = sum(s.missing for s in summaries)
         if any(s.sketch is None for s in summaries):
-            return cls(None, None)
+            return cls(missing, None, None)
         sketch = merge_sketches([s.sketch for s in summaries])
         rows = None
         if len(sketch) < SKETCH_SIZE and all(s.value_rows is not None for s in summaries):
             rows = pd.concat([s.value_rows for s in summaries]).groupby(level=0, sort=False).sum()
-        return cls(sketch, rows)
+        return cls(missing, sketch, rows)
 
 
 def _many_numbers(values: pd.Series) -> bool:
-    """Whether a numeric (not boolean) column has more than :data:`NUMERIC_MANY` distinct values among its
-    first :data:`NUMERIC_PROBE`."""
+    """Whether ``values`` (a partition's first present values) are numbers (not booleans) of more than
+    :data:`NUMERIC_MANY` distinct values."""
     dtype = values.dtype
     if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
         return False
-    return len(pd.unique(values.iloc[:NUMERIC_PROBE].dropna())) > NUMERIC_MANY
+    return len(pd.unique(values)) > NUMERIC_MANY
 
 
 def _summaries(partition: pd.DataFrame) -> pd.Series:
@@ -118,11 +122,6 @@ def _merged(chunks: pd.DataFrame) -> pd.Series:
     return pd.Series({c: ColumnSummary.merged(chunks[c]) for c in chunks.columns}, dtype=object)
 
 
-def _missing_counts(partition: pd.DataFrame) -> pd.DataFrame:
-    """A partition's missing values per column, as the guardrails count them (one row)."""
-    return pd.DataFrame([guardrails.missing_counts(partition)], columns=partition.columns, dtype="int64")
-
-
 def aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool) -> dict[str, Any]:
     """Rows per partition (``rows``), numeric means (``means``), missing values per feature column
     (``missing``) and the target's (``missing_target``), distinct values per feature column (``distinct``;
@@ -133,10 +132,9 @@ def aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool)
     numeric = [c for c, t in frame.dtypes.items() if c != target and pd.api.types.is_numeric_dtype(t)
                and not pd.api.types.is_bool_dtype(t)]
     features = frame.drop(columns=[target])
-    missing = features.map_partitions(_missing_counts, meta={c: "int64" for c in features.columns}).sum()
     summaries = features.reduction(chunk=_summaries, combine=_merged, aggregate=_merged, meta=pd.Series(dtype=object))
     wanted = {"rows": frame.map_partitions(len), "means": frame[numeric].mean() if numeric else None,
-              "missing_target": frame[target].isna().sum(), "missing": missing, "summaries": summaries}
+              "missing_target": frame[target].isna().sum(), "summaries": summaries}
     if classify:
         wanted["classes"] = frame[target].dropna().value_counts(split_out=1)  # a few classes: no shuffle
     else:
@@ -144,8 +142,8 @@ def aggregates(client: Client, frame: dd.DataFrame, target: str, classify: bool)
     keys = [k for k, v in wanted.items() if v is not None]
     found = dict(zip(keys, client.compute([wanted[k] for k in keys], sync=True)))
     found["rows"] = [int(r) for r in found["rows"]]
-    found["missing"] = {c: int(n) for c, n in found["missing"].items()}
     summaries = found.pop("summaries")
+    found["missing"] = {c: s.missing for c, s in summaries.items()}
     found["distinct"] = {c: distinct_count(s.sketch) for c, s in summaries.items() if s.sketch is not None}
     found["value_rows"] = {c: s.value_rows for c, s in summaries.items() if s.value_rows is not None}
     found.setdefault("means", pd.Series(dtype=float))
