@@ -90,7 +90,17 @@ def file_readers(source: str | os.PathLike | Input | MLTable, *, setting: str = 
 
 
 def _read(read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    return read()
+    frame = read()
+    _release_arrow_memory()
+    return frame
+
+
+def _release_arrow_memory() -> None:
+    """Give the memory Arrow's pool kept from reading a file back to the system: the pool keeps what it
+    freed for its next allocations, and on a Dask worker that memory counts against its memory limit."""
+    import pyarrow
+
+    pyarrow.default_memory_pool().release_unused()
 
 
 def _empty_like(read: Callable[[], pd.DataFrame]) -> pd.DataFrame:

@@ -24,6 +24,7 @@ by address, every worker when it is not set (:func:`training_workers`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -37,10 +38,11 @@ from automl.core import TrialData
 from automl.data import load_partitioned, smallest_worker_memory
 from automl.errors import ConfigError, DataError
 from automl.tasks.tabular._distributed_aggregates import aggregates, aggregates_digest
+from automl.tasks.tabular._distributed_store import FOLDER_PREFIX, StoredPartition, remove_stored, \
+    store_partitions, stored_partitions
 from automl.tasks.tabular._prepare import _plan_featurization, _require_features
 
 if TYPE_CHECKING:
-    import dask.array as da
     import dask.dataframe as dd
     from distributed import Client
 
@@ -58,7 +60,7 @@ HOLDOUT_SHARE = 0.1
 WORKER_WAIT_SECONDS = 30
 #: What the workers import to read, featurize and train (the first task that needs them would wait for
 #: seconds on each worker in turn): imported on every worker at once when the setup starts.
-WORKER_MODULES = ("automl.data", "featurizers", "lightgbm.dask", "xgboost.dask")
+WORKER_MODULES = ("automl.data", "featurizers", "automl.tasks.tabular._distributed_lightgbm", "xgboost.dask")
 #: Encoders distributed training does without: categorical columns become one column of codes each (the
 #: boosters split codes as they split numbers), not one dense column per category on every worker.
 CODED_INSTEAD_OF = ("OneHotEncoder",)
@@ -100,7 +102,7 @@ class DistributedTrialData(TrialData):
     featurizer: Any = None
     feature_names: list[str] = field(default_factory=list)
     validation: PartitionHoldout | None = None
-    dataset: str = ""
+    dataset: str = ""  # the name the stored partitions are published under
     workers: list[str] = field(default_factory=list)
 
 
@@ -128,7 +130,7 @@ class DistributedData:
     guardrails: list = field(default_factory=list)
     sample_weight: np.ndarray | None = None  # weights are not taken in distributed training
     aggregates_digest: str = ""          # of every row's aggregates: a continued job's data must match it
-    dataset: str = ""                    # the featurized partitions, published on the cluster under this name
+    dataset: str = ""                    # the stored featurized partitions, published on the cluster under this name
     workers: list[str] = field(default_factory=list)  # the workers that hold them and train
     final_model_reason: str = ("the best trial's model, trained on the training partitions on the cluster "
                                "(no refit: that would train it again on all rows)")
@@ -301,61 +303,39 @@ def _nodes(client: Client, workers: list[str]) -> str:
     return f"trained on {len(workers)} of its {total} workers" + (" (max_nodes)" if len(workers) < total else "")
 
 
-def features_of(partition: pd.DataFrame, featurizer: Any, names: list[str], target: str) -> pd.DataFrame:
-    """One partition's raw rows, featurized (float32: the boosters bin them anyway)."""
-    values = featurizer.transform(partition.drop(columns=[target], errors="ignore"))
-    return pd.DataFrame(np.asarray(values, dtype=np.float32), columns=names, index=partition.index)
+def _store(data: DistributedTrialData, client: Client, partitions: list[int]) -> list[StoredPartition]:
+    """Featurize ``partitions`` and store them on the job's training workers."""
+    return store_partitions(client, data.source, partitions, data.featurizer, data.target, data.classes,
+                            len(data.feature_names), FOLDER_PREFIX + data.dataset, data.workers)
 
 
-def class_codes(labels: pd.Series, classes: np.ndarray) -> pd.Series:
-    """The classes' positions in ``classes`` (which every worker shares: a worker may lack a class)."""
-    position = {c: i for i, c in enumerate(classes.tolist())}
-    return labels.map(position).astype("int32")
-
-
-#: The arrays a distributed job's setup publishes (``<dataset>-<key>``), in this order.
-DATASET_KEYS = ("train-X", "train-y", "valid-X", "valid-y")
-
-
-def _arrays(data: DistributedTrialData, client: Client, partitions: list[int]) -> tuple[da.Array, da.Array]:
-    """The featurized rows and the target (class codes for classification) of ``partitions``, as Dask arrays
-    (unnamed columns: the pipeline hands the booster arrays too)."""
-    frame = load_partitioned(data.source, client=client).partitions[partitions]
-    lengths = [data.validation.partition_rows[i] for i in partitions]
-    features = frame.map_partitions(features_of, data.featurizer, data.feature_names, data.target,
-                                    meta={name: np.float32 for name in data.feature_names})
-    target = frame[data.target]
-    if data.classes is not None:
-        target = target.map_partitions(class_codes, data.classes, meta=(data.target, "int32"))
-    return features.to_dask_array(lengths=lengths), target.to_dask_array(lengths=lengths)
-
-
-def featurized_data(data: DistributedTrialData, client: Client) -> list[da.Array]:
-    """The training and held-out partitions, featurized: those the setup keeps in the workers' memory
-    (:func:`publish_featurized`), else read and featurized again."""
-    if data.dataset:
-        try:
-            return [client.get_dataset(f"{data.dataset}-{key}") for key in DATASET_KEYS]
-        except KeyError:  # lost with its workers: read again
-            pass
-    holdout = data.validation
-    arrays = [*_arrays(data, client, holdout.train_partitions), *_arrays(data, client, holdout.valid_partitions)]
-    return client.persist(arrays, workers=data.workers or None, allow_other_workers=False)
+def featurized_data(data: DistributedTrialData, client: Client) -> tuple[list[StoredPartition], list[StoredPartition]]:
+    """The training and held-out partitions, featurized and stored on the workers' disks
+    (:mod:`._distributed_store`): those the setup stored (:func:`publish_featurized`), a partition whose
+    worker was lost stored again on the workers left."""
+    store = functools.partial(_store, data, client)
+    try:
+        stored = client.get_dataset(data.dataset)
+    except KeyError:  # not stored yet
+        holdout = data.validation
+        stored = {"train": store(holdout.train_partitions), "valid": store(holdout.valid_partitions)}
+    else:
+        stored = {key: stored_partitions(client, parts, store) for key, parts in stored.items()}
+    client.publish_dataset(stored, name=data.dataset, override=True)
+    return stored["train"], stored["valid"]
 
 
 def publish_featurized(prepared: DistributedData, client: Client, name: str) -> None:
-    """Featurize every partition once, keep the result in the workers' memory for the job's trials, and
-    publish it under ``name`` (:func:`unpublish_featurized` frees it)."""
-    arrays = featurized_data(prepared.trial_data(), client)
-    for key, array in zip(DATASET_KEYS, arrays):
-        client.publish_dataset(array, name=f"{name}-{key}", override=True)
+    """Featurize every partition once, store it on a training worker's disk for the job's trials, and
+    publish where each is under ``name`` (:func:`unpublish_featurized` deletes them)."""
     prepared.dataset = name
+    featurized_data(prepared.trial_data(), client)
 
 
 def unpublish_featurized(client: Client, name: str) -> None:
-    """Free what :func:`publish_featurized` kept (a cluster already gone has nothing to free)."""
-    for key in DATASET_KEYS:
-        try:
-            client.unpublish_dataset(f"{name}-{key}")
-        except Exception:  # unknown name, or the scheduler is gone: nothing is held
-            pass
+    """Delete what :func:`publish_featurized` stored (a cluster already gone has nothing to delete)."""
+    try:
+        client.unpublish_dataset(name)
+    except Exception:  # unknown name, or the scheduler is gone: nothing is held
+        pass
+    remove_stored(client, FOLDER_PREFIX + name)

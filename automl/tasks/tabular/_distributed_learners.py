@@ -1,14 +1,15 @@
-"""The algorithms ``training_mode="distributed"`` trains, and how: LightGBM through ``lightgbm.dask``,
-XGBoost through ``xgboost.dask``.
+"""The algorithms ``training_mode="distributed"`` trains, and how: LightGBM streaming each worker's
+stored partitions into its data-parallel learner (:mod:`._distributed_lightgbm`), XGBoost through
+``xgboost.dask`` on Dask arrays read from them (a worker holds its share in memory while it trains).
 
 Each entry of :data:`DISTRIBUTED_LEARNERS` (keyed by the algorithm's name in the algorithm tables)
-says which Dask estimator trains it, how its boosting is stopped at the trial's deadline, and how
-the local scikit-learn estimator is taken from the distributed one, answering with the class
-labels (the cluster trains on class codes: a worker may lack a class).
+says how the algorithm trains on the featurized partitions the workers store
+(:mod:`._distributed_store`), its boosting stopped at the trial's deadline, and returns the local
+scikit-learn estimator, answering with the class labels (the cluster trains on class codes: a
+worker may lack a class).
 """
 from __future__ import annotations
 
-import math
 import os
 import tempfile
 import time
@@ -19,8 +20,10 @@ import numpy as np
 from sklearn.preprocessing import LabelEncoder
 from xgboost.callback import TrainingCallback
 
+from automl.tasks.tabular._distributed_lightgbm import booster_params, fitted_estimator, train_lightgbm
+from automl.tasks.tabular._distributed_store import StoredPartition, stored_arrays
+
 if TYPE_CHECKING:
-    import dask.array as da
     from distributed import Client
 
 __all__ = ["DISTRIBUTED_LEARNERS", "DistributedLearner"]
@@ -32,89 +35,25 @@ class DistributedLearner:
 
     Attributes
     ----------
-    estimator : callable
-        ``estimator(classify, client, params)``: the Dask estimator for classification or regression, of
-        ``params``, driven by ``client``.
-    fit : callable
-        ``fit(model, X, y, deadline)``: train, the boosting stopped at ``deadline`` (epoch seconds, or None)
-        on every worker at the same round.
-    recover : callable
-        ``recover(client)``: after a failed training, what the workers need to train again.
-    to_local : callable
-        ``to_local(model, estimator, classes)``: the local scikit-learn estimator, given the trained Dask
-        ``model``, the algorithm table's unfitted ``estimator`` of the same parameters, and the classes
+    train : callable
+        ``train(client, parts, params, estimator, classes, deadline)``: train on the stored partitions
+        ``parts`` with the scikit-learn ``params`` of the algorithm table's unfitted ``estimator``, the
+        boosting stopped at ``deadline`` (epoch seconds, or None) on every worker at the same round;
+        the fitted local estimator (``estimator`` itself, or one like it) answering with ``classes``
         (None for regression).
     rounds : callable
         ``rounds(local)``: the boosting rounds the local estimator holds (the deadline may have ended
         them early).
     """
 
-    estimator: Callable[[bool, Client, dict], Any]
-    fit: Callable[[Any, da.Array, da.Array, float | None], None]
-    to_local: Callable[[Any, Any, np.ndarray | None], Any]
+    train: Callable[[Client, list[StoredPartition], dict, Any, np.ndarray | None, float | None], Any]
     rounds: Callable[[Any], int]
-    recover: Callable[[Client], None] = lambda client: None
 
 
-class LightGBMDeadline:
-    """A LightGBM callback that ends the boosting at ``deadline`` (epoch seconds, on every worker)."""
-
-    order = 30
-
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
-
-    def __call__(self, env: Any) -> None:
-        from lightgbm.callback import EarlyStopException
-
-        if time.time() >= self.deadline and env.iteration > 0:
-            raise EarlyStopException(env.iteration, env.evaluation_result_list or [])
-
-
-def _lightgbm_estimator(classify: bool, client: Client, params: dict) -> Any:
-    from lightgbm.dask import DaskLGBMClassifier, DaskLGBMRegressor
-
-    return (DaskLGBMClassifier if classify else DaskLGBMRegressor)(client=client, **{**params, "verbose": -1})
-
-
-def _lightgbm_fit(model: Any, X: da.Array, y: da.Array, deadline: float | None) -> None:
-    if deadline:  # LightGBM's socket timeout (minutes, 120 by default): a worker lost while the workers
-        # connect leaves the others waiting that long, and a worker thread waiting trains nothing else
-        model.set_params(time_out=max(1, math.ceil((deadline - time.time()) / 60)))
-    model.fit(X, y, callbacks=[LightGBMDeadline(deadline)] if deadline else None)
-
-
-#: Seconds each network-freeing task holds its worker thread, so that every thread of a worker takes one.
-_FREE_PAUSE_SECONDS = 0.2
-
-
-def _free_lightgbm_network(thread: int) -> None:
-    from lightgbm.basic import _LIB, _safe_call
-
-    _safe_call(_LIB.LGBM_NetworkFree())
-    time.sleep(_FREE_PAUSE_SECONDS)
-
-
-def _lightgbm_recover(client: Client) -> None:
-    """Free LightGBM's network in every worker thread. ``lightgbm.dask`` frees it only after a training
-    that succeeded, and the network is the worker thread's own: a thread that still holds the sockets
-    of a failed training (a peer lost) fails every later one ("Socket send error"). So one task per
-    thread of each worker frees it there (``client.run`` would run in another thread)."""
-    from distributed import wait
-
-    try:
-        wait([client.submit(_free_lightgbm_network, thread, workers=[address], allow_other_workers=False, pure=False)
-              for address, threads in client.nthreads().items() for thread in range(threads)], timeout=30)
-    except Exception:  # a worker going away as well: the next trial says so
-        pass
-
-
-def _lightgbm_local(model: Any, estimator: Any, classes: np.ndarray | None) -> Any:
-    local = model.to_local()
-    if classes is not None:
-        encoder = LabelEncoder().fit(classes)
-        local._le, local._classes, local._n_classes = encoder, encoder.classes_, len(classes)
-    return local
+def _lightgbm_train(client: Client, parts: list[StoredPartition], params: dict, estimator: Any,
+                    classes: np.ndarray | None, deadline: float | None) -> Any:
+    booster = train_lightgbm(client, parts, booster_params(params, classes), deadline)
+    return fitted_estimator(booster, estimator, classes)
 
 
 class XGBoostDeadline(TrainingCallback):
@@ -141,11 +80,15 @@ def _xgboost_estimator(classify: bool, client: Client, params: dict) -> Any:
     return model
 
 
-def _xgboost_fit(model: Any, X: da.Array, y: da.Array, deadline: float | None) -> None:
+def _xgboost_train(client: Client, parts: list[StoredPartition], params: dict, estimator: Any,
+                   classes: np.ndarray | None, deadline: float | None) -> Any:
+    X, y = stored_arrays(client, parts, classes is not None)
+    model = _xgboost_estimator(classes is not None, client, params)
     if deadline:
         model.set_params(callbacks=[XGBoostDeadline(deadline)])
     model.fit(X, y)
     model.set_params(callbacks=None)  # the callback is the trial's, not the model's
+    return _xgboost_local(model, estimator, classes)
 
 
 def _xgboost_local(model: Any, estimator: Any, classes: np.ndarray | None) -> Any:
@@ -170,8 +113,7 @@ def _xgboost_rounds(local: Any) -> int:
 
 #: The algorithms ``training_mode="distributed"`` trains, by their name in the algorithm tables.
 DISTRIBUTED_LEARNERS: dict[str, DistributedLearner] = {
-    "LightGBM": DistributedLearner(_lightgbm_estimator, _lightgbm_fit, _lightgbm_local, _lightgbm_rounds,
-                                   _lightgbm_recover),
-    "XGBoostClassifier": DistributedLearner(_xgboost_estimator, _xgboost_fit, _xgboost_local, _xgboost_rounds),
-    "XGBoostRegressor": DistributedLearner(_xgboost_estimator, _xgboost_fit, _xgboost_local, _xgboost_rounds),
+    "LightGBM": DistributedLearner(_lightgbm_train, _lightgbm_rounds),
+    "XGBoostClassifier": DistributedLearner(_xgboost_train, _xgboost_rounds),
+    "XGBoostRegressor": DistributedLearner(_xgboost_train, _xgboost_rounds),
 }

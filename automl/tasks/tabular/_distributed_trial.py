@@ -1,11 +1,11 @@
 """One trial of ``training_mode="distributed"``: a booster trained data-parallel on the Dask cluster.
 
 The trial runs in a trial process on the driver's machine (stopped at its deadline like any
-other) and drives the cluster as a client: every worker featurizes its own partitions with the
-fitted featurization, the booster trains across the workers (``lightgbm.dask`` or ``xgboost.dask``:
-:mod:`._distributed_learners`), predicts the held-out partitions there, and only those predictions
-come back to be scored. The model kept is the local booster taken from the distributed one behind
-the featurization: a plain scikit-learn pipeline.
+other) and drives the cluster as a client: the booster trains across the workers on the featurized
+partitions they store (:mod:`._distributed_store`, :mod:`._distributed_learners`), the local booster
+taken from it predicts the held-out partitions where they are stored, and only those predictions
+come back to be scored. The model kept is that local booster behind the featurization: a plain
+scikit-learn pipeline.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from automl import metrics
 from automl.core import COMPLETED, FAILED, TrialResult, TrialSpec, serialized_bytes
 from automl.tasks.tabular._distributed_data import DistributedTrialData, featurized_data
 from automl.tasks.tabular._distributed_learners import DISTRIBUTED_LEARNERS
+from automl.tasks.tabular._distributed_store import predict_stored
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -33,34 +34,32 @@ LOSS_NOTICE_SECONDS = 3.0
 NATIVE_TRACE = "Stack trace:"
 
 
-def _estimators(spec: TrialSpec, data: DistributedTrialData, client: Client, n_rows: int) -> tuple[Any, Any]:
-    """The Dask estimator of the trial, and the algorithm table's local estimator of the same parameters."""
-    learner = DISTRIBUTED_LEARNERS[spec.algorithm.name]
+def _estimators(spec: TrialSpec, data: DistributedTrialData, client: Client, n_rows: int) -> tuple[dict, Any]:
+    """The scikit-learn parameters the cluster trains with, and the algorithm table's unfitted local
+    estimator of the same parameters."""
     width = 1 if data.classes is None else len(data.classes)
     local = spec.algorithm.make_estimator(spec.algorithm.sized_params(spec.params, n_rows, width), n_jobs=1)
     params = local.get_params()
     threads = min(client.nthreads().values() or [1])
     params.update(n_jobs=threads, random_state=params.get("random_state") or 0)  # seed variants differ
-    return learner.estimator(data.classes is not None, client, params), local
+    return params, local
 
 
 def _fit_and_score(spec: TrialSpec, data: DistributedTrialData, client: Client, primary_metric: str,
                    result: TrialResult) -> None:
     holdout = data.validation
-    train_X, train_y, valid_X, valid_y = featurized_data(data, client)
+    train, valid = featurized_data(data, client)
     learner = DISTRIBUTED_LEARNERS[spec.algorithm.name]
-    model, estimator = _estimators(spec, data, client, holdout.n_rows - holdout.n_valid_rows)
+    params, estimator = _estimators(spec, data, client, holdout.n_rows - holdout.n_valid_rows)
     started = time.monotonic()
-    learner.fit(model, train_X, train_y, time.time() + BOOSTING_SHARE * spec.max_seconds if spec.max_seconds else None)
-    result.fit_seconds = time.monotonic() - started
+    deadline = time.time() + BOOSTING_SHARE * spec.max_seconds if spec.max_seconds else None
     classes = None if data.classes is None else np.asarray(data.classes)
+    local = learner.train(client, train, params, estimator, classes, deadline)
+    result.fit_seconds = time.monotonic() - started
+    prediction, truth = predict_stored(client, local, valid, proba=classes is not None)
     if classes is not None:
-        prediction, truth = client.compute([model.predict_proba(valid_X), valid_y], sync=True)
-        truth = classes[np.asarray(truth)]
-    else:
-        prediction, truth = client.compute([model.predict(valid_X), valid_y], sync=True)
-    local = learner.to_local(model, estimator, classes)
-    result.metrics = metrics.score(np.asarray(truth), np.asarray(prediction, dtype=float), classes=data.classes,
+        truth = classes[truth]
+    result.metrics = metrics.score(truth, np.asarray(prediction, dtype=float), classes=data.classes,
                                    positive_label=data.positive_label, y_min=data.y_min, y_max=data.y_max)
     result.score = result.metrics.get(primary_metric, np.nan)
     result.model = Pipeline([("datatransformer", data.featurizer), ("estimator", local)])
@@ -101,13 +100,12 @@ def evaluate_distributed_trial(spec: TrialSpec, data: DistributedTrialData, prim
     result = TrialResult(spec.iteration, spec.name, spec.algorithm.name, "", dict(spec.params), COMPLETED,
                          started_at=started)
     try:
-        with Client(data.scheduler_address, timeout=10, set_as_default=True) as client:  # lightgbm.dask asks for it
+        with Client(data.scheduler_address, timeout=10, set_as_default=True) as client:  # xgboost.dask asks for it
             workers = _workers(client)
             try:
                 _fit_and_score(spec, data, client, primary_metric, result)
             except Exception as exc:  # a failing trial (a lost worker included) never fails the job
                 result.status, result.error = FAILED, _failure(exc, _lost_workers(client, workers))
-                DISTRIBUTED_LEARNERS[spec.algorithm.name].recover(client)
     except Exception as exc:  # the cluster cannot be reached
         result.status, result.error = FAILED, f"{type(exc).__name__}: {exc}"
     result.duration_seconds = time.time() - started

@@ -118,8 +118,8 @@ def _job(data, test: pd.DataFrame, name: str, mode: str, algorithm: str = "Light
 @pytest.fixture(scope="module")
 def distributed_result(parquet, cluster):
     folder, test = parquet
-    import dask.dataframe  # noqa: F401 - imported before the memory is measured, as lightgbm.dask is
-    import lightgbm.dask  # noqa: F401
+    import dask.dataframe  # noqa: F401 - imported before the memory is measured, as the trials' modules are
+    import xgboost.dask  # noqa: F401
 
     from distributed import Client, get_task_stream
 
@@ -133,7 +133,7 @@ def distributed_result(parquet, cluster):
 
 def _training_workers(stream) -> set[str]:
     """The workers that ran LightGBM's training tasks."""
-    return {task["worker"] for task in stream.data if "_train_part" in str(task["key"])}
+    return {task["worker"] for task in stream.data if "_train_on_worker" in str(task["key"])}
 
 
 def test_the_job_trains_across_the_workers_and_returns_a_plain_pipeline(parquet, distributed_result, tmp_path):
@@ -253,9 +253,9 @@ def test_an_xgboost_regression_matches_the_local_job(cluster, tmp_path):
     assert scores["distributed"] > 0.8, scores  # the target is mostly a function of two columns
 
 
-#: The task each worker trains in, by algorithm: lightgbm.dask's ``_train_part``, and the ``fn`` wrapper
+#: The task each worker trains in, by algorithm: ``_train_on_worker`` for LightGBM, and the ``fn`` wrapper
 #: xgboost.dask runs its ``do_train`` in.
-TRAINING_TASKS = {"LightGBM": "_train_part", "XGBoostClassifier": "fn-"}
+TRAINING_TASKS = {"LightGBM": "_train_on_worker", "XGBoostClassifier": "fn-"}
 
 
 @pytest.mark.parametrize("algorithm", list(TRAINING_TASKS))
