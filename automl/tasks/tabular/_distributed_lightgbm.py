@@ -132,7 +132,8 @@ def booster_params(params: dict, classes: np.ndarray | None) -> dict:
     return {**train, "tree_learner": "data", "verbose": -1}
 
 
-def train_lightgbm(client: Client, parts: list[StoredPartition], params: dict, deadline: float | None) -> lightgbm.Booster:
+def train_lightgbm(client: Client, parts: list[StoredPartition], params: dict,
+                   deadline: float | None) -> lightgbm.Booster:
     """Train a booster of LightGBM ``params`` (:func:`booster_params`) on ``parts`` across the workers that
     hold them, its boosting ended at ``deadline`` (epoch seconds, or None) on every worker at the same round."""
     by_worker: dict[str, list[StoredPartition]] = defaultdict(list)

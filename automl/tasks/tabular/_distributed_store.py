@@ -118,7 +118,8 @@ def store_partitions(client: Client, source: Any, partitions: list[int], featuri
     handles = frame.map_partitions(_store, featurizer, target, classes, n_features, folder, list(partitions),
                                    meta=meta)
     table = client.compute(handles, workers=workers or None, allow_other_workers=False, sync=True)
-    return [StoredPartition(int(p), str(w), str(path), int(r), int(n)) for p, w, path, r, n in table.itertuples(index=False)]
+    return [StoredPartition(int(p), str(w), str(path), int(r), int(n))
+            for p, w, path, r, n in table.itertuples(index=False)]
 
 
 def stored_partitions(client: Client, stored: list[StoredPartition], store: Any) -> list[StoredPartition]:
