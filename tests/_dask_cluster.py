@@ -22,9 +22,12 @@ class DaskCluster:
 
 
 @contextmanager
-def dask_cluster(logs: Path, workers: int = 2, memory_limit: str = "2GB") -> Iterator[DaskCluster]:
-    """Start the scheduler and ``workers`` workers (one thread each, no nanny: a killed worker stays
-    dead); yield the cluster; kill them all on exit."""
+def dask_cluster(logs: Path, workers: int = 2, memory_limit: str = "2GB", nanny: bool = False) -> Iterator[DaskCluster]:
+    """Start the scheduler and ``workers`` workers (one thread each); yield the cluster; kill them all on exit.
+
+    Without a ``nanny`` a killed worker stays dead, and nothing stops a worker past its ``memory_limit``
+    (it spills and pauses). With one, as ``dask worker`` runs by default, the nanny restarts a worker
+    past 95% of its limit (under a new address)."""
     dask = shutil.which("dask", path=os.path.dirname(sys.executable)) or shutil.which("dask")
     assert dask is not None, "the `dask` command comes with dask[distributed], a dependency: reinstall it"
     port = free_port()
@@ -33,7 +36,8 @@ def dask_cluster(logs: Path, workers: int = 2, memory_limit: str = "2GB") -> Ite
     processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
                                    "--no-dashboard"], **quiet)]
     processes += [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--memory-limit", memory_limit,
-                                    "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"], **quiet)
+                                    "--nanny" if nanny else "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"],
+                                   **quiet)
                   for _ in range(workers)]
     try:
         from distributed import Client

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from automl.core import release_freed_memory as release_heap
 from automl.data._input import Input
 from automl.data.mltable._execute import file_readers as _mltable_file_readers
 from automl.data.mltable._formats import format_of
@@ -90,17 +91,21 @@ def file_readers(source: str | os.PathLike | Input | MLTable, *, setting: str = 
 
 
 def _read(read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    release_freed_memory()  # the previous partition's frame, freed since (its columns may be Arrow's memory)
     frame = read()
-    _release_arrow_memory()
+    release_freed_memory()  # what converting this one freed
     return frame
 
 
-def _release_arrow_memory() -> None:
-    """Give the memory Arrow's pool kept from reading a file back to the system: the pool keeps what it
-    freed for its next allocations, and on a Dask worker that memory counts against its memory limit."""
+def release_freed_memory() -> None:
+    """Give what this process freed back to the system: Arrow's pool keeps what it freed for its next
+    allocations (the columns of a frame read from Parquet may be its memory), and glibc's allocator its
+    freed pages (:func:`automl.core.release_freed_memory`). On a Dask worker both count against its memory
+    limit, as "unmanaged memory": a worker calls this after each partition it reads, stores or trains on."""
     import pyarrow
 
     pyarrow.default_memory_pool().release_unused()
+    release_heap()
 
 
 def _empty_like(read: Callable[[], pd.DataFrame]) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from automl.data import load_partitioned
+from automl.data import load_partitioned, release_freed_memory
 
 if TYPE_CHECKING:
     import dask.array as da
@@ -100,6 +100,7 @@ def _store(partition: pd.DataFrame, featurizer: Any, target: str, classes: np.nd
     path = os.path.join(directory, f"part-{uuid.uuid4().hex}")
     _write_features(path + "-X.npy", partition, featurizer, target, n_features)
     np.save(path + "-y.npy", target_of(partition[target], classes))
+    release_freed_memory()
     number = numbers[partition_info["number"]] if partition_info else -1
     return pd.DataFrame({"partition": [number], "worker": [worker.address], "path": [path], "rows": [len(partition)],
                          "n_features": [n_features]})
@@ -161,7 +162,10 @@ def stored_arrays(client: Client, parts: list[StoredPartition], classify: bool) 
 
 def _predict_part(part: StoredPartition, model: Any, proba: bool) -> tuple[np.ndarray, np.ndarray]:
     X = load_features(part)
-    return (model.predict_proba(X) if proba else model.predict(X)), load_target(part)
+    prediction = model.predict_proba(X) if proba else model.predict(X)
+    del X
+    release_freed_memory()
+    return prediction, load_target(part)
 
 
 def predict_stored(client: Client, model: Any, parts: list[StoredPartition],
