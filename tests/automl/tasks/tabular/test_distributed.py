@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import mlflow
 import numpy as np
 import pandas as pd
 import psutil
@@ -186,10 +187,19 @@ def test_the_job_trains_across_the_workers_and_returns_a_plain_pipeline(parquet,
 
 
 @pytest.mark.parametrize("algorithm", ["LightGBM", "XGBoostClassifier"])
-def test_the_held_out_score_is_that_of_a_local_job(small_parquet, cluster, algorithm, tmp_path):
+def test_the_held_out_score_is_that_of_a_local_job(small_parquet, cluster, algorithm, tmp_path, monkeypatch):
     folder, test = small_parquet
-    result = _job(str(folder), test, "distributed_small", "distributed", algorithm).submit(compute=cluster,
-                                                                                            show_progress=False)
+    with monkeypatch.context() as tracked:
+        tracked.delenv("AUTOML_TRACKING", raising=False)  # the suite's MLflow store, as a local job would be
+        result = _job(str(folder), test, "distributed_small", "distributed", algorithm).submit(compute=cluster,
+                                                                                                show_progress=False)
+    # Stopped, tracked and reported as a local job is.
+    assert result.stop_reason == "max_trials (1) reached"
+    run = mlflow.MlflowClient(result.tracking_uri).get_run(result.mlflow_run_id)
+    assert run.info.status == "FINISHED"
+    assert run.data.metrics["AUC_weighted"] == pytest.approx(result.best_trial.metrics["AUC_weighted"])
+    report = result.save_report(tmp_path / "report.html").read_text()
+    assert "holdout_partitions" in report and algorithm in report
     local = _job(pd.read_parquet(folder), test, "local_job", "non_distributed", algorithm).submit(show_progress=False)
     assert result.best_trial.algorithm == local.best_trial.algorithm == algorithm
     assert type(result.best_model[-1]) is type(local.best_model[-1])  # the algorithm table's estimator
@@ -284,6 +294,35 @@ def test_a_worker_lost_during_training_fails_that_trial_and_the_next_trains_on_t
     assert first.error.startswith("the cluster lost 1 worker(s) during this trial (tcp://127.0.0.1:"), first.error
     assert "Stack trace" not in first.error and len(first.error) < 600, first.error
     assert second.succeeded and result.best_trial is second  # it trains again, on the worker left
+
+
+def test_a_distributed_job_is_canceled_from_another_thread_and_keeps_its_finished_trials(small_parquet, tmp_path):
+    from distributed import Client
+
+    folder, test = small_parquet
+    with dask_cluster(tmp_path) as started:
+        job = _job(str(folder), test, "canceled_distributed", "distributed")
+        job.set_limits(max_trials=20, timeout_minutes=3)
+
+        def cancel_once_the_second_trial_trains() -> None:
+            trainings, training = 0, False
+            with Client(started.address.replace("dask://", "tcp://"), timeout=30) as client:
+                while trainings < 2:
+                    now = any("_train_on_worker" in str(key) for keys in client.processing().values() for key in keys)
+                    trainings += now and not training
+                    training = now
+                    time.sleep(0.05)
+            job.cancel()
+
+        canceller = threading.Thread(target=cancel_once_the_second_trial_trains, daemon=True)
+        canceller.start()
+        result = job.submit(compute=started.address, show_progress=False)
+        canceller.join(timeout=5)
+    assert result.status == "Canceled", (result.status, result.stop_reason)
+    first = min(result.trials, key=lambda t: t.iteration)
+    assert first.succeeded and result.best_trial is first and result.best_model is not None
+    assert len(result.trials) < 20 and any(t.status == "Canceled" for t in result.trials), \
+        [(t.iteration, t.status) for t in result.trials]
 
 
 def test_a_distributed_job_is_extended_and_refused_once_a_row_it_does_not_hold_changes(cluster, tmp_path, monkeypatch):

@@ -19,7 +19,7 @@ from tests._dask_cluster import dask_cluster
 
 pytestmark = pytest.mark.slow
 
-FILES, ROWS_PER_FILE, NUMERIC = 12, 550_000, 40
+FILES, ROWS_PER_FILE, NUMERIC = 24, 275_000, 40
 #: Each worker's memory limit, in bytes: below the featurized training data (about 1.11 GB of float32).
 MEMORY_LIMIT = 1_050_000_000
 
