@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import sys
 from functools import lru_cache
 from typing import Callable
 
@@ -20,19 +21,24 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 def release_freed_memory() -> bool:
-    """Return the freed pages of the C heap to the operating system.
+    """Return the freed pages of the C heap, and of Arrow's memory pool, to the operating system.
 
     glibc keeps what Python and the native libraries freed (a job's trial results, a converted
     graph) as part of the process's resident memory until ``malloc_trim`` is called; Dask's
     workers trim for the same reason. Measured after a 60-s job on bank_marketing: 694 -> 541 MB.
     It takes about 0.1 ms. (A ``gc.collect()`` first would take 100 ms in a job's process and
-    free 2 MB more: the job's garbage is freed by reference counting.)
+    free 2 MB more: the job's garbage is freed by reference counting.) Arrow's pool, once pyarrow is
+    loaded, keeps what it freed for its next allocations too (the columns of a frame read from
+    Parquet may be its memory): on a Dask worker both count against its memory limit as "unmanaged
+    memory", and a distributed job's worker tasks call this after each partition.
 
     Returns
     -------
     bool
         Whether the C library could trim (False where it has no ``malloc_trim``).
     """
+    if "pyarrow" in sys.modules:  # not imported for this: a process that never read Parquet has no pool
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
     trim = _malloc_trim()
     if trim is None:
         return False

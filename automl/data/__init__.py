@@ -10,8 +10,6 @@ load_partitioned
     A folder, glob pattern or MLTable of many files -> a Dask DataFrame, a partition per file.
 file_readers
     Each file of a folder, glob pattern or MLTable with a reader of its rows (scoring on a cluster).
-release_freed_memory
-    Give what a Dask worker freed (Arrow's pool, glibc's heap) back to the system.
 MLTable, load_mltable, from_delimited_files, from_parquet_files, from_json_lines_files
     MLTable data assets: load, inspect, author and save.
 """
@@ -23,7 +21,6 @@ from automl.data._partitioned import (
     estimated_memory_bytes,
     file_readers,
     load_partitioned,
-    release_freed_memory,
     smallest_worker_memory,
 )
 from automl.data.mltable import (
@@ -49,7 +46,6 @@ __all__ = [
     "file_readers",
     "estimated_memory_bytes",
     "smallest_worker_memory",
-    "release_freed_memory",
     "PARTITION_ROWS",
     "labels_like_training",
     "load_mltable",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from automl.core import release_freed_memory as release_heap
+from automl.core import release_freed_memory
 from automl.data._input import Input
 from automl.data.mltable._execute import file_readers as _mltable_file_readers
 from automl.data.mltable._formats import format_of
@@ -95,17 +95,6 @@ def _read(read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     frame = read()
     release_freed_memory()  # what converting this one freed
     return frame
-
-
-def release_freed_memory() -> None:
-    """Give what this process freed back to the system: Arrow's pool keeps what it freed for its next
-    allocations (the columns of a frame read from Parquet may be its memory), and glibc's allocator its
-    freed pages (:func:`automl.core.release_freed_memory`). On a Dask worker both count against its memory
-    limit, as "unmanaged memory": a worker calls this after each partition it reads, stores or trains on."""
-    import pyarrow
-
-    pyarrow.default_memory_pool().release_unused()
-    release_heap()
 
 
 def _empty_like(read: Callable[[], pd.DataFrame]) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import lightgbm
 import numpy as np
 
-from automl.data import release_freed_memory
+from automl.core import release_freed_memory
 from automl.tasks.tabular._distributed_store import StoredPartition, load_features, load_target
 
 if TYPE_CHECKING:

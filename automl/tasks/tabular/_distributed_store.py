@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from automl.data import load_partitioned, release_freed_memory
+from automl.core import release_freed_memory
+from automl.data import load_partitioned
 
 if TYPE_CHECKING:
     import dask.array as da
