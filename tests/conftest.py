@@ -2,7 +2,10 @@
 
 Tracking is off for the suite except in ``tests/automl/tracking`` and
 ``tests/automl/export``, whose own fixtures turn it back on against a temporary
-store; everywhere else it would only add seconds per job.
+store; everywhere else it would only add seconds per job. The forkserver that trial
+processes are forked from is kept between the suite's jobs (``AUTOML_KEEP_TRIAL_SERVER``):
+stopping it after each, as a job does by default, would add about 1.6 s per job;
+``tests/automl/engine/scheduler/test_sched_server.py`` tests the default.
 """
 from __future__ import annotations
 
@@ -13,11 +16,12 @@ import pytest
 
 @pytest.fixture(scope="session", autouse=True)
 def _mlflow_outside_the_checkout(tmp_path_factory):
-    names = ("MLFLOW_TRACKING_URI", "AUTOML_TRACKING", "AUTOML_OUTPUTS_DIR")
+    names = ("MLFLOW_TRACKING_URI", "AUTOML_TRACKING", "AUTOML_OUTPUTS_DIR", "AUTOML_KEEP_TRIAL_SERVER")
     saved = {name: os.environ.get(name) for name in names}
     os.environ["AUTOML_OUTPUTS_DIR"] = str(tmp_path_factory.mktemp("outputs"))
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{tmp_path_factory.mktemp('mlflow') / 'mlflow.db'}"
     os.environ["AUTOML_TRACKING"] = "off"
+    os.environ["AUTOML_KEEP_TRIAL_SERVER"] = "1"
     yield
     for name, value in saved.items():
         if value is None:
