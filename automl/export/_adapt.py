@@ -13,7 +13,9 @@ The model itself is never changed. In the copy:
   every other learner is converted in double;
 - XGBoost trained on sparse features gets :class:`ZerosAsMissing` too;
 - TF-IDF steps get the tokeniser pattern and locale that reproduce scikit-learn;
-- KNN and SVM fitted on sparse features hold their training rows dense.
+- KNN and SVM fitted on sparse features hold their training rows dense;
+- KNN computes its distances with onnxruntime's ``CDist`` kernel (skl2onnx's ``optim="cdist"``)
+  instead of a ``Scan`` over the training rows.
 """
 from __future__ import annotations
 
@@ -157,8 +159,11 @@ def adapt(obj: Any, options: dict[int, dict], sparse: bool) -> None:
         obj.transformers_ = [(n, _stand_in(t), c) for n, t, c in obj.transformers_]
     if isinstance(obj, TfidfVectorizer):
         options[id(obj)] = {"locale": text_locale(), "tokenexp": _token_regex(obj)}
-    if isinstance(obj, (KNeighborsClassifier, KNeighborsRegressor)) and sp.issparse(obj._fit_X):
-        obj._fit_X = obj._fit_X.toarray()
+    if isinstance(obj, (KNeighborsClassifier, KNeighborsRegressor)):
+        if sp.issparse(obj._fit_X):
+            obj._fit_X = obj._fit_X.toarray()
+        # onnxruntime's CDist kernel for the distances, instead of a Scan over the training rows
+        options.setdefault(id(obj), {})["optim"] = "cdist"
     if isinstance(obj, BaseSVC) and sp.issparse(getattr(obj, "support_vectors_", None)):
         obj.support_vectors_ = obj.support_vectors_.toarray()
     for _, child in _children(obj):

@@ -45,3 +45,15 @@ def test_string_labels_of_xgboost_come_back(load, single_model):
     labels, _ = session(exported.model).run(None, onnx_feed(X, exported.input_kinds))
     assert set(np.asarray(labels).tolist()) <= {"<=50K", ">50K"}
     np.testing.assert_array_equal(labels, model.predict(X))
+
+
+@pytest.mark.parametrize("task, dataset", [("classification", "titanic"), ("regression", "diamonds")])
+def test_knn_distances_use_the_cdist_kernel(task, dataset, load, single_model):
+    # A Scan over the training rows (skl2onnx's default) made a vote with bagged KNN members score
+    # 10,000 rows at 62 rows/s with 650 MB more memory; CDist computes the same distances at once.
+    frame, target, task = load(dataset)
+    model, X = single_model(frame.head(ROWS), target, task, "KNN")
+    exported = export_onnx(model, None, X)
+    ops = {node.op_type for node in exported.model.graph.node}
+    assert "CDist" in ops and "Scan" not in ops
+    assert exported.check.passed
