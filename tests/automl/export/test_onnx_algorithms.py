@@ -50,7 +50,7 @@ def test_string_labels_of_xgboost_come_back(load, single_model):
 @pytest.mark.parametrize("task, dataset", [("classification", "titanic"), ("regression", "diamonds")])
 def test_knn_distances_use_the_cdist_kernel(task, dataset, load, single_model):
     # A Scan over the training rows (skl2onnx's default) made a vote with bagged KNN members score
-    # 10,000 rows at 62 rows/s with 650 MB more memory; CDist computes the same distances at once.
+    # 10,000 rows at 62 rows/s with about 600 MB more memory; CDist computes the same distances at once.
     frame, target, task = load(dataset)
     model, X = single_model(frame.head(ROWS), target, task, "KNN")
     exported = export_onnx(model, None, X)
