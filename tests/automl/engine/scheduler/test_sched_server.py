@@ -1,4 +1,5 @@
 """The forkserver that local trial processes are forked from is stopped when the last job using it ends."""
+import os
 from multiprocessing import forkserver
 
 import psutil
@@ -7,16 +8,28 @@ import automl
 from automl.engine.scheduler._local import KEEP_SERVER_VARIABLE, LocalProcessEngine
 
 
-def _server_processes() -> list[psutil.Process]:
-    """This process's children that are multiprocessing forkservers."""
-    found = []
+def _server() -> psutil.Process | None:
+    """The forkserver multiprocessing knows of, when it is alive and a child of this process."""
+    pid = forkserver._forkserver._forkserver_pid
+    if pid is None:
+        return None
+    try:
+        server = psutil.Process(pid)
+        alive = server.ppid() == os.getpid() and server.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return None
+    return server if alive else None
+
+
+def _children() -> str:
+    """This process's children with their command lines, for a failure message."""
+    lines = []
     for child in psutil.Process().children():
         try:
-            if any("forkserver" in part for part in child.cmdline()):
-                found.append(child)
-        except psutil.Error:  # ended while listed
+            lines.append(f"{child.pid} {child.status()} {' '.join(child.cmdline())[:120]}")
+        except psutil.Error:
             pass
-    return found
+    return "\n".join(lines)
 
 
 def test_a_job_stops_the_forkserver_when_it_ends(small_classification_frame, monkeypatch):
@@ -29,7 +42,7 @@ def test_a_job_stops_the_forkserver_when_it_ends(small_classification_frame, mon
         job.set_limits(max_trials=2)
         result = job.submit()
         assert sum(t.succeeded for t in result.trials) == 2
-        assert _server_processes() == [] and forkserver._forkserver._forkserver_pid is None
+        assert _server() is None and forkserver._forkserver._forkserver_pid is None, _children()
 
 
 def test_the_forkserver_runs_while_any_engine_of_the_process_is_open(monkeypatch):
@@ -38,19 +51,21 @@ def test_the_forkserver_runs_while_any_engine_of_the_process_is_open(monkeypatch
     first.warm_up()
     second.warm_up()
     first.warm_up()  # twice: still one user
-    server = _server_processes()
-    assert len(server) == 1
+    server = _server()
+    assert server is not None, _children()
     first.close()
-    assert _server_processes() == server and server[0].is_running()
+    assert _server() == server and server.is_running(), _children()
     second.close()
-    assert _server_processes() == [] and not server[0].is_running()
+    assert _server() is None and not server.is_running(), _children()
     second.close()  # closing again changes nothing
-    assert _server_processes() == []
+    assert _server() is None, _children()
 
 
 def test_the_forkserver_is_kept_when_asked(monkeypatch):
     monkeypatch.setenv(KEEP_SERVER_VARIABLE, "1")
     engine = LocalProcessEngine(1, "accuracy")
     engine.warm_up()
+    server = _server()
+    assert server is not None, _children()
     engine.close()
-    assert len(_server_processes()) == 1
+    assert _server() == server and server.is_running(), _children()
