@@ -128,23 +128,38 @@ def registered_test_algorithm(task: str, name: str, behaviour: str, *, priority:
         registry.unregister(name)
 
 
+def _process_state(pid: int) -> tuple[str, int] | None:
+    """The state letter and parent pid of process ``pid`` (Linux ``/proc``); None when it is gone."""
+    from pathlib import Path
+
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return fields[0], int(fields[1])
+
+
+def trial_server_pid() -> int | None:
+    """Process id of the forkserver that local trial processes are forked from
+    (:mod:`automl.engine.scheduler._local`), when it runs as a child of this process (Linux)."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    state = _process_state(server) if server else None
+    return server if state is not None and state[0] != "Z" and state[1] == os.getpid() else None
+
+
 def trial_processes() -> list[int]:
     """Process ids of this process's local trial processes still alive (Linux): the children of the
     forkserver that trials are forked from (:mod:`automl.engine.scheduler._local`), zombies left out."""
-    from multiprocessing import forkserver
     from pathlib import Path
 
-    server = getattr(forkserver._forkserver, "_forkserver_pid", None)
-    if not server:
+    server = trial_server_pid()
+    if server is None:
         return []
     found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == server and fields[0] != "Z":
+        state = _process_state(int(entry.name)) if entry.name.isdigit() else None
+        if state is not None and state[1] == server and state[0] != "Z":
             found.append(int(entry.name))
     return found

@@ -47,8 +47,8 @@ def test_string_labels_of_xgboost_come_back(load, single_model):
     np.testing.assert_array_equal(labels, model.predict(X))
 
 
-@pytest.mark.parametrize("task, dataset", [("classification", "titanic"), ("regression", "diamonds")])
-def test_knn_distances_use_the_cdist_kernel(task, dataset, load, single_model):
+@pytest.mark.parametrize("dataset", ["titanic", "diamonds"])  # a classifier and a regressor
+def test_knn_distances_use_the_cdist_kernel(dataset, load, single_model):
     # A Scan over the training rows (skl2onnx's default) made a vote with bagged KNN members score
     # 10,000 rows at 62 rows/s with about 600 MB more memory; CDist computes the same distances at once.
     frame, target, task = load(dataset)

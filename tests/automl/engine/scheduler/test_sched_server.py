@@ -1,24 +1,17 @@
 """The forkserver that local trial processes are forked from is stopped when the last job using it ends."""
-import os
 from multiprocessing import forkserver
 
 import psutil
 
 import automl
 from automl.engine.scheduler._local import KEEP_SERVER_VARIABLE, LocalProcessEngine
+from automl.testing import trial_server_pid
 
 
 def _server() -> psutil.Process | None:
-    """The forkserver multiprocessing knows of, when it is alive and a child of this process."""
-    pid = forkserver._forkserver._forkserver_pid
-    if pid is None:
-        return None
-    try:
-        server = psutil.Process(pid)
-        alive = server.ppid() == os.getpid() and server.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return None
-    return server if alive else None
+    """The forkserver, when it is alive and a child of this process."""
+    pid = trial_server_pid()
+    return None if pid is None else psutil.Process(pid)
 
 
 def _children() -> str:
