@@ -13,14 +13,16 @@ import time
 from typing import TYPE_CHECKING, Callable
 
 from automl.core import TrialResult
+from automl.ensembles import FinalModelTime
 from automl.metrics import Metric, sort_key
 
 if TYPE_CHECKING:
     from automl.engine.scheduler import StopRules
     from automl.tasks import PreparedData, Task
 
-__all__ = ["END_OF_JOB_SECONDS", "GRACE_SHARE", "JobClock", "explanation_budget", "explanation_seconds", "insight_budget",
-           "logging_seconds", "post_search_reserve", "refit_estimate", "refit_order", "trial_allowance"]
+__all__ = ["END_OF_JOB_SECONDS", "GRACE_SHARE", "JobClock", "explanation_budget", "explanation_seconds",
+           "final_model_estimate", "final_model_time", "insight_budget", "logging_seconds", "post_search_reserve",
+           "refit_estimate", "refit_order", "trial_allowance"]
 
 #: Share of ``timeout_minutes`` a job may take beyond it: the promise is budget + 5%.
 GRACE_SHARE = 0.05
@@ -121,14 +123,30 @@ def logging_seconds(model_bytes: int) -> float:
     return LOGGING_FIXED_SECONDS + max(0, model_bytes) / LOGGING_BYTES_PER_SECOND
 
 
-def refit_estimate(task: Task, trial: TrialResult, prepared: PreparedData) -> float:
-    """Seconds the final model of ``trial`` (an ensemble: all its members) should take to train (a refit
-    on all rows or a bag, ``task.final_fit_seconds``), and the logging of the model it makes (from the
-    members' model sizes measured in their trials), at the high end of what it may take
+def final_model_estimate(task: Task, members: list[TrialResult], prepared: PreparedData) -> float:
+    """Seconds the final model of ``members`` (one trial, or an ensemble's members) should take to train
+    (a refit on all rows or a bag, ``task.final_fit_seconds``), and the logging of the model it makes (from
+    the members' model sizes measured in their trials), at the high end of what it may take
     (:data:`REFIT_SAFETY`)."""
-    members = trial.ensemble.members if trial.ensemble is not None else [trial]
     return (REFIT_SAFETY * task.final_fit_seconds(members, prepared)
             + logging_seconds(task.final_model_bytes(members, prepared)))
+
+
+def refit_estimate(task: Task, trial: TrialResult, prepared: PreparedData) -> float:
+    """:func:`final_model_estimate` of ``trial`` (an ensemble: of all its members)."""
+    return final_model_estimate(task, trial.ensemble.members if trial.ensemble is not None else [trial], prepared)
+
+
+def final_model_time(task: Task, prepared: PreparedData, seconds_left: float) -> FinalModelTime:
+    """What the final model of an ensemble may take: ``seconds_left``, and its estimate from its members
+    (:func:`final_model_estimate`) in its planned form or, when quicker, in the task's lighter form
+    (``task.lighter_final_model``), which the refit takes when the planned one would not fit."""
+    lighter = task.lighter_final_model(prepared)
+    forms = [prepared] if lighter is None else [prepared, lighter[0]]
+
+    def seconds(members: list[TrialResult]) -> float:
+        return min(final_model_estimate(task, members, form) for form in forms)
+    return FinalModelTime(seconds, seconds_left)
 
 
 def refit_order(ranked: list[TrialResult], estimate: Callable[[TrialResult], float],
@@ -163,8 +181,7 @@ def post_search_reserve(stop: StopRules, task: Task, prepared: PreparedData, bud
         best.append(result)
         best.sort(key=lambda t: key(t.score))
         del best[RESERVED_MEMBERS:]
-        refit = (REFIT_SAFETY * task.final_fit_seconds(best, prepared)
-                 + logging_seconds(task.final_model_bytes(best, prepared)))
+        refit = final_model_estimate(task, best, prepared)
         explaining = min(explanation_seconds(budget_seconds), max(1.0, refit)) * (int(explain) + int(insights))
         estimate = FIXED_POST_SEARCH_SECONDS + refit + explaining
         stop.reserve_seconds = min(estimate, task.max_post_search_share * budget_seconds)

@@ -19,14 +19,12 @@ from automl.core import TrialResult, TrialSpec, release_freed_memory
 from automl.engine._budget import (
     END_OF_JOB_SECONDS,
     JobClock,
-    ensemble_budget,
     explanation_budget,
     insight_budget,
     trial_allowance,
     post_search_reserve,
-    refit_estimate,
-    refit_order,
 )
+from automl.engine._final_model import build_ensembles, refit_best
 from automl.engine._checkpoint import EXTEND, RESUME, SUBMIT, JobSession, SearchCheckpoint, restore_search
 from automl.engine._observers import ObserverGroup
 from automl.engine._automl_result import AutoMLResult
@@ -110,53 +108,6 @@ def _search(job: AutoMLJob, task: Task, prepared: PreparedData, stop: StopRules,
 def _namer(job: AutoMLJob) -> Callable[[int], str]:
     """Azure's trial names: ``<job>_<iteration>``."""
     return lambda iteration: f"{job.name}_{iteration}"
-
-
-def _lighter_if_needed(task: Task, best: TrialResult, prepared: PreparedData, seconds_left: float,
-                       notes: list[str]) -> PreparedData:
-    """``prepared`` set for the task's lighter final models when the planned one of ``best`` would not fit
-    ``seconds_left`` (a note says so): with little time, every trial's lighter form is the better bet.
-    Else ``prepared`` as it is."""
-    planned = refit_estimate(task, best, prepared)
-    lighter = task.lighter_final_model(prepared) if planned > seconds_left else None
-    if lighter is None:
-        return prepared
-    notes.append(f"{lighter[1]}: that of the best trial {best.name} ({best.display_name}) would take about "
-                 f"{planned:.0f} s with its logging, more than the {max(0.0, seconds_left):.0f} s left before "
-                 "the job's limit")
-    return lighter[0]
-
-
-def _refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: PreparedData,
-                seconds_left: float, notes: list[str]) -> tuple[Any, TrialResult | None, PreparedData, str]:
-    """The best trial whose final model fits in ``seconds_left`` (else the quickest), fitted; the next on
-    failure. "Best" is the task's choice (:meth:`Task.choose_final`: forecasting's floor). When the planned
-    final model of the best trial would not fit, the task's lighter forms are used. Also returned: the
-    ``prepared`` data the model was fitted with, and why the fitted trial was chosen over the best
-    validation score ("" when it was not).
-    """
-    ranked, selection = task.choose_final(task.rank(trials, job.primary_metric), prepared, job.primary_metric)
-    if selection:
-        logger.warning("job %s: %s", job.name, selection)
-    if ranked:
-        prepared = _lighter_if_needed(task, ranked[0], prepared, seconds_left, notes)
-
-    def estimate(trial: TrialResult) -> float:
-        return refit_estimate(task, trial, prepared)
-
-    order = refit_order(ranked, estimate, seconds_left)
-    if order and order[0] is not ranked[0]:
-        note = (f"refit {order[0].name} ({order[0].display_name}) instead of the best trial {ranked[0].name}, "
-                f"whose refit and logging (about {estimate(ranked[0]):.0f} s) would not fit the "
-                f"{max(0.0, seconds_left):.0f} s left before the job's limit")
-        logger.warning("job %s: %s", job.name, note)
-        notes.append(note)
-    for candidate in order:
-        try:
-            return task.refit(candidate, prepared), candidate, prepared, selection if candidate is ranked[0] else ""
-        except Exception as exc:  # fall back to the next best trial
-            candidate.error = f"refit failed: {type(exc).__name__}: {exc}"
-    return None, None, prepared, ""
 
 
 def _status(stop: StopRules, best: TrialResult | None) -> str:
@@ -398,15 +349,14 @@ def _run_session_of(job: AutoMLJob, task: Task, observers: Sequence[Any], comput
     clock.lap("search")
     if ensembles and not stop.canceled:
         first = max(session.first_iteration, max((t.iteration for t in trials), default=-1) + 1)
-        built = task.build_ensembles(ensembles, trials, prepared, job, first, _namer(job),
-                                     max_seconds=ensemble_budget(clock))
+        built = build_ensembles(job, task, ensembles, trials, prepared, clock, first, _namer(job), notes)
         for ensemble in built:
             watchers.trial_finished(ensemble)
         trials = trials + built
     clock.lap("ensembles")
     seconds_left = (float("inf") if stop.canceled  # canceled: the best so far, as promised
                     else clock.left(keep=END_OF_JOB_SECONDS))
-    best_model, best, prepared, selection = _refit_best(job, task, trials, prepared, seconds_left, notes)
+    best_model, best, prepared, selection = refit_best(job, task, trials, prepared, seconds_left, notes)
     clock.lap("refit")
     test_metrics = task.score_test(best_model, prepared) if best_model is not None else None
     clock.lap("test")

@@ -29,6 +29,7 @@ from automl.ensembles._meta import (
     tuned_plain,
 )
 from automl.ensembles._selection import (
+    LEFT_OUT_TO_FIT_TIME,
     MAX_ENSEMBLE_BYTES,
     MAXIMUM_DEFAULT_ENSEMBLE_SELECTION_ITERATIONS,
     MAXIMUM_MODELS_FOR_SELECTION,
@@ -38,8 +39,17 @@ from automl.ensembles._selection import (
     default_initial_size,
     default_rounds,
     within_size,
+    within_time,
 )
-from automl.ensembles._ensemble_spec import STACK, VOTING, StackEnsembleSpec, VotingEnsembleSpec, member_name
+from automl.ensembles._ensemble_spec import (
+    STACK,
+    VOTING,
+    FinalModelTime,
+    StackEnsembleSpec,
+    VotingEnsembleSpec,
+    member_name,
+    within_final_time,
+)
 from automl.ensembles._stack import (
     StackEnsembleClassifier,
     StackEnsembleRegressor,
@@ -50,11 +60,11 @@ from automl.ensembles._stack import (
 from automl.ensembles._voting import make_voting_ensemble, weighted_average
 
 __all__ = [
-    "CLASSIFICATION_META_LEARNERS", "CV_METHODS", "MAX_ENSEMBLE_BYTES", "MAXIMUM_DEFAULT_ENSEMBLE_SELECTION_ITERATIONS",
+    "CLASSIFICATION_META_LEARNERS", "CV_METHODS", "FinalModelTime", "LEFT_OUT_TO_FIT_TIME", "MAX_ENSEMBLE_BYTES", "MAXIMUM_DEFAULT_ENSEMBLE_SELECTION_ITERATIONS",
     "MAXIMUM_MODELS_FOR_SELECTION", "MAXIMUM_PIPELINES_IN_GREEDY_PHASE", "META_LEARNERS", "REGRESSION_META_LEARNERS",
     "SELECTION_GREEDY_SCORE_THRESHOLD", "STACK", "StackEnsembleClassifier", "StackEnsembleRegressor",
     "StackEnsembleSpec", "VOTING", "VotingEnsembleSpec", "align_proba", "caruana_selection", "cross_fit",
     "default_initial_size", "default_rounds", "fit_meta", "fold_splits", "holdout_splits", "make_meta_learner",
     "make_stack_ensemble", "make_voting_ensemble", "member_name", "meta_features", "predict_meta",
-    "resolve_meta_learner", "tuned_plain", "weighted_average", "within_size",
+    "resolve_meta_learner", "tuned_plain", "weighted_average", "within_final_time", "within_size", "within_time",
 ]

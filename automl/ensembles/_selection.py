@@ -19,6 +19,8 @@ SELECTION_GREEDY_SCORE_THRESHOLD = 0.05
 MAXIMUM_PIPELINES_IN_GREEDY_PHASE = 5
 
 ScoreFn = Callable[[np.ndarray, np.ndarray], float]
+#: An ensemble trial's parameter: the iterations :func:`within_time` left out of it.
+LEFT_OUT_TO_FIT_TIME = "left_out_to_fit_time"
 
 
 def default_rounds(max_trials: int) -> int:
@@ -180,10 +182,36 @@ def within_size(counts: np.ndarray, sizes: Sequence[int], max_bytes: int = MAX_E
     >>> within_size(np.array([3, 1]), [500, 600], max_bytes=100).tolist()
     [3, 0]
     """
-    counts = np.asarray(counts).copy()
     sizes = np.asarray(sizes, dtype=float)
-    while (counts > 0).sum() > 1 and sizes[counts > 0].sum() > max_bytes:
-        chosen = np.flatnonzero(counts > 0)
-        drop = chosen[np.lexsort((-sizes[chosen], counts[chosen]))[0]]
-        counts[drop] = 0
+
+    def least_selected(chosen: np.ndarray, counts: np.ndarray) -> int:
+        return int(chosen[np.lexsort((-sizes[chosen], counts[chosen]))[0]])
+    return _drop_until(counts, lambda chosen: sizes[chosen].sum() <= max_bytes, least_selected)
+
+
+def within_time(counts: np.ndarray, seconds: Sequence[float], fits: Callable[[np.ndarray], bool]) -> np.ndarray:
+    """Selection ``counts`` with members dropped until ``fits(chosen)`` says the final model of the chosen
+    members (their indices) fits the time left; one member always stays. The member dropped first is
+    the one with the most ``seconds`` per selection: the most time saved for the least weight lost.
+
+    Examples
+    --------
+    >>> seconds = [5.0, 30.0, 8.0]
+    >>> within_time(np.array([3, 2, 2]), seconds, lambda chosen: sum(seconds[i] for i in chosen) <= 20).tolist()
+    [3, 0, 2]
+    """
+    costs = np.asarray(seconds, dtype=float)
+
+    def costliest(chosen: np.ndarray, counts: np.ndarray) -> int:
+        return int(chosen[np.argmax(costs[chosen] / counts[chosen])])
+    return _drop_until(counts, fits, costliest)
+
+
+def _drop_until(counts: np.ndarray, fits: Callable[[np.ndarray], bool],
+                worst: Callable[[np.ndarray, np.ndarray], int]) -> np.ndarray:
+    """``counts`` with the ``worst(chosen, counts)`` member dropped until ``fits`` the chosen indices, or
+    one member is left."""
+    counts = np.asarray(counts).copy()
+    while (counts > 0).sum() > 1 and not fits(np.flatnonzero(counts > 0)):
+        counts[worst(np.flatnonzero(counts > 0), counts)] = 0
     return counts

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from automl.core import TrialData, TrialResult, TrialSpec, name_key
-from automl.ensembles import STACK, VOTING
+from automl.ensembles import STACK, VOTING, FinalModelTime
 from automl.errors import ConfigError, did_you_mean
 from automl.metrics import Metric, find_metric, primary_metric_names, sort_key
 from automl.settings import TrainingSettings
@@ -302,9 +302,11 @@ class Task(ABC):
     @abstractmethod
     def build_ensembles(self, kinds: list[str], trials: list[TrialResult], prepared: PreparedData,
                         job: AutoMLJob, start_iteration: int, name_of: Callable[[int], str], *,
-                        max_seconds: float = float("inf")) -> list[TrialResult]:
+                        max_seconds: float = float("inf"),
+                        final_time: FinalModelTime | None = None) -> list[TrialResult]:
         """The ensemble trials ``kinds`` of ``trials``, from their validation predictions, built within
-        about ``max_seconds``."""
+        about ``max_seconds``. An ensemble leaves out members until its final model fits ``final_time``
+        (``automl.ensembles.within_final_time``)."""
 
     @abstractmethod
     def final_fit_seconds(self, members: list[TrialResult], prepared: PreparedData) -> float:

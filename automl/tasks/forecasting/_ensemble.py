@@ -14,12 +14,15 @@ import numpy as np
 
 from automl.core import COMPLETED, FAILED, TrialResult
 from automl.ensembles import (
+    LEFT_OUT_TO_FIT_TIME,
     MAXIMUM_MODELS_FOR_SELECTION,
+    FinalModelTime,
     VOTING,
     VotingEnsembleSpec,
     caruana_selection,
     default_rounds,
     weighted_average,
+    within_final_time,
     within_size,
 )
 from automl.metrics import Metric, sort_key
@@ -49,9 +52,11 @@ def _affordable(candidates: list[TrialResult], score: Callable[[np.ndarray], flo
 
 def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metric, max_trials: int,
                iteration: int, name_of: Callable[[int], str], *,
-               max_seconds: float = float("inf")) -> TrialResult | None:
+               max_seconds: float = float("inf"),
+               final_time: FinalModelTime | None = None) -> TrialResult | None:
     """The VotingEnsemble trial, or None with fewer than two usable trials; selected from the best
-    candidates (by validation score) that can be scored within about ``max_seconds``."""
+    candidates (by validation score) that can be scored within about ``max_seconds``, without the members
+    whose final models would not let the ensemble's fit ``final_time``."""
     candidates = _candidates(trials, metric, len(data.y_true))
     if len(candidates) < 2:
         return None
@@ -66,6 +71,7 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
         predictions = [np.asarray(t.valid_predictions, dtype=float) for t in candidates]
         counts = caruana_selection(predictions, data.y_true, score, metric.greater_is_better, rounds)
         counts = within_size(counts, [t.model_bytes for t in candidates])
+        counts, left_out = within_final_time(counts, candidates, final_time)
         picked = [int(i) for i in np.flatnonzero(counts)]
         weights = counts[picked] / counts[picked].sum()
         combined = weighted_average([predictions[i] for i in picked], weights)
@@ -77,6 +83,8 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
                          "ensembled_algorithms": [m.display_name for m in members],
                          "ensemble_weights": [float(w) for w in weights],
                          "selection_candidates": f"{len(candidates)} of {considered}"}
+        if left_out:
+            result.params[LEFT_OUT_TO_FIT_TIME] = left_out
         result.ensemble = VotingEnsembleSpec(members, weights)
     except Exception as exc:  # a failing ensemble never fails the job
         result.status, result.score, result.error = FAILED, math.nan, f"{type(exc).__name__}: {exc}"

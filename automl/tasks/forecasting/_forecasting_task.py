@@ -14,7 +14,7 @@ import pandas as pd
 
 from automl.algorithms import Algorithm
 from automl.core import TrialData, TrialResult, TrialSpec
-from automl.ensembles import VOTING
+from automl.ensembles import VOTING, FinalModelTime
 from automl.errors import ConfigError
 from automl.explain import Explanation, RowExplanation
 from automl.metrics import REGRESSION_METRICS
@@ -88,13 +88,14 @@ class ForecastingTask(Task):
 
     def build_ensembles(self, kinds: list[str], trials: list[TrialResult], prepared: ForecastData,
                         job: AutoMLJob, start_iteration: int, name_of: Callable[[int], str], *,
-                        max_seconds: float = float("inf")) -> list[TrialResult]:
+                        max_seconds: float = float("inf"),
+                        final_time: FinalModelTime | None = None) -> list[TrialResult]:
         """The VotingEnsemble of the forecasters' back-test forecasts, when two trials can be combined,
-        from as many candidates as ``max_seconds`` allow."""
+        from as many candidates as ``max_seconds`` allow, of members whose final models fit ``final_time``."""
         if VOTING not in kinds:
             return []
         vote = build_vote(trials, prepared.trial, self.metric(job.primary_metric), job.limits.max_trials,
-                          start_iteration, name_of, max_seconds=max_seconds)
+                          start_iteration, name_of, max_seconds=max_seconds, final_time=final_time)
         return [] if vote is None else [vote]
 
     def choose_final(self, ranked: list[TrialResult], prepared: ForecastData,

@@ -17,6 +17,7 @@ import pandas as pd
 
 from automl import metrics
 from automl.core import TrialResult, TrialSpec
+from automl.ensembles import FinalModelTime
 from automl.errors import ConfigError
 from automl.settings import TrainingSettings
 from automl.tasks.tabular._distributed_data import (
@@ -126,7 +127,8 @@ class DistributedTraining:
 
     def build_ensembles(self, kinds: list[str], trials: list[TrialResult], prepared: DistributedData,
                         job: AutoMLJob, start_iteration: int, name_of: Callable[[int], str], *,
-                        max_seconds: float = float("inf")) -> list[TrialResult]:
+                        max_seconds: float = float("inf"),
+                        final_time: FinalModelTime | None = None) -> list[TrialResult]:
         return []
 
     def balance_classes(self, prepared: DistributedData, primary_metric: str, seed: int) -> None:

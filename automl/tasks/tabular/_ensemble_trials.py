@@ -15,6 +15,8 @@ import numpy as np
 from automl.core import COMPLETED, FAILED, TrialResult
 from automl.ensembles import (
     CV_METHODS,
+    LEFT_OUT_TO_FIT_TIME,
+    FinalModelTime,
     STACK,
     VOTING,
     StackEnsembleSpec,
@@ -30,6 +32,7 @@ from automl.ensembles import (
     resolve_meta_learner,
     tuned_plain,
     weighted_average,
+    within_final_time,
     within_size,
 )
 from automl.metrics import Metric
@@ -46,18 +49,23 @@ __all__ = ["build_ensemble_trials"]
 class _Selection:
     """The Caruana selection over the candidates, computed once for both ensembles."""
 
-    def __init__(self, candidates: Candidates, scorer: ValidationScorer, rounds: int, model_copies: int = 1):
+    def __init__(self, candidates: Candidates, scorer: ValidationScorer, rounds: int, model_copies: int = 1,
+                 final_time: FinalModelTime | None = None):
         self.candidates, self.scorer, self.rounds = candidates, scorer, rounds
         self.model_copies = model_copies  # a bag holds one model per fold
+        self.final_time = final_time
+        self.left_out: list[int] = []  # iterations left out for the time left
         self._chosen: tuple[list[int], np.ndarray] | None = None
 
     def chosen(self) -> tuple[list[int], np.ndarray]:
         """Indices of the selected candidates (best first) and their weights; members past the
-        ensemble's size budget (:data:`automl.ensembles.MAX_ENSEMBLE_BYTES`) are left out."""
+        ensemble's size budget (:data:`automl.ensembles.MAX_ENSEMBLE_BYTES`), then those whose final
+        models would not let the ensemble's fit the time left (``final_time``), are left out."""
         if self._chosen is None:
             counts = caruana_selection(self.candidates.predictions, self.scorer.y, self.scorer.primary,
                                        self.scorer.greater_is_better, self.rounds)
             counts = within_size(counts, [self.model_copies * t.model_bytes for t in self.candidates.trials])
+            counts, self.left_out = within_final_time(counts, self.candidates.trials, self.final_time)
             picked = [int(i) for i in np.flatnonzero(counts)]
             self._chosen = picked, counts[picked] / counts[picked].sum()
         return self._chosen
@@ -71,9 +79,11 @@ class _Selection:
         return [self.candidates.predictions[i] for i in self.chosen()[0]]
 
 
-def _member_params(members: list[TrialResult]) -> dict[str, Any]:
-    return {"ensembled_iterations": [m.iteration for m in members],
-            "ensembled_algorithms": [m.display_name for m in members]}
+def _member_params(selection: _Selection) -> dict[str, Any]:
+    members = selection.members()
+    params = {"ensembled_iterations": [m.iteration for m in members],
+              "ensembled_algorithms": [m.display_name for m in members]}
+    return {**params, LEFT_OUT_TO_FIT_TIME: selection.left_out} if selection.left_out else params
 
 
 def _score(result: TrialResult, prediction: np.ndarray, selection: _Selection, primary: str) -> None:
@@ -88,7 +98,7 @@ def _voting(result: TrialResult, selection: _Selection, primary: str, **_: Any) 
     _, weights = selection.chosen()
     members = selection.members()
     _score(result, weighted_average(selection.predictions(), weights), selection, primary)
-    result.params = {**_member_params(members), "ensemble_weights": [float(w) for w in weights]}
+    result.params = {**_member_params(selection), "ensemble_weights": [float(w) for w in weights]}
     result.ensemble = VotingEnsembleSpec(members, weights)
 
 
@@ -111,7 +121,7 @@ def _stack(result: TrialResult, selection: _Selection, primary: str, prepared: T
     _score(result, cross_fit(folds_learner, Z, scorer.y, scorer.w, splits, prepared.classes),
            selection, primary)
     members = selection.members()
-    result.params = {**_member_params(members), "stack_meta_learner_type": name,
+    result.params = {**_member_params(selection), "stack_meta_learner_type": name,
                      "stack_meta_learner_kwargs": kwargs,
                      "stack_meta_learner_train_percentage": None if cross_validated else share}
     result.ensemble = StackEnsembleSpec(members, name, kwargs, meta,
@@ -135,7 +145,8 @@ def _run_one(kind: str, iteration: int, name: str, build: Callable[[TrialResult]
 
 def build_ensemble_trials(kinds: list[str], trials: list[TrialResult], prepared: TabularData,
                           training: TrainingSettings, *, metric: Metric, max_trials: int, start_iteration: int,
-                          name_of: Callable[[int], str], seed: int = 0) -> list[TrialResult]:
+                          name_of: Callable[[int], str], seed: int = 0,
+                          final_time: FinalModelTime | None = None) -> list[TrialResult]:
     """Run the ensemble trials ``kinds`` of a job: VotingEnsemble first, then StackEnsemble.
 
     Parameters
@@ -159,6 +170,10 @@ def build_ensemble_trials(kinds: list[str], trials: list[TrialResult], prepared:
         ``name_of(iteration) -> "<job>_<iteration>"``.
     seed : int, default=0
         Seed of the holdout split used to score the StackEnsemble.
+    final_time : FinalModelTime, optional
+        What the final model of an ensemble of given members should take (its refit or bag, and its
+        logging), and the time left for it. Members are left out (:func:`automl.ensembles.within_time`)
+        until it fits; their iterations are in the ensembles' ``params["left_out_to_fit_time"]``.
 
     Returns
     -------
@@ -173,7 +188,7 @@ def build_ensemble_trials(kinds: list[str], trials: list[TrialResult], prepared:
     if not kinds or len(candidates.trials) < MIN_BASE_TRIALS or len(candidates.rows) == 0:
         return []
     scorer = ValidationScorer(prepared, candidates.rows, metric)
-    selection = _Selection(candidates, scorer, default_rounds(max_trials), prepared.models_per_member)
+    selection = _Selection(candidates, scorer, default_rounds(max_trials), prepared.models_per_member, final_time)
     context = {"selection": selection, "primary": metric.name, "prepared": prepared,
                "training": training, "seed": seed}
     results = []

@@ -26,6 +26,7 @@ from automl.ensembles import (
     REGRESSION_META_LEARNERS,
     STACK,
     VOTING,
+    FinalModelTime,
     make_meta_learner,
     resolve_meta_learner,
 )
@@ -142,12 +143,14 @@ class TabularTask(Task):
 
     def build_ensembles(self, kinds: list[str], trials: list[TrialResult], prepared: TabularData,
                         job: AutoMLJob, start_iteration: int, name_of: Callable[[int], str], *,
-                        max_seconds: float = float("inf")) -> list[TrialResult]:
-        """VotingEnsemble and StackEnsemble from the trials' validation predictions. (``max_seconds`` is
-        not needed: scoring the candidates is vectorised, about a second in all at 60 s budgets.)"""
+                        max_seconds: float = float("inf"),
+                        final_time: FinalModelTime | None = None) -> list[TrialResult]:
+        """VotingEnsemble and StackEnsemble from the trials' validation predictions, of members whose final
+        models fit ``final_time``. (``max_seconds`` is not needed: scoring the candidates is
+        vectorised, about a second in all at 60 s budgets.)"""
         return build_ensemble_trials(kinds, trials, prepared, job.training, metric=self.metric(job.primary_metric),
                                      max_trials=job.limits.max_trials, start_iteration=start_iteration,
-                                     name_of=name_of, seed=job.seed)
+                                     name_of=name_of, seed=job.seed, final_time=final_time)
 
     def final_fit_seconds(self, members: list[TrialResult], prepared: TabularData) -> float:
         """A bag: every fold of each member again; a refit: one fold of each member scaled to all rows.

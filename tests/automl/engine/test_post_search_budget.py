@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+import pandas as pd
+
 import automl
 from automl.engine._budget import GRACE_SHARE
 from automl.tasks import get_task
@@ -85,3 +88,39 @@ def test_a_job_with_time_to_spare_shrinks_nothing(small_classification_frame):
     job.set_limits(max_trials=1, timeout_minutes=5)
     result = job.submit(show_progress=False)
     assert result.explanation is not None and result.budget_notes == []
+
+
+def _noisy_classification_frame() -> pd.DataFrame:
+    """200 rows whose labels no single model gets all right: the ensembles take several members."""
+    rng = np.random.default_rng(0)
+    x, z = rng.normal(size=200), rng.normal(size=200)
+    colour = rng.choice(["red", "green", "blue"], 200)
+    signal = x + 0.5 * z ** 2 + (colour == "red") + rng.normal(scale=0.8, size=200)
+    return pd.DataFrame({"x": x, "z": z, "colour": colour, "label": np.where(signal > 0.7, "yes", "no")})
+
+
+def test_ensemble_members_whose_final_model_would_not_fit_are_left_out_and_the_result_says_why(monkeypatch):
+    task = get_task("classification")
+    real = type(task).final_fit_seconds
+
+    def final_fit_seconds(self, members, prepared):  # LightGBM's final model "would take" three hours
+        slow = any(m.algorithm == "LightGBM" for m in members)
+        return 10_800.0 if slow else real(self, members, prepared)
+
+    monkeypatch.setattr(type(task), "final_fit_seconds", final_fit_seconds)
+    job = automl.classification(training_data=_noisy_classification_frame(), target_column_name="label",
+                                primary_metric="AUC_weighted", log_verbosity="warning")
+    job.set_training(allowed_training_algorithms=["LightGBM", "LogisticRegression", "DecisionTree", "KNN"],
+                     enable_model_explainability=False)
+    job.set_limits(max_trials=6, max_concurrent_trials=1, timeout_minutes=1)
+    result = job.submit(show_progress=False)
+    lightgbm = {t.iteration for t in result.trials if t.algorithm == "LightGBM"}
+    ensembles = [t for t in result.trials if t.ensemble is not None]
+    assert [t.algorithm for t in ensembles] == ["VotingEnsemble", "StackEnsemble"]
+    for ensemble in ensembles:  # LightGBM was selected, and left out: with it, neither would fit
+        left_out = ensemble.params["left_out_to_fit_time"]
+        assert left_out and set(left_out) <= lightgbm
+        assert all(m.algorithm != "LightGBM" for m in ensemble.ensemble.members) and ensemble.ensemble.members
+        note = next(n for n in result.budget_notes if n.startswith(ensemble.name))
+        assert f"leaves out trial(s) {', '.join(map(str, left_out))}:" in note and "would not fit" in note
+    assert result.best_trial.algorithm != "LightGBM" and result.best_model is not None

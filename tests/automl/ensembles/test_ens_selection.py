@@ -127,3 +127,34 @@ def test_bad_arguments():
         caruana_selection([], Y, mse, False, rounds=3)
     with pytest.raises(ValueError):
         caruana_selection([Y], Y, mse, False, rounds=0)
+
+
+def test_within_time_drops_the_most_seconds_per_selection_first_until_the_final_model_fits():
+    from automl.ensembles import within_time
+
+    seconds = np.array([5.0, 30.0, 8.0, 40.0])
+
+    def within(limit):
+        return lambda chosen: seconds[chosen].sum() <= limit
+
+    # seconds per selection 1.7, 30, 8, 20: member 1 goes first; 3, the slowest, is selected twice and stays
+    assert within_time(np.array([3, 1, 1, 2]), seconds, within(55.0)).tolist() == [3, 0, 1, 2]
+    # then member 3 (20 s per selection) before member 2 (8 s)
+    assert within_time(np.array([3, 1, 1, 2]), seconds, within(15.0)).tolist() == [3, 0, 1, 0]
+    # what already fits is left as it is
+    assert within_time(np.array([3, 0, 2, 0]), seconds, within(15.0)).tolist() == [3, 0, 2, 0]
+    # one member always stays, even when nothing fits
+    assert within_time(np.array([1, 2, 0, 0]), seconds, lambda chosen: False).tolist() == [1, 0, 0, 0]
+
+
+def test_within_final_time_names_the_iterations_it_left_out():
+    from automl.core import COMPLETED, TrialResult
+    from automl.ensembles import FinalModelTime, within_final_time
+
+    members = [TrialResult(i, f"t_{i}", "LightGBM", "", {}, COMPLETED, duration_seconds=d)
+               for i, d in zip((4, 7, 9), (1.0, 50.0, 2.0))]
+    counts = np.array([2, 1, 2])
+    final_time = FinalModelTime(lambda chosen: sum(m.duration_seconds for m in chosen), 10.0)
+    kept, left_out = within_final_time(counts, members, final_time)
+    assert kept.tolist() == [2, 0, 2] and left_out == [7]
+    assert within_final_time(counts, members, None)[1] == []

@@ -8,7 +8,7 @@ from sklearn.ensemble import VotingClassifier, VotingRegressor
 
 import automl
 from automl.core import COMPLETED, FAILED, TrialSpec
-from automl.ensembles import StackEnsembleRegressor, VotingEnsembleSpec
+from automl.ensembles import FinalModelTime, StackEnsembleRegressor, VotingEnsembleSpec
 from automl.settings import StackEnsembleSettings, TrainingSettings
 from automl.tasks import get_task
 from automl.tasks.tabular import build_ensemble_trials, prepare, refit_trial
@@ -173,3 +173,33 @@ def test_validation_data_regression(small_regression_frame):
         assert isinstance(model.named_steps["ensemble"], kind)
         predictions = model.predict(valid.drop(columns="y"))
         assert predictions.shape == (40,) and np.isfinite(predictions).all()
+
+
+def test_members_whose_final_model_would_not_fit_the_time_left_are_left_out(weighted_classification, built):
+    import dataclasses
+
+    prepared, trials = weighted_classification
+    full_vote, _ = built
+    chosen = full_vote.params["ensembled_iterations"]
+    assert len(chosen) >= 2
+    slow = chosen[0]  # the best member's final model would take too long: the ensembles go without it
+    trials = [dataclasses.replace(t, duration_seconds=1000.0 if t.iteration == slow else 1.0) for t in trials]
+    training = TrainingSettings()
+    voting, stack = build_ensemble_trials(
+        prepared.task.planned_ensembles(training, 6), trials, prepared, training,
+        metric=prepared.task.metric("AUC_weighted"), max_trials=6, start_iteration=len(trials),
+        name_of=lambda i: f"small_{i}", final_time=FinalModelTime(lambda members: sum(m.duration_seconds for m in members), 100.0))
+    for ensemble in (voting, stack):
+        assert ensemble.params["left_out_to_fit_time"] == [slow]
+        assert slow not in ensemble.params["ensembled_iterations"]
+        assert sorted(m.iteration for m in ensemble.ensemble.members) == sorted(set(chosen) - {slow})
+    # the vote is scored as what it is: the weighted average of the members it kept
+    members = voting.ensemble.members
+    metric = prepared.task.metric("AUC_weighted")
+    scorer = ValidationScorer(prepared, voting.valid_rows, metric)
+    kept = gather_candidates(members, metric)
+    by_iteration = dict(zip([t.iteration for t in kept.trials], kept.predictions))
+    average = sum(w * by_iteration[m.iteration] for m, w in zip(members, voting.ensemble.weights))
+    assert voting.score == pytest.approx(scorer.primary(scorer.y, average), abs=1e-6)
+    assert voting.score != pytest.approx(full_vote.score, abs=1e-9)
+    assert "left_out_to_fit_time" not in full_vote.params

@@ -1,0 +1,95 @@
+"""After the search: the ensembles of the trials, then the final model, each within the time left.
+
+The ensembles leave out members whose final models would not let theirs fit the time left before the
+job's limit (:func:`~automl.engine._budget.final_model_time`); the refit then takes the best trial whose
+final model fits (:func:`~automl.engine._budget.refit_order`). Both say what they gave up in the job's
+notes (``result.budget_notes``).
+"""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Callable
+
+from automl.core import TrialResult
+from automl.engine._budget import (
+    END_OF_JOB_SECONDS,
+    JobClock,
+    ensemble_budget,
+    final_model_time,
+    refit_estimate,
+    refit_order,
+)
+from automl.ensembles import LEFT_OUT_TO_FIT_TIME
+from automl.tasks import PreparedData, Task
+
+if TYPE_CHECKING:
+    from automl.jobs import AutoMLJob
+
+__all__ = ["build_ensembles", "refit_best"]
+
+logger = logging.getLogger("automl")
+
+
+def build_ensembles(job: AutoMLJob, task: Task, kinds: list[str], trials: list[TrialResult], prepared: PreparedData,
+                    clock: JobClock, first: int, name_of: Callable[[int], str], notes: list[str]) -> list[TrialResult]:
+    """The ensemble trials ``kinds`` (iterations from ``first``), of members whose final model fits what is
+    left before the job's limit; a note names the members an ensemble left out for that."""
+    final_time = final_model_time(task, prepared, clock.left(keep=END_OF_JOB_SECONDS))
+    built = task.build_ensembles(kinds, trials, prepared, job, first, name_of,
+                                 max_seconds=ensemble_budget(clock), final_time=final_time)
+    for ensemble in built:
+        left_out = ensemble.params.get(LEFT_OUT_TO_FIT_TIME)
+        if left_out:
+            note = (f"{ensemble.name} ({ensemble.algorithm}) leaves out trial(s) "
+                    f"{', '.join(str(i) for i in left_out)}: with them its final model and the logging of it "
+                    f"would not fit the {max(0.0, final_time.seconds_left):.0f} s left before the job's limit")
+            logger.warning("job %s: %s", job.name, note)
+            notes.append(note)
+    return built
+
+
+def _lighter_if_needed(task: Task, best: TrialResult, prepared: PreparedData, seconds_left: float,
+                       notes: list[str]) -> PreparedData:
+    """``prepared`` set for the task's lighter final models when the planned one of ``best`` would not fit
+    ``seconds_left`` (a note says so): with little time, every trial's lighter form is the better bet.
+    Else ``prepared`` as it is."""
+    planned = refit_estimate(task, best, prepared)
+    lighter = task.lighter_final_model(prepared) if planned > seconds_left else None
+    if lighter is None:
+        return prepared
+    notes.append(f"{lighter[1]}: that of the best trial {best.name} ({best.display_name}) would take about "
+                 f"{planned:.0f} s with its logging, more than the {max(0.0, seconds_left):.0f} s left before "
+                 "the job's limit")
+    return lighter[0]
+
+
+def refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: PreparedData,
+                seconds_left: float, notes: list[str]) -> tuple[Any, TrialResult | None, PreparedData, str]:
+    """The best trial whose final model fits in ``seconds_left`` (else the quickest), fitted; the next on
+    failure. "Best" is the task's choice (:meth:`Task.choose_final`: forecasting's floor). When the planned
+    final model of the best trial would not fit, the task's lighter forms are used. Also returned: the
+    ``prepared`` data the model was fitted with, and why the fitted trial was chosen over the best
+    validation score ("" when it was not).
+    """
+    ranked, selection = task.choose_final(task.rank(trials, job.primary_metric), prepared, job.primary_metric)
+    if selection:
+        logger.warning("job %s: %s", job.name, selection)
+    if ranked:
+        prepared = _lighter_if_needed(task, ranked[0], prepared, seconds_left, notes)
+
+    def estimate(trial: TrialResult) -> float:
+        return refit_estimate(task, trial, prepared)
+
+    order = refit_order(ranked, estimate, seconds_left)
+    if order and order[0] is not ranked[0]:
+        note = (f"refit {order[0].name} ({order[0].display_name}) instead of the best trial {ranked[0].name}, "
+                f"whose refit and logging (about {estimate(ranked[0]):.0f} s) would not fit the "
+                f"{max(0.0, seconds_left):.0f} s left before the job's limit")
+        logger.warning("job %s: %s", job.name, note)
+        notes.append(note)
+    for candidate in order:
+        try:
+            return task.refit(candidate, prepared), candidate, prepared, selection if candidate is ranked[0] else ""
+        except Exception as exc:  # fall back to the next best trial
+            candidate.error = f"refit failed: {type(exc).__name__}: {exc}"
+    return None, None, prepared, ""
