@@ -60,8 +60,9 @@ from automl.ensembles._stack import (
 from automl.ensembles._voting import make_voting_ensemble, weighted_average
 
 __all__ = [
-    "CLASSIFICATION_META_LEARNERS", "CV_METHODS", "FinalModelTime", "LEFT_OUT_TO_FIT_TIME", "MAX_ENSEMBLE_BYTES", "MAXIMUM_DEFAULT_ENSEMBLE_SELECTION_ITERATIONS",
-    "MAXIMUM_MODELS_FOR_SELECTION", "MAXIMUM_PIPELINES_IN_GREEDY_PHASE", "META_LEARNERS", "REGRESSION_META_LEARNERS",
+    "CLASSIFICATION_META_LEARNERS", "CV_METHODS", "FinalModelTime", "LEFT_OUT_TO_FIT_TIME", "MAX_ENSEMBLE_BYTES",
+    "MAXIMUM_DEFAULT_ENSEMBLE_SELECTION_ITERATIONS", "MAXIMUM_MODELS_FOR_SELECTION",
+    "MAXIMUM_PIPELINES_IN_GREEDY_PHASE", "META_LEARNERS", "REGRESSION_META_LEARNERS",
     "SELECTION_GREEDY_SCORE_THRESHOLD", "STACK", "StackEnsembleClassifier", "StackEnsembleRegressor",
     "StackEnsembleSpec", "VOTING", "VotingEnsembleSpec", "align_proba", "caruana_selection", "cross_fit",
     "default_initial_size", "default_rounds", "fit_meta", "fold_splits", "holdout_splits", "make_meta_learner",

@@ -29,7 +29,6 @@ from automl.ensembles import (
     holdout_splits,
     make_meta_learner,
     meta_features,
-    resolve_meta_learner,
     tuned_plain,
     weighted_average,
     within_final_time,

@@ -13,16 +13,22 @@ from automl.tasks import get_task
 from automl.testing import registered_test_algorithm
 
 
-def test_a_refit_that_would_not_fit_the_time_left_gives_way_and_the_result_says_why(
-        small_classification_frame, monkeypatch):
+def _lightgbm_would_take_three_hours(monkeypatch):
+    """The classification task, whose estimate of any final model with a LightGBM member is three hours."""
     task = get_task("classification")
     real = type(task).final_fit_seconds
 
-    def final_fit_seconds(self, members, prepared):  # LightGBM's final model "would take" three hours
+    def final_fit_seconds(self, members, prepared):
         slow = any(m.algorithm == "LightGBM" for m in members)
         return 10_800.0 if slow else real(self, members, prepared)
 
     monkeypatch.setattr(type(task), "final_fit_seconds", final_fit_seconds)
+    return task
+
+
+def test_a_refit_that_would_not_fit_the_time_left_gives_way_and_the_result_says_why(
+        small_classification_frame, monkeypatch):
+    task = _lightgbm_would_take_three_hours(monkeypatch)
     with registered_test_algorithm("classification", "Prior", "fine", priority=-1):
         job = automl.classification(training_data=small_classification_frame, target_column_name="label",
                                     primary_metric="AUC_weighted", log_verbosity="warning")
@@ -100,14 +106,7 @@ def _noisy_classification_frame() -> pd.DataFrame:
 
 
 def test_ensemble_members_whose_final_model_would_not_fit_are_left_out_and_the_result_says_why(monkeypatch):
-    task = get_task("classification")
-    real = type(task).final_fit_seconds
-
-    def final_fit_seconds(self, members, prepared):  # LightGBM's final model "would take" three hours
-        slow = any(m.algorithm == "LightGBM" for m in members)
-        return 10_800.0 if slow else real(self, members, prepared)
-
-    monkeypatch.setattr(type(task), "final_fit_seconds", final_fit_seconds)
+    _lightgbm_would_take_three_hours(monkeypatch)
     job = automl.classification(training_data=_noisy_classification_frame(), target_column_name="label",
                                 primary_metric="AUC_weighted", log_verbosity="warning")
     job.set_training(allowed_training_algorithms=["LightGBM", "LogisticRegression", "DecisionTree", "KNN"],

@@ -188,7 +188,8 @@ def test_members_whose_final_model_would_not_fit_the_time_left_are_left_out(weig
     voting, stack = build_ensemble_trials(
         prepared.task.planned_ensembles(training, 6), trials, prepared, training,
         metric=prepared.task.metric("AUC_weighted"), max_trials=6, start_iteration=len(trials),
-        name_of=lambda i: f"small_{i}", final_time=FinalModelTime(lambda members: sum(m.duration_seconds for m in members), 100.0))
+        name_of=lambda i: f"small_{i}",
+        final_time=FinalModelTime(lambda members: sum(m.duration_seconds for m in members), 100.0))
     for ensemble in (voting, stack):
         assert ensemble.params["left_out_to_fit_time"] == [slow]
         assert slow not in ensemble.params["ensembled_iterations"]
