@@ -137,8 +137,9 @@ class AutoMLResult:
         cross-validation fold models, or a refit on all training rows; ``set_training(final_model=...)``).
     selection : str
         Why ``best_trial`` is not the trial with the best validation score, in one sentence
-        (forecasting: a learned forecaster that did not beat SeasonalNaive on the validation
-        windows by more than the noise gives way to the best classical model); empty when it is.
+        (forecasting: a best trial that did not beat SeasonalNaive on the validation windows by
+        more than the noise gives way to the best classical model that did, else SeasonalNaive);
+        empty when it is.
         The leaderboard's ``note`` column shows it on the returned trial's row.
     budget_notes : list of str
         What the job shrank, skipped or deferred to keep its time limit, and why (empty when

@@ -1,12 +1,13 @@
-"""The floor of a forecasting job: a learned forecaster is returned only when it beats SeasonalNaive.
+"""The floor of a forecasting job: a forecaster is returned only when it beats SeasonalNaive.
 
-Rolling-origin validation scores a trial on a few windows; a regression learner on lag features, or
-a vote weighted on those same windows, can look better there than repeating the last season and
-still forecast worse. So the best trial by validation score is returned only when it is a classical
-model, or when it beats the SeasonalNaive trial by more than the noise: the mean of the paired
-differences of the primary metric over the validation windows (over the series of the one window,
-when there is one) must exceed their standard error. Otherwise the best classical model is
-returned (SeasonalNaive, or one that scored better than it), and the result says why.
+Rolling-origin validation scores a trial on a few windows; a regression learner on lag features, a
+vote weighted on those same windows, or a classical model with many parameters (an ARIMA order
+chosen on the same history) can look better there than repeating the last season and still forecast
+worse. So the best trial by validation score is returned only when it beats the SeasonalNaive trial
+by more than the noise: the mean of the paired differences of the primary metric over the validation
+windows (over the series of the one window, when there is one) must exceed their standard error.
+Otherwise the best classical model that does is returned, else SeasonalNaive itself, and the result
+says why. (A classical best that cannot be compared with SeasonalNaive on any window stands.)
 """
 from __future__ import annotations
 
@@ -78,21 +79,28 @@ def _classical(trial: TrialResult, algorithms: AlgorithmRegistry) -> bool:
     return bool(getattr(algorithms[trial.algorithm], "classical", False))
 
 
+def _may_return(trial: TrialResult, floor: TrialResult, data: ForecastTrialData, metric: Metric) -> bool:
+    """Whether the classical ``trial`` may be returned: the floor itself, one that beats it by more than the
+    noise, or one that cannot be compared with it."""
+    if trial is floor:
+        return True
+    check = floor_check(trial, floor, data, metric)
+    return check.beats_floor or not check.units
+
+
 def with_floor(ranked: list[TrialResult], data: ForecastTrialData, metric: Metric,
                algorithms: AlgorithmRegistry) -> tuple[list[TrialResult], str]:
-    """``ranked`` (best first) with the best classical trial first when the best trial is learned (a
-    regression learner or an ensemble) and does not beat the :data:`FLOOR` trial by more than the noise,
-    and why, in one sentence ("" when the order stands, or when no floor trial succeeded)."""
-    if not ranked or _classical(ranked[0], algorithms):
-        return ranked, ""
+    """``ranked`` (best first) with another trial first when the best one does not beat the :data:`FLOOR`
+    trial by more than the noise: the best classical trial that does, else the floor trial; and why, in
+    one sentence ("" when the order stands, or when no floor trial succeeded)."""
     floor = next((t for t in ranked if t.ensemble is None and t.algorithm == FLOOR), None)
-    if floor is None:
+    if floor is None or ranked[0] is floor:
         return ranked, ""
-    check = floor_check(ranked[0], floor, data, metric)
-    if check.beats_floor:
-        return ranked, ""
-    chosen = next(t for t in ranked if _classical(t, algorithms))
     top = ranked[0]
+    check = floor_check(top, floor, data, metric)
+    if check.beats_floor or (not check.units and _classical(top, algorithms)):
+        return ranked, ""
+    chosen = next(t for t in ranked if _classical(t, algorithms) and _may_return(t, floor, data, metric))
     if not check.units:
         measured = f"could not be compared with {FLOOR} on any validation window"
     else:
@@ -100,6 +108,6 @@ def with_floor(ranked: list[TrialResult], data: ForecastTrialData, metric: Metri
                     f"average over {check.units} {check.unit}, and the standard error of the paired differences "
                     f"is {check.spread:.4g}")
     reason = (f"{chosen.name} ({chosen.display_name}) was returned instead of the best trial {top.name} "
-              f"({top.display_name}), which {measured}: a learned forecaster is returned only when it beats "
+              f"({top.display_name}), which {measured}: a forecaster is returned only when it beats "
               f"{FLOOR} on validation by more than the noise")
     return [chosen, *(t for t in ranked if t is not chosen)], reason

@@ -100,8 +100,8 @@ class ForecastingTask(Task):
 
     def choose_final(self, ranked: list[TrialResult], prepared: ForecastData,
                      primary_metric: str) -> tuple[list[TrialResult], str]:
-        """The best classical model first when the best trial is a learned forecaster that does not beat
-        SeasonalNaive on the validation windows by more than the noise (:func:`with_floor`)."""
+        """The best classical model that beats SeasonalNaive on the validation windows by more than the
+        noise (else SeasonalNaive) first, when the best trial does not (:func:`with_floor`)."""
         return with_floor(ranked, prepared.trial, self.metric(primary_metric), self.algorithms)
 
     def final_fit_seconds(self, members: list[TrialResult], prepared: ForecastData) -> float:

@@ -1,4 +1,4 @@
-"""The floor: a learned forecaster is returned only when it beats SeasonalNaive by more than the noise."""
+"""The floor: a forecaster is returned only when it beats SeasonalNaive by more than the noise."""
 from __future__ import annotations
 
 import dataclasses
@@ -108,6 +108,24 @@ def test_the_best_classical_model_is_returned_and_a_classical_best_is_left_alone
         assert chosen[0] is best_classical and top.name in reason
     only_classical = _rank([floor, average])
     assert task.choose_final(only_classical, prepared, METRIC) == (only_classical, "")
+
+
+def test_a_classical_model_that_wins_by_luck_gives_way_to_seasonal_naive_too(floor, prepared):
+    """An ARIMA whose orders were chosen on the same history can be lucky on a few windows as a learner can."""
+    task = get_task("forecasting")
+    lucky = dataclasses.replace(_lucky(floor, prepared), algorithm="AutoArima", preprocessor="")
+    ranked = _rank([floor, lucky])
+    assert ranked[0] is lucky
+    chosen, reason = task.choose_final(ranked, prepared, METRIC)
+    assert chosen[0] is floor and reason.startswith("job_0 (SeasonalNaive) was returned instead of the best "
+                                                    "trial job_1 (AutoArima)")
+    steady = dataclasses.replace(_learned(floor, prepared, list(0.5 * _floor_error(floor, prepared))),
+                                 algorithm="AutoArima", preprocessor="")
+    assert task.choose_final(_rank([floor, steady]), prepared, METRIC) == (_rank([floor, steady]), "")
+    # behind a lucky learner, the lucky ARIMA is passed over for SeasonalNaive as well
+    ranked = _rank([floor, lucky, _lucky(floor, prepared, "job_5")])
+    assert {t.name for t in ranked[:2]} == {"job_1", "job_5"}
+    assert task.choose_final(ranked, prepared, METRIC)[0][0] is floor
 
 
 def test_without_a_seasonal_naive_trial_the_order_stands(floor, prepared):
