@@ -29,7 +29,6 @@ from automl.ensembles._meta import (
     tuned_plain,
 )
 from automl.ensembles._selection import (
-    LEFT_OUT_TO_FIT_TIME,
     MAX_ENSEMBLE_BYTES,
     MAXIMUM_DEFAULT_ENSEMBLE_SELECTION_ITERATIONS,
     MAXIMUM_MODELS_FOR_SELECTION,
@@ -41,15 +40,8 @@ from automl.ensembles._selection import (
     within_size,
     within_time,
 )
-from automl.ensembles._ensemble_spec import (
-    STACK,
-    VOTING,
-    FinalModelTime,
-    StackEnsembleSpec,
-    VotingEnsembleSpec,
-    member_name,
-    within_final_time,
-)
+from automl.ensembles._ensemble_spec import STACK, VOTING, StackEnsembleSpec, VotingEnsembleSpec, member_name
+from automl.ensembles._final_time import LEFT_OUT_TO_FIT_TIME, FinalModelTime, within_final_time
 from automl.ensembles._stack import (
     StackEnsembleClassifier,
     StackEnsembleRegressor,

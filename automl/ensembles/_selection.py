@@ -19,8 +19,6 @@ SELECTION_GREEDY_SCORE_THRESHOLD = 0.05
 MAXIMUM_PIPELINES_IN_GREEDY_PHASE = 5
 
 ScoreFn = Callable[[np.ndarray, np.ndarray], float]
-#: An ensemble trial's parameter: the iterations :func:`within_time` left out of it.
-LEFT_OUT_TO_FIT_TIME = "left_out_to_fit_time"
 
 
 def default_rounds(max_trials: int) -> int:
