@@ -6,11 +6,13 @@ The model itself is never changed. In the copy:
 - fitted ``SimpleImputer`` steps become :class:`StringImputation` (fills ``""``,
   how a missing category is fed) or :class:`NumericImputation` (fills ``NaN`` in
   double: onnxruntime's ``Imputer`` takes float32 only);
-- tree learners get :class:`Float32Features` in front: featurization and scaling
-  run in double as in Python, and trees compare float32 features with their
-  split values as they do in Python, so rows land on the same side of every
-  split (a float32 featurization would move values such as 7.925 by one ulp);
-  every other learner is converted in double;
+- tree learners that compare float32 features with their split values in Python
+  (scikit-learn's, XGBoost, CatBoost) get :class:`Float32Features` in front:
+  featurization and scaling run in double as in Python, and the trees compare
+  float32 features, so rows land on the same side of every split (a float32
+  featurization would move values such as 7.925 by one ulp); LightGBM compares
+  double features with double split values, and its trees are converted in double
+  (:mod:`automl.export._boosters`), as is every other learner;
 - XGBoost trained on sparse features gets :class:`ZerosAsMissing` too;
 - TF-IDF steps get the tokeniser pattern and locale that reproduce scikit-learn;
 - KNN and SVM fitted on sparse features hold their training rows dense;
@@ -24,7 +26,6 @@ from typing import Any, Iterator
 
 import scipy.sparse as sp
 from catboost import CatBoost
-from lightgbm import LGBMModel
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import VotingClassifier, VotingRegressor
@@ -42,7 +43,7 @@ from xgboost import XGBClassifier, XGBModel, XGBRegressor
 from automl.export._standins import Float32Features, NumericImputation, StringImputation, ZerosAsMissing
 
 #: Learners that compare float32 features with split values, in Python as in ONNX.
-FLOAT32_LEARNERS = (BaseDecisionTree, BaseForest, BaseGradientBoosting, LGBMModel, XGBModel, CatBoost)
+FLOAT32_LEARNERS = (BaseDecisionTree, BaseForest, BaseGradientBoosting, XGBModel, CatBoost)
 _SKLEARN_TOKENS = r"(?u)\b\w\w+\b"
 _LOCALES = ("en_US.UTF-8", "C.UTF-8", "C")
 

@@ -1,8 +1,15 @@
 """The boosters' converters, registered with skl2onnx: onnxmltools' for LightGBM and XGBoost, and
-CatBoost's own ONNX export (which onnxmltools' ``convert_catboost`` wraps) for CatBoost."""
+CatBoost's own ONNX export (which onnxmltools' ``convert_catboost`` wraps) for CatBoost.
+
+LightGBM compares double features with double split values in Python, so its trees are converted in
+double: onnxmltools writes a tree ensemble's split values and leaf weights as float32 attributes, and a
+row whose value lies between a split value and its float32 rounding would take the other branch in the
+graph. :class:`_DoubleTrees` writes them as double tensors instead (``ai.onnx.ml`` opset 3), and the
+trees take the double features as they are. Their outputs stay float32, as the ONNX operators define.
+"""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -83,11 +90,57 @@ def _convert_catboost(scope: Any, operator: Any, container: Any) -> None:
                        name=scope.get_unique_operator_name(tree.op_type), **attributes)
 
 
+#: Float attributes of ``TreeEnsembleClassifier`` / ``TreeEnsembleRegressor`` and their double forms.
+_AS_TENSOR = {"nodes_values": "nodes_values_as_tensor", "class_weights": "class_weights_as_tensor",
+              "target_weights": "target_weights_as_tensor", "base_values": "base_values_as_tensor"}
+
+
+class _DoubleTrees:
+    """A skl2onnx container whose tree ensemble nodes keep their split values and weights in double."""
+
+    def __init__(self, container: Any) -> None:
+        self._container = container
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._container, name)
+
+    def add_node(self, op_type: str, inputs: Any, outputs: Any, op_domain: str = "", op_version: int | None = None,
+                 **attributes: Any) -> Any:
+        if op_type in ("TreeEnsembleClassifier", "TreeEnsembleRegressor"):
+            from onnx import numpy_helper
+
+            for name, tensor in _AS_TENSOR.items():
+                if name in attributes:
+                    values = np.asarray(attributes.pop(name), dtype=np.float64)
+                    attributes[tensor] = numpy_helper.from_array(values, name=tensor)
+            op_version = 3
+        return self._container.add_node(op_type, inputs, outputs, op_domain=op_domain, op_version=op_version,
+                                        **attributes)
+
+
+def _convert_lightgbm_in_double(scope: Any, operator: Any, container: Any) -> None:
+    """onnxmltools' LightGBM converter, its trees in double (see the module docstring)."""
+    from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
+
+    convert_lightgbm(scope, operator, _DoubleTrees(container))
+
+
+def _float_outputs(calculate: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``calculate``, with double outputs declared float32: a tree ensemble's outputs are float32."""
+    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
+
+    def calculate_float_outputs(operator: Any) -> None:
+        calculate(operator)
+        for output in operator.outputs:
+            if isinstance(output.type, DoubleTensorType):
+                output.type = FloatTensorType(output.type.shape)
+    return calculate_float_outputs
+
+
 def register_boosters() -> None:
     """Register LGBMClassifier/Regressor, XGBClassifier/Regressor, XGBoostLabelClassifier,
     CatBoostLabelClassifier and CatBoostValueRegressor."""
     from lightgbm import LGBMClassifier, LGBMRegressor
-    from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
     from onnxmltools.convert.xgboost.operator_converters.XGBoost import convert_xgboost
     from skl2onnx import update_registered_converter
     from skl2onnx.common.shape_calculator import (
@@ -99,16 +152,19 @@ def register_boosters() -> None:
     from automl.algorithms._catboost import CatBoostLabelClassifier, CatBoostValueRegressor
     from automl.algorithms._xgboost import XGBoostLabelClassifier
 
-    for model, alias, converter in (
-        (LGBMClassifier, "LightGbmLGBMClassifier", convert_lightgbm),
-        (XGBClassifier, "XGBoostXGBClassifier", convert_xgboost),
-        (XGBoostLabelClassifier, "AutoMLXGBoostLabelClassifier", _convert_xgboost_labels),
+    classifier_shapes = calculate_linear_classifier_output_shapes
+    for model, alias, shapes, converter in (
+        (LGBMClassifier, "LightGbmLGBMClassifier", _float_outputs(classifier_shapes), _convert_lightgbm_in_double),
+        (XGBClassifier, "XGBoostXGBClassifier", classifier_shapes, convert_xgboost),
+        (XGBoostLabelClassifier, "AutoMLXGBoostLabelClassifier", classifier_shapes, _convert_xgboost_labels),
     ):
-        update_registered_converter(model, alias, calculate_linear_classifier_output_shapes,
-                                    converter, options=CLASSIFIER_OPTIONS)
-    for model, alias in ((LGBMRegressor, "LightGbmLGBMRegressor"), (XGBRegressor, "XGBoostXGBRegressor")):
-        converter = convert_lightgbm if model is LGBMRegressor else convert_xgboost
-        update_registered_converter(model, alias, calculate_linear_regressor_output_shapes, converter)
+        update_registered_converter(model, alias, shapes, converter, options=CLASSIFIER_OPTIONS)
+    for model, alias, shapes, converter in (
+        (LGBMRegressor, "LightGbmLGBMRegressor", _float_outputs(calculate_linear_regressor_output_shapes),
+         _convert_lightgbm_in_double),
+        (XGBRegressor, "XGBoostXGBRegressor", calculate_linear_regressor_output_shapes, convert_xgboost),
+    ):
+        update_registered_converter(model, alias, shapes, converter)
     update_registered_converter(CatBoostLabelClassifier, "AutoMLCatBoostClassifier",
                                 calculate_linear_classifier_output_shapes, _convert_catboost,
                                 parser=_parse_catboost_classifier, options=CLASSIFIER_OPTIONS)

@@ -57,3 +57,43 @@ def test_knn_distances_use_the_cdist_kernel(dataset, load, single_model):
     ops = {node.op_type for node in exported.model.graph.node}
     assert "CDist" in ops and "Scan" not in ops
     assert exported.check.passed
+
+
+def _splits(booster) -> list[tuple[int, float]]:
+    """(feature, split value) of every numeric split of a LightGBM booster."""
+    out, stack = [], [tree["tree_structure"] for tree in booster.dump_model()["tree_info"]]
+    while stack:
+        node = stack.pop()
+        if "split_feature" in node:
+            if node["decision_type"] == "<=":
+                out.append((node["split_feature"], float(node["threshold"])))
+            stack += [node["left_child"], node["right_child"]]
+    return out
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_lightgbm_rows_between_a_split_value_and_its_float32_rounding_take_the_python_branch(task):
+    """LightGBM compares double features with double split values; a row whose value lies between a split
+    value and its float32 rounding goes one way in double and the other in float32. The graph follows
+    Python on every such row (float32 trees missed by up to 0.06 of a probability)."""
+    import pandas as pd
+
+    from tests.automl.export.conftest import fit_single
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(3000, 3)), columns=["a", "b", "c"])
+    signal = X["a"] - X["b"] + 0.5 * rng.normal(size=len(X))
+    y = np.where(signal > 0, "yes", "no") if task == "classification" else signal
+    model, X = fit_single(X.assign(y=y), "y", task, "LightGBM")
+    features, splits = map(np.array, zip(*_splits(model[-1].booster_)))
+    # The featurization scales each column: raw = (engineered - at 0) / (at 1 - at 0).
+    at0, at1 = (model[:-1].transform(pd.DataFrame(np.full((1, 3), v), columns=X.columns))[0] for v in (0.0, 1.0))
+    wanted = (splits + splits.astype(np.float32)) / 2
+    rows = np.zeros((len(splits), 3))
+    rows[np.arange(len(rows)), features] = (wanted - at0[features]) / (at1 - at0)[features]
+    rows = pd.DataFrame(rows, columns=X.columns)
+    values = model[:-1].transform(rows)[np.arange(len(rows)), features]
+    # Most of these rows go the other way in float32: the check below could fail.
+    assert ((values <= splits) != (values.astype(np.float32) <= splits.astype(np.float32))).mean() > 0.5
+    check = export_onnx(model, None, rows).check
+    assert check.passed and check.max_abs_difference < 1e-5, check
