@@ -158,3 +158,23 @@ def test_series_fitted_in_parallel_give_the_sequential_models_and_leave_no_proce
     # No worker left; the resource trackers that multiprocessing and loky start once per process may stay.
     left = [" ".join(p.cmdline()) for p in psutil.Process().children(recursive=True) if p.pid not in before]
     assert not [c for c in left if "resource_tracker" not in c], left
+
+
+def test_a_seasonal_arima_of_a_long_series_keeps_no_state_per_time_step():
+    """A 24-hour season puts tens of states in the ARIMA; its covariances kept for every hour would take
+    k^2 x 8 bytes per hour (785 MB on a year of hourly temperatures). The model keeps only what
+    forecasting needs, and forecasts what the fully kept filter forecasts with the same parameters."""
+    import pickle
+
+    rng = np.random.default_rng(0)
+    t = np.arange(1500)
+    y = 15 + 5 * np.sin(2 * np.pi * t / 24) + np.cumsum(rng.normal(0, 0.2, len(t))) * 0.2 + rng.normal(0, 0.5, len(t))
+    model = auto_arima(y, 24)
+    k, n = model.results.model.k_states, model.results.model.nobs
+    assert k >= 24, model.options  # a seasonal ARMA: the case where per-step states are large
+    assert len(pickle.dumps(model)) < k * k * n * 8  # a full fit: 166 MB here
+    kept = model.results.model.smooth(model.results.params)  # every state and covariance kept
+    np.testing.assert_allclose(model.results.forecast(48), kept.forecast(48), rtol=1e-9)
+    moved = model.forecast_from(y[:-100], 48)
+    full = model.results.model.clone(_difference(y[:-100], model.poly)).smooth(model.results.params)
+    np.testing.assert_allclose(moved, _integrate(y[:-100], full.forecast(48), model.poly), rtol=1e-9)
