@@ -178,3 +178,63 @@ def test_a_seasonal_arima_of_a_long_series_keeps_no_state_per_time_step():
     moved = model.forecast_from(y[:-100], 48)
     full = model.results.model.clone(_difference(y[:-100], model.poly)).smooth(model.results.params)
     np.testing.assert_allclose(moved, _integrate(y[:-100], full.forecast(48), model.poly), rtol=1e-9)
+
+
+@pytest.mark.parametrize("search", [auto_ets, auto_arima])
+def test_refit_same_form_keeps_the_form_and_estimates_the_parameters_on_the_new_history(search, passengers):
+    """The form chosen on an older history (ETS variant; ARIMA orders and differencing) fitted to a longer
+    one: the parameters are those a fit of that form on the longer history finds, not the old ones."""
+    from automl.timeseries._autostats import refit_same_form
+
+    train, _ = passengers
+    old = search(train[:-24], 12)
+    new = refit_same_form(old, train)
+    assert (new.options, new.season, new.kind) == (old.options, old.season, old.kind)
+    if old.kind == "arima":
+        assert np.array_equal(new.poly, old.poly) and len(new.y) == len(train)
+    assert not np.allclose(np.asarray(new.results.params), np.asarray(old.results.params))
+    direct = refit_same_form(old, train)  # started from the old parameters each time: the same optimum
+    np.testing.assert_allclose(new.forecast(12), direct.forecast(12), rtol=1e-9)
+    assert _rmse(new.forecast(12), passengers[1]) < 0.9 * _rmse(train[-12:], passengers[1])
+
+
+def test_a_refit_that_cannot_fit_the_form_says_so():
+    from automl.timeseries._autostats import refit_same_form
+
+    y = 10 + np.sin(np.arange(60) * 2 * np.pi / 12) + np.random.default_rng(0).normal(0, 0.1, 60)
+    with pytest.raises(ValueError, match="form"):
+        refit_same_form(auto_ets(y, 12), y[:3])
+
+
+def test_later_windows_refit_the_form_chosen_on_the_oldest_and_search_only_new_series(monkeypatch):
+    """A trial searches each series' ARIMA once, on the oldest window's history; the later windows fit
+    that form again (one SARIMAX fit a series). A series that had no model is searched."""
+    from automl.core import TrialSpec
+    from automl.tasks.forecasting import evaluate_forecast_trial, make_trial_data
+    from automl.timeseries import _classical
+
+    settings = ForecastingSettings(time_column_name="date", forecast_horizon=3,
+                                   time_series_id_column_names=["store"]).normalized()
+    settings.validate()
+    prepared = prepare_forecasting(DataSettings(training_data=monthly_panel(n_series=3, length=40),
+                                                target_column_name="sales", n_cross_validations=3), settings)
+    searches, refits = [], []
+    search, refit = _classical.auto_arima, _classical.refit_same_form
+    monkeypatch.setattr(_classical, "auto_arima", lambda y, *a: searches.append(len(y)) or search(y, *a))
+    monkeypatch.setattr(_classical, "refit_same_form", lambda m, y, *a: refits.append(len(y)) or refit(m, y, *a))
+    data = make_trial_data(prepared.series, prepared.spec)
+    from automl.tasks import get_task
+
+    algorithm = get_task("forecasting").algorithms["AutoArima"]
+    trial = evaluate_forecast_trial(TrialSpec(0, "job_0", algorithm, {}), data, "normalized_root_mean_squared_error")
+    assert trial.status == "Completed", trial.error
+    n_series, n_folds = len(prepared.series), len(data.cuts)
+    assert n_folds == 3 and len(searches) == n_series and len(refits) == n_series * (n_folds - 1)
+    assert max(searches) < min(refits)  # searched on the oldest histories, refitted on the later ones
+
+    forecaster = _classical.StatsForecaster("arima").fit(prepared.series[:2], prepared.spec)
+    searches.clear(), refits.clear()
+    refitted = forecaster.refit(prepared.series, prepared.spec)
+    assert len(refits) == 2 and len(searches) == 1  # the third series had no model: searched
+    assert sorted(refitted.models_) == sorted(s.key for s in prepared.series)
+    assert sorted(forecaster.models_) == sorted(s.key for s in prepared.series[:2])  # the first one unchanged
