@@ -7,9 +7,6 @@ wins. :func:`auto_arima` is a compact Hyndman-Khandakar stepwise search with SAR
 starting orders and then the +-1 neighbours of the best, by AICc, with a cap on the
 number of fits. Both return a :class:`FittedModel` that forecasts after the fitted
 history or, with the fitted parameters, after any other history (``moved on``).
-:func:`refit_same_form` fits the form a search chose (ETS variant, ARIMA orders and
-differencing) to another history without searching again: one fit instead of up to
-:data:`MAX_ARIMA_FITS`.
 
 SARIMAX is fitted and filtered with statsmodels' ``low_memory``: no smoothing and no state
 covariance kept per time step, which only forecasting from the end of the history needs. A
@@ -35,7 +32,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-__all__ = ["MAX_ARIMA_FITS", "FittedModel", "auto_arima", "auto_ets", "refit_same_form"]
+__all__ = ["MAX_ARIMA_FITS", "FittedModel", "auto_arima", "auto_ets"]
 
 #: At most this many SARIMAX fits per series in the stepwise search.
 MAX_ARIMA_FITS = 8
@@ -90,8 +87,6 @@ class FittedModel:
         The fitted history and its regressors (ARIMA), to integrate the forecasts.
     columns : ndarray of bool, optional
         Which of the given regressors the model uses (those differencing does not cancel).
-    season : int
-        The season length the search was given (1: none).
     """
 
     kind: str
@@ -101,7 +96,6 @@ class FittedModel:
     y: np.ndarray | None = None
     exog: np.ndarray | None = None
     columns: np.ndarray | None = None
-    season: int = 1
 
     def _select(self, exog: np.ndarray | None) -> np.ndarray | None:
         if exog is None or self.columns is None:
@@ -135,57 +129,6 @@ class FittedModel:
         if exog is not None:
             future = _difference(np.vstack([exog, exog_future]), self.poly)[-h:]
         return _integrate(y, _forecast(results, h, future), self.poly)
-
-
-def _arima_fit(w: np.ndarray, exog: np.ndarray | None, options: dict, start_params: np.ndarray | None = None) -> Any:
-    """SARIMAX of ``options`` fitted on the differenced series ``w`` (``low_memory``: it forecasts, and
-    keeps no state per time step)."""
-    from statsmodels.tsa.statespace.sarimax import SARIMAX
-
-    return SARIMAX(w, exog=exog, **options).fit(disp=False, method="lbfgs", maxiter=50, low_memory=True,
-                                                 start_params=start_params)
-
-
-def _stationary(results: Any) -> bool:
-    """Whether the AR and MA roots of ``results`` lie outside the unit circle (with a margin)."""
-    roots = np.r_[results.arroots, results.maroots]
-    return not roots.size or bool(np.abs(roots).min() > 1.0 + 1e-3)
-
-
-@threadpool_limits.wrap(limits=1)
-def refit_same_form(model: FittedModel, y: np.ndarray, exog: np.ndarray | None = None) -> FittedModel:
-    """``model``'s form (ETS variant; ARIMA orders, differencing and regressors) with its parameters
-    estimated again on the history ``y`` (and its regressors ``exog``), starting from ``model``'s.
-
-    Raises
-    ------
-    ValueError
-        When the form does not fit ``y`` (an ARIMA whose roots fall on the unit circle, a series
-        too short for the form, a failed optimisation): search again instead.
-    """
-    y = np.asarray(y, dtype=float)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if model.kind == "ets":
-                from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
-                results = ETSModel(y, **model.options).fit(disp=False, maxiter=200,
-                                                           start_params=np.asarray(model.results.params))
-                forecasts = bool(np.isfinite(results.forecast(1)).all())
-            else:
-                exog = model._select(exog)
-                results = _arima_fit(_difference(y, model.poly), _difference(exog, model.poly), model.options,
-                                     np.asarray(model.results.params))
-                forecasts = _stationary(results)
-    except Exception as exc:  # statsmodels' own errors: too short, singular, not finite
-        raise ValueError(f"the {model.kind} form does not fit this history: {exc}") from exc
-    if not forecasts:
-        raise ValueError(f"the {model.kind} form refitted on this history does not forecast (not finite, "
-                         "or an ARIMA whose roots fall on the unit circle)")
-    if model.kind == "ets":
-        return FittedModel("ets", results, model.options, season=model.season)
-    return FittedModel("arima", results, model.options, model.poly, y, exog, model.columns, model.season)
 
 
 def _forecast(results: Any, h: int, exog: np.ndarray | None) -> np.ndarray:
@@ -231,7 +174,7 @@ def auto_ets(y: np.ndarray, season: int = 1) -> FittedModel:
         except Exception:  # a variant the data cannot support (too short, degenerate)
             continue
         if np.isfinite(aicc) and aicc < best_aicc and np.isfinite(results.forecast(1)).all():
-            best, best_aicc = FittedModel("ets", results, options, season=season), aicc
+            best, best_aicc = FittedModel("ets", results, options), aicc
     if best is None:
         raise ValueError("no ETS model could be fitted")
     return best
@@ -293,17 +236,19 @@ class _Search:
             orders = (orders[0], orders[1], 0, 0)
         if orders in self.tried or len(self.tried) >= MAX_ARIMA_FITS:
             return
+        from statsmodels.tsa.statespace.sarimax import SARIMAX
+
         self.tried[orders] = np.inf
         options = self.options(*orders)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                results = _arima_fit(self.w, self.dexog, options)
+                results = SARIMAX(self.w, exog=self.dexog, **options).fit(disp=False, method="lbfgs", maxiter=50, low_memory=True)
                 aicc = float(results.aicc)
-                stationary = _stationary(results)
+                roots = np.r_[results.arroots, results.maroots]
         except Exception:  # singular design, too few points: the order is skipped
             return
-        if not stationary:  # non-stationary or non-invertible
+        if roots.size and np.abs(roots).min() <= 1.0 + 1e-3:  # non-stationary or non-invertible
             return
         self.tried[orders] = aicc
         if np.isfinite(aicc) and aicc < self.best_aicc:
@@ -350,5 +295,5 @@ def auto_arima(y: np.ndarray, season: int = 1, exog: np.ndarray | None = None) -
             break
     if search.best is None:
         raise ValueError("no ARIMA order could be fitted")
-    search.best.columns, search.best.season = columns, season
+    search.best.columns = columns
     return search.best

@@ -18,10 +18,10 @@ import joblib
 import numpy as np
 import pandas as pd
 from joblib.externals.loky import get_reusable_executor
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 
 from automl.errors import ConfigError
-from automl.timeseries._autostats import FittedModel, auto_arima, auto_ets, refit_same_form
+from automl.timeseries._autostats import FittedModel, auto_arima, auto_ets
 from automl.timeseries._decompose import deseasonalise, long_periods, seasonal_future
 from automl.timeseries._panel import ForecastSpec, SeriesData
 
@@ -50,11 +50,6 @@ class BaseForecaster(BaseEstimator, ABC):
     @abstractmethod
     def predict_series(self, history: SeriesData, times: pd.DatetimeIndex, X_future: pd.DataFrame) -> np.ndarray:
         """Forecast ``len(times)`` periods after the end of ``history``."""
-
-    def refit(self, series: list[SeriesData], spec: ForecastSpec) -> "BaseForecaster":
-        """A forecaster like this one fitted on other histories of the series (a later rolling-origin
-        window's): a new fit, unless the forecaster can keep what it chose here (:class:`StatsForecaster`)."""
-        return clone(self).fit(series, spec)
 
 
 def _naive(y: np.ndarray, h: int, season: int) -> np.ndarray:
@@ -202,31 +197,12 @@ class StatsForecaster(BaseForecaster):
         except Exception:  # too short or degenerate for the model: seasonal naive instead
             return None
 
-    def _fit_series(self, s: SeriesData, previous: tuple[FittedModel, np.ndarray | None] | None
-                    ) -> tuple[FittedModel, list[np.ndarray], np.ndarray | None] | None:
-        """The model of one series: the ``previous`` model's form (and regressors kept) with its parameters
-        estimated again on this history (:func:`refit_same_form`); a search when there is no previous
-        model or its form does not fit."""
-        if previous is not None:
-            model, keep = previous
-            try:
-                y, X, keep = self._history(s, keep)
-                y, profiles = self._adjusted(y)
-                if self._season_for(len(y)) == model.season:  # else a season the form could not have
-                    return refit_same_form(model, y, X), profiles, keep
-            except ValueError:
-                pass
-        return self._fit_or_none(s)
-
-    def _fit_all(self, series: list[SeriesData],
-                 previous: dict[Any, tuple[FittedModel, np.ndarray | None]] | None = None) -> list:
-        """Every series' model (:meth:`_fit_series`, given its ``previous`` model by key, if any)."""
-        jobs = [(s, (previous or {}).get(s.key)) for s in series]
+    def _fit_all(self, series: list[SeriesData]) -> list:
         if self.n_jobs == 1 or len(series) < PARALLEL_SERIES or multiprocessing.current_process().daemon:
-            return [self._fit_series(s, p) for s, p in jobs]
+            return [self._fit_or_none(s) for s in series]
         try:
-            return joblib.Parallel(n_jobs=self.n_jobs, batch_size=8)(joblib.delayed(self._fit_series)(s, p)
-                                                                     for s, p in jobs)
+            return joblib.Parallel(n_jobs=self.n_jobs, batch_size=8)(joblib.delayed(self._fit_or_none)(s)
+                                                                     for s in series)
         finally:  # no idle worker processes left behind the job
             get_reusable_executor().shutdown(wait=True)
 
@@ -237,22 +213,8 @@ class StatsForecaster(BaseForecaster):
                                                                  for c in spec.numeric_features):
             raise ValueError("Arimax needs regressors: there is no seasonality for Fourier terms and no numeric "
                              "feature known at forecast time, so it would only repeat AutoArima.")
-        return self._keep(series, self._fit_all(series))
-
-    def refit(self, series: list[SeriesData], spec: ForecastSpec) -> "StatsForecaster":
-        """A forecaster fitted on other histories of the series, each series' model in the form this one
-        chose for it (ETS variant, ARIMA orders and differencing) with its parameters estimated again:
-        one fit per series instead of a search. A series without a model here, or whose form does not
-        fit its new history, is searched again."""
-        refitted = clone(self)
-        refitted.spec_ = spec
-        previous = {key: (model, self.keep_.get(key)) for key, model in self.models_.items()}
-        return refitted._keep(series, refitted._fit_all(series, previous))
-
-    def _keep(self, series: list[SeriesData], fitted: list) -> "StatsForecaster":
-        """Keep the fitted models of ``series`` (a fallback to seasonal naive where there is none)."""
         self.models_, self.lengths_, self.keep_, self.fallbacks_, self.profiles_ = {}, {}, {}, [], {}
-        for s, fitted in zip(series, fitted):
+        for s, fitted in zip(series, self._fit_all(series)):
             if fitted is None:
                 self.fallbacks_.append(s.label)
                 continue

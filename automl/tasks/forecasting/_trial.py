@@ -87,19 +87,13 @@ def make_forecaster(algorithm: Algorithm, params: dict | None, n_jobs: int = 1) 
 def fold_predictions(algorithm: Algorithm, params: dict, data: ForecastTrialData,
                      n_jobs: int = 1) -> tuple[np.ndarray, int, float]:
     """One forecast per validation instance (a model per fold, fitted on the fold's histories),
-    the pickled size of the last fold's forecaster and the seconds spent fitting.
-
-    The oldest fold's forecaster is fitted; each later fold's is its ``refit`` on the longer histories:
-    a new fit for most forecasters, the same model forms with their parameters estimated again for the
-    statistical searches (AutoETS, AutoArima, Arimax), whose form is chosen once, on the oldest histories.
-    """
+    the pickled size of the last fold's forecaster and the seconds spent fitting."""
     horizon = data.spec.horizon
     out, forecaster, fitting = [], None, 0.0
     for fold in data.cuts:
         histories = {i: data.series[i].head(cut) for i, cut in fold}
         started = time.perf_counter()
-        forecaster = (make_forecaster(algorithm, params, n_jobs).fit(list(histories.values()), data.spec)
-                      if forecaster is None else forecaster.refit(list(histories.values()), data.spec))
+        forecaster = make_forecaster(algorithm, params, n_jobs).fit(list(histories.values()), data.spec)
         fitting += time.perf_counter() - started
         for i, cut in fold:
             s = data.series[i]
