@@ -131,6 +131,17 @@ class FittedModel:
         return _integrate(y, _forecast(results, h, future), self.poly)
 
 
+def _aicc(results: Any) -> float:
+    """The AICc of SARIMAX ``results``, from the log-likelihood after the diffuse burn-in periods.
+
+    A ``low_memory`` fit keeps no log-likelihood per period, and its ``llf`` (so its ``aicc``) counts
+    the burn-in periods too, more of them for a seasonal order: orders would be compared unfairly.
+    """
+    from statsmodels.tools.eval_measures import aicc
+
+    return float(aicc(results.model.loglike(results.params), results.nobs_effective, results.df_model))
+
+
 def _forecast(results: Any, h: int, exog: np.ndarray | None) -> np.ndarray:
     """The mean forecast of statsmodels ``results``, ``h`` steps ahead."""
     with warnings.catch_warnings():
@@ -243,8 +254,9 @@ class _Search:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                results = SARIMAX(self.w, exog=self.dexog, **options).fit(disp=False, method="lbfgs", maxiter=50, low_memory=True)
-                aicc = float(results.aicc)
+                results = SARIMAX(self.w, exog=self.dexog, **options).fit(disp=False, method="lbfgs", maxiter=50,
+                                                                          low_memory=True)
+                aicc = _aicc(results)
                 roots = np.r_[results.arroots, results.maroots]
         except Exception:  # singular design, too few points: the order is skipped
             return

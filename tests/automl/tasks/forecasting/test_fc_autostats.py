@@ -178,3 +178,22 @@ def test_a_seasonal_arima_of_a_long_series_keeps_no_state_per_time_step():
     moved = model.forecast_from(y[:-100], 48)
     full = model.results.model.clone(_difference(y[:-100], model.poly)).smooth(model.results.params)
     np.testing.assert_allclose(moved, _integrate(y[:-100], full.forecast(48), model.poly), rtol=1e-9)
+
+
+def test_the_search_compares_orders_by_the_aicc_of_a_full_fit(passengers):
+    """The low-memory fits' own ``llf`` counts the diffuse burn-in periods (15 of them for a seasonal order
+    of the airline series, 3 for a plain one): the search's AICc must be that of a fit that keeps
+    everything, or orders are compared unfairly."""
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    from automl.timeseries._autostats import _Search
+
+    search = _Search(passengers[0], None, 12, 1, 1)
+    compared = 0
+    for orders in ((2, 2, 1, 1), (0, 1, 0, 1), (1, 0, 1, 0), (0, 1, 0, 0)):
+        search.fit(orders)
+        if np.isfinite(search.tried[orders]):  # not rejected for its roots
+            full = SARIMAX(search.w, **search.options(*orders)).fit(disp=False, method="lbfgs", maxiter=50)
+            assert search.tried[orders] == pytest.approx(full.aicc, rel=1e-9), orders
+            compared += 1
+    assert compared >= 2
