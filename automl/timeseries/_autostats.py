@@ -10,8 +10,8 @@ history or, with the fitted parameters, after any other history (``moved on``).
 
 SARIMAX is fitted and filtered with statsmodels' ``low_memory``: no smoothing and no state
 covariance kept per time step, which only forecasting from the end of the history needs. A
-seasonal ARIMA of 24-hour data holds about 50 states: kept for each of 8,700 hours, its
-covariances took 785 MB per fitted model and 2.8 GB while fitting; now 2 MB and 0.3 GB, with
+seasonal ARIMA of 24-hour data holds 25 states or more: their covariances kept for each of
+8,700 hours took 785 MB per fitted model and 2.8 GB while fitting; now 2 MB and 0.3 GB, with
 the same forecasts.
 
 Examples
