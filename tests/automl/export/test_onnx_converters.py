@@ -168,7 +168,7 @@ def test_raw_columns_named_like_the_outputs_are_fed_to_renamed_inputs(task, algo
     scorer = OnnxScorer(exported.model)
     if task == "classification":
         np.testing.assert_array_equal(scorer.predict(X), model.predict(X))
-    else:  # float32 trees: the export check's tolerance
+    else:  # a tree ensemble's values are float32 in ONNX: the export check's tolerance
         np.testing.assert_allclose(scorer.predict(X), model.predict(X), atol=1e-5)
     one = X.iloc[:1]
     feed = plain_feed(list(one.columns), one.to_numpy(dtype=object).tolist(), exported.input_kinds)
