@@ -79,13 +79,10 @@ def _classical(trial: TrialResult, algorithms: AlgorithmRegistry) -> bool:
     return bool(getattr(algorithms[trial.algorithm], "classical", False))
 
 
-def _may_return(trial: TrialResult, floor: TrialResult, data: ForecastTrialData, metric: Metric) -> bool:
-    """Whether the classical ``trial`` may be returned: the floor itself, one that beats it by more than the
-    noise, or one that cannot be compared with it."""
-    if trial is floor:
-        return True
-    check = floor_check(trial, floor, data, metric)
-    return check.beats_floor or not check.units
+def _stands(check: FloorCheck, classical: bool) -> bool:
+    """Whether a trial with this ``check`` against the floor may be returned: it beats the floor by more
+    than the noise, or it is a classical model that cannot be compared with it on any window."""
+    return check.beats_floor or (classical and not check.units)
 
 
 def with_floor(ranked: list[TrialResult], data: ForecastTrialData, metric: Metric,
@@ -98,9 +95,10 @@ def with_floor(ranked: list[TrialResult], data: ForecastTrialData, metric: Metri
         return ranked, ""
     top = ranked[0]
     check = floor_check(top, floor, data, metric)
-    if check.beats_floor or (not check.units and _classical(top, algorithms)):
+    if _stands(check, _classical(top, algorithms)):
         return ranked, ""
-    chosen = next(t for t in ranked if _classical(t, algorithms) and _may_return(t, floor, data, metric))
+    chosen = next(t for t in ranked if _classical(t, algorithms)
+                  and (t is floor or _stands(floor_check(t, floor, data, metric), True)))
     if not check.units:
         measured = f"could not be compared with {FLOOR} on any validation window"
     else:
