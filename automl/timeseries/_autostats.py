@@ -1,7 +1,8 @@
 """Automatic ETS and ARIMA on statsmodels: small, fast model searches per series.
 
-:func:`auto_ets` is an AutoETS: additive errors; no, additive or damped additive trend;
-no, additive or (strictly positive series) multiplicative seasonality; the lowest AICc
+:func:`auto_ets` is an AutoETS: additive or (strictly positive series) multiplicative
+errors; no, additive or damped additive trend; no, additive or (positive series)
+multiplicative seasonality, the latter with multiplicative errors only; the lowest AICc
 wins. :func:`auto_arima` is a compact Hyndman-Khandakar stepwise search with SARIMAX:
 ``d`` from repeated KPSS tests, seasonal ``D`` from the STL seasonal strength, a few
 starting orders and then the +-1 neighbours of the best, by AICc, with a cap on the
@@ -117,6 +118,8 @@ class FittedModel:
             if self.kind == "ets":
                 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
+                if "mul" in (self.options["error"], self.options["seasonal"]) and not np.all(y > 0):
+                    return auto_ets(y, self.options["seasonal_periods"] or 1).forecast(h)  # additive ones only
                 return _forecast(ETSModel(y, **self.options).smooth(self.results.params), h, None)
             exog, exog_future = self._select(exog), self._select(exog_future)
             model = self.results.model.clone(_difference(y, self.poly), exog=_difference(exog, self.poly))
@@ -151,15 +154,20 @@ def _forecast(results: Any, h: int, exog: np.ndarray | None) -> np.ndarray:
 
 
 def _ets_options(y: np.ndarray, season: int) -> list[dict]:
-    """The ETS variants tried: trend none / additive / damped, seasonality none / additive / multiplicative."""
+    """The ETS variants tried, Hyndman's ``ets`` set: errors additive or (strictly positive series)
+    multiplicative; trend none, additive or damped; seasonality none, additive or (positive series)
+    multiplicative, but not multiplicative with additive errors, which is numerically unstable."""
+    positive = bool(np.all(y > 0))
+    errors = ["add", "mul"] if positive else ["add"]
     trends = [(None, False), ("add", False), ("add", True)]
     seasonals: list[str | None] = [None]
     if season > 1:
-        seasonals += ["add", "mul"] if np.all(y > 0) else ["add"]
-    return [{"error": "add", "trend": trend, "damped_trend": damped, "seasonal": seasonal,
+        seasonals += ["add", "mul"] if positive else ["add"]
+    return [{"error": error, "trend": trend, "damped_trend": damped, "seasonal": seasonal,
              "seasonal_periods": season if seasonal else None,
              "initialization_method": "heuristic" if seasonal else "estimated"}
-            for seasonal in seasonals for trend, damped in trends]
+            for error in errors for seasonal in seasonals for trend, damped in trends
+            if not (error == "add" and seasonal == "mul")]
 
 
 @threadpool_limits.wrap(limits=1)  # BLAS threads only slow these small fits down
