@@ -64,6 +64,19 @@ def test_ets_fits_the_airline_series_with_multiplicative_errors_and_season(passe
     assert _rmse(model.forecast(12), test) < 0.8 * _rmse(np.asarray(additive_pick.forecast(12)), test)
 
 
+def test_ets_tries_multiplicative_errors_only_with_the_trend_the_additive_ones_chose(passengers, monkeypatch):
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    fitted = []
+    original = ETSModel.fit
+    monkeypatch.setattr(ETSModel, "fit", lambda self, *a, **k: fitted.append(self) or original(self, *a, **k))
+    auto_ets(passengers[0], 12)
+    assert len(fitted) == 6 + 3
+    multiplicative = [m for m in fitted if m.error == "mul"]
+    assert len({(m.trend, m.damped_trend) for m in multiplicative}) == 1
+    assert {m.seasonal for m in multiplicative} == {None, "add", "mul"}
+
+
 def _ets_fit(y, options):
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
