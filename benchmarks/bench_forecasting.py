@@ -19,8 +19,9 @@ series are held out (the manifest's split). automl runs in a fresh process with 
 tabular runs: wall time from ``submit()`` to its return, and peak memory of the process
 tree. Figures per method: NRMSE (RMSE over all test points / range of the test points, the
 manifest's definition), Azure's NRMSE (per series, RMSE / range of its training target, averaged
-over series: the metric automl's jobs choose by), mean MASE over series (scale: in-sample seasonal naive with the
-manifest's season), and for automl the coverage of its 95% and 80% prediction intervals.
+over series: the metric automl's jobs choose by), mean MASE over series (scale: in-sample
+seasonal naive with the manifest's season), and for automl the coverage of its 95% and 80%
+prediction intervals.
 Appends JSON lines to ``benchmarks/results/forecasting.jsonl`` and writes
 ``benchmarks/results/forecasting.md``.
 
