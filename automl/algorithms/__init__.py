@@ -11,7 +11,8 @@ per-model pipeline (scaler and estimator), the steps a fitted model holds.
 """
 from automl.algorithms._algorithm import PREPROCESSORS, Algorithm, AlgorithmRegistry
 from automl.algorithms._classifiers import CLASSIFICATION
-from automl.algorithms._model_size import MAX_MODEL_BYTES, ForestSize, ModelSize, TrainingDataSize
+from automl.algorithms._model_size import (MAX_MODEL_BYTES, ForestSize, ModelSize, TrainingDataSize,
+                                          fitted_model_bytes)
 from automl.algorithms._pipeline import ScoringPipeline, fit_pipeline, make_pipeline, to_dense
 from automl.algorithms._regressors import REGRESSION
 from automl.algorithms._space import Choice, Domain, Float, Int, sample_config
@@ -19,5 +20,5 @@ from automl.algorithms._space import Choice, Domain, Float, Int, sample_config
 __all__ = [
     "Algorithm", "AlgorithmRegistry", "CLASSIFICATION", "Choice", "Domain", "Float", "ForestSize", "Int",
     "MAX_MODEL_BYTES", "ModelSize", "PREPROCESSORS", "TrainingDataSize",
-    "REGRESSION", "ScoringPipeline", "fit_pipeline", "make_pipeline", "sample_config", "to_dense",
+    "REGRESSION", "ScoringPipeline", "fit_pipeline", "fitted_model_bytes", "make_pipeline", "sample_config", "to_dense",
 ]

@@ -70,8 +70,9 @@ class TrialResult:
     ensemble : object or None
         For ensemble trials, what ``automl.ensembles`` needs to refit them.
     model_bytes : int
-        Size of one fold's fitted model, pickled (0 when unknown): what logging and holding
-        the refit model will cost, scaled by the rows.
+        Size of one fold's fitted model, pickled, or its trees' size as exported when that is larger
+        (``automl.algorithms.fitted_model_bytes``; 0 when unknown): what logging and holding the
+        refit model will cost, scaled by the rows.
     peak_memory_bytes : int
         Peak resident memory of the trial's process (0 when unknown).
     fit_seconds : float

@@ -10,8 +10,8 @@ import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
 from automl import metrics
-from automl.algorithms import fit_pipeline, make_pipeline
-from automl.core import COMPLETED, FAILED, TrialData, TrialResult, TrialSpec, serialized_bytes
+from automl.algorithms import fit_pipeline, fitted_model_bytes, make_pipeline
+from automl.core import COMPLETED, FAILED, TrialData, TrialResult, TrialSpec
 from automl.tasks.tabular._featurized_size import array_bytes
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def evaluate_trial(task: TabularTask, spec: TrialSpec, data: TrialData, primary_
         rows = np.unique(np.concatenate([f.valid_rows for f in data.folds]))
         result.valid_rows = rows
         result.valid_predictions = oof[rows] if width > 1 else oof[rows, 0]
-        result.model_bytes = serialized_bytes(model)
+        result.model_bytes = fitted_model_bytes(model)
     result.duration_seconds = time.time() - started
     return result
 

@@ -72,3 +72,36 @@ def test_the_cap_scales_with_the_rows():
     sizes = [ForestSize().estimate(ForestSize().cap({"n_estimators": 100}, n), n) for n in (50_000, 1_000_000)]
     assert max(sizes) <= MAX_MODEL_BYTES
     assert np.isclose(sizes[0], sizes[1], rtol=0.01)
+
+
+@pytest.mark.parametrize("depth", [4, 7])
+def test_catboost_counts_the_nodes_its_symmetric_trees_export_to(depth, tmp_path):
+    """CatBoost pickles a symmetric tree as one split per level; its ONNX graph holds every node.
+    The fitted size counts those nodes, as a scikit-learn tree of as many nodes pickles."""
+    import onnx
+
+    from automl.algorithms._catboost import CatBoostLabelClassifier
+    from automl.algorithms._model_size import NODE_BYTES, fitted_model_bytes
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 6))
+    y = (X[:, 0] + X[:, 1] * X[:, 2] + 0.3 * rng.normal(size=2000) > 0).astype(int)
+    model = CatBoostLabelClassifier(iterations=60, depth=depth, verbose=False, allow_writing_files=False,
+                                    thread_count=1).fit(X, y)
+    model.save_model(str(tmp_path / "model.onnx"), format="onnx")
+    graph = onnx.load(str(tmp_path / "model.onnx")).graph
+    trees = next(n for n in graph.node if n.op_type.startswith("TreeEnsemble"))
+    exported = len(next(a for a in trees.attribute if a.name == "nodes_nodeids").ints)
+    assert 0.9 * 60 * (2 ** (depth + 1) - 1) <= exported <= 60 * (2 ** (depth + 1) - 1)
+    assert fitted_model_bytes(model) == exported * (NODE_BYTES + 8 * 2)
+    assert fitted_model_bytes(model) > 4 * serialized_bytes(model)  # what the pickle alone would count
+
+
+def test_other_models_count_their_pickled_size(rows):
+    from sklearn.ensemble import RandomForestRegressor
+
+    from automl.algorithms._model_size import fitted_model_bytes
+
+    X, y = rows
+    forest = RandomForestRegressor(n_estimators=5, max_leaf_nodes=64, random_state=0).fit(X[:2000], y[:2000])
+    assert fitted_model_bytes(forest) == serialized_bytes(forest)
