@@ -62,10 +62,10 @@ def _goodness(scores: np.ndarray, greater_is_better: bool) -> np.ndarray:
 
 
 def _pick(round_scores: np.ndarray, single_good: np.ndarray, rank: np.ndarray,
-          greater_is_better: bool) -> int:
-    """The candidate with the best ensemble score; ties go to the better single model."""
+          greater_is_better: bool, allowed: np.ndarray) -> int:
+    """The ``allowed`` candidate with the best ensemble score; ties go to the better single model."""
     good = _goodness(round_scores, greater_is_better)
-    tied = np.flatnonzero(good == good.max())
+    tied = np.flatnonzero(allowed & (good == good[allowed].max()))
     return int(max(tied, key=lambda j: (single_good[j], -rank[j])))
 
 
@@ -80,7 +80,8 @@ def _initial_size(single: np.ndarray, best: float, greater_is_better: bool, roun
 
 def caruana_selection(predictions: Sequence[np.ndarray], y: np.ndarray, score_fn: ScoreFn,
                       greater_is_better: bool, rounds: int, initial_size: int | None = None,
-                      single_scores: Sequence[float] | None = None) -> np.ndarray:
+                      single_scores: Sequence[float] | None = None, sizes: Sequence[float] | None = None,
+                      max_size: float = np.inf) -> np.ndarray:
     """Select an ensemble by Caruana's greedy forward selection with replacement.
 
     1. Rank the models by their single scores. The ensemble starts with the
@@ -114,6 +115,12 @@ def caruana_selection(predictions: Sequence[np.ndarray], y: np.ndarray, score_fn
         :func:`default_initial_size` of ``rounds``.
     single_scores : sequence of float, optional
         ``score_fn`` of each model alone; computed when not given.
+    sizes : sequence of float, optional
+        Each model's size: a model joins the ensemble only while the sizes of its distinct members
+        add up to at most ``max_size`` (the best model alone always may). The weights are chosen
+        among the models that fit, rather than members dropped from an ensemble chosen without them.
+    max_size : float, default=inf
+        The largest total size of the distinct members.
 
     Returns
     -------
@@ -143,11 +150,14 @@ def caruana_selection(predictions: Sequence[np.ndarray], y: np.ndarray, score_fn
     rank = np.empty(n, dtype=int)
     rank[order] = np.arange(n)
     size = _initial_size(single, single[order[0]], greater_is_better, rounds, initial_size)
+    cost = np.zeros(n) if sizes is None else np.asarray(sizes, dtype=float)
     ensemble: list[int] = []
     total = np.zeros_like(models[0])
     best_members: list[int] = []
     best_good = -np.inf
     for i in order[:size]:  # the initial set, recorded as it grows
+        if ensemble and cost[ensemble].sum() + cost[i] > max_size:
+            continue
         ensemble.append(int(i))
         total = total + models[i]
         good = _goodness(np.array([score_fn(y, total / len(ensemble))]), greater_is_better)[0]
@@ -155,8 +165,11 @@ def caruana_selection(predictions: Sequence[np.ndarray], y: np.ndarray, score_fn
             best_members, best_good = list(ensemble), good
     for _ in range(rounds - size):
         k = len(ensemble) + 1
-        round_scores = np.array([score_fn(y, (total + m) / k) for m in models])
-        chosen = _pick(round_scores, single_good, rank, greater_is_better)
+        used = cost[np.unique(ensemble)].sum()
+        fits = np.array([j in ensemble or used + cost[j] <= max_size for j in range(n)])
+        round_scores = np.array([score_fn(y, (total + m) / k) if fits[j] else np.nan
+                                 for j, m in enumerate(models)])
+        chosen = _pick(round_scores, single_good, rank, greater_is_better, fits)
         ensemble.append(chosen)
         total = total + models[chosen]
         good = _goodness(round_scores[chosen:chosen + 1], greater_is_better)[0]

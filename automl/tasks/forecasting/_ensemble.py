@@ -14,6 +14,7 @@ import numpy as np
 
 from automl.core import COMPLETED, FAILED, TrialResult
 from automl.ensembles import (
+    MAX_ENSEMBLE_BYTES,
     LEFT_OUT_TO_FIT_TIME,
     MAXIMUM_MODELS_FOR_SELECTION,
     FinalModelTime,
@@ -69,8 +70,10 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
         considered = len(candidates)
         candidates = _affordable(candidates, lambda p: score(None, p), rounds, max_seconds)
         predictions = [np.asarray(t.valid_predictions, dtype=float) for t in candidates]
-        counts = caruana_selection(predictions, data.y_true, score, metric.greater_is_better, rounds)
-        counts = within_size(counts, [t.model_bytes for t in candidates])
+        sizes = [t.model_bytes for t in candidates]
+        counts = caruana_selection(predictions, data.y_true, score, metric.greater_is_better, rounds, sizes=sizes,
+                                   max_size=MAX_ENSEMBLE_BYTES)
+        counts = within_size(counts, sizes)  # the best member alone may be larger: it stays
         counts, left_out = within_final_time(counts, candidates, final_time)
         picked = [int(i) for i in np.flatnonzero(counts)]
         weights = counts[picked] / counts[picked].sum()

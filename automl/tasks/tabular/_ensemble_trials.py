@@ -14,6 +14,7 @@ import numpy as np
 
 from automl.core import COMPLETED, FAILED, TrialResult
 from automl.ensembles import (
+    MAX_ENSEMBLE_BYTES,
     CV_METHODS,
     LEFT_OUT_TO_FIT_TIME,
     FinalModelTime,
@@ -61,9 +62,11 @@ class _Selection:
         ensemble's size budget (:data:`automl.ensembles.MAX_ENSEMBLE_BYTES`), then those whose final
         models would not let the ensemble's fit the time left (``final_time``), are left out."""
         if self._chosen is None:
+            sizes = [self.model_copies * t.model_bytes for t in self.candidates.trials]
             counts = caruana_selection(self.candidates.predictions, self.scorer.y, self.scorer.primary,
-                                       self.scorer.greater_is_better, self.rounds)
-            counts = within_size(counts, [self.model_copies * t.model_bytes for t in self.candidates.trials])
+                                       self.scorer.greater_is_better, self.rounds, sizes=sizes,
+                                       max_size=MAX_ENSEMBLE_BYTES)
+            counts = within_size(counts, sizes)  # the best member alone may be larger: it stays
             counts, self.left_out = within_final_time(counts, self.candidates.trials, self.final_time)
             picked = [int(i) for i in np.flatnonzero(counts)]
             self._chosen = picked, counts[picked] / counts[picked].sum()

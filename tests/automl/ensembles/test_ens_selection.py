@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from automl.ensembles import caruana_selection, default_initial_size, default_rounds
+from automl.ensembles import caruana_selection, default_initial_size, default_rounds, within_size
 from automl.ensembles._selection import within_threshold
 
 Y = np.array([0.0, 1.0, 2.0, 3.0])
@@ -158,3 +158,21 @@ def test_within_final_time_names_the_iterations_it_left_out():
     kept, left_out = within_final_time(counts, members, final_time)
     assert kept.tolist() == [2, 0, 2] and left_out == [7]
     assert within_final_time(counts, members, None)[1] == []
+
+
+def test_a_size_cap_chooses_the_weights_among_the_models_that_fit():
+    """Dropping a member too large for the cap from the ensemble chosen without one leaves a worse
+    ensemble than choosing among the models that fit."""
+    y = Y
+    low, high, high_too = y - 1.0, y + 1.0, y + 1.2
+    models, sizes = [low, high, high_too], [1.0, 100.0, 1.0]
+    free = caruana_selection(models, y, mse, False, rounds=4)
+    assert free.tolist() == [1, 1, 0]
+    capped = caruana_selection(models, y, mse, False, rounds=4, sizes=sizes, max_size=50.0)
+    assert capped[1] == 0 and capped[0] > 0 and capped[2] > 0
+    dropped = within_size(free, sizes, max_bytes=50)
+    assert dropped.tolist() == [1, 0, 0]
+
+    def error(counts):
+        return mse(y, sum(c * m for c, m in zip(counts, models)) / counts.sum())
+    assert error(capped) < 0.05 < 0.9 < error(dropped)
