@@ -124,9 +124,9 @@ def fitted_model_bytes(model: Any) -> int:
     CatBoost's symmetric trees pickle as one split per level and their leaf values, but ONNX (and so
     any endpoint serving the graph) holds a tree of ``L`` leaves as ``2L - 1`` nodes, up to
     ``2^(d+1) - 1`` for depth ``d``: a model of 664 trees of depth 10 pickles to 9.9 MB and exports
-    to up to 1.36 million nodes. Such a model
-    counts as a scikit-learn forest of as many nodes pickles to (:data:`NODE_BYTES` and 8 bytes per
-    value a node), so that an ensemble's size cap treats the learners alike.
+    to up to 1.36 million nodes. Such a model counts as a scikit-learn forest of as many nodes
+    pickles to (:data:`NODE_BYTES` and 8 bytes per value a node), so that an ensemble's size cap
+    treats the learners alike.
     """
     pickled = serialized_bytes(model)
     estimator = model.steps[-1][1] if hasattr(model, "steps") else model
