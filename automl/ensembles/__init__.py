@@ -37,7 +37,6 @@ from automl.ensembles._selection import (
     caruana_selection,
     default_initial_size,
     default_rounds,
-    within_size,
     within_time,
 )
 from automl.ensembles._ensemble_spec import STACK, VOTING, StackEnsembleSpec, VotingEnsembleSpec, member_name
@@ -59,5 +58,5 @@ __all__ = [
     "StackEnsembleSpec", "VOTING", "VotingEnsembleSpec", "align_proba", "caruana_selection", "cross_fit",
     "default_initial_size", "default_rounds", "fit_meta", "fold_splits", "holdout_splits", "make_meta_learner",
     "make_stack_ensemble", "make_voting_ensemble", "member_name", "meta_features", "predict_meta",
-    "resolve_meta_learner", "tuned_plain", "weighted_average", "within_final_time", "within_size", "within_time",
+    "resolve_meta_learner", "tuned_plain", "weighted_average", "within_final_time", "within_time",
 ]

@@ -156,7 +156,7 @@ def caruana_selection(predictions: Sequence[np.ndarray], y: np.ndarray, score_fn
     best_members: list[int] = []
     best_good = -np.inf
     for i in order[:size]:  # the initial set, recorded as it grows
-        if ensemble and cost[ensemble].sum() + cost[i] > max_size:
+        if ensemble and cost[np.unique(ensemble)].sum() + cost[i] > max_size:
             continue
         ensemble.append(int(i))
         total = total + models[i]
@@ -178,26 +178,9 @@ def caruana_selection(predictions: Sequence[np.ndarray], y: np.ndarray, score_fn
     return np.bincount(np.asarray(best_members, dtype=int), minlength=n)
 
 
-#: The largest ensemble the selection keeps, counted as the sum of its members' model sizes.
+#: The largest ensemble the selection keeps, counted as the sum of its distinct members' model sizes
+#: (``caruana_selection``'s ``max_size``; the best model alone may be larger).
 MAX_ENSEMBLE_BYTES = 128 * 2**20
-
-
-def within_size(counts: np.ndarray, sizes: Sequence[int], max_bytes: int = MAX_ENSEMBLE_BYTES) -> np.ndarray:
-    """Selection ``counts`` with members dropped, least selected (then largest) first, until the
-    selected members' ``sizes`` add up to at most ``max_bytes``; one member always stays.
-
-    Examples
-    --------
-    >>> within_size(np.array([3, 1, 2]), [10, 60, 70], max_bytes=100).tolist()
-    [3, 0, 2]
-    >>> within_size(np.array([3, 1]), [500, 600], max_bytes=100).tolist()
-    [3, 0]
-    """
-    sizes = np.asarray(sizes, dtype=float)
-
-    def least_selected(chosen: np.ndarray, counts: np.ndarray) -> int:
-        return int(chosen[np.lexsort((-sizes[chosen], counts[chosen]))[0]])
-    return _drop_until(counts, lambda chosen: sizes[chosen].sum() <= max_bytes, least_selected)
 
 
 def within_time(counts: np.ndarray, seconds: Sequence[float], fits: Callable[[np.ndarray], bool]) -> np.ndarray:

@@ -24,7 +24,6 @@ from automl.ensembles import (
     default_rounds,
     weighted_average,
     within_final_time,
-    within_size,
 )
 from automl.metrics import Metric, sort_key
 from automl.tasks.forecasting._trial import ForecastTrialData
@@ -73,7 +72,6 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
         sizes = [t.model_bytes for t in candidates]
         counts = caruana_selection(predictions, data.y_true, score, metric.greater_is_better, rounds, sizes=sizes,
                                    max_size=MAX_ENSEMBLE_BYTES)
-        counts = within_size(counts, sizes)  # the best member alone may be larger: it stays
         counts, left_out = within_final_time(counts, candidates, final_time)
         picked = [int(i) for i in np.flatnonzero(counts)]
         weights = counts[picked] / counts[picked].sum()

@@ -33,7 +33,6 @@ from automl.ensembles import (
     tuned_plain,
     weighted_average,
     within_final_time,
-    within_size,
 )
 from automl.metrics import Metric
 from automl.settings import TrainingSettings
@@ -58,15 +57,14 @@ class _Selection:
         self._chosen: tuple[list[int], np.ndarray] | None = None
 
     def chosen(self) -> tuple[list[int], np.ndarray]:
-        """Indices of the selected candidates (best first) and their weights; members past the
-        ensemble's size budget (:data:`automl.ensembles.MAX_ENSEMBLE_BYTES`), then those whose final
-        models would not let the ensemble's fit the time left (``final_time``), are left out."""
+        """Indices of the selected candidates (best first) and their weights, chosen among the models
+        that fit the ensemble's size budget (:data:`automl.ensembles.MAX_ENSEMBLE_BYTES`); members whose
+        final models would not let the ensemble's fit the time left (``final_time``) are left out."""
         if self._chosen is None:
             sizes = [self.model_copies * t.model_bytes for t in self.candidates.trials]
             counts = caruana_selection(self.candidates.predictions, self.scorer.y, self.scorer.primary,
                                        self.scorer.greater_is_better, self.rounds, sizes=sizes,
                                        max_size=MAX_ENSEMBLE_BYTES)
-            counts = within_size(counts, sizes)  # the best member alone may be larger: it stays
             counts, self.left_out = within_final_time(counts, self.candidates.trials, self.final_time)
             picked = [int(i) for i in np.flatnonzero(counts)]
             self._chosen = picked, counts[picked] / counts[picked].sum()
