@@ -204,21 +204,21 @@ def test_a_roll_out_under_load_fails_no_request(two_deployments, titanic_job):
     def load() -> None:
         with httpx.Client(headers=headers, timeout=30) as client:
             while not stop.is_set():
+                sent = time.monotonic()  # a request sent before a change may answer after it
                 try:
                     answer = client.post(uri, content=body)
-                    outcomes.append((answer.status_code, answer.headers.get("azureml-model-deployment")))
+                    outcomes.append((answer.status_code, answer.headers.get("azureml-model-deployment"), sent))
                 except httpx.HTTPError as exc:
-                    outcomes.append((type(exc).__name__, None))
+                    outcomes.append((type(exc).__name__, None, sent))
     clients = [threading.Thread(target=load) for _ in range(4)]
     for thread in clients:
         thread.start()
     try:
-        marks = [len(outcomes)]
+        applied = []
         for traffic in ({"blue": 50, "green": 50}, {"green": 100}):
             endpoints.update_traffic("roll", traffic, store=store)
-            marks.append(len(outcomes))
+            applied.append(time.monotonic())
         endpoints.delete_deployment("blue", "roll", store=store)
-        marks.append(len(outcomes))
         threading.Event().wait(1.0)
     finally:
         stop.set()
@@ -226,7 +226,7 @@ def test_a_roll_out_under_load_fails_no_request(two_deployments, titanic_job):
             thread.join()
     assert len(outcomes) > 100
     assert [o for o in outcomes if o[0] != 200] == []
-    assert {o[1] for o in outcomes[marks[2]:]} == {"green"}  # after green=100 was applied
+    assert {o[1] for o in outcomes if o[2] > applied[1]} == {"green"}  # sent after green=100 was applied
     assert {o[1] for o in outcomes} == {"blue", "green"}
 
 
