@@ -78,6 +78,17 @@ def _initial_size(single: np.ndarray, best: float, greater_is_better: bool, roun
     return max(1, min(size, rounds))
 
 
+def _may_join(ensemble: list[int], sizes: np.ndarray, max_size: float) -> np.ndarray:
+    """Which models may join ``ensemble``: its members, and any whose size the distinct members'
+    sizes leave room for within ``max_size`` (every model, while the ensemble is empty)."""
+    if not ensemble:
+        return np.ones(len(sizes), dtype=bool)
+    members = np.unique(ensemble)
+    allowed = sizes[members].sum() + sizes <= max_size
+    allowed[members] = True
+    return allowed
+
+
 def caruana_selection(predictions: Sequence[np.ndarray], y: np.ndarray, score_fn: ScoreFn,
                       greater_is_better: bool, rounds: int, initial_size: int | None = None,
                       single_scores: Sequence[float] | None = None, sizes: Sequence[float] | None = None,
@@ -156,7 +167,7 @@ def caruana_selection(predictions: Sequence[np.ndarray], y: np.ndarray, score_fn
     best_members: list[int] = []
     best_good = -np.inf
     for i in order[:size]:  # the initial set, recorded as it grows
-        if ensemble and cost[np.unique(ensemble)].sum() + cost[i] > max_size:
+        if not _may_join(ensemble, cost, max_size)[i]:
             continue
         ensemble.append(int(i))
         total = total + models[i]
@@ -165,11 +176,10 @@ def caruana_selection(predictions: Sequence[np.ndarray], y: np.ndarray, score_fn
             best_members, best_good = list(ensemble), good
     for _ in range(rounds - size):
         k = len(ensemble) + 1
-        used = cost[np.unique(ensemble)].sum()
-        fits = np.array([j in ensemble or used + cost[j] <= max_size for j in range(n)])
-        round_scores = np.array([score_fn(y, (total + m) / k) if fits[j] else np.nan
+        allowed = _may_join(ensemble, cost, max_size)
+        round_scores = np.array([score_fn(y, (total + m) / k) if allowed[j] else np.nan
                                  for j, m in enumerate(models)])
-        chosen = _pick(round_scores, single_good, rank, greater_is_better, fits)
+        chosen = _pick(round_scores, single_good, rank, greater_is_better, allowed)
         ensemble.append(chosen)
         total = total + models[chosen]
         good = _goodness(round_scores[chosen:chosen + 1], greater_is_better)[0]
