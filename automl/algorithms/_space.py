@@ -98,8 +98,9 @@ XGBOOST_SPACE = {"n_estimators": Int(20, 2000, log=True), "max_depth": Int(2, 12
                  "reg_lambda": Float(1e-3, 10.0, log=True)}
 #: CatBoost's defaults and search space, the same for both tasks: CatBoost's own depth and learning
 #: rate (chosen from the data when not given), fewer rounds than its 1000, and never a file written
-#: or a line printed.
-CATBOOST_DEFAULTS = {"iterations": 500, "depth": 6, "random_seed": 0, "verbose": False,
+#: or a line printed. The seed is ``random_state`` (CatBoost's synonym of ``random_seed``), the name a
+#: seed variant sets: CatBoost refuses both at once.
+CATBOOST_DEFAULTS = {"iterations": 500, "depth": 6, "random_state": 0, "verbose": False,
                      "allow_writing_files": False}
 CATBOOST_SPACE = {"iterations": Int(50, 2000, log=True), "depth": Int(3, 10),
                   "learning_rate": Float(0.01, 0.3, log=True), "l2_leaf_reg": Float(0.5, 30.0, log=True),

@@ -46,6 +46,29 @@ def test_every_algorithm_fits_and_predicts_with_defaults(task):
 
 
 @pytest.mark.parametrize("task", ["classification", "regression"])
+def test_every_varied_algorithm_fits_seed_variants_that_differ(task):
+    # A seed variant is the configuration with the algorithm's variant_params below it and another
+    # random_state (AdaptiveProposer.propose_variant); CatBoost's defaults once named its seed
+    # random_seed, so every CatBoost variant failed at construction and left the ensembles nothing.
+    rng = np.random.default_rng(0)
+    X = rng.random((120, 4))
+    y = np.where(X[:, 0] + 0.3 * rng.random(120) > 0.6, "yes", "no") if task == "classification" \
+        else X @ [1.0, 2.0, 0, 0] + 0.3 * rng.random(120)
+    varied = [a for a in algorithms_of(task) if a.variant_params is not None]
+    assert {"LightGBM", "RandomForest"} <= {a.name for a in varied} and any("CatBoost" in a.name for a in varied)
+    for algorithm in varied:
+        preprocessor = algorithm.make_preprocessor().fit(X)
+        scaled, new = preprocessor.transform(X), preprocessor.transform(rng.random((40, 4)))
+        predictions = []
+        for seed in (1, 2):  # compared on new rows: a forest without bootstrap fits its training rows exactly
+            params = {**algorithm.variant_params, "random_state": seed}
+            model = algorithm.make_estimator(params, n_jobs=1).fit(scaled, y)
+            output = model.predict_proba(new) if task == "classification" else model.predict(new)
+            predictions.append(np.asarray(output, dtype=float))
+        assert not np.allclose(*predictions), algorithm.name
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
 def test_default_params_lie_in_search_space(task):
     for algorithm in algorithms_of(task):
         for name, value in algorithm.default_params.items():
