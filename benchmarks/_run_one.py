@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import shutil
 import statistics
 import sys
 import time
@@ -23,7 +24,7 @@ from sklearn.metrics import r2_score, roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import load_split  # noqa: E402
-from _systems import SYSTEMS, Fitted, scratch_dir  # noqa: E402
+from _systems import SYSTEMS, Fitted, System, scratch_dir  # noqa: E402
 
 SINGLE_ROW_CALLS = 100
 BATCH_ROWS = 10_000
@@ -80,6 +81,15 @@ def run(system: str, dataset: str, budget: float, seed: int) -> dict:
     train, test = parse_dates(train, entry), parse_dates(test, entry)
     X_test, y_test = test.drop(columns=[entry["target"]]), test[entry["target"]]
     workdir = scratch_dir()
+    try:
+        return _fit_and_score(spec, train, X_test, y_test, entry, budget, seed, workdir)
+    finally:  # a full run is hundreds of jobs: their models and runs would fill the disk
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _fit_and_score(spec: System, train: pd.DataFrame, X_test: pd.DataFrame, y_test: pd.Series, entry: dict,
+                   budget: float, seed: int, workdir: Path) -> dict:
+    """Fit ``spec`` in ``workdir``, export, and score on the test rows."""
     started = time.perf_counter()
     fit_started = time.time()
     fitted = spec.fit(train, entry, budget, seed, workdir)

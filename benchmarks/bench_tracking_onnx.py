@@ -123,7 +123,8 @@ def _median_ms(call, repeats: int) -> float:
 
 def latency(result, X: pd.DataFrame, repeats: int) -> dict:
     """Predict latency of ``best_model`` and of its ONNX graph, one row and a batch."""
-    exported = result.export_onnx(Path(tempfile.mkdtemp()) / "model.onnx")
+    with tempfile.TemporaryDirectory(prefix="bench-onnx-") as folder:  # the graph stays in memory
+        exported = result.export_onnx(Path(folder) / "model.onnx")
     sess, kinds = session(exported.graph), exported.input_kinds
     one = X.head(1)
     batch = X.sample(BATCH_ROWS, replace=len(X) < BATCH_ROWS, random_state=0).reset_index(drop=True)

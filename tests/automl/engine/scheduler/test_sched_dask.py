@@ -1,5 +1,7 @@
 """The same job on a Dask LocalCluster: same leaderboard, same limits."""
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from distributed import Client, LocalCluster
@@ -31,6 +33,7 @@ def _job(frame, algorithms=("Sleeper", "DecisionTree", "KNN")):
 
 
 def test_job_on_a_local_cluster_matches_the_local_leaderboard(small_classification_frame, dask_client):
+    in_temp = set(Path(tempfile.gettempdir()).glob("automl-dask-*"))
     with registered_test_algorithm("classification", "Sleeper", "sleep", priority=-1):
         on_dask = _job(small_classification_frame).submit(compute=dask_client)
     # Locally, without the Sleeper (its 15 s are the Dask run's to prove): the same vote of the same members.
@@ -44,6 +47,11 @@ def test_job_on_a_local_cluster_matches_the_local_leaderboard(small_classificati
     assert on_dask.status == "Completed"
     raw = small_classification_frame.drop(columns="label")
     assert (on_dask.best_model.predict(raw) == local.best_model.predict(raw)).mean() > 0.9
+    # The trial data file each worker wrote is deleted when the job ends.
+    left = dask_client.run(
+        lambda dask_worker: [str(p) for p in Path(dask_worker.local_directory).glob("automl-dask-*")])
+    assert left and all(paths == [] for paths in left.values()), left
+    assert set(Path(tempfile.gettempdir()).glob("automl-dask-*")) == in_temp
 
 
 def test_unreachable_scheduler_is_a_config_error_before_any_work(tmp_path):
