@@ -214,7 +214,8 @@ def render_markdown(records: list[dict], context: dict, unavailable: dict[str, s
     out += [f"- {name} not run: {reason}." for name, reason in unavailable.items()]
     promises = _promises(records, context["budget"])
     if promises:
-        out += ["", f"Time and memory promises ({OURS}; memory of the process tree, by part of the run):", "",
+        out += ["", f"Time and memory promises ({OURS}; memory of the process tree, the sum of its processes' "
+                "proportional set sizes (benchmarks/_watch.py), by part of the run):", "",
                 *promises]
     out += ["", *_system_table(records, systems), "", f"{OURS} per dataset (outside fit & predict: share "
             "of wall time in which the trial slots were not fitting or predicting):", "", *_ours_table(records)]

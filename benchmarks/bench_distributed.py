@@ -50,7 +50,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import RESULTS, append_result  # noqa: E402
-from _watch import run_watched, tree_rss  # noqa: E402
+from _watch import run_watched, tree_memory  # noqa: E402
 
 ROWS, FILE_ROWS, TEST_ROWS = (1_000_000, 5_000_000, 20_000_000), 250_000, 100_000
 LEVELS = (3, 5, 8, 12, 20, 50, 120, 500)
@@ -177,7 +177,7 @@ class Cluster:
             while not self._stop.wait(0.1):
                 for i, worker in enumerate(self.workers):
                     try:
-                        self.peaks[i] = max(self.peaks[i], tree_rss(psutil.Process(worker.pid)))
+                        self.peaks[i] = max(self.peaks[i], tree_memory(psutil.Process(worker.pid))[0])
                     except psutil.Error:
                         pass
         self._thread = threading.Thread(target=sample, daemon=True)

@@ -204,6 +204,7 @@ def automl_in_a_fresh_process(name: str, minutes: float) -> tuple[dict, dict]:
         record = json.loads(out.read_text())
     forecast = {tuple(key): np.asarray(values) for key, values in record.pop("forecast")}
     record["peak_memory_mb"] = round(watched.peak_bytes / 2**20)
+    record["peak_rss_sum_mb"] = round(watched.peak_rss_bytes / 2**20)
     record["memory_by_phase_mb"] = peaks_by_phase(watched.samples, record.pop("phases"))
     return forecast, record
 

@@ -9,7 +9,8 @@ standard error of about 0.02, so the report counts a win or a loss against a
 peer only where the mean paired difference exceeds its spread. The systems run one
 after another in this invocation, each in its own process on the same cores, with
 the same time budget. Per run: held-out score, wall time and overrun against the
-budget, peak memory (the process and its children), trials completed, the best
+budget, peak memory (the process and its children: the sum of their PSS, see
+``_watch.py``), trials completed, the best
 model's single-row latency (p50) and batch throughput in Python and, for
 automl-studio, in ONNX Runtime; for automl-studio also the time from ``submit()``
 to the first finished trial and the share of wall time outside model fitting
@@ -101,6 +102,7 @@ def run_one(system: str, dataset: str, budget: float, seed: int) -> dict:
         else:
             record = {"error": "no result; stderr: " + stderr.read_text()[-500:]}
     record["peak_memory_mb"] = round(watched.peak_bytes / 2**20)
+    record["peak_rss_sum_mb"] = round(watched.peak_rss_bytes / 2**20)
     record["memory_by_phase_mb"] = peaks_by_phase(watched.samples, record.pop("phases", []))
     record["load_average"] = round(os.getloadavg()[0], 2)  # other work on the machine skews the figures
     return record
