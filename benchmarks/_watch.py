@@ -10,9 +10,10 @@ n processes share counts 1/n in each), which is what the tree takes from the mac
 sum of their resident sizes (RSS) counts a shared page once per process: a trial process
 forked from a server that imported the learners shows those pages again, so the RSS sum of a
 job that trains in child processes is far above its use (1004 MB against 587 MB of PSS for
-a 60-s job on penguins; the two agree for a job in one process). Both peaks are recorded. The child may report ``phases``
-(name, start, end in epoch seconds); :func:`peaks_by_phase` says which part of the run each
-peak belongs to.
+a 60-s job on penguins; the two agree for a job in one process). Both peaks are recorded.
+
+The child may report ``phases`` (name, start, end in epoch seconds); :func:`peaks_by_phase`
+says which part of the run each peak belongs to.
 """
 from __future__ import annotations
 
