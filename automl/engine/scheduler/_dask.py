@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,12 +20,12 @@ from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
 
-from distributed import KilledWorker, Worker, get_worker
+from distributed import KilledWorker, get_worker
 
 from automl.errors import ConfigError
 from automl.engine.scheduler._child import PARENT_VARIABLE
 from automl.engine.scheduler._trial_engine import RunningTrial, canceled, died, ended_result
-from automl.core import FAILED, TrialData, TrialResult, TrialSpec
+from automl.core import FAILED, TrialData, TrialResult, TrialSpec, remove_from_workers
 
 #: How long to wait for a cluster before giving up, in seconds.
 CONNECT_TIMEOUT = 10
@@ -54,26 +53,21 @@ def connect(compute: Any):
             "Start one (dask scheduler / LocalCluster) or use compute='local'.") from None
 
 
-def _worker_data_folder(token: str, worker: Worker | None = None) -> Path:
-    """This job's folder in the worker's local directory (which the worker removes when it closes)."""
-    try:
-        root = (worker or get_worker()).local_directory
-    except ValueError:  # called outside a worker
-        root = tempfile.gettempdir()
-    return Path(root) / f"automl-dask-{token}"
-
-
-def remove_worker_data(token: str, dask_worker: Worker | None = None) -> None:
-    """Delete this job's trial data file from the worker; run by ``Client.run`` on every worker
-    when the job ends (``Client.run`` passes the worker as ``dask_worker``)."""
-    shutil.rmtree(_worker_data_folder(token, dask_worker), ignore_errors=True)
+def _data_folder(token: str) -> str:
+    """The name of this job's folder in each worker's local directory (removed when the job ends,
+    and by the worker when it closes)."""
+    return f"automl-dask-{token}"
 
 
 def _worker_data_path(token: str, data: TrialData) -> str:
     """Write the scattered trial data to a worker-local file once per job."""
     import joblib
 
-    path = _worker_data_folder(token) / "trial_data.joblib"
+    try:
+        root = get_worker().local_directory
+    except ValueError:  # called outside a worker
+        root = tempfile.gettempdir()
+    path = Path(root) / _data_folder(token) / "trial_data.joblib"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
@@ -248,11 +242,7 @@ class DaskEngine:
         """Stop running trials, delete the data files on the workers, release the data, close our
         own client."""
         self.cancel_all("the job ended")
-        if self.client.status == "running":
-            try:
-                self.client.run(remove_worker_data, self._token, on_error="ignore")
-            except Exception:  # a worker lost now keeps the file in its local directory until it closes
-                pass
+        remove_from_workers(self.client, _data_folder(self._token))
         if self._data is not None:
             self.client.cancel(self._data)
         if self._owns_client:

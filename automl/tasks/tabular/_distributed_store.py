@@ -14,7 +14,6 @@ it (:func:`stored_partitions`). :func:`remove_stored` deletes the files of a job
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from automl.core import release_freed_memory
+from automl.core import release_freed_memory, remove_from_workers
 from automl.data import load_partitioned
 
 if TYPE_CHECKING:
@@ -178,13 +177,6 @@ def predict_stored(client: Client, model: Any, parts: list[StoredPartition],
     return np.concatenate([r[0] for r in results]), np.concatenate([r[1] for r in results])
 
 
-def _remove_folder(folder: str, dask_worker: Any = None) -> None:
-    shutil.rmtree(os.path.join(dask_worker.local_directory, folder), ignore_errors=True)
-
-
 def remove_stored(client: Client, folder: str) -> None:
     """Delete ``folder`` (a job's featurized partitions) on every worker (a cluster already gone keeps none)."""
-    try:
-        client.run(_remove_folder, folder, on_error="ignore")
-    except Exception:  # the scheduler is gone: so are its workers' local directories
-        pass
+    remove_from_workers(client, folder)
