@@ -76,26 +76,21 @@ class OnnxScorer:
 
     def __init__(self, model: Any, *, threads: int | None = None) -> None:
         import onnx
-        import onnxruntime as ort
+
+        from automl.export import session
 
         if isinstance(model, (str, os.PathLike)):
             model = Path(model).read_bytes()
-        if isinstance(model, bytes):
-            model = onnx.load_model_from_string(model)
-        meta = {p.key: p.value for p in model.metadata_props}
+        graph = model if isinstance(model, bytes) else model.SerializeToString()
+        meta = {p.key: p.value for p in (model if not isinstance(model, bytes)
+                                         else onnx.load_model_from_string(model)).metadata_props}
         if "automl.inputs" not in meta:
             raise ConfigError("this ONNX model was not exported by automl-studio (no 'automl.inputs' "
                               "metadata); export it with result.export_onnx(path).")
         self.kinds: dict[str, str] = json.loads(meta["automl.inputs"])
         self.columns = list(self.kinds)
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        options.enable_cpu_mem_arena = False  # mini batches vary in size: the arena only grows
-        if threads:
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-        self._graph, self._threads = model.SerializeToString(), threads
-        self._session = ort.InferenceSession(self._graph, options, providers=["CPUExecutionProvider"])
+        self._graph, self._threads = graph, threads
+        self._session = session(graph, threads=threads)  # the parsed graph is gone by now
         self._outputs = [o.name for o in self._session.get_outputs()]
         self.classes = json.loads(meta["automl.classes"]) if "automl.classes" in meta else (
             None if "probabilities" not in self._outputs else [])

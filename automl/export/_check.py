@@ -8,15 +8,20 @@ either way.
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from automl.export._convert import LABEL, PROBABILITIES, VALUE
 from automl.export._inputs import onnx_feed
+
+if TYPE_CHECKING:
+    import onnx
+    import onnxruntime as ort
 
 #: Largest accepted difference of a probability (or relative difference of a value).
 MAX_DIFFERENCE = 1e-4
@@ -91,14 +96,27 @@ def _same_labels(python: np.ndarray, onnx: np.ndarray) -> np.ndarray:
     return python.astype(str) == onnx.astype(str)
 
 
-def session(onnx_model: Any) -> Any:
-    """An onnxruntime CPU session for ``onnx_model`` (an ``onnx.ModelProto`` or its bytes)."""
+def session(onnx_model: onnx.ModelProto | bytes | str | os.PathLike[str], *,
+            threads: int | None = None) -> ort.InferenceSession:
+    """An onnxruntime CPU session for ``onnx_model``.
+
+    Parameters
+    ----------
+    onnx_model : onnx.ModelProto, bytes, str or path
+        The graph, its bytes, or the file holding it.
+    threads : int, optional
+        Intra-op threads (default: onnxruntime's choice).
+    """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.log_severity_level = 3
     options.enable_cpu_mem_arena = False  # the arena keeps a batch's peak: 10,000 rows of a vote, 100 MB
-    graph = onnx_model if isinstance(onnx_model, bytes) else onnx_model.SerializeToString()
+    if threads:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    graph = os.fspath(onnx_model) if isinstance(onnx_model, (str, os.PathLike)) else (
+        onnx_model if isinstance(onnx_model, bytes) else onnx_model.SerializeToString())
     return ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
 
