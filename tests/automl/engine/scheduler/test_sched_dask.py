@@ -54,9 +54,12 @@ def test_job_on_a_local_cluster_matches_the_local_leaderboard(small_classificati
     assert set(Path(tempfile.gettempdir()).glob("automl-dask-*")) == in_temp
 
 
-def test_unreachable_scheduler_is_a_config_error_before_any_work(tmp_path):
+def test_unreachable_scheduler_is_a_config_error_before_any_work(tmp_path, monkeypatch):
+    from automl.engine.scheduler import _dask
+
+    monkeypatch.setattr(_dask, "CONNECT_TIMEOUT", 1)  # Dask retries a refused connection until then
     job = automl.classification(training_data=str(tmp_path / "missing.csv"), target_column_name="y")
-    with pytest.raises(ConfigError, match="dask://127.0.0.1:9"):
+    with pytest.raises(ConfigError, match=r"dask://127.0.0.1:9.*within 1 s"):
         job.submit(compute="dask://127.0.0.1:9")  # a DataError would mean data was read first
 
 
