@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import dask
 import pytest
@@ -138,7 +140,10 @@ def test_dask_worker_lost_mid_trial(frame, one_worker, times, status):
         job = quick_job(frame, algorithms=("LogisticRegression", "Sleeper", "DecisionTree"),
                         max_trials=3, n_cross_validations=2)
         job.set_limits(trial_timeout_minutes=1.5)
+        before = set(Path(tempfile.gettempdir()).glob("automl-trial-*"))
         result, ledger = run_observed(job, killer, compute=one_worker)
+    # the killed trial's folder was in the job's folder on the worker, which Dask purges, not in /tmp
+    assert set(Path(tempfile.gettempdir()).glob("automl-trial-*")) <= before
     by_algorithm = {t.algorithm: t for t in result.trials}
     sleeper = by_algorithm["Sleeper"]
     assert killer.kills == times and sleeper.status == status

@@ -83,7 +83,8 @@ def run_on_worker(spec: TrialSpec, data: TrialData, token: str, primary_metric: 
     from distributed import Event
 
     data_path = _worker_data_path(token, data)
-    work = Path(tempfile.mkdtemp(prefix="automl-trial-"))
+    # in the job's folder: a worker killed mid-trial leaves it where the job's end or Dask removes it
+    work = Path(tempfile.mkdtemp(prefix="trial-", dir=Path(data_path).parent))
     spec_path, out_path = work / "spec.pkl", work / "result.pkl"
     spec_path.write_bytes(pickle.dumps((spec, primary_metric, n_jobs, memory_limit_bytes)))
     env = {**os.environ, "OMP_NUM_THREADS": str(n_jobs), PARENT_VARIABLE: str(os.getpid())}
