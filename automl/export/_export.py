@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from automl.core import release_freed_memory
 from automl.errors import AutoMLError, ConfigError
 from automl.export._check import OnnxCheck, check_onnx
 from automl.export._convert import to_onnx
@@ -89,6 +90,7 @@ def export_onnx(model: Any, path: str | Path | None, X: pd.DataFrame, *,
     onnx_model, kinds = to_onnx(model, X, name=name)
     graph = onnx_model.SerializeToString()
     del onnx_model  # the parsed graph goes before onnxruntime loads the check's session
+    release_freed_memory()
     exported = OnnxExport(graph, kinds, check_onnx(model, graph, kinds, X))
     if strict and not exported.check.passed:
         raise AutoMLError(f"The ONNX graph does not match the Python model on validation rows "
