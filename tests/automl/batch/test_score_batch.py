@@ -125,3 +125,25 @@ def test_onnx_scorer_needs_no_pickle_and_knows_the_classes(titanic_model, monkey
     assert isinstance(scorer, OnnxScorer) and scorer.classes == [0, 1]
     labels, proba = scorer.predict_both(test.head(5))
     assert proba.shape == (5, 2) and set(labels) <= {0, 1}
+
+
+def test_onnx_scorer_takes_a_path_bytes_or_a_graph_and_scores_them_alike(titanic_model):
+    import onnx
+
+    _, models, test = titanic_model
+    path = models / "model.onnx"
+    scorers = [OnnxScorer(path), OnnxScorer(path.read_bytes(), threads=1), OnnxScorer(onnx.load(path))]
+    probabilities = [scorer.predict_both(test)[1] for scorer in scorers]
+    assert probabilities[0].shape == (len(test), 2) and np.ptp(probabilities[0][:, 1]) > 0.5
+    for other in probabilities[1:]:
+        np.testing.assert_array_equal(other, probabilities[0])
+
+
+def test_a_graph_not_exported_by_automl_is_a_config_error_naming_the_export(titanic_model):
+    import onnx
+
+    _, models, _ = titanic_model
+    graph = onnx.load(models / "model.onnx")
+    del graph.metadata_props[:]
+    with pytest.raises(ConfigError, match=r"no 'automl.inputs' metadata.*result.export_onnx"):
+        OnnxScorer(graph.SerializeToString())
