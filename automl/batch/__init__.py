@@ -22,11 +22,11 @@ from automl.batch._runner import (
     BatchScoringResult,
     score_batch,
 )
-from automl.batch._scorers import OnnxScorer, PythonScorer, download_model, load_scorer
+from automl.batch._scorers import OnnxScorer, PythonScorer, download_model, is_model_uri, load_scorer
 from automl.batch._sources import plan_source
 
 __all__ = [
     "COMPLETED", "ERROR_FILE", "FAILED", "OUTPUT_ACTIONS", "PROGRESS_FILE", "WITH_ERRORS",
-    "BatchScoringResult", "FileError", "OnnxScorer", "Progress", "PythonScorer", "download_model", "load_scorer",
-    "plan_source", "score_batch",
+    "BatchScoringResult", "FileError", "OnnxScorer", "Progress", "PythonScorer", "download_model", "is_model_uri",
+    "load_scorer", "plan_source", "score_batch",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,7 +20,8 @@ import pandas as pd
 
 from automl.errors import ConfigError, DataError
 
-__all__ = ["OnnxScorer", "PythonScorer", "Scorer", "download_model", "load_scorer", "require_columns"]
+__all__ = ["OnnxScorer", "PythonScorer", "Scorer", "download_model", "is_model_uri", "load_scorer",
+           "require_columns"]
 
 #: Where an MLflow model keeps its description.
 MLMODEL = "MLmodel"
@@ -204,8 +206,19 @@ def _from_mlflow_folder(folder: Path, threads: int | None) -> Scorer:
                       f"(it has {', '.join(flavors) or 'none'}); automl predict scores automl-studio models.")
 
 
-def download_model(uri: str) -> Path:
-    """The local folder of the MLflow model at ``uri`` (``models:/...``, ``runs:/...``), from the tracking store."""
+def is_model_uri(reference: str) -> bool:
+    """Whether ``reference`` is an MLflow model URI (``models:/...``, ``runs:/...``, ``s3://...``)."""
+    return "://" in reference or reference.startswith(("models:", "runs:"))
+
+
+def download_model(uri: str, folder: str | os.PathLike[str]) -> Path:
+    """Download the MLflow model at ``uri`` (``models:/...``, ``runs:/...``) from the tracking store
+    into ``folder``; return the folder holding its MLmodel file.
+
+    The caller owns ``folder``. (MLflow's default, for a tracking server, is a new temporary folder
+    that nothing removes: each ``automl predict`` or ``automl serve`` of a model registered on a
+    server left a copy of it in ``/tmp``.)
+    """
     import mlflow
 
     from automl.tracking import resolve_tracking_uri, using_tracking_uri
@@ -215,7 +228,7 @@ def download_model(uri: str) -> Path:
     os.environ[_PROGRESS_BAR] = "false"  # no progress bar in a command's or a server's output
     try:
         with using_tracking_uri(tracking):
-            return Path(mlflow.artifacts.download_artifacts(artifact_uri=uri))
+            return Path(mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=os.fspath(folder)))
     except Exception as exc:  # MLflow raises several kinds for a missing model
         raise ConfigError(f"cannot load the model {uri!r} from the MLflow store {tracking}: "
                           f"{type(exc).__name__}: {str(exc)[:300]}. List the registered models with "
@@ -252,8 +265,9 @@ def load_scorer(model: Any, *, threads: int | None = None) -> Scorer:
     if hasattr(model, "predict") and not isinstance(model, (str, os.PathLike)):
         return PythonScorer(model)
     text = os.fspath(model)
-    if "://" in text or text.startswith(("models:", "runs:")):
-        return _from_mlflow_folder(download_model(text), threads)
+    if is_model_uri(text):
+        with tempfile.TemporaryDirectory(prefix="automl-model-") as folder:  # the scorer holds the model
+            return _from_mlflow_folder(download_model(text, folder), threads)
     path = Path(text)
     if path.is_file() and path.suffix.lower() == ".onnx":
         return OnnxScorer(path, threads=threads)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from automl.batch import OnnxScorer, PythonScorer, load_scorer
+from automl.batch import OnnxScorer, PythonScorer, download_model, is_model_uri, load_scorer
 from automl.errors import ConfigError
 from automl.serving._schema import ANY, MLFLOW_KINDS, InputSchema
 
@@ -101,16 +102,6 @@ def _schema(scorer: Any, folder: Path | None) -> InputSchema:
     return InputSchema({c: ANY for c in scorer.columns}, "the model's columns")
 
 
-def _local_folder(reference: str) -> Path | None:
-    """The folder holding the MLmodel file of ``reference`` (downloaded for a URI)."""
-    if "://" in reference or reference.startswith(("models:", "runs:")):
-        from automl.batch import download_model
-
-        return download_model(reference)
-    path = Path(reference)
-    return path if path.is_dir() else None
-
-
 def load_served_model(reference: str | os.PathLike | None = None, *, job: str | None = None,
                       threads: int | None = None) -> ServedModel:
     """Load the model to serve: ``reference`` or the best model of ``job`` (exactly one; a
@@ -127,6 +118,11 @@ def load_served_model(reference: str | os.PathLike | None = None, *, job: str | 
         raise ConfigError("give the model to serve: --model (models:/NAME/VERSION, a saved model folder "
                           "or a model.onnx file) or --job NAME (a job's best model), not both.")
     text = job_model_uri(job) if job is not None else os.fspath(reference)
-    folder = _local_folder(text)
-    scorer = load_scorer(str(folder) if folder is not None else text, threads=threads)
+    if is_model_uri(text):
+        with tempfile.TemporaryDirectory(prefix="automl-model-") as folder:  # the scorer holds the model
+            local = download_model(text, folder)
+            scorer = load_scorer(str(local), threads=threads)
+            return ServedModel(scorer, _schema(scorer, local), text)
+    folder = Path(text) if Path(text).is_dir() else None
+    scorer = load_scorer(text, threads=threads)
     return ServedModel(scorer, _schema(scorer, folder), text)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 import mlflow
 import numpy as np
@@ -9,7 +11,9 @@ import pytest
 from mlflow import MlflowClient
 
 import automl
+from automl.batch import load_scorer
 from automl.export import onnx_feed, session
+from automl.serving import load_served_model
 from tests._mlflow_server import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.slow
@@ -51,11 +55,31 @@ def test_job_against_a_real_server(mlflow_server, titanic_frame, monkeypatch, tm
 
     X = frame.drop(columns="Survived")
     version = result.register_model("titanic-server")
-    loaded = mlflow.pyfunc.load_model(f"models:/titanic-server/{version.version}")
+    loaded = mlflow.pyfunc.load_model(f"models:/titanic-server/{version.version}", dst_path=_folder(tmp_path, "pyfunc"))
     np.testing.assert_array_equal(loaded.predict(X), result.best_model.predict(X))
 
     onnx_version = result.register_model("titanic-server-onnx", format="onnx")
-    graph = mlflow.onnx.load_model(f"models:/titanic-server-onnx/{onnx_version.version}")
+    graph = mlflow.onnx.load_model(f"models:/titanic-server-onnx/{onnx_version.version}",
+                                   dst_path=_folder(tmp_path, "onnx"))
     kinds = json.loads({p.key: p.value for p in graph.metadata_props}["automl.inputs"])
     labels = session(graph).run(["label"], onnx_feed(X, kinds))[0]
     np.testing.assert_array_equal(labels, result.best_model.predict(X))
+
+    # automl predict and automl serve download a registered model from the server, and remove the copy
+    downloaded = _downloaded_models()
+    for uri in (f"models:/titanic-server/{version.version}", f"models:/titanic-server-onnx/{onnx_version.version}"):
+        assert load_scorer(uri).predict(X).tolist() == result.best_model.predict(X).tolist()
+        assert load_served_model(uri).scorer.predict(X).tolist() == result.best_model.predict(X).tolist()
+    assert _downloaded_models() == downloaded
+
+
+def _folder(parent: Path, name: str) -> str:
+    (parent / name).mkdir()
+    return str(parent / name)
+
+
+def _downloaded_models() -> set[Path]:
+    """The MLflow model folders (an MLmodel file) within three levels of the temporary folder."""
+    root = Path(tempfile.gettempdir())
+    return {m.parent for pattern in ("*/MLmodel", "*/*/MLmodel", "*/*/*/MLmodel") for m in root.glob(pattern)
+            if "pytest-of-" not in str(m)}
