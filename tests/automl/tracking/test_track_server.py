@@ -55,7 +55,8 @@ def test_job_against_a_real_server(mlflow_server, titanic_frame, monkeypatch, tm
 
     X = frame.drop(columns="Survived")
     version = result.register_model("titanic-server")
-    loaded = mlflow.pyfunc.load_model(f"models:/titanic-server/{version.version}", dst_path=_folder(tmp_path, "pyfunc"))
+    loaded = mlflow.pyfunc.load_model(f"models:/titanic-server/{version.version}",
+                                      dst_path=_folder(tmp_path, "pyfunc"))
     np.testing.assert_array_equal(loaded.predict(X), result.best_model.predict(X))
 
     onnx_version = result.register_model("titanic-server-onnx", format="onnx")
