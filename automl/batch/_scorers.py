@@ -11,14 +11,18 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from automl.errors import ConfigError, DataError
+
+if TYPE_CHECKING:
+    import onnx
 
 __all__ = ["OnnxScorer", "PythonScorer", "Scorer", "download_model", "is_model_uri", "load_scorer",
            "require_columns"]
@@ -62,6 +66,11 @@ def require_columns(X: pd.DataFrame, columns: list[str], *, select: bool = True)
     return X[columns] if select else X
 
 
+def _metadata(graph: onnx.ModelProto) -> dict[str, str]:
+    """The metadata of an ONNX graph (a parsed graph passed here is freed on return)."""
+    return {p.key: p.value for p in graph.metadata_props}
+
+
 class OnnxScorer:
     """An exported graph scored with onnxruntime.
 
@@ -84,8 +93,7 @@ class OnnxScorer:
         if isinstance(model, (str, os.PathLike)):
             model = Path(model).read_bytes()
         graph = model if isinstance(model, bytes) else model.SerializeToString()
-        meta = {p.key: p.value for p in (model if not isinstance(model, bytes)
-                                         else onnx.load_model_from_string(model)).metadata_props}
+        meta = _metadata(onnx.load_model_from_string(model) if isinstance(model, bytes) else model)
         if "automl.inputs" not in meta:
             raise ConfigError("this ONNX model was not exported by automl-studio (no 'automl.inputs' "
                               "metadata); export it with result.export_onnx(path).")
@@ -211,14 +219,21 @@ def is_model_uri(reference: str) -> bool:
     return "://" in reference or reference.startswith(("models:", "runs:"))
 
 
-def download_model(uri: str, folder: str | os.PathLike[str]) -> Path:
-    """Download the MLflow model at ``uri`` (``models:/...``, ``runs:/...``) from the tracking store
-    into ``folder``; return the folder holding its MLmodel file.
+@contextmanager
+def download_model(uri: str) -> Iterator[Path]:
+    """The MLflow model at ``uri`` (``models:/...``, ``runs:/...``), downloaded from the tracking store
+    into a temporary folder that is removed on exit; yields the folder holding its MLmodel file.
 
-    The caller owns ``folder``. (MLflow's default, for a tracking server, is a new temporary folder
-    that nothing removes: each ``automl predict`` or ``automl serve`` of a model registered on a
-    server left a copy of it in ``/tmp``.)
+    (MLflow's own default, for a tracking server, is a new temporary folder that nothing removes:
+    each ``automl predict`` or ``automl serve`` of a model registered on a server left a copy of it
+    in ``/tmp``.)
     """
+    with tempfile.TemporaryDirectory(prefix="automl-model-") as folder:
+        yield _download(uri, folder)
+
+
+def _download(uri: str, folder: str) -> Path:
+    """Download the MLflow model at ``uri`` into ``folder``; a model that is not there is a ConfigError."""
     import mlflow
 
     from automl.tracking import resolve_tracking_uri, using_tracking_uri
@@ -228,7 +243,7 @@ def download_model(uri: str, folder: str | os.PathLike[str]) -> Path:
     os.environ[_PROGRESS_BAR] = "false"  # no progress bar in a command's or a server's output
     try:
         with using_tracking_uri(tracking):
-            return Path(mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=os.fspath(folder)))
+            return Path(mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=folder))
     except Exception as exc:  # MLflow raises several kinds for a missing model
         raise ConfigError(f"cannot load the model {uri!r} from the MLflow store {tracking}: "
                           f"{type(exc).__name__}: {str(exc)[:300]}. List the registered models with "
@@ -266,8 +281,8 @@ def load_scorer(model: Any, *, threads: int | None = None) -> Scorer:
         return PythonScorer(model)
     text = os.fspath(model)
     if is_model_uri(text):
-        with tempfile.TemporaryDirectory(prefix="automl-model-") as folder:  # the scorer holds the model
-            return _from_mlflow_folder(download_model(text, folder), threads)
+        with download_model(text) as folder:  # the scorer holds the model
+            return _from_mlflow_folder(folder, threads)
     path = Path(text)
     if path.is_file() and path.suffix.lower() == ".onnx":
         return OnnxScorer(path, threads=threads)

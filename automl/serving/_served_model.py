@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,10 +118,9 @@ def load_served_model(reference: str | os.PathLike | None = None, *, job: str | 
                           "or a model.onnx file) or --job NAME (a job's best model), not both.")
     text = job_model_uri(job) if job is not None else os.fspath(reference)
     if is_model_uri(text):
-        with tempfile.TemporaryDirectory(prefix="automl-model-") as folder:  # the scorer holds the model
-            local = download_model(text, folder)
-            scorer = load_scorer(str(local), threads=threads)
-            return ServedModel(scorer, _schema(scorer, local), text)
+        with download_model(text) as folder:  # the scorer holds the model
+            scorer = load_scorer(str(folder), threads=threads)
+            return ServedModel(scorer, _schema(scorer, folder), text)
     folder = Path(text) if Path(text).is_dir() else None
     scorer = load_scorer(text, threads=threads)
     return ServedModel(scorer, _schema(scorer, folder), text)
