@@ -8,7 +8,6 @@ either way.
 """
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -97,14 +96,13 @@ def _same_labels(python: np.ndarray, onnx: np.ndarray) -> np.ndarray:
     return python.astype(str) == onnx.astype(str)
 
 
-def session(onnx_model: onnx.ModelProto | bytes | str | os.PathLike[str], *,
-            threads: int | None = None) -> ort.InferenceSession:
+def session(onnx_model: onnx.ModelProto | bytes, *, threads: int | None = None) -> ort.InferenceSession:
     """An onnxruntime CPU session for ``onnx_model``.
 
     Parameters
     ----------
-    onnx_model : onnx.ModelProto, bytes, str or path
-        The graph, its bytes, or the file holding it.
+    onnx_model : onnx.ModelProto or bytes
+        The graph or its bytes.
     threads : int, optional
         Intra-op threads (default: onnxruntime's choice).
     """
@@ -116,8 +114,7 @@ def session(onnx_model: onnx.ModelProto | bytes | str | os.PathLike[str], *,
     if threads:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-    graph = os.fspath(onnx_model) if isinstance(onnx_model, (str, os.PathLike)) else (
-        onnx_model if isinstance(onnx_model, bytes) else onnx_model.SerializeToString())
+    graph = onnx_model if isinstance(onnx_model, bytes) else onnx_model.SerializeToString()
     return ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
 
