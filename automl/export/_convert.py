@@ -22,6 +22,7 @@ from automl.export._adapt import adapt, is_densify, walk
 from automl.export._converters import register_converters
 from automl.export._inputs import (LABEL, MISSING_STRING, PROBABILITIES, STRING, VALUE, graph_input_names,
                                    input_kinds)
+from automl.export._tree_ensemble import to_tree_ensemble
 from automl.export._vote import is_member_wise, vote_to_onnx
 
 #: Opsets of the exported graphs: widely supported by ONNX runtimes (onnxruntime >= 1.12).
@@ -111,6 +112,7 @@ def to_onnx(model: Pipeline, X: pd.DataFrame | None = None, *, name: str = "auto
     except Exception as exc:  # skl2onnx raises many kinds of errors
         raise ConfigError(f"The model cannot be converted to ONNX{_culprit(model, exc)}: "
                           f"{type(exc).__name__}: {str(exc)[:500]} {_HINT}") from exc
+    to_tree_ensemble(onx)
     _restore_input_names(onx, list(kinds))
     _set_metadata(onx, kinds, getattr(model, "classes_", None) if is_classifier(model) else None)
     return onx, kinds
