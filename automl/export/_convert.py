@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import pandas as pd
+from onnx import ModelProto
 from sklearn.base import is_classifier
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
@@ -23,9 +24,10 @@ from automl.export._converters import register_converters
 from automl.export._inputs import (LABEL, MISSING_STRING, PROBABILITIES, STRING, VALUE, graph_input_names,
                                    input_kinds)
 from automl.export._tree_ensemble import to_tree_ensemble
-from automl.export._vote import is_member_wise, vote_to_onnx
+from automl.export._vote import Converter, is_member_wise, vote_to_onnx
 
-#: Opsets of the exported graphs: widely supported by ONNX runtimes (onnxruntime >= 1.12).
+#: Opsets the converters write (onnxruntime >= 1.12 runs them); tree ensembles are then rewritten in
+#: ``ai.onnx.ml`` opset 5 (onnxruntime >= 1.21), see :func:`to_onnx`.
 TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
 _HINT = ("Train the job with set_training(enable_onnx_compatible_models=True) so that only "
          "algorithms and featurization steps that convert to ONNX are used.")
@@ -74,7 +76,9 @@ def to_onnx(model: Pipeline, X: pd.DataFrame | None = None, *, name: str = "auto
     name : str
         Graph name.
     target_opset : dict, optional
-        Opset per domain; default :data:`TARGET_OPSET`.
+        Opset per domain. By default :data:`TARGET_OPSET`, then the tree ensembles are rewritten
+        in ``ai.onnx.ml`` opset 5 (:mod:`automl.export._tree_ensemble`) unless one cannot be;
+        a given opset is kept as it is.
 
     Returns
     -------
@@ -97,25 +101,47 @@ def to_onnx(model: Pipeline, X: pd.DataFrame | None = None, *, name: str = "auto
     sparse = bool(getattr(model.steps[0][1], "sparse_output_", False))
     opset = target_opset or TARGET_OPSET
 
-    def convert(pipeline: Pipeline, initial_types: list[tuple[str, Any]], classifier: bool) -> Any:
-        return _convert_adapted(pipeline, initial_types, classifier, sparse=sparse, name=name, opset=opset)
+    def converter(in_opset_5: bool) -> Converter:
+        def convert(pipeline: Pipeline, initial_types: list[tuple[str, Any]], classifier: bool) -> Any:
+            converted = _convert_adapted(pipeline, initial_types, classifier, sparse=sparse, name=name, opset=opset)
+            return _trees_in_opset_5(converted) if in_opset_5 else converted
+        return convert
 
     try:
-        if X is not None and len(X) and is_member_wise(model) and not {LABEL, PROBABILITIES, VALUE} & set(kinds):
-            width = model.steps[0][1].transform(X.iloc[:1]).shape[1]
-            outputs = (LABEL, PROBABILITIES) if is_classifier(model) else (VALUE,)
-            onx = vote_to_onnx(model, width, _initial_types(kinds), convert, outputs)
-        else:
-            onx = convert(model, _initial_types(kinds), is_classifier(model))
+        try:
+            onx = _convert_parts(model, X, kinds, converter(in_opset_5=target_opset is None))
+        except _Opset3Trees:  # a tree ensemble opset 5 cannot hold: the whole graph keeps opset 3
+            onx = _convert_parts(model, X, kinds, converter(in_opset_5=False))
     except ConfigError:
         raise
     except Exception as exc:  # skl2onnx raises many kinds of errors
         raise ConfigError(f"The model cannot be converted to ONNX{_culprit(model, exc)}: "
                           f"{type(exc).__name__}: {str(exc)[:500]} {_HINT}") from exc
-    to_tree_ensemble(onx)
     _restore_input_names(onx, list(kinds))
     _set_metadata(onx, kinds, getattr(model, "classes_", None) if is_classifier(model) else None)
     return onx, kinds
+
+
+class _Opset3Trees(Exception):
+    """A tree ensemble that :func:`to_tree_ensemble` leaves in opset 3."""
+
+
+def _trees_in_opset_5(converted: ModelProto) -> ModelProto:
+    """``converted`` with its tree ensembles in opset 5, one part of the model at a time, so that
+    a vote's opset-3 graph is never whole (raises :class:`_Opset3Trees`)."""
+    rewritten = to_tree_ensemble(converted)
+    if rewritten is None:
+        raise _Opset3Trees
+    return rewritten
+
+
+def _convert_parts(model: Pipeline, X: pd.DataFrame | None, kinds: dict[str, str], convert: Converter) -> ModelProto:
+    """The graph of ``model``: a soft vote member by member (:mod:`automl.export._vote`), else whole."""
+    if X is not None and len(X) and is_member_wise(model) and not {LABEL, PROBABILITIES, VALUE} & set(kinds):
+        width = model.steps[0][1].transform(X.iloc[:1]).shape[1]
+        outputs = (LABEL, PROBABILITIES) if is_classifier(model) else (VALUE,)
+        return vote_to_onnx(model, width, _initial_types(kinds), convert, outputs)
+    return convert(model, _initial_types(kinds), is_classifier(model))
 
 
 def _convert_adapted(pipeline: Pipeline, initial_types: list[tuple[str, Any]], classifier: bool, *,

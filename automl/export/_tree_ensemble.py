@@ -23,12 +23,13 @@ as onnxruntime computes it for the layouts the converters write:
   largest sum. A forest's leaves, which hold every class's weight, are written
   once per class, as long as there are at most :data:`MAX_CLASS_COPIES` classes.
 
-A graph with any other layout keeps opset 3 as it is
-(:func:`to_tree_ensemble` returns False).
+A tree that is a single leaf adds its weight to the base values. A graph with any other
+layout keeps opset 3 (:func:`to_tree_ensemble` returns None).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from onnx import AttributeProto, ModelProto, NodeProto, TensorProto, helper, numpy_helper
@@ -166,11 +167,12 @@ class _Layout:
         self.false_side = self._position(trees[self.inner],
                                          np.asarray(attrs["nodes_falsenodeids"].ints)[self.inner])
         tree_ids, first = np.unique(trees, return_index=True)
-        self.roots = self._position(tree_ids[np.argsort(first)], np.zeros(len(tree_ids), dtype=np.int64))
+        roots = self._position(tree_ids[np.argsort(first)], np.zeros(len(tree_ids), dtype=np.int64))
+        self.roots, self.constant_leaves = roots[~self.is_leaf[roots]], self.index[roots[self.is_leaf[roots]]]
         weighted = self._position(leaves.trees, leaves.nodes)
         self.leaf_of = self.index[weighted]
-        if np.any(self.is_leaf[self.roots]) or not np.all(self.is_leaf[weighted]):
-            raise _UnknownLayout("a tree that is a single leaf, or a weight on a branch")
+        if not len(self.roots) or not np.all(self.is_leaf[weighted]):
+            raise _UnknownLayout("only trees that are a single leaf, or a weight on a branch")
 
     def _position(self, tree: np.ndarray, node_id: np.ndarray) -> np.ndarray:
         wanted = tree * self._stride + node_id
@@ -202,10 +204,24 @@ def _leaf_columns(plan: _Plan, layout: _Layout, copies: np.ndarray) -> tuple[lis
     return targets, weights
 
 
-def _tree_ensemble_attributes(node: NodeProto, plan: _Plan) -> dict:
-    """``TreeEnsemble``'s attributes for the trees of ``node`` (raises :class:`_UnknownLayout`)."""
+def _constants(plan: _Plan, layout: _Layout, aggregate: bytes) -> np.ndarray:
+    """What the trees that are a single leaf add to each target: they go to the base values, since
+    ``TreeEnsemble`` has no tree without a branch."""
+    constants = np.zeros(plan.n_targets, dtype=plan.dtype)
+    if len(layout.constant_leaves):
+        if aggregate != b"SUM":
+            raise _UnknownLayout("a single-leaf tree in an average")
+        single = np.isin(layout.leaf_of, layout.constant_leaves)
+        np.add.at(constants, plan.leaves.targets[single], plan.leaves.weights[single])
+    return constants
+
+
+def _tree_ensemble_attributes(node: NodeProto, plan: _Plan) -> tuple[dict, np.ndarray]:
+    """``TreeEnsemble``'s attributes for the trees of ``node``, and what its single-leaf trees add
+    to each target (raises :class:`_UnknownLayout`)."""
     attrs = _attributes(node)
     layout = _Layout(attrs, plan.leaves)
+    constants = _constants(plan, layout, _aggregate(attrs))
     targets = np.unique(plan.leaves.targets)
     several = np.bincount(layout.leaf_of, minlength=layout.n_leaves).max(initial=0) > 1
     copies = targets if several else targets[:1]
@@ -236,7 +252,7 @@ def _tree_ensemble_attributes(node: NodeProto, plan: _Plan) -> dict:
         if "nodes_missing_value_tracks_true" in attrs else np.zeros(0, dtype=np.int64)
     if len(tracks) and tracks[inner].any():
         result["nodes_missing_value_tracks_true"] = np.tile(tracks[inner], k).tolist()
-    return result
+    return result, constants
 
 
 def _leaf_padding(roots: np.ndarray, true_ids: np.ndarray, true_leafs: np.ndarray, false_ids: np.ndarray,
@@ -280,14 +296,16 @@ class _Nodes:
         return name
 
 
-def _rewrite(node: NodeProto, plan: _Plan, trees: dict) -> _Nodes:
+def _rewrite(node: NodeProto, plan: _Plan, trees: tuple[dict, np.ndarray]) -> _Nodes:
     """``TreeEnsemble`` and the standard operators that compute ``node``'s outputs (module docstring)."""
     out = _Nodes(node.name or node.output[-1])
+    attributes, constants = trees
     tree_type = helper.np_dtype_to_tensor_dtype(np.dtype(plan.dtype))
     features = out.add("Cast", [node.input[0]], to=tree_type)
-    sums = out.add("TreeEnsemble", [features], domain=ML_DOMAIN, **trees)
-    if len(plan.base):
-        sums = out.add("Add", [sums, out.constant("base", plan.base)])
+    sums = out.add("TreeEnsemble", [features], domain=ML_DOMAIN, **attributes)
+    if len(plan.base) or constants.any():
+        base = (plan.base if len(plan.base) else np.zeros(plan.n_targets, plan.dtype)) + constants
+        sums = out.add("Add", [sums, out.constant("base", base.astype(plan.dtype))])
     scores = out.add("Cast", [sums], to=TensorProto.FLOAT)
     if plan.kind == "regression":
         out.nodes[-1].output[0] = node.output[0]
@@ -318,8 +336,24 @@ def _rewrite(node: NodeProto, plan: _Plan, trees: dict) -> _Nodes:
     return out
 
 
-def to_tree_ensemble(model: ModelProto) -> bool:
-    """Rewrite every opset-3 tree ensemble of ``model`` as ``TreeEnsemble`` (``ai.onnx.ml`` opset 5), in place.
+def _copy_fields(into: Any, message: Any, skip: str) -> None:
+    """Copy every field of ``message`` but ``skip`` into ``into``."""
+    for field, value in message.ListFields():
+        if field.name == skip:
+            continue
+        if hasattr(value, "extend"):  # a repeated field
+            getattr(into, field.name).extend(value)
+        elif hasattr(value, "CopyFrom"):
+            getattr(into, field.name).CopyFrom(value)
+        else:
+            setattr(into, field.name, value)
+
+
+def to_tree_ensemble(model: ModelProto) -> ModelProto | None:
+    """``model`` with every opset-3 tree ensemble rewritten as ``TreeEnsemble`` (``ai.onnx.ml`` opset 5).
+
+    The result is a new ``ModelProto``: protobuf frees a message's memory only with the whole
+    message, so dropping ``model`` is what gives back the memory of its opset-3 trees.
 
     Parameters
     ----------
@@ -328,31 +362,33 @@ def to_tree_ensemble(model: ModelProto) -> bool:
 
     Returns
     -------
-    bool
-        True when the graph was rewritten; False when it has no tree ensemble or one whose
-        layout this module does not know, and the graph is left as it was.
+    onnx.ModelProto or None
+        The rewritten graph; ``model`` itself when it has no tree ensemble; None when one
+        ensemble's layout is not one this module knows (see the module docstring).
     """
     graph = model.graph
     olds = [(i, n) for i, n in enumerate(graph.node) if n.domain == ML_DOMAIN and n.op_type in _OLD]
+    if not olds:
+        return model
     plans = [_plan(n) for _, n in olds]
-    if not olds or any(p is None for p in plans):
-        return False
+    if any(p is None for p in plans):
+        return None
     replacements = {}
     for (position, node), plan in zip(olds, plans):  # one node's attributes at a time: they are big
         try:
             replacements[position] = _rewrite(node, plan, _tree_ensemble_attributes(node, plan))
         except _UnknownLayout:
-            return False
-    nodes = []
+            return None
+    rewritten = ModelProto()
+    _copy_fields(rewritten, model, skip="graph")
+    _copy_fields(rewritten.graph, graph, skip="node")
     for position, node in enumerate(graph.node):
-        new = replacements.get(position)
-        nodes.extend(new.nodes if new else [node])
+        new = replacements.pop(position, None)
+        rewritten.graph.node.extend(new.nodes if new else [node])
         if new:
-            graph.initializer.extend(new.constants)
-    graph.ClearField("node")
-    graph.node.extend(nodes)
-    for opset in model.opset_import:
+            rewritten.graph.initializer.extend(new.constants)
+    for opset in rewritten.opset_import:
         if opset.domain == ML_DOMAIN:
             opset.version = TREE_ENSEMBLE_OPSET
-    model.ir_version = max(model.ir_version, TREE_ENSEMBLE_IR_VERSION)
-    return True
+    rewritten.ir_version = max(rewritten.ir_version, TREE_ENSEMBLE_IR_VERSION)
+    return rewritten

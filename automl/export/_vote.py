@@ -64,6 +64,7 @@ def _merge_opsets(into: ModelProto, other: ModelProto) -> None:
             versions[entry.domain] = into.opset_import.add()
             versions[entry.domain].domain = entry.domain
         versions[entry.domain].version = max(versions[entry.domain].version, entry.version)
+    into.ir_version = max(into.ir_version, other.ir_version)
 
 
 def _append_member(merged: ModelProto, member: ModelProto, features: str, prefix: str) -> str:

@@ -55,9 +55,8 @@ def _run(model: ModelProto, X: np.ndarray) -> list[np.ndarray]:
 
 
 def _rewritten(model: ModelProto) -> ModelProto:
-    upgraded = ModelProto()
-    upgraded.CopyFrom(model)
-    assert to_tree_ensemble(upgraded)
+    upgraded = to_tree_ensemble(model)
+    assert upgraded is not None and upgraded is not model
     assert {n.op_type for n in upgraded.graph.node} & {"TreeEnsembleClassifier", "TreeEnsembleRegressor"} == set()
     assert {o.domain: o.version for o in upgraded.opset_import}[ML_DOMAIN] == TREE_ENSEMBLE_OPSET
     for node in upgraded.graph.node:
@@ -114,7 +113,65 @@ def test_a_forest_of_many_classes_keeps_opset_3(X):
     once per class would cost more than opset 3 does."""
     y = np.arange(len(X)) % (MAX_CLASS_COPIES + 1)
     model = _convert(_fit(CLASSIFICATION, "RandomForest", X, y), classifier=True)
-    kept = ModelProto()
-    kept.CopyFrom(model)
-    assert not to_tree_ensemble(kept)
-    assert kept.SerializeToString() == model.SerializeToString()
+    assert to_tree_ensemble(model) is None
+
+
+@pytest.mark.parametrize("table", [CLASSIFICATION, REGRESSION], ids=["classifier", "regressor"])
+def test_trees_that_are_a_single_leaf_go_to_the_base_values(table, X):
+    """A bootstrap sample without the one negative row grows a tree without a branch; opset 5 has no
+    such tree, so its weight is added after the sum."""
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+
+    rows = X[:8].copy()
+    rows[np.isnan(rows)] = 0.0
+    y = np.array([1, 1, 1, 1, 1, 1, 1, 0])
+    forest = (RandomForestClassifier if table is CLASSIFICATION else RandomForestRegressor)(
+        n_estimators=30, random_state=0).fit(rows, y)
+    single = sum(tree.tree_.node_count == 1 for tree in forest.estimators_)
+    assert 0 < single < 30
+    model = _convert(Pipeline([("learner", forest)]), classifier=table is CLASSIFICATION)
+    feed = np.nan_to_num(X)
+    before, after = _run(model, feed), _run(_rewritten(model), feed)
+    for old, new in zip(before, after):
+        if old.dtype.kind in "fc":
+            np.testing.assert_allclose(new, old, rtol=0, atol=1e-6)
+        else:
+            np.testing.assert_array_equal(new, old)
+    assert np.ptp(after[-1]) > 0.1
+
+
+def _tree_ops(model: ModelProto) -> set[str]:
+    return {n.op_type for n in model.graph.node if n.op_type.startswith("TreeEnsemble")}
+
+
+def _ml_opset(model: ModelProto) -> int:
+    return {o.domain: o.version for o in model.opset_import}[ML_DOMAIN]
+
+
+def test_a_vote_of_boosters_and_forests_exports_in_opset_5(load, single_model, voting_model):
+    from automl.export import export_onnx
+
+    frame, target, task = load("penguins")
+    members = [single_model(frame, target, task, name) for name in ("LightGBM", "RandomForest", "CatBoostClassifier")]
+    X = members[0][1]
+    vote = voting_model(members[0][0].steps[0][1], [(f"m{i}", Pipeline(m.steps[1:])) for i, (m, _) in
+                                                     enumerate(members)], [0.5, 0.3, 0.2], task)
+    exported = export_onnx(vote, None, X)  # strict: raises when the graph and Python disagree
+    assert _tree_ops(exported.model) == {"TreeEnsemble"} and _ml_opset(exported.model) == TREE_ENSEMBLE_OPSET
+    assert exported.check.passed and exported.check.agreement == 1.0
+
+
+def test_a_vote_with_a_forest_of_many_classes_keeps_opset_3_throughout(load, single_model, voting_model):
+    """The booster converts first and is rewritten; the forest cannot be, so the export starts over
+    in opset 3: a graph never mixes the two."""
+    from automl.export import export_onnx
+
+    frame, _, task = load("diamonds")
+    frame = frame.drop(columns="price")
+    assert frame["cut"].nunique() > MAX_CLASS_COPIES
+    members = [single_model(frame, "cut", "classification", name) for name in ("LightGBM", "RandomForest")]
+    vote = voting_model(members[0][0].steps[0][1], [(f"m{i}", Pipeline(m.steps[1:])) for i, (m, _) in
+                                                     enumerate(members)], [0.5, 0.5], "classification")
+    exported = export_onnx(vote, None, members[0][1])
+    assert _tree_ops(exported.model) == {"TreeEnsembleClassifier"} and _ml_opset(exported.model) == 3
+    assert exported.check.passed
