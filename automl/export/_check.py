@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from automl.core import release_freed_memory
+from automl.core import release_freed_memory, return_large_blocks_on_free
 from automl.export._convert import LABEL, PROBABILITIES, VALUE
 from automl.export._inputs import onnx_feed
 
@@ -108,6 +108,7 @@ def session(onnx_model: onnx.ModelProto | bytes, *, threads: int | None = None) 
     """
     import onnxruntime as ort
 
+    return_large_blocks_on_free()  # a run's node outputs would otherwise fragment the heap
     options = ort.SessionOptions()
     options.log_severity_level = 3
     options.enable_cpu_mem_arena = False  # the arena keeps a batch's peak: 10,000 rows of a vote, 100 MB

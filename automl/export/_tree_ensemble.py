@@ -296,12 +296,25 @@ class _Nodes:
         return name
 
 
-def _rewrite(node: NodeProto, plan: _Plan, trees: tuple[dict, np.ndarray]) -> _Nodes:
-    """``TreeEnsemble`` and the standard operators that compute ``node``'s outputs (module docstring)."""
+def _input_types(graph: Any) -> dict[str, int]:
+    """The element type of every edge whose type the graph states: its inputs and its casts' outputs."""
+    types = {i.name: i.type.tensor_type.elem_type for i in graph.input}
+    for node in graph.node:
+        if node.op_type == "Cast" and node.domain == "":
+            types[node.output[0]] = next(a.i for a in node.attribute if a.name == "to")
+    return types
+
+
+def _rewrite(node: NodeProto, plan: _Plan, trees: tuple[dict, np.ndarray], known: dict[str, int]) -> _Nodes:
+    """``TreeEnsemble`` and the standard operators that compute ``node``'s outputs (module docstring).
+
+    ``TreeEnsemble`` takes features of its split values' type: a cast comes first unless ``known``
+    says they are already (a copy of a vote's features per member adds up on a large batch)."""
     out = _Nodes(node.name or node.output[-1])
     attributes, constants = trees
     tree_type = helper.np_dtype_to_tensor_dtype(np.dtype(plan.dtype))
-    features = out.add("Cast", [node.input[0]], to=tree_type)
+    features = node.input[0] if known.get(node.input[0]) == tree_type else \
+        out.add("Cast", [node.input[0]], to=tree_type)
     sums = out.add("TreeEnsemble", [features], domain=ML_DOMAIN, **attributes)
     if len(plan.base) or constants.any():
         base = (plan.base if len(plan.base) else np.zeros(plan.n_targets, plan.dtype)) + constants
@@ -373,10 +386,10 @@ def to_tree_ensemble(model: ModelProto) -> ModelProto | None:
     plans = [_plan(n) for _, n in olds]
     if any(p is None for p in plans):
         return None
-    replacements = {}
+    replacements, known = {}, _input_types(graph)
     for (position, node), plan in zip(olds, plans):  # one node's attributes at a time: they are big
         try:
-            replacements[position] = _rewrite(node, plan, _tree_ensemble_attributes(node, plan))
+            replacements[position] = _rewrite(node, plan, _tree_ensemble_attributes(node, plan), known)
         except _UnknownLayout:
             return None
     rewritten = ModelProto()
