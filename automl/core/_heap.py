@@ -14,22 +14,13 @@ LARGE_BLOCK_BYTES = 1 << 20
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 
 
-@lru_cache(maxsize=1)
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim``, or None where the C library has none (macOS, Windows, musl)."""
+@lru_cache(maxsize=2)
+def _glibc(function: str) -> Callable[..., int] | None:
+    """The C library's ``function`` (``malloc_trim``, ``mallopt``), or None where it has none
+    (macOS, Windows, musl)."""
     name = ctypes.util.find_library("c")
     try:
-        return ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):
-        return None
-
-
-@lru_cache(maxsize=1)
-def _mallopt() -> Callable[[int, int], int] | None:
-    """glibc's ``mallopt``, or None where the C library has none."""
-    name = ctypes.util.find_library("c")
-    try:
-        return ctypes.CDLL(name).mallopt if name else None
+        return getattr(ctypes.CDLL(name), function) if name else None
     except (OSError, AttributeError):
         return None
 
@@ -52,7 +43,7 @@ def return_large_blocks_on_free() -> bool:
     bool
         Whether the C library took the setting (False where it has no ``mallopt``).
     """
-    mallopt = _mallopt()
+    mallopt = _glibc("mallopt")
     return bool(mallopt and mallopt(_M_MMAP_THRESHOLD, LARGE_BLOCK_BYTES))
 
 
@@ -75,7 +66,7 @@ def release_freed_memory() -> bool:
     """
     if "pyarrow" in sys.modules:  # not imported for this: a process that never read Parquet has no pool
         sys.modules["pyarrow"].default_memory_pool().release_unused()
-    trim = _malloc_trim()
+    trim = _glibc("malloc_trim")
     if trim is None:
         return False
     trim(0)
