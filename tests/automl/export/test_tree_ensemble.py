@@ -10,7 +10,8 @@ from sklearn.pipeline import Pipeline
 from automl.algorithms import CLASSIFICATION, REGRESSION
 from automl.export._adapt import adapt
 from automl.export._converters import register_converters
-from automl.export._tree_ensemble import MAX_CLASS_COPIES, ML_DOMAIN, TREE_ENSEMBLE_OPSET, to_tree_ensemble
+from automl.export._tree_attributes import MAX_CLASS_COPIES
+from automl.export._tree_ensemble import ML_DOMAIN, TREE_ENSEMBLE_OPSET, to_tree_ensemble
 
 TREES = ["LightGBM", "XGBoostClassifier", "CatBoostClassifier", "RandomForest", "ExtremeRandomTrees",
          "GradientBoosting", "DecisionTree"]
