@@ -33,7 +33,7 @@ class Leaves:
 class TreePlan:
     """How one opset-3 node becomes ``TreeEnsemble`` and standard operators."""
 
-    kind: str  # "regression", "binary" or "multiclass"
+    kind: str  # "regressor", "binary" or "multiclass"
     leaves: Leaves
     n_targets: int
     dtype: type

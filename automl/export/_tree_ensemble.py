@@ -63,7 +63,7 @@ def _plan(node: NodeProto) -> TreePlan | None:
         n_targets = attrs["n_targets"].i if "n_targets" in attrs else 1
         if transform != b"NONE" or len(base) not in (0, n_targets):
             return None
-        return TreePlan("regression", leaves, n_targets, values.dtype.type, base)
+        return TreePlan("regressor", leaves, n_targets, values.dtype.type, base)
     if aggregate != b"SUM":
         return None
     labels = np.asarray(attrs["classlabels_int64s"].ints) if "classlabels_int64s" in attrs else \
@@ -145,7 +145,7 @@ def _rewrite(node: NodeProto, plan: TreePlan, trees: tuple[dict, np.ndarray], kn
         base = (plan.base if len(plan.base) else np.zeros(plan.n_targets, plan.dtype)) + constants
         sums = out.add("Add", [sums, out.constant("base", base.astype(plan.dtype))])
     scores = out.add("Cast", [sums], to=TensorProto.FLOAT)
-    if plan.kind == "regression":
+    if plan.kind == "regressor":
         out.nodes[-1].output[0] = node.output[0]
         return out
     label, probabilities = node.output
