@@ -26,7 +26,7 @@ from automl.timeseries._decompose import deseasonalise, long_periods, seasonal_f
 from automl.timeseries._panel import ForecastSpec, SeriesData
 
 __all__ = ["BaseForecaster", "BaselineForecaster", "StatsForecaster", "ProphetForecaster", "BASELINES",
-           "require_module"]
+           "PARALLEL_SERIES", "require_module"]
 
 
 def require_module(name: str, extra: str, model: str) -> Any:

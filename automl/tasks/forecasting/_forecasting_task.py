@@ -24,7 +24,8 @@ from automl.tasks.forecasting._ensemble import build_vote
 from automl.tasks.forecasting._explain import explain_forecast_rows, explain_forecaster
 from automl.tasks.forecasting._floor import with_floor
 from automl.tasks.forecasting._prepare import ForecastData, check_forecasting_settings, prepare_forecasting
-from automl.tasks.forecasting._refit import backtest_frame, refit_forecaster, score_test, validation_errors_frame
+from automl.tasks.forecasting._refit import (backtest_frame, refit_forecaster, refit_seconds, score_test,
+                                             validation_errors_frame)
 from automl.tasks.forecasting._trial import evaluate_forecast_trial, trial_memory_bytes
 from automl.timeseries import FORECASTING, ForecastingModel
 
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
     from automl.jobs import AutoMLJob
 
 __all__ = ["FORECASTING_TASK", "ForecastingTask"]
-
-#: A forecaster's refit on the full histories costs about this many times one fold of its trial.
-REFIT_FOLD_FACTOR = 1.5
 
 
 class ForecastingTask(Task):
@@ -105,10 +103,9 @@ class ForecastingTask(Task):
         return with_floor(ranked, prepared.trial, self.metric(primary_metric), self.algorithms)
 
     def final_fit_seconds(self, members: list[TrialResult], prepared: ForecastData) -> float:
-        """One fold's fit of each member, one after the other (a forecasting model fits its members in
-        turn); a trial's forecasts, series by series, often cost more than its fits and are not counted."""
-        n_folds = max(1, prepared.validation.n_folds)
-        return REFIT_FOLD_FACTOR * sum(m.fit_seconds or m.duration_seconds for m in members) / n_folds
+        """The refit of the members on the full histories with every core (:func:`refit_seconds`): a
+        forecasting model fits its members in turn."""
+        return refit_seconds(members, prepared, os.cpu_count() or 1)
 
     def refit(self, trial: TrialResult, prepared: ForecastData) -> ForecastingModel:
         """The forecaster (or vote) refit on every series' full history, with every core."""

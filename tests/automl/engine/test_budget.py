@@ -19,9 +19,10 @@ def refit_order(ranked, n_folds, seconds_left, workers=1):
 
 
 def _prepared(n_folds, final_model="refit"):
-    """What the engine's estimates read of a job's prepared data."""
+    """What the engine's estimates read of a job's prepared data (forecasting: no series, no folds)."""
     return SimpleNamespace(validation=SimpleNamespace(n_folds=n_folds), final_model=final_model,
-                           models_per_member=n_folds if final_model == "bag" else 1)
+                           models_per_member=n_folds if final_model == "bag" else 1,
+                           series=[], trial=SimpleNamespace(cuts=[]))
 
 
 def _trial(iteration, seconds, members=None):
