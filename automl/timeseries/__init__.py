@@ -12,7 +12,7 @@ features, declared in :data:`FORECASTING`. :class:`ForecastingModel` is the fitt
 """
 from automl.timeseries._algorithms import FORECASTING, LAG_BLOCKED, ForecastingAlgorithm, ForecastingRegistry
 from automl.timeseries._classical import (PARALLEL_SERIES, BaseForecaster, BaselineForecaster, ProphetForecaster,
-                                         StatsForecaster)
+                                         StatsForecaster, fits_side_by_side)
 from automl.timeseries._clean import clean_frame, parse_times, series_keys
 from automl.timeseries._heuristics import design_bytes, handle_short_series, resolve_spec
 from automl.timeseries._intervals import out_of_fold_standardised, residual_scales
@@ -23,8 +23,9 @@ from automl.timeseries._regression_forecaster import RegressionForecaster
 
 __all__ = [
     "BaseForecaster", "BaselineForecaster", "EXTRA_METRICS", "FORECASTING", "ForecastSpec", "ForecastingAlgorithm",
-    "ForecastingModel", "ForecastingRegistry", "LAG_BLOCKED", "PARALLEL_SERIES", "ProphetForecaster", "RegressionForecaster",
-    "SeriesData", "StatsForecaster", "clean_frame", "handle_short_series", "mase_scale", "parse_times",
+    "ForecastingModel", "ForecastingRegistry", "LAG_BLOCKED", "PARALLEL_SERIES", "ProphetForecaster",
+    "RegressionForecaster", "SeriesData", "StatsForecaster", "clean_frame", "fits_side_by_side",
+    "handle_short_series", "mase_scale", "parse_times",
     "design_bytes", "out_of_fold_standardised", "residual_scales", "resolve_spec", "score_folds",
     "score_forecast", "series_keys", "series_label",
 ]

@@ -26,7 +26,7 @@ from automl.timeseries._decompose import deseasonalise, long_periods, seasonal_f
 from automl.timeseries._panel import ForecastSpec, SeriesData
 
 __all__ = ["BaseForecaster", "BaselineForecaster", "StatsForecaster", "ProphetForecaster", "BASELINES",
-           "PARALLEL_SERIES", "require_module"]
+           "PARALLEL_SERIES", "fits_side_by_side", "require_module"]
 
 
 def require_module(name: str, extra: str, model: str) -> Any:
@@ -105,6 +105,13 @@ class BaselineForecaster(BaseForecaster):
 
 #: Series below which fitting them in parallel costs more than it saves (starting the processes).
 PARALLEL_SERIES = 16
+
+
+def fits_side_by_side(n_jobs: int, n_series: int) -> bool:
+    """Whether :class:`StatsForecaster` fits ``n_series`` series' models in ``n_jobs`` processes side by
+    side: from :data:`PARALLEL_SERIES` series on, and not inside a trial's (daemonic) process, which
+    cannot start any."""
+    return n_jobs > 1 and n_series >= PARALLEL_SERIES and not multiprocessing.current_process().daemon
 
 
 def _fourier(index: np.ndarray, season: int, harmonics: int = 2) -> np.ndarray:
@@ -198,7 +205,7 @@ class StatsForecaster(BaseForecaster):
             return None
 
     def _fit_all(self, series: list[SeriesData]) -> list:
-        if self.n_jobs == 1 or len(series) < PARALLEL_SERIES or multiprocessing.current_process().daemon:
+        if not fits_side_by_side(self.n_jobs, len(series)):
             return [self._fit_or_none(s) for s in series]
         try:
             return joblib.Parallel(n_jobs=self.n_jobs, batch_size=8)(joblib.delayed(self._fit_or_none)(s)

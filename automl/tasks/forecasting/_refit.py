@@ -7,7 +7,7 @@ import pandas as pd
 from automl.core import TrialResult
 from automl.tasks.forecasting._prepare import ForecastData
 from automl.tasks.forecasting._trial import make_forecaster
-from automl.timeseries import (FORECASTING, PARALLEL_SERIES, ForecastingModel, out_of_fold_standardised,
+from automl.timeseries import (FORECASTING, ForecastingModel, fits_side_by_side, out_of_fold_standardised,
                                residual_scales, score_forecast)
 
 __all__ = ["BACKTEST_COLUMNS", "backtest_frame", "history_growth", "refit_forecaster", "refit_seconds",
@@ -33,9 +33,9 @@ def history_growth(prepared: ForecastData) -> float:
 
 def refit_speedup(algorithm_name: str, n_series: int, workers: int) -> float:
     """How much quicker than in its trial (one process) the refit with ``workers`` cores fits a forecaster:
-    the per-series searches (classical models with a thread parameter) run side by side from
-    :data:`~automl.timeseries.PARALLEL_SERIES` series on; a learner's one model gains nothing counted."""
-    if workers < 2 or n_series < PARALLEL_SERIES:
+    the per-series searches (classical models with a thread parameter) when they run side by side
+    (:func:`~automl.timeseries.fits_side_by_side`); a learner's one model gains nothing counted."""
+    if not fits_side_by_side(workers, n_series):
         return 1.0
     algorithm = FORECASTING[algorithm_name]
     if not (algorithm.classical and algorithm.thread_param):

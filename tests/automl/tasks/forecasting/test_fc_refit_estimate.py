@@ -2,6 +2,9 @@
 scaled by the longer full histories and by the cores the refit fits series with side by side."""
 from __future__ import annotations
 
+import multiprocessing
+from types import SimpleNamespace
+
 import pytest
 
 from automl.core import COMPLETED, TrialResult, TrialSpec
@@ -61,3 +64,9 @@ def test_per_series_searches_refit_quicker_with_more_cores_from_enough_series():
     # Too few series to fit side by side, or one model over all series: no speedup counted.
     assert refit_seconds([ets], few, workers=2) == pytest.approx(refit_seconds([ets], few, workers=1))
     assert refit_seconds([learner], many, workers=2) == pytest.approx(one)
+
+
+def test_no_speedup_is_counted_inside_a_process_that_cannot_start_others(monkeypatch):
+    many, ets = _prepared(PARALLEL_SERIES), _trial(30.0, 30.0, "ExponentialSmoothing")
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
+    assert refit_seconds([ets], many, workers=2) == pytest.approx(refit_seconds([ets], many, workers=1))
