@@ -28,10 +28,13 @@ if TYPE_CHECKING:
     from automl.explain import Explanation
     from automl.jobs import AutoMLJob
 
-__all__ = ["MIN_BASE_TRIALS", "PreparedData", "Task", "ValidationScheme"]
+__all__ = ["MIN_BASE_TRIALS", "PreparedData", "REFIT_MARGIN", "Task", "ValidationScheme"]
 
 #: Ensembles need at least this many trials besides themselves (Azure: ``2 + #ensembles``).
 MIN_BASE_TRIALS = 2
+#: A final refit costs about this many times one fold of its trial, beyond the extra data it fits
+#: (a tabular refit's rows, a forecasting refit's longer histories): each task's ``final_fit_seconds``.
+REFIT_MARGIN = 1.1
 
 
 class ValidationScheme(Protocol):

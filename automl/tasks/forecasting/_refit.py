@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from automl.core import TrialResult
+from automl.tasks._task import REFIT_MARGIN
 from automl.tasks.forecasting._prepare import ForecastData
 from automl.tasks.forecasting._trial import make_forecaster
 from automl.timeseries import (FORECASTING, ForecastingModel, fits_side_by_side, out_of_fold_standardised,
@@ -15,9 +16,6 @@ __all__ = ["BACKTEST_COLUMNS", "backtest_frame", "history_growth", "refit_foreca
 
 #: Columns of the back-test frame (``result.backtest_forecasts``).
 BACKTEST_COLUMNS = ["series", "time", "actual", "forecast", "lower", "upper"]
-#: A refit on the full histories costs about this many times one fold of the trial, beyond the
-#: longer histories (:func:`history_growth`).
-REFIT_MARGIN = 1.1
 #: What each core beyond the first adds when the series' models are fitted side by side (joblib
 #: processes): ExponentialSmoothing on 304 quarterly series took 16.5 s in one process, 11.7 s in two.
 PARALLEL_SERIES_EFFICIENCY = 0.7

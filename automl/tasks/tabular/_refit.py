@@ -24,6 +24,7 @@ from automl.ensembles import (
     make_voting_ensemble,
     member_name,
 )
+from automl.tasks._task import REFIT_MARGIN
 from automl.tasks.tabular._bagging import BAG, bag_rows, bag_seconds, validated_folds
 from automl.tasks.tabular._trial import build_model, fit_model
 
@@ -33,9 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["final_fit_seconds", "refit_ensemble", "refit_factor", "refit_members", "refit_seconds", "refit_steps", "refit_threads",
            "refit_trial", "refit_workers"]
 
-#: A refit on all rows costs about this many times one fold of the trial, beyond the extra rows
-#: (a k-fold trial fits on (k-1)/k of them; a train/validation split on about 90%).
-REFIT_MARGIN = 1.1
+#: The share of the rows a train/validation split trains on (a k-fold trial fits on (k-1)/k of them).
 HOLDOUT_TRAIN_SHARE = 0.9
 #: Raw cells (rows x columns) from which the final refit uses every core.
 PARALLEL_REFIT_CELLS = 200_000

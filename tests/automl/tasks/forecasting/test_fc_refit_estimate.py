@@ -10,9 +10,9 @@ import pytest
 from automl.core import COMPLETED, TrialResult, TrialSpec
 from automl.settings import DataSettings, ForecastingSettings
 from automl.tasks import get_task
+from automl.tasks._task import REFIT_MARGIN
 from automl.tasks.forecasting import evaluate_forecast_trial, prepare_forecasting
-from automl.tasks.forecasting._refit import (PARALLEL_SERIES_EFFICIENCY, REFIT_MARGIN, history_growth,
-                                             refit_seconds)
+from automl.tasks.forecasting._refit import PARALLEL_SERIES_EFFICIENCY, history_growth, refit_seconds
 from automl.timeseries import FORECASTING, PARALLEL_SERIES
 
 from .conftest import monthly_panel
