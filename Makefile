@@ -44,8 +44,11 @@ demo: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
+# Two passes: the suite on two pytest workers (a file stays on one worker, so its module fixtures are
+# built once), then the tests marked `timing`, whose limits a second worker's load would blur.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not timing"
+	$(BIN)/python -m pytest -m timing
 
 # Every benchmark at its defaults (tabular at 60 s, forecasting at 120 s, scaling from 10k to 1M rows),
 # then the tabular time and memory promises at 300 s against AutoGluon.

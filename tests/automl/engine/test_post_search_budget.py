@@ -6,11 +6,14 @@ import time
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import automl
 from automl.engine._budget import GRACE_SHARE
 from automl.tasks import get_task
 from automl.testing import registered_test_algorithm
+
+pytestmark = pytest.mark.timing  # wall time against a limit: make test runs it alone
 
 
 def _lightgbm_would_take_three_hours(monkeypatch):

@@ -17,6 +17,8 @@ from mlflow import MlflowClient
 import automl
 from automl.core import COMPLETED
 
+pytestmark = pytest.mark.timing  # wall time against a limit: make test runs it alone
+
 BUDGET_MINUTES = 0.5
 GRACE = 0.05
 

@@ -4,12 +4,15 @@ import time
 
 import numpy as np
 import pandas as pd
+import pytest
 from lightgbm import LGBMRegressor
 from sklearn.dummy import DummyRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from automl.explain import explain_model
+
+pytestmark = pytest.mark.timing  # wall time against a limit: make test runs it alone
 
 
 class SlowRegressor(DummyRegressor):

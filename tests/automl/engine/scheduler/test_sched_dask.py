@@ -12,6 +12,8 @@ from automl.testing import registered_test_algorithm
 from tests.automl.conftest import tree_then_sleeper
 from automl.core import CANCELED, COMPLETED
 
+pytestmark = pytest.mark.timing  # wall time against a limit: make test runs it alone
+
 
 @pytest.fixture(scope="module")
 def dask_client():

@@ -9,6 +9,8 @@ from automl.testing import registered_test_algorithm, trial_processes
 from tests.automl.conftest import tree_then_sleeper
 from automl.core import CANCELED, COMPLETED, FAILED
 
+pytestmark = pytest.mark.timing  # wall time against a limit: make test runs it alone
+
 
 def test_misbehaving_trials_are_isolated(small_classification_frame):
     with registered_test_algorithm("classification", "Sleeper", "sleep", priority=-3), \
