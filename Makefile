@@ -45,7 +45,8 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 # Two passes: the suite on two pytest workers (a file stays on one worker, so its module fixtures are
-# built once), then the tests marked `timing`, whose limits a second worker's load would blur.
+# built once), then the tests marked `timing` (limits, deadlines, faults injected at a moment), which a
+# second worker's load would blur.
 test: lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not timing"
 	$(BIN)/python -m pytest -m timing

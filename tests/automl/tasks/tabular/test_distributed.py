@@ -268,6 +268,7 @@ def test_an_xgboost_regression_matches_the_local_job(cluster, tmp_path):
 TRAINING_TASKS = {"LightGBM": "_train_on_worker", "XGBoostClassifier": "fn-"}
 
 
+@pytest.mark.timing  # the kill must land once the workers are connected, 2 s after training starts
 @pytest.mark.parametrize("algorithm", list(TRAINING_TASKS))
 def test_a_worker_lost_during_training_fails_that_trial_and_the_next_trains_on_the_others(parquet, tmp_path,
                                                                                           algorithm):
@@ -289,6 +290,7 @@ def test_a_worker_lost_during_training_fails_that_trial_and_the_next_trains_on_t
         job.set_limits(max_trials=2)
         result = job.submit(compute=started.address, show_progress=False)
         killer.join(timeout=5)
+    assert len(result.trials) == 2, (result.stop_reason, result.leaderboard.to_dict("records"))
     first, second = sorted(result.trials, key=lambda t: t.iteration)
     assert result.status == "Completed" and not first.succeeded, result.leaderboard.to_dict("records")
     assert first.error.startswith("the cluster lost 1 worker(s) during this trial (tcp://127.0.0.1:"), first.error
