@@ -16,7 +16,7 @@ from automl.timeseries._classical import (PARALLEL_SERIES, BaseForecaster, Basel
 from automl.timeseries._clean import clean_frame, parse_times, series_keys
 from automl.timeseries._heuristics import design_bytes, handle_short_series, resolve_spec
 from automl.timeseries._intervals import out_of_fold_standardised, residual_scales
-from automl.timeseries._metrics import EXTRA_METRICS, mase_scale, score_folds, score_forecast
+from automl.timeseries._metrics import EXTRA_METRICS, fold_scorer, mase_scale, score_folds, score_forecast
 from automl.timeseries._model import ForecastingModel
 from automl.timeseries._panel import ForecastSpec, SeriesData, series_label
 from automl.timeseries._regression_forecaster import RegressionForecaster
@@ -26,6 +26,6 @@ __all__ = [
     "ForecastingModel", "ForecastingRegistry", "LAG_BLOCKED", "PARALLEL_SERIES", "ProphetForecaster",
     "RegressionForecaster", "SeriesData", "StatsForecaster", "clean_frame", "fits_side_by_side",
     "handle_short_series", "mase_scale", "parse_times",
-    "design_bytes", "out_of_fold_standardised", "residual_scales", "resolve_spec", "score_folds",
+    "design_bytes", "fold_scorer", "out_of_fold_standardised", "residual_scales", "resolve_spec", "score_folds",
     "score_forecast", "series_keys", "series_label",
 ]

@@ -41,7 +41,8 @@ def _candidates(trials: list[TrialResult], metric: Metric, n: int) -> list[Trial
 def _affordable(candidates: list[TrialResult], score: Callable[[np.ndarray], float], rounds: int,
                 max_seconds: float) -> list[TrialResult]:
     """The best candidates the selection can score within ``max_seconds``: it scores each candidate
-    once, then once per round (a forecasting score is metrics over folds and series, tens of ms)."""
+    once, then once per round (the primary metric over folds and series, a fraction of a millisecond
+    for the normalised errors, tens of ms for the metrics computed with the others)."""
     if not np.isfinite(max_seconds):
         return candidates
     started = time.perf_counter()
@@ -64,7 +65,8 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
     started = time.time()
     result = TrialResult(iteration, name_of(iteration), VOTING, "", {}, COMPLETED, started_at=started)
     try:
-        score = lambda y, p: data.score(p).get(primary, math.nan)  # noqa: E731 - y is data.y_true
+        score_primary = data.scorer(primary)
+        score = lambda y, p: score_primary(p)  # noqa: E731 - y is data.y_true
         rounds = default_rounds(max_trials)
         considered = len(candidates)
         candidates = _affordable(candidates, lambda p: score(None, p), rounds, max_seconds)

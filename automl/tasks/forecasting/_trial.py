@@ -8,14 +8,17 @@ prediction intervals and the back-test report use.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
 from automl.algorithms import Algorithm
 from automl.core import COMPLETED, FAILED, TrialData, TrialResult, TrialSpec, serialized_bytes
-from automl.timeseries import BaseForecaster, ForecastSpec, SeriesData, design_bytes, mase_scale, score_folds
+from automl.timeseries import (BaseForecaster, ForecastSpec, SeriesData, design_bytes, fold_scorer, mase_scale,
+                               score_folds)
 
 __all__ = ["ForecastTrialData", "rolling_origin_cuts", "make_trial_data", "evaluate_forecast_trial",
            "make_forecaster", "trial_memory_bytes"]
@@ -55,6 +58,13 @@ class ForecastTrialData(TrialData):
         rows = np.arange(len(self.y_true)) if rows is None else rows
         return score_folds(self.y_true[rows], prediction, self.instance_series[rows], self.instance_fold[rows],
                            self.range_min, self.range_max, self.scale)
+
+    def scorer(self, name: str) -> Callable[[np.ndarray], float]:
+        """``score(prediction)[name]`` of a finite prediction of every instance, computed alone where
+        the metric allows (:func:`automl.timeseries.fold_scorer`)."""
+        alone = fold_scorer(name, self.y_true, self.instance_series, self.instance_fold, self.range_min,
+                            self.range_max)
+        return alone or (lambda prediction: self.score(prediction).get(name, math.nan))
 
 
 def make_trial_data(series: list[SeriesData], spec: ForecastSpec) -> ForecastTrialData:

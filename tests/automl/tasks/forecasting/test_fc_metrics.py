@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from automl.timeseries._intervals import out_of_fold_standardised, residual_scales
-from automl.timeseries._metrics import mase_scale, score_folds, score_forecast
+from automl.timeseries._metrics import fold_scorer, mase_scale, score_folds, score_forecast
 
 
 def test_normalised_metrics_are_macro_averaged_over_series():
@@ -43,6 +43,24 @@ def test_scores_are_averaged_over_folds():
     scores = score_folds(y, pred, series, folds, np.array([0.0]), np.array([10.0]), np.array([1.0]))
     assert scores["normalized_mean_absolute_error"] == pytest.approx(0.05)
 
+
+
+@pytest.mark.parametrize("name", ["normalized_root_mean_squared_error", "normalized_mean_absolute_error"])
+def test_the_primary_metric_alone_equals_the_one_scored_with_the_others(name):
+    """Three folds over five series: series 4 only in the last two folds, series 3 constant in
+    training (no range), and some errors beyond the range (clipped to 1)."""
+    rng = np.random.default_rng(0)
+    series = np.concatenate([np.repeat(np.arange(4), 6), np.repeat(np.arange(5), 6), np.repeat(np.arange(5), 6)])
+    folds = np.repeat([0, 1, 2], [24, 30, 30])
+    y = rng.normal(10, 3, len(series))
+    lo, hi = np.array([0.0, 5.0, -2.0, 7.0, 1.0]), np.array([20.0, 9.0, 40.0, 7.0, 3.0])
+    alone = fold_scorer(name, y, series, folds, lo, hi)
+    for spread in (0.0, 0.5, 5.0):
+        pred = y + rng.normal(0, spread, len(y))
+        pred[series == 3] = y[series == 3] if spread == 0.5 else pred[series == 3]
+        expected = score_folds(y, pred, series, folds, lo, hi, np.ones(5))[name]
+        assert alone(pred) == pytest.approx(expected, rel=1e-12)
+    assert fold_scorer("r2_score", y, series, folds, lo, hi) is None
 
 def test_residual_scales_per_series_and_growing_steps():
     rng = np.random.default_rng(0)
