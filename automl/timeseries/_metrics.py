@@ -128,7 +128,7 @@ def fold_scorer(name: str, y_true: np.ndarray, series: np.ndarray, folds: np.nda
     n_series = len(range_min)
     key = fold_index * n_series + series
     counts = np.bincount(key, minlength=len(fold_codes) * n_series).reshape(len(fold_codes), n_series)
-    span = (np.asarray(range_max, dtype=float) - np.asarray(range_min, dtype=float))
+    span = np.asarray(range_max, dtype=float) - np.asarray(range_min, dtype=float)
 
     def score(y_pred: np.ndarray) -> float:
         sums = np.bincount(key, weights=error_of(np.asarray(y_pred, dtype=float) - y_true),
