@@ -66,14 +66,13 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
     result = TrialResult(iteration, name_of(iteration), VOTING, "", {}, COMPLETED, started_at=started)
     try:
         score_primary = data.scorer(primary)
-        score = lambda y, p: score_primary(p)  # noqa: E731 - y is data.y_true
         rounds = default_rounds(max_trials)
         considered = len(candidates)
-        candidates = _affordable(candidates, lambda p: score(None, p), rounds, max_seconds)
+        candidates = _affordable(candidates, score_primary, rounds, max_seconds)
         predictions = [np.asarray(t.valid_predictions, dtype=float) for t in candidates]
         sizes = [t.model_bytes for t in candidates]
-        counts = caruana_selection(predictions, data.y_true, score, metric.greater_is_better, rounds, sizes=sizes,
-                                   max_size=MAX_ENSEMBLE_BYTES)
+        counts = caruana_selection(predictions, data.y_true, lambda y, p: score_primary(p), metric.greater_is_better,
+                                   rounds, sizes=sizes, max_size=MAX_ENSEMBLE_BYTES)  # y is data.y_true
         counts, left_out = within_final_time(counts, candidates, final_time)
         picked = [int(i) for i in np.flatnonzero(counts)]
         weights = counts[picked] / counts[picked].sum()
