@@ -11,7 +11,8 @@ from sklearn.pipeline import Pipeline
 from automl.errors import ConfigError, DataError
 from automl.explain._engineered import engineered_importance
 from automl.explain._explanation import Explanation
-from automl.explain._permutation import permutation_importance, scoring_metric
+from automl.explain._permutation import permutation_importance, prediction_score, scoring_metric
+from automl.explain._surrogate import RawEncoder, Surrogate
 from automl.metrics import Metric
 
 __all__ = ["MAX_ROWS", "MAX_SECONDS", "explain_model", "explanation_rows"]
@@ -20,6 +21,9 @@ __all__ = ["MAX_ROWS", "MAX_SECONDS", "explain_model", "explanation_rows"]
 MAX_ROWS = 2000
 #: Rows kept at least when the time budget shrinks the sample.
 MIN_ROWS = 200
+#: Rows a prediction is timed on; a model too slow to shuffle is explained through a surrogate
+#: trained on that prediction.
+TIMED_ROWS = 500
 #: Seconds an explanation aims to take at most (jobs do not count it in their timeout).
 MAX_SECONDS = 60.0
 #: Validation rows engineered importance (tree contributions) is read on, at most.
@@ -43,13 +47,15 @@ def explanation_rows(n_rows: int, rows: Sequence[int] | None = None, limit: int 
     return rows
 
 
-def _seconds_per_row(model: Any, X: pd.DataFrame, metric: Metric) -> float:
-    """Seconds one prediction of ``model`` takes per row, timed on a sample of ``X``."""
-    sample = X.iloc[: min(len(X), 500)]
-    predict = model.predict_proba if metric.probabilities else model.predict
+def _timed_prediction(model: Any, X: pd.DataFrame, metric: Metric) -> tuple[float, np.ndarray]:
+    """Seconds one prediction of ``model`` takes per row, timed on the first :data:`TIMED_ROWS` rows of
+    ``X``, and that prediction (what the metric scores: probabilities or values)."""
+    sample = X.iloc[: min(len(X), TIMED_ROWS)]
     started = time.perf_counter()
-    predict(sample)
-    return (time.perf_counter() - started) / len(sample)
+    prediction = model.predict_proba(sample) if metric.probabilities else model.predict(sample)
+    per_row = (time.perf_counter() - started) / len(sample)
+    prediction = np.asarray(prediction, dtype=float)
+    return per_row, prediction if metric.probabilities else prediction.ravel()
 
 
 def _rows_within(per_row: float, n_rows: int, calls: int, max_seconds: float | None) -> int:
@@ -104,6 +110,33 @@ def _engineered_within(model: Any, X: pd.DataFrame, names: Sequence[str] | None,
     return _engineered_frame(model, X.iloc[rows], names, quick=True)
 
 
+def _raw_importance(model: Any, X: pd.DataFrame, y: np.ndarray, metric: Metric, n_repeats: int, seed: int,
+                    shuffle_seconds: float | None, deadline: float | None, scoring: dict[str, Any]
+                    ) -> tuple[pd.DataFrame, float, pd.DataFrame, np.ndarray, str, dict[str, Any]]:
+    """Permutation importance within ``shuffle_seconds``: on fewer rows (at least :data:`MIN_ROWS`) when
+    a timed prediction shows all would not fit, through a surrogate when even those would not.
+
+    Returns the importance, the baseline score, the rows and target explained, the method and details.
+    """
+    if shuffle_seconds is None:
+        raw, baseline = permutation_importance(model, X, y, metric=metric, n_repeats=n_repeats, seed=seed, **scoring)
+        return raw, baseline, X, y, "permutation", {}
+    per_row, timed = _timed_prediction(model, X, metric)
+    calls = X.shape[1] * n_repeats + 2
+    keep = _rows_within(per_row, len(X), calls, shuffle_seconds)
+    if per_row * keep * calls > shuffle_seconds and X.shape[1] > 1:
+        X, y = X.iloc[: len(timed)], y[: len(timed)]
+        raw, baseline, details = _surrogate_importance(model, X, y, timed, metric, n_repeats, seed, deadline,
+                                                       per_row * keep * calls, scoring)
+        return raw, baseline, X, y, "surrogate permutation", details
+    if keep < len(X):
+        rows = explanation_rows(len(X), limit=keep, seed=seed)
+        X, y = X.iloc[rows].reset_index(drop=True), y[rows]
+    raw, baseline = permutation_importance(model, X, y, metric=metric, n_repeats=n_repeats, seed=seed,
+                                           deadline=deadline, **scoring)
+    return raw, baseline, X, y, "permutation", {}
+
+
 def explain_model(model: Any, X: pd.DataFrame, y: Any, *, metric: Metric | str,
                   engineered_feature_names: Sequence[str] | None = None, n_repeats: int = 3,
                   max_rows: int = MAX_ROWS, max_seconds: float | None = MAX_SECONDS, seed: int = 0,
@@ -130,9 +163,11 @@ def explain_model(model: Any, X: pd.DataFrame, y: Any, *, metric: Metric | str,
     max_rows : int, default=2000
     max_seconds : float or None, default=60
         Time budget: when a timed prediction shows the shuffles would take longer
-        than 80% of it, fewer rows are used (at least 200); columns not reached in
-        time get NaN; engineered importance reads the models' own importances
-        instead of tree contributions when those would not fit. None for no budget.
+        than 80% of it, fewer rows are used (at least 200); when even those would not fit,
+        a LightGBM surrogate trained on the model's predictions of the timed rows is
+        shuffled instead (``raw_method="surrogate permutation"``, Azure's mimic explainer);
+        columns not reached in time get NaN; engineered importance reads the models' own
+        importances instead of tree contributions when those would not fit. None for no budget.
     seed : int, default=0
     **scoring
         ``classes``, ``positive_label`` (class probabilities); ``y_min``, ``y_max``
@@ -168,17 +203,11 @@ def explain_model(model: Any, X: pd.DataFrame, y: Any, *, metric: Metric | str,
     started = time.perf_counter()
     rows = explanation_rows(len(X), limit=max_rows, seed=seed)
     X, y = X.iloc[rows].reset_index(drop=True), y[rows]
-    per_row = 0.0 if max_seconds is None else _seconds_per_row(model, X, metric)
-    shuffle_seconds = None if max_seconds is None else (1 - ENGINEERED_SHARE) * max_seconds
-    keep = _rows_within(per_row, len(X), X.shape[1] * n_repeats + 2, shuffle_seconds)
-    if keep < len(X):
-        rows = explanation_rows(len(X), limit=keep, seed=seed)
-        X, y = X.iloc[rows].reset_index(drop=True), y[rows]
     deadline = None if max_seconds is None else started + max_seconds
+    shuffle_seconds = None if max_seconds is None else (1 - ENGINEERED_SHARE) * max_seconds
     shuffle_deadline = None if max_seconds is None else started + shuffle_seconds
-    raw, baseline = permutation_importance(model, X, y, metric=metric, n_repeats=n_repeats,
-                                           seed=seed, deadline=shuffle_deadline, **scoring)
-    details: dict[str, Any] = {}
+    raw, baseline, X, y, raw_method, details = _raw_importance(model, X, y, metric, n_repeats, seed, shuffle_seconds,
+                                                               shuffle_deadline, scoring)
     out_of_time = []  # the budget is a promise: what was left out is said
     if shuffle_deadline is not None and time.perf_counter() > shuffle_deadline:
         out_of_time.append(f"{int(raw['importance'].isna().sum())} raw column(s) were not shuffled")
@@ -190,4 +219,23 @@ def explain_model(model: Any, X: pd.DataFrame, y: Any, *, metric: Metric | str,
     if out_of_time:
         details["note"] = f"time budget of {max_seconds:g} s reached: " + " and ".join(out_of_time)
     details["seconds"] = round(time.perf_counter() - started, 3)
-    return Explanation(raw, engineered, metric.name, baseline, len(X), n_repeats, method, details=details)
+    return Explanation(raw, engineered, metric.name, baseline, len(X), n_repeats, method, details=details,
+                       raw_method=raw_method)
+
+
+def _surrogate_importance(model: Any, X: pd.DataFrame, y: np.ndarray, timed: np.ndarray, metric: Metric,
+                          n_repeats: int, seed: int, deadline: float, estimate: float,
+                          scoring: dict[str, Any]) -> tuple[pd.DataFrame, float, dict[str, Any]]:
+    """Permutation importance of a :class:`Surrogate` trained on ``timed`` (``model``'s prediction of
+    ``X``); the baseline is ``model``'s own score on those rows."""
+    if metric.probabilities and scoring.get("classes") is None:
+        scoring = {**scoring, "classes": model.classes_}
+    encoded = RawEncoder().fit(X).transform(X)
+    surrogate = Surrogate("probabilities" if metric.probabilities else "values", seed=seed).fit(encoded, timed)
+    raw, _ = permutation_importance(surrogate, encoded, y, metric=metric, n_repeats=n_repeats, seed=seed,
+                                    deadline=deadline, **scoring)
+    details = {"surrogate_fidelity": round(surrogate.fidelity_, 4),
+               "surrogate": (f"shuffling the model's own predictions would have taken about {estimate:.0f} s: "
+                             f"a LightGBM surrogate trained on its predictions of these rows was shuffled "
+                             f"(R² {surrogate.fidelity_:.3f} on rows held out of its fit)")}
+    return raw, prediction_score(model, metric, timed, y, **scoring), details

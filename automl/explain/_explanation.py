@@ -34,6 +34,11 @@ class Explanation:
         ``metric`` of the unshuffled rows.
     n_rows, n_repeats : int
         Validation rows scored, and shuffles per column.
+    raw_method : str
+        How ``raw_importance`` was measured: ``"permutation"`` (the model's own predictions of
+        the shuffled rows) or ``"surrogate permutation"`` (a model too slow to predict every shuffle
+        in the time budget: a LightGBM surrogate trained on its predictions is shuffled instead,
+        Azure's mimic explainer; ``details["surrogate_fidelity"]`` is its R² on held-out rows).
     engineered_method : str or None
         Where ``engineered_importance`` comes from: ``"tree contributions"``
         (LightGBM / XGBoost / CatBoost, mean absolute SHAP value), ``"feature_importances_"``,
@@ -59,6 +64,7 @@ class Explanation:
     n_repeats: int
     engineered_method: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    raw_method: str = "permutation"
 
     def get_feature_importance_dict(self, raw: bool = True) -> dict[str, float]:
         """``{feature: importance}``, most important first (Azure's explanation client call).
@@ -88,7 +94,7 @@ class Explanation:
 
         return {"metric": self.metric, "baseline_score": _finite(self.baseline_score),
                 "n_rows": int(self.n_rows), "n_repeats": int(self.n_repeats),
-                "engineered_method": self.engineered_method,
+                "raw_method": self.raw_method, "engineered_method": self.engineered_method,
                 "raw_importance": rows(self.raw_importance),
                 "engineered_importance": rows(self.engineered_importance),
                 "details": dict(self.details)}

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from automl.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS, Metric, find_metric
+from automl.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS, Metric, fast_scorer, find_metric
 
-__all__ = ["permutation_importance", "scoring_metric"]
+__all__ = ["permutation_importance", "prediction_score", "scoring_metric"]
 
 
 def _shuffled(X: pd.DataFrame, column: Any, rng: np.random.Generator, n_repeats: int) -> pd.DataFrame:
@@ -66,15 +66,15 @@ def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, metric: Metri
         ``metric`` of the unshuffled rows.
     """
     y = np.asarray(y)
-    scorer = _BlockScorer(model, scoring_metric(metric, model, scoring.get("classes")), **scoring)
-    baseline = scorer.score_rows(X, y)
+    scorer = _BlockScorer(model, scoring_metric(metric, model, scoring.get("classes")), y, **scoring)
+    baseline = scorer.score_rows(X)
     rng = np.random.default_rng(seed)
     rows = []
     for column in X.columns:
         if deadline is not None and time.perf_counter() > deadline:
             rows.append({"feature": str(column), "importance": math.nan, "std": math.nan})
             continue
-        drops = baseline - scorer.score_blocks(_shuffled(X, column, rng, n_repeats), y, n_repeats)
+        drops = baseline - scorer.score_blocks(_shuffled(X, column, rng, n_repeats), n_repeats)
         drops = drops[np.isfinite(drops)]
         rows.append({"feature": str(column),
                      "importance": float(drops.mean()) if drops.size else math.nan,
@@ -84,15 +84,25 @@ def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, metric: Metri
     return frame.iloc[order].reset_index(drop=True), scorer.sign * baseline
 
 
-class _BlockScorer:
-    """Scores predictions of a model with one metric (sign-adjusted: higher is better)."""
+def prediction_score(model: Any, metric: Metric, prediction: np.ndarray, y: Any, **scoring: Any) -> float:
+    """``metric`` of ``model``'s ``prediction`` (probabilities or values, as ``metric`` scores them)
+    against ``y``, as :func:`permutation_importance` reports its baseline."""
+    scorer = _BlockScorer(model, metric, np.asarray(y), **scoring)
+    return scorer.sign * scorer.score_prediction(np.asarray(prediction, dtype=float))
 
-    def __init__(self, model: Any, metric: Metric, *, classes: Any = None, positive_label: Any = None,
-                 y_min: float | None = None, y_max: float | None = None):
+
+class _BlockScorer:
+    """Scores predictions of a model of the fixed target ``y`` with one metric (sign-adjusted: higher is
+    better); through the metric's lean scorer when it has one (AUC, accuracy), as ensemble selection does."""
+
+    def __init__(self, model: Any, metric: Metric, y: np.ndarray, *, classes: Any = None,
+                 positive_label: Any = None, y_min: float | None = None, y_max: float | None = None):
         self.model, self.metric = model, metric
         self.sign = 1.0 if metric.greater_is_better else -1.0
         self.classes = None if not metric.probabilities else np.asarray(
             model.classes_ if classes is None else classes)
+        self.y = y if metric.probabilities else np.asarray(y, dtype=float)
+        self.fast = fast_scorer(metric, y, self.classes) if metric.probabilities else None
         self.positive_label, self.y_min, self.y_max = positive_label, y_min, y_max
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
@@ -100,15 +110,18 @@ class _BlockScorer:
             return np.asarray(self.model.predict_proba(X), dtype=float)
         return np.asarray(self.model.predict(X), dtype=float).ravel()
 
-    def score_prediction(self, prediction: np.ndarray, y: np.ndarray) -> float:
-        y = y if self.metric.probabilities else np.asarray(y, dtype=float)
-        value = self.metric.value(y, prediction, classes=self.classes, positive_label=self.positive_label,
+    def score_prediction(self, prediction: np.ndarray) -> float:
+        if self.fast is not None:
+            value = self.fast(prediction)
+            if math.isfinite(value):  # else the metric's own rule (its worst value for non-finite input)
+                return self.sign * value
+        value = self.metric.value(self.y, prediction, classes=self.classes, positive_label=self.positive_label,
                                   y_min=self.y_min, y_max=self.y_max)
         return self.sign * float(value)
 
-    def score_rows(self, X: pd.DataFrame, y: np.ndarray) -> float:
-        return self.score_prediction(self.predict(X), y)
+    def score_rows(self, X: pd.DataFrame) -> float:
+        return self.score_prediction(self.predict(X))
 
-    def score_blocks(self, stacked: pd.DataFrame, y: np.ndarray, n_repeats: int) -> np.ndarray:
-        n, out = len(y), self.predict(stacked)
-        return np.array([self.score_prediction(out[i * n:(i + 1) * n], y) for i in range(n_repeats)])
+    def score_blocks(self, stacked: pd.DataFrame, n_repeats: int) -> np.ndarray:
+        n, out = len(self.y), self.predict(stacked)
+        return np.array([self.score_prediction(out[i * n:(i + 1) * n]) for i in range(n_repeats)])

@@ -1,5 +1,5 @@
-"""Explanations keep to their time budget: columns left unshuffled get NaN, and the note says so;
-engineered importance takes what time is left."""
+"""Explanations keep to their time budget: a model too slow to shuffle is explained through a surrogate;
+columns left unshuffled get NaN, and the note says so; engineered importance takes what time is left."""
 import time
 
 import numpy as np
@@ -15,28 +15,62 @@ from automl.explain import explain_model
 pytestmark = pytest.mark.timing  # wall time against a limit: make test runs it alone
 
 
-class SlowRegressor(DummyRegressor):
-    """A model whose every predict call costs 0.3 s, whatever the number of rows."""
+class SlowOracle(DummyRegressor):
+    """A model whose every predict call costs 0.3 s, whatever the number of rows, and which knows the
+    target of every row it was fitted on (noise included, which no surrogate can learn from the columns)."""
+
+    def fit(self, X, y):
+        self.targets_ = dict(zip(X["c0"], y))
+        return super().fit(X, y)
 
     def predict(self, X):
         time.sleep(0.3)
+        return np.array([self.targets_[value] for value in X["c0"]])
+
+
+class SlowOnStackedRows(DummyRegressor):
+    """A model whose predict calls cost 0.3 s from 500 rows on: the timed prediction (300 rows) is quick, so
+    the shuffles are started, and only the deadline stops them."""
+
+    def predict(self, X):
+        if len(X) >= 500:
+            time.sleep(0.3)
         return super().predict(X)
 
 
-def test_a_slow_model_is_explained_within_its_budget():
+def _slow_case(learner):
     rng = np.random.default_rng(0)
     X = pd.DataFrame(rng.random((300, 12)), columns=[f"c{i}" for i in range(12)])
-    y = X["c0"].to_numpy() + rng.random(300)
-    model = SlowRegressor().fit(X, y)
+    y = 3 * X["c0"].to_numpy() + X["c1"].to_numpy() + 0.1 * rng.random(300)
+    return X, y, learner().fit(X, y)
+
+
+def test_shuffles_stop_at_the_deadline_and_the_note_says_what_was_left_out():
+    X, y, model = _slow_case(SlowOnStackedRows)
     started = time.perf_counter()
     explanation = explain_model(model, X, y, metric="r2_score", max_seconds=1.0,
                                 y_min=float(y.min()), y_max=float(y.max()))
     elapsed = time.perf_counter() - started
     assert elapsed < 1.0 + 2 * 0.3 + 0.5  # at most the call under way when time ran out
+    assert explanation.raw_method == "permutation"
     skipped = int(explanation.raw_importance["importance"].isna().sum())
     assert 0 < skipped < 12
     assert f"{skipped} raw column(s) were not shuffled" in explanation.details["note"]
     assert explanation.engineered_importance is None  # not a pipeline: no engineered features
+
+
+def test_a_model_too_slow_to_shuffle_is_explained_through_a_surrogate_within_its_budget():
+    X, y, model = _slow_case(SlowOracle)  # 38 calls of 0.3 s would take 11 s
+    started = time.perf_counter()
+    explanation = explain_model(model, X, y, metric="r2_score", max_seconds=1.0,
+                                y_min=float(y.min()), y_max=float(y.max()))
+    assert time.perf_counter() - started < 1.0
+    assert explanation.raw_method == "surrogate permutation" and "note" not in explanation.details
+    assert explanation.details["surrogate_fidelity"] > 0.9
+    raw = explanation.raw_importance
+    assert raw["importance"].notna().all() and list(raw["feature"][:2]) == ["c0", "c1"]
+    # The baseline is the model's own score (exact), not the surrogate's (which cannot learn the noise).
+    assert explanation.baseline_score == 1.0
 
 
 class SlowContributions(LGBMRegressor):
