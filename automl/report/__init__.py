@@ -16,9 +16,9 @@ attached to a ticket or logged to MLflow (``report.html`` in the job's parent ru
 >>> result.save_report("report.html")                           # doctest: +SKIP
 PosixPath('report.html')
 """
-from automl.report._build import build_report, save_report
+from automl.report._build import build_early_sections, build_report, save_report
 from automl.report._charts import CHARTS, Evidence
 from automl.report._sections import SECTIONS, Section
 from automl.report._model_summary import model_summary
 
-__all__ = ["CHARTS", "Evidence", "SECTIONS", "Section", "build_report", "model_summary", "save_report"]
+__all__ = ["CHARTS", "Evidence", "SECTIONS", "Section", "build_early_sections", "build_report", "model_summary", "save_report"]

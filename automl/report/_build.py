@@ -18,7 +18,7 @@ from automl.report._sections import SECTIONS
 if TYPE_CHECKING:
     from automl.engine import AutoMLResult
 
-__all__ = ["build_report", "save_report"]
+__all__ = ["build_early_sections", "build_report", "save_report"]
 
 logger = logging.getLogger("automl")
 _PACKAGE = "automl.report"
@@ -49,17 +49,27 @@ def _csp(script: str) -> str:
             "img-src data:; base-uri 'none'; form-action 'none'")
 
 
-def _sections(result: AutoMLResult) -> list[dict[str, Any]]:
+EarlySections = dict[str, "dict[str, Any] | None"]
+
+
+def build_early_sections(result: AutoMLResult) -> EarlySections:
+    """The contexts of the ``early`` sections of ``result`` (their charts drawn), by section id: what a
+    tracker draws while the explanations run, for :func:`build_report`'s ``early``."""
+    return {section.id: section.build(result) for section in SECTIONS if section.early}
+
+
+def _sections(result: AutoMLResult, early: EarlySections | None = None) -> list[dict[str, Any]]:
     built = []
+    early = early or {}
     for section in SECTIONS:
-        context = section.build(result)
+        context = early[section.id] if section.early and section.id in early else section.build(result)
         if context is not None:
             built.append({"id": section.id, "title": section.title, "template": section.template,
                           "context": context})
     return built
 
 
-def build_report(result: AutoMLResult, *, title: str | None = None) -> str:
+def build_report(result: AutoMLResult, *, title: str | None = None, early: EarlySections | None = None) -> str:
     """The report of ``result`` as one HTML page.
 
     Parameters
@@ -68,6 +78,8 @@ def build_report(result: AutoMLResult, *, title: str | None = None) -> str:
         A finished job's result (classification, regression or forecasting).
     title : str, optional
         Page title; default ``"<job name> · automl-studio"``.
+    early : dict, optional
+        Sections built already from this result (:func:`build_early_sections`); the others are built now.
 
     Returns
     -------
@@ -76,7 +88,7 @@ def build_report(result: AutoMLResult, *, title: str | None = None) -> str:
         forbids any), every string from the data is escaped.
     """
     css, script = _static()
-    sections = _sections(result)
+    sections = _sections(result, early)
     page = _environment().get_template("report.html.j2")
     return page.render(
         result=result, sections=sections, css=css, script=script, csp=_csp(script),
@@ -84,7 +96,8 @@ def build_report(result: AutoMLResult, *, title: str | None = None) -> str:
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
 
-def save_report(result: AutoMLResult, path: str | Path, *, title: str | None = None) -> Path:
+def save_report(result: AutoMLResult, path: str | Path, *, title: str | None = None,
+                early: EarlySections | None = None) -> Path:
     """Write :func:`build_report` of ``result`` to ``path`` (UTF-8); return the path.
 
     Raises
@@ -97,6 +110,6 @@ def save_report(result: AutoMLResult, path: str | Path, *, title: str | None = N
         raise ConfigError(f"save_report: {str(path)!r} is a folder; give a file name such as "
                           f"{str(path / 'report.html')!r}.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(build_report(result, title=title), encoding="utf-8")
+    path.write_text(build_report(result, title=title, early=early), encoding="utf-8")
     logger.info("report of job %s written to %s", result.name, path)
     return path

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from guardrails import GuardrailResult
 
     from automl.engine import AutoMLResult
+    from automl.explain import Explanation
 
 __all__ = ["SECTIONS", "Section"]
 
@@ -36,12 +37,18 @@ _STATUS_ORDER = {"Alerted": 0, "Done": 1, "Passed": 2}
 
 @dataclass(frozen=True)
 class Section:
-    """One section: its anchor ``id``, ``title``, template and context builder."""
+    """One section: its anchor ``id``, ``title``, template and context builder.
+
+    An ``early`` section reads only what a result holds once its best model is refit (trials,
+    sessions, the best trial's validation predictions), not the explanations and insights computed
+    after: a tracker builds it while those run (:func:`automl.report.build_early_sections`).
+    """
 
     id: str
     title: str
     template: str
     build: Callable[[AutoMLResult], dict[str, Any] | None]
+    early: bool = False
 
 
 def _greater_is_better(result: AutoMLResult) -> bool:
@@ -182,6 +189,15 @@ def best_model(result: AutoMLResult) -> dict[str, Any] | None:
             "charts": charts, "problems": problems, "source": chart_source(evidence)}
 
 
+def _raw_caption(explanation: Explanation) -> str:
+    if explanation.raw_method == "surrogate permutation":
+        fidelity = explanation.details.get("surrogate_fidelity")
+        return ("Permutation importance of a LightGBM surrogate trained on the model's predictions (the model was "
+                f"too slow to predict every shuffle in time; surrogate R² {fmt_number(fidelity)} on held-out rows); "
+                "bars show the spread.")
+    return "Permutation importance on validation rows; bars show the spread."
+
+
 def explanations(result: AutoMLResult) -> dict[str, Any]:
     """Raw- and engineered-feature importance (or why there is none)."""
     explanation = result.explanation
@@ -189,7 +205,7 @@ def explanations(result: AutoMLResult) -> dict[str, Any]:
         return {"explanation": None}
     raw = importance_chart(explanation.raw_importance, "raw_importance", "Raw feature importance",
                            f"Drop in {explanation.metric} when the column is shuffled",
-                           caption="Permutation importance on validation rows; bars show the spread.")
+                           caption=_raw_caption(explanation))
     engineered = importance_chart(explanation.engineered_importance, "engineered_importance",
                                   "Engineered feature importance", "Share of the model's importance",
                                   caption=f"From the model's {explanation.engineered_method or 'own figures'}.")
@@ -214,8 +230,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("guardrails", "Data guardrails", "guardrails.html.j2", guardrails_section),
     Section("featurization", "Featurization", "featurization.html.j2", featurization),
     Section("models", "Models", "models.html.j2", models),
-    Section("timeline", "Timeline", "charts.html.j2", timeline),
-    Section("best-model", "Best model", "best_model.html.j2", best_model),
+    Section("timeline", "Timeline", "charts.html.j2", timeline, early=True),
+    Section("best-model", "Best model", "best_model.html.j2", best_model, early=True),
     Section("explanations", "Explanations", "explanations.html.j2", explanations),
     Section("test-metrics", "Test metrics", "test_metrics.html.j2", test_metrics),
     Section("insights", "Responsible AI", "insights.html.j2", insights_section),

@@ -99,6 +99,7 @@ class MlflowTracker:
         """Queue the creation of the parent run."""
         self._prepared = prepared
         self._models_queued = False
+        self._early_sections: dict | None = None
         self._uri = resolve_tracking_uri(self.tracking_uri or job.tracking_uri or None)
         self._worker = LoggingWorker()
         self._worker.submit(f"parent run of job {job.name}", lambda: self._start_parent(job, prepared))
@@ -119,6 +120,7 @@ class MlflowTracker:
             self._worker.submit(f"best model of job {job.name}", lambda: self._log_best_model(result))
             if job.training.enable_onnx_compatible_models:
                 self._worker.submit(f"ONNX model of job {job.name}", lambda: self._log_onnx(result))
+        self._worker.submit(f"charts of the report of job {job.name}", lambda: self._draw_early_sections(result))
 
     def finish_by(self, deadline: float) -> None:
         """The job's time limit (``time.monotonic()``): ``job_finished`` waits for logging until then."""
@@ -202,6 +204,15 @@ class MlflowTracker:
             write_parent_artifacts(folder, result)
             self._client.log_artifacts(self.run_id, folder)
 
+    def _draw_early_sections(self, result: AutoMLResult) -> None:
+        """The report's sections that need nothing computed after the refit (their charts), drawn while
+        the explanations run; the report takes them as they are."""
+        from automl.report import build_early_sections  # matplotlib loads only when a report is written
+
+        if self.run_id is None:
+            raise RuntimeError("the parent run was not created")
+        self._early_sections = build_early_sections(result)
+
     def _log_report(self, result: AutoMLResult) -> None:
         """The studio-style report as the parent run's ``report.html``."""
         from automl.report import save_report  # matplotlib loads only when a report is written
@@ -209,7 +220,7 @@ class MlflowTracker:
         if self.run_id is None:
             raise RuntimeError("the parent run was not created")
         with tempfile.TemporaryDirectory(prefix="automl-report-") as folder:
-            path = save_report(result, f"{folder}/{REPORT}")
+            path = save_report(result, f"{folder}/{REPORT}", early=self._early_sections)
             self._client.log_artifact(self.run_id, str(path))
 
     def _model_run(self, result: AutoMLResult) -> str:
