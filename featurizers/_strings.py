@@ -32,12 +32,14 @@ def _scalar_to_str(value: Any) -> str:
 
 
 def _numbers_to_str(values: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`_scalar_to_str` for a float array without missing values."""
-    integral = (values == np.floor(values)) & (np.abs(values) < MAX_EXACT_INT)
-    out = values.astype(str).astype(object)
+    """Vectorised :func:`_scalar_to_str` for a float array without missing values; each distinct value
+    is written once (a column read as categories repeats a few values many times)."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    integral = (distinct == np.floor(distinct)) & (np.abs(distinct) < MAX_EXACT_INT)
+    out = distinct.astype(str).astype(object)
     if integral.any():
-        out[integral] = values[integral].astype(np.int64).astype(str)
-    return out
+        out[integral] = distinct[integral].astype(np.int64).astype(str)
+    return out[inverse.reshape(-1)]
 
 
 def _present_to_str(present: pd.Series) -> np.ndarray:
