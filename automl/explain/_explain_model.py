@@ -230,8 +230,10 @@ def _surrogate_importance(model: Any, X: pd.DataFrame, y: np.ndarray, timed: np.
     ``X``); the baseline is ``model``'s own score on those rows."""
     if metric.probabilities and scoring.get("classes") is None:
         scoring = {**scoring, "classes": model.classes_}
-    encoded = RawEncoder().fit(X).transform(X)
-    surrogate = Surrogate("probabilities" if metric.probabilities else "values", seed=seed).fit(encoded, timed)
+    encoder = RawEncoder().fit(X)
+    encoded = encoder.transform(X)
+    surrogate = Surrogate("probabilities" if metric.probabilities else "values", seed=seed).fit(
+        encoded, timed, categorical=encoder.categorical_columns())
     raw, _ = permutation_importance(surrogate, encoded, y, metric=metric, n_repeats=n_repeats, seed=seed,
                                     deadline=deadline, **scoring)
     details = {"surrogate_fidelity": round(surrogate.fidelity_, 4),

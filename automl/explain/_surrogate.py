@@ -6,8 +6,8 @@ budget. Azure's AutoML explains such models through a *mimic*: a LightGBM model 
 raw rows to reproduce the model's own predictions. :class:`Surrogate` is that mimic: it is fitted
 on the predictions the explanation already made to time the model, then shuffled in its place
 (scored against the true target with the job's metric, so the importances keep their units).
-It takes the rows as :class:`RawEncoder` gives them (each column encoded on its own, so shuffling
-encoded columns is shuffling raw ones). How closely it follows the model on rows it did not see
+It takes the rows as :class:`RawEncoder` gives them (each column encoded on its own as numbers, so
+shuffling encoded columns is shuffling raw ones). How closely it follows the model on rows it did not see
 is its ``fidelity_`` (R²).
 
 Examples
@@ -15,8 +15,9 @@ Examples
 >>> rng = np.random.default_rng(0)
 >>> X = pd.DataFrame({"a": rng.normal(size=300), "b": rng.choice(["x", "y"], size=300)})
 >>> values = 2 * X["a"].to_numpy() + (X["b"] == "x")
->>> encoded = RawEncoder().fit(X).transform(X)
->>> surrogate = Surrogate("values", seed=0).fit(encoded, values)
+>>> encoder = RawEncoder().fit(X)
+>>> encoded = encoder.transform(X)
+>>> surrogate = Surrogate("values", seed=0).fit(encoded, values, categorical=encoder.categorical_columns())
 >>> bool(surrogate.fidelity_ > 0.9), surrogate.predict(encoded).shape
 (True, (300,))
 """
@@ -49,8 +50,9 @@ def _is_time(column: pd.Series) -> bool:
 
 
 class RawEncoder:
-    """Raw columns as LightGBM takes them: numbers and booleans as floats, dates and durations as
-    seconds, anything else as a category of the values seen in ``fit`` (others become missing).
+    """Raw columns as floats LightGBM takes: numbers and booleans as they are, dates and durations as
+    seconds, anything else as the code of its category among the values seen in ``fit`` (others, and
+    missing values, as NaN).
 
     Attributes
     ----------
@@ -75,7 +77,8 @@ class RawEncoder:
             column = X[name]
             if name in self.categories_:
                 values = column.astype("string").astype(object).where(column.notna(), None)
-                columns[name] = pd.Categorical(values, categories=self.categories_[name])
+                codes = self.categories_[name].get_indexer(values).astype(float)
+                columns[name] = np.where(codes >= 0, codes, np.nan)
             elif pd.api.types.is_datetime64_any_dtype(column):
                 stamps = pd.to_datetime(column)
                 columns[name] = (stamps - pd.Timestamp(0, tz=stamps.dt.tz)).dt.total_seconds().to_numpy()
@@ -84,6 +87,10 @@ class RawEncoder:
             else:
                 columns[name] = pd.to_numeric(column, errors="coerce").astype(float).to_numpy()
         return pd.DataFrame(columns, index=X.index)
+
+    def categorical_columns(self) -> list[str]:
+        """The columns encoded as category codes."""
+        return list(self.categories_)
 
 
 class Surrogate:
@@ -107,9 +114,12 @@ class Surrogate:
         self.output = output
         self.seed = seed
 
-    def fit(self, X: pd.DataFrame, prediction: np.ndarray) -> Surrogate:
-        """Learn ``prediction`` (the model's, for the rows of ``X``) from the encoded rows ``X``."""
+    def fit(self, X: pd.DataFrame, prediction: np.ndarray, categorical: list[str] | tuple = ()) -> Surrogate:
+        """Learn ``prediction`` (the model's, for the rows of ``X``) from the encoded rows ``X``, whose
+        ``categorical`` columns hold category codes."""
         target = np.asarray(prediction, dtype=float)
+        values = X.to_numpy(dtype=float)
+        codes = [i for i, name in enumerate(X.columns) if name in set(categorical)] or "auto"
         order = np.random.default_rng(self.seed).permutation(len(X))
         held = order[: max(1, int(FIDELITY_SHARE * len(X)))]
         train = np.setdiff1d(order, held) if len(X) > len(held) else held
@@ -117,13 +127,14 @@ class Surrogate:
         self.n_outputs_ = columns.shape[1]
         learned = columns[:, 1:] if self.n_outputs_ == 2 else columns  # two classes: p0 = 1 - p1
         params = {**_PARAMS, "random_state": self.seed}
-        self.models_ = [LGBMRegressor(**params).fit(X.iloc[train], learned[train, k])
-                        for k in range(learned.shape[1])]
-        self.fidelity_ = _r2(self._predict(X.iloc[held]), target[held])
+        self.boosters_ = [LGBMRegressor(**params).fit(values[train], learned[train, k],
+                                                      categorical_feature=codes).booster_
+                          for k in range(learned.shape[1])]
+        self.fidelity_ = _r2(self._predict(values[held]), target[held])
         return self
 
-    def _predict(self, X: pd.DataFrame) -> np.ndarray:
-        columns = np.column_stack([model.predict(X) for model in self.models_])
+    def _predict(self, values: np.ndarray) -> np.ndarray:
+        columns = np.column_stack([booster.predict(values) for booster in self.boosters_])
         if self.output == "values":
             return columns[:, 0]
         if self.n_outputs_ == 2:
@@ -135,11 +146,11 @@ class Surrogate:
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Reproduced values of the encoded rows ``X``."""
-        return self._predict(X)
+        return self._predict(X.to_numpy(dtype=float))
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Reproduced class probabilities of the encoded rows ``X``, each row summing to 1."""
-        return self._predict(X)
+        return self._predict(X.to_numpy(dtype=float))
 
 
 def _r2(predicted: np.ndarray, target: np.ndarray) -> float:
