@@ -124,7 +124,8 @@ def _raw_importance(model: Any, X: pd.DataFrame, y: np.ndarray, metric: Metric, 
     per_row, timed = _timed_prediction(model, X, metric)
     calls = X.shape[1] * n_repeats + 2
     keep = _rows_within(per_row, len(X), calls, shuffle_seconds)
-    if per_row * keep * calls > shuffle_seconds and X.shape[1] > 1:
+    # A surrogate needs more than one column to rank and finite predictions to learn.
+    if per_row * keep * calls > shuffle_seconds and X.shape[1] > 1 and np.isfinite(timed).all():
         X, y = X.iloc[: len(timed)], y[: len(timed)]
         raw, baseline, details = _surrogate_importance(model, X, y, timed, metric, n_repeats, seed, deadline,
                                                        per_row * keep * calls, scoring)

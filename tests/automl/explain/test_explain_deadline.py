@@ -130,3 +130,21 @@ def test_with_under_a_second_left_no_contribution_probe_is_started():
     frame, method = _engineered_within(model, X, None, deadline=started + 0.6, seed=0)
     assert time.perf_counter() - started < 0.6
     assert method == "feature_importances_" and frame["feature"].iloc[0] == "feature_0"
+
+
+class SlowWithGaps(SlowOracle):
+    """The slow oracle, predicting NaN for some rows (a member that failed on them): nothing a surrogate
+    can learn from, so the model's own shuffles are made, as many as the budget allows."""
+
+    def predict(self, X):
+        values = super().predict(X).astype(float)
+        values[::7] = np.nan
+        return values
+
+
+def test_a_slow_model_with_missing_predictions_is_shuffled_itself_as_far_as_time_allows():
+    X, y, model = _slow_case(SlowWithGaps)
+    explanation = explain_model(model, X, y, metric="r2_score", max_seconds=1.0,
+                                y_min=float(y.min()), y_max=float(y.max()))
+    assert explanation.raw_method == "permutation"
+    assert "raw column(s) were not shuffled" in explanation.details["note"]
