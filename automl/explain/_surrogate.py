@@ -119,7 +119,8 @@ class Surrogate:
         ``categorical`` columns hold category codes."""
         target = np.asarray(prediction, dtype=float)
         values = X.to_numpy(dtype=float)
-        codes = [i for i, name in enumerate(X.columns) if name in set(categorical)] or "auto"
+        wanted = set(categorical)
+        codes = [i for i, name in enumerate(X.columns) if name in wanted] or "auto"
         order = np.random.default_rng(self.seed).permutation(len(X))
         held = order[: max(1, int(FIDELITY_SHARE * len(X)))]
         train = np.setdiff1d(order, held) if len(X) > len(held) else held
