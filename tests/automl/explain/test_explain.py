@@ -147,37 +147,3 @@ def test_job_explains_its_best_model_unless_told_not_to():
     assert explained.explanation.engineered_importance is not None
     assert "explanation" in explained.timings
     assert plain.explanation is None
-
-
-def test_time_budget_shrinks_the_sample(frame):
-    import time
-
-    from sklearn.base import BaseEstimator, RegressorMixin
-
-    class SlowRegressor(RegressorMixin, BaseEstimator):
-        """Linear in ``signal``; each prediction costs 1 ms per 10 rows."""
-
-        def fit(self, X, y):
-            self.coef_ = float(np.polyfit(X["signal"], y, 1)[0])
-            return self
-
-        def predict(self, X):
-            time.sleep(len(X) / 10_000)
-            return self.coef_ * X["signal"].to_numpy()
-
-    y = _target(frame)
-    model = SlowRegressor().fit(frame[["signal", "noise"]], y)
-    # 400 rows: the timed prediction takes 40 ms; 2 columns x 3 repeats + 2 calls -> 0.32 s in all, and
-    # 80% of 0.25 s fits about 250 rows.
-    slow = explain_model(model, frame[["signal", "noise"]], y, metric="r2_score",
-                         max_seconds=0.25)
-    full = explain_model(model, frame[["signal", "noise"]], y, metric="r2_score",
-                         max_seconds=None)
-    assert full.n_rows == 400 and 200 <= slow.n_rows < 400
-    assert slow.raw_method == full.raw_method == "permutation"
-    assert slow.raw_importance["feature"].iloc[0] == "signal"
-    # 80% of 0.1 s does not fit even 200 rows' shuffles: a surrogate is shuffled instead, every column.
-    surrogate = explain_model(model, frame[["signal", "noise"]], y, metric="r2_score", max_seconds=0.1)
-    assert surrogate.raw_method == "surrogate permutation" and surrogate.n_rows == 400
-    assert surrogate.raw_importance["importance"].notna().all()
-    assert surrogate.raw_importance["feature"].iloc[0] == "signal"

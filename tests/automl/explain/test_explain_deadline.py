@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from lightgbm import LGBMRegressor
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.dummy import DummyRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -148,3 +149,38 @@ def test_a_slow_model_with_missing_predictions_is_shuffled_itself_as_far_as_time
                                 y_min=float(y.min()), y_max=float(y.max()))
     assert explanation.raw_method == "permutation"
     assert "raw column(s) were not shuffled" in explanation.details["note"]
+
+
+class SlowPerRow(RegressorMixin, BaseEstimator):
+    """``3 * signal``, each prediction costing ``seconds_per_row`` a row."""
+
+    def __init__(self, seconds_per_row: float = 1e-4):
+        self.seconds_per_row = seconds_per_row
+
+    def fit(self, X, y):
+        return self
+
+    def predict(self, X):
+        time.sleep(len(X) * self.seconds_per_row)
+        return 3 * X["signal"].to_numpy()
+
+
+def test_the_time_budget_shrinks_the_sample_then_calls_for_a_surrogate():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"signal": rng.normal(size=400), "noise": rng.normal(size=400)})
+    y = 3 * X["signal"].to_numpy() + 0.1 * rng.normal(size=400)
+    # 0.1 ms a row: the 400-row timed prediction takes 40 ms; 2 columns x 3 repeats + 2 calls on all rows
+    # take 0.32 s, and 80% of 0.25 s fits about 250 rows.
+    model = SlowPerRow(1e-4).fit(X, y)
+    slow = explain_model(model, X, y, metric="r2_score", max_seconds=0.25)
+    full = explain_model(model, X, y, metric="r2_score", max_seconds=None)
+    assert full.n_rows == 400 and 200 <= slow.n_rows < 400
+    assert slow.raw_method == full.raw_method == "permutation"
+    assert slow.raw_importance["feature"].iloc[0] == "signal"
+    # 2 ms a row: 200 rows' shuffles (3.2 s) do not fit 80% of 3 s; the surrogate, trained on the timed
+    # prediction (0.8 s), is shuffled instead, every column.
+    model = SlowPerRow(2e-3).fit(X, y)
+    surrogate = explain_model(model, X, y, metric="r2_score", max_seconds=3.0)
+    assert surrogate.raw_method == "surrogate permutation" and surrogate.n_rows == 400
+    assert surrogate.raw_importance["importance"].notna().all()
+    assert surrogate.raw_importance["feature"].iloc[0] == "signal"
