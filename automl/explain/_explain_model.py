@@ -11,7 +11,8 @@ from sklearn.pipeline import Pipeline
 from automl.errors import ConfigError, DataError
 from automl.explain._engineered import engineered_importance
 from automl.explain._explanation import Explanation
-from automl.explain._permutation import permutation_importance, prediction_score, scoring_metric
+from automl.explain._permutation import (metric_prediction, permutation_importance, prediction_score,
+                                         scoring_metric)
 from automl.explain._surrogate import RawEncoder, Surrogate
 from automl.metrics import Metric
 
@@ -52,10 +53,8 @@ def _timed_prediction(model: Any, X: pd.DataFrame, metric: Metric) -> tuple[floa
     ``X``, and that prediction (what the metric scores: probabilities or values)."""
     sample = X.iloc[: min(len(X), TIMED_ROWS)]
     started = time.perf_counter()
-    prediction = model.predict_proba(sample) if metric.probabilities else model.predict(sample)
-    per_row = (time.perf_counter() - started) / len(sample)
-    prediction = np.asarray(prediction, dtype=float)
-    return per_row, prediction if metric.probabilities else prediction.ravel()
+    prediction = metric_prediction(model, metric, sample)
+    return (time.perf_counter() - started) / len(sample), prediction
 
 
 def _rows_within(per_row: float, n_rows: int, calls: int, max_seconds: float | None) -> int:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from automl.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS, Metric, fast_scorer, find_metric
 
-__all__ = ["permutation_importance", "prediction_score", "scoring_metric"]
+__all__ = ["metric_prediction", "permutation_importance", "prediction_score", "scoring_metric"]
 
 
 def _shuffled(X: pd.DataFrame, column: Any, rng: np.random.Generator, n_repeats: int) -> pd.DataFrame:
@@ -84,6 +84,13 @@ def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, metric: Metri
     return frame.iloc[order].reset_index(drop=True), scorer.sign * baseline
 
 
+def metric_prediction(model: Any, metric: Metric, X: pd.DataFrame) -> np.ndarray:
+    """What ``metric`` scores of ``model`` on ``X``: class probabilities, or values as a flat array."""
+    if metric.probabilities:
+        return np.asarray(model.predict_proba(X), dtype=float)
+    return np.asarray(model.predict(X), dtype=float).ravel()
+
+
 def prediction_score(model: Any, metric: Metric, prediction: np.ndarray, y: Any, **scoring: Any) -> float:
     """``metric`` of ``model``'s ``prediction`` (probabilities or values, as ``metric`` scores them)
     against ``y``, as :func:`permutation_importance` reports its baseline."""
@@ -106,9 +113,7 @@ class _BlockScorer:
         self.positive_label, self.y_min, self.y_max = positive_label, y_min, y_max
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
-        if self.metric.probabilities:
-            return np.asarray(self.model.predict_proba(X), dtype=float)
-        return np.asarray(self.model.predict(X), dtype=float).ravel()
+        return metric_prediction(self.model, self.metric, X)
 
     def score_prediction(self, prediction: np.ndarray) -> float:
         if self.fast is not None:

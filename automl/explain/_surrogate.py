@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from lightgbm import LGBMRegressor
+from sklearn.metrics import r2_score
 
 __all__ = ["RawEncoder", "Surrogate"]
 
@@ -131,7 +132,7 @@ class Surrogate:
         self.boosters_ = [LGBMRegressor(**params).fit(values[train], learned[train, k],
                                                       categorical_feature=codes).booster_
                           for k in range(learned.shape[1])]
-        self.fidelity_ = _r2(self._predict(values[held]), target[held])
+        self.fidelity_ = float(r2_score(target[held].reshape(-1), self._predict(values[held]).reshape(-1)))
         return self
 
     def _predict(self, values: np.ndarray) -> np.ndarray:
@@ -152,12 +153,3 @@ class Surrogate:
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Reproduced class probabilities of the encoded rows ``X``, each row summing to 1."""
         return self._predict(X.to_numpy(dtype=float))
-
-
-def _r2(predicted: np.ndarray, target: np.ndarray) -> float:
-    """R² of ``predicted`` against ``target``, pooled over their columns (1 for an exact constant)."""
-    predicted, target = predicted.reshape(-1), target.reshape(-1)
-    spread = float(np.sum((target - target.mean()) ** 2))
-    if spread == 0:
-        return float(np.allclose(predicted, target))
-    return 1.0 - float(np.sum((target - predicted) ** 2)) / spread
