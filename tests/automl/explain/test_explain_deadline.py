@@ -61,11 +61,11 @@ def test_shuffles_stop_at_the_deadline_and_the_note_says_what_was_left_out():
 
 
 def test_a_model_too_slow_to_shuffle_is_explained_through_a_surrogate_within_its_budget():
-    X, y, model = _slow_case(SlowOracle)  # 38 calls of 0.3 s would take 11 s
+    X, y, model = _slow_case(SlowOracle)  # 38 calls of 0.3 s would take 11 s; 80% of 2 s is 1.6 s
     started = time.perf_counter()
-    explanation = explain_model(model, X, y, metric="r2_score", max_seconds=1.0,
+    explanation = explain_model(model, X, y, metric="r2_score", max_seconds=2.0,
                                 y_min=float(y.min()), y_max=float(y.max()))
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 2.0
     assert explanation.raw_method == "surrogate permutation" and "note" not in explanation.details
     assert explanation.details["surrogate_fidelity"] > 0.9
     raw = explanation.raw_importance
