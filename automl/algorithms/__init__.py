@@ -11,6 +11,7 @@ per-model pipeline (scaler and estimator), the steps a fitted model holds.
 """
 from automl.algorithms._algorithm import PREPROCESSORS, Algorithm, AlgorithmRegistry
 from automl.algorithms._classifiers import CLASSIFICATION
+from automl.algorithms._growing import MIN_MEMBERS, TooFewMembers
 from automl.algorithms._model_size import (MAX_MODEL_BYTES, ForestSize, ModelSize, TrainingDataSize,
                                           fitted_model_bytes)
 from automl.algorithms._pipeline import ScoringPipeline, fit_pipeline, make_pipeline, to_dense
@@ -19,6 +20,7 @@ from automl.algorithms._space import Choice, Domain, Float, Int, sample_config
 
 __all__ = [
     "Algorithm", "AlgorithmRegistry", "CLASSIFICATION", "Choice", "Domain", "Float", "ForestSize", "Int",
-    "MAX_MODEL_BYTES", "ModelSize", "PREPROCESSORS", "TrainingDataSize",
+    "MAX_MODEL_BYTES", "MIN_MEMBERS", "ModelSize", "PREPROCESSORS", "TrainingDataSize",
     "REGRESSION", "ScoringPipeline", "fit_pipeline", "fitted_model_bytes", "make_pipeline", "sample_config", "to_dense",
+    "TooFewMembers",
 ]

@@ -98,7 +98,8 @@ def fit_pipeline(model: Pipeline, algorithm: Algorithm, X: Any, y: np.ndarray,
 
     With ``max_seconds``, an algorithm that ``grows`` member by member fits as many members as
     the allowance holds (:func:`~automl.algorithms._growing.fit_within`); the estimator's
-    parameter then says how many it has.
+    parameter then says how many it has. It raises :class:`~automl.algorithms.TooFewMembers` when
+    that is fewer than :data:`~automl.algorithms.MIN_MEMBERS`.
     """
     fit_params = {}
     if sample_weight is not None and algorithm.supports_sample_weight:

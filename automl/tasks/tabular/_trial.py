@@ -10,8 +10,8 @@ import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
 from automl import metrics
-from automl.algorithms import fit_pipeline, fitted_model_bytes, make_pipeline
-from automl.core import COMPLETED, FAILED, TrialData, TrialResult, TrialSpec
+from automl.algorithms import TooFewMembers, fit_pipeline, fitted_model_bytes, make_pipeline
+from automl.core import CANCELED, COMPLETED, FAILED, TrialData, TrialResult, TrialSpec
 from automl.tasks.tabular._featurized_size import array_bytes
 
 if TYPE_CHECKING:
@@ -66,8 +66,9 @@ def evaluate_trial(task: TabularTask, spec: TrialSpec, data: TrialData, primary_
                    n_jobs: int = 1) -> TrialResult:
     """Fit ``spec`` on every fold, score it, keep its validation predictions.
 
-    A trial that raises is returned with status ``Failed`` and the error; it
-    never raises itself.
+    A trial that raises is returned with status ``Failed`` and the error; one whose learner grows
+    too few trees in its allowance (:class:`~automl.algorithms.TooFewMembers`) is ``Canceled`` as
+    skipped, with the reason. It never raises itself.
     """
     started = time.time()
     result = TrialResult(spec.iteration, spec.name, spec.algorithm.name, spec.algorithm.preprocessor,
@@ -90,6 +91,9 @@ def evaluate_trial(task: TabularTask, spec: TrialSpec, data: TrialData, primary_
                                              positive_label=data.positive_label, y_min=data.y_min,
                                              y_max=data.y_max, sample_weight=fold.w_valid))
             oof[fold.valid_rows] = prediction.reshape(len(fold.valid_rows), width)
+    except TooFewMembers as exc:
+        result.status = CANCELED
+        result.error = f"skipped: {exc}"
     except Exception as exc:  # a failing trial never fails the job
         result.status = FAILED
         result.error = f"{type(exc).__name__}: {exc}"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_classification
 
-from automl.algorithms import CLASSIFICATION, fit_pipeline, make_pipeline
+from automl.algorithms import CLASSIFICATION, MIN_MEMBERS, TooFewMembers, fit_pipeline, make_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +29,27 @@ def test_an_ample_allowance_gives_the_same_model_as_no_allowance(rows, name):
 def test_a_short_allowance_keeps_fewer_trees_and_a_working_model(rows, name):
     X, y = rows
     algorithm = CLASSIFICATION[name]
-    model = fit_pipeline(make_pipeline(algorithm, {"n_estimators": 2000}), algorithm, X, y, max_seconds=0.5)
-    assert 1 <= model[-1].n_estimators < 2000
+    X, y = X[:3000], y[:3000]
+    model = fit_pipeline(make_pipeline(algorithm, {"n_estimators": 20_000}), algorithm, X, y, max_seconds=1.0)
+    assert MIN_MEMBERS <= model[-1].n_estimators < 20_000
     assert len(getattr(model[-1], "estimators_")) == model[-1].n_estimators
     assert (model.predict(X) == y).mean() > 0.8
+
+
+@pytest.mark.parametrize("name", ["RandomForest", "GradientBoosting"])
+def test_an_allowance_that_holds_fewer_than_the_minimum_of_trees_gives_the_learner_up(rows, name):
+    X, y = rows
+    algorithm = CLASSIFICATION[name]
+    with pytest.raises(TooFewMembers, match=rf"^1 of its 2000 members \(n_estimators\) fit the 0.0 s .*"
+                                            rf"fewer than {MIN_MEMBERS} are not worth keeping"):
+        fit_pipeline(make_pipeline(algorithm, {"n_estimators": 2000}), algorithm, X, y, max_seconds=0.01)
+
+
+def test_a_learner_asked_for_fewer_trees_than_the_minimum_keeps_them(rows):
+    X, y = rows
+    algorithm = CLASSIFICATION["RandomForest"]
+    model = fit_pipeline(make_pipeline(algorithm, {"n_estimators": 3}), algorithm, X[:2000], y[:2000], max_seconds=60)
+    assert model[-1].n_estimators == 3
 
 
 def test_learners_that_cannot_grow_ignore_the_allowance(rows):

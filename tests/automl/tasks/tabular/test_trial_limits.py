@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import automl
-from automl.core import COMPLETED, TrialSpec
+from automl.algorithms import MIN_MEMBERS
+from automl.core import CANCELED, COMPLETED, TrialSpec
 from automl.tasks import get_task
 from automl.tasks.tabular import prepare, refit_trial
 
@@ -26,11 +28,11 @@ def prepared():
 
 def test_a_forest_short_of_time_records_the_trees_it_fitted_and_the_refit_fits_as_many(prepared):
     task = prepared.task
-    spec = TrialSpec(0, "t_0", task.algorithms["RandomForest"], {"n_estimators": 3000}, max_seconds=1.0)
+    spec = TrialSpec(0, "t_0", task.algorithms["RandomForest"], {"n_estimators": 3000}, max_seconds=3.0)
     result = task.evaluate_trial(spec, prepared.trial_data(), "r2_score")
     assert result.status == COMPLETED and result.score > 0.8
     fitted = result.params["n_estimators"]
-    assert 1 <= fitted < 3000
+    assert MIN_MEMBERS <= fitted < 3000
     # The trees were grown under the leaf cap for the trees wanted; the refit grows the same trees,
     # not the larger (and slower) ones the cap would allow so few.
     rows = max(f.X_train.shape[0] for f in prepared.trial_data().folds)
@@ -39,6 +41,16 @@ def test_a_forest_short_of_time_records_the_trees_it_fitted_and_the_refit_fits_a
         "max_leaf_nodes", np.inf)
     refit = refit_trial(result, prepared)[-1]
     assert (refit.n_estimators, refit.max_leaf_nodes) == (fitted, leaves)
+
+
+def test_a_forest_whose_allowance_holds_too_few_trees_is_skipped_with_the_reason(prepared):
+    task = prepared.task
+    spec = TrialSpec(0, "t_0", task.algorithms["RandomForest"], {"n_estimators": 3000}, max_seconds=0.002)
+    result = task.evaluate_trial(spec, prepared.trial_data(), "r2_score")
+    assert result.status == CANCELED and np.isnan(result.score)
+    # 3000 trees asked for, fewer after the size cap; one fitted, and no more fit in the allowance
+    assert re.match(r"skipped: 1 of its \d+ members \(n_estimators\) fit the 0.0 s it may take", result.error)
+    assert f"fewer than {MIN_MEMBERS} are not worth keeping" in result.error
 
 
 def test_a_forest_with_time_to_spare_keeps_its_configuration(prepared):
