@@ -184,7 +184,10 @@ def _keeps_order(values: pd.Series, purpose: str, recipe: str | None, fixed: boo
     order: counts, hours and months split no longer as ``x <= t`` in a tree. So such a column gets
     both: its one-hot columns and its value. On the 12 meta datasets the rule touches, LightGBM with
     default parameters gained with the value on 5, lost on 1, tied on 6 (beyond the spread over 3
-    splits; median +0.0016; ``benchmarks/meta_integer_order.py``). Not for a purpose the user set,
+    splits; median +0.0016; ``benchmarks/meta_integer_order.py``). The value alone, without the
+    one-hot columns, was no clear gain over both (``benchmarks/meta_integer_value_only.py``, same
+    datasets and splits): LightGBM 5 better, 6 same, 1 worse (median +0.0004), CatBoost 2, 9 and 1
+    (median -0.0002), employee_attrition worse by 0.01 with either. Not for a purpose the user set,
     nor for a label-encoded (two-value) column, whose code already keeps the order.
     """
     return (purpose == "Categorical" and recipe == "onehot" and not fixed
