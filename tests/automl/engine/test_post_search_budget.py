@@ -126,3 +126,35 @@ def test_ensemble_members_whose_final_model_would_not_fit_are_left_out_and_the_r
         note = next(n for n in result.budget_notes if n.startswith(ensemble.name))
         assert f"leaves out trial(s) {', '.join(map(str, left_out))}:" in note and "would not fit" in note
     assert result.best_trial.algorithm != "LightGBM" and result.best_model is not None
+
+
+def test_an_ensembles_final_model_is_held_to_the_time_left_after_the_ensembles_budget(monkeypatch):
+    """A member whose final model fits the time left when the ensembles start, but not what is left once
+    they have had their budget (a quarter of it), is left out: the refit comes after them."""
+    from automl.engine._budget import END_OF_JOB_SECONDS, ENSEMBLE_SHARE, REFIT_SAFETY
+
+    task = get_task("classification")
+    real = type(task).final_fit_seconds
+    started = time.monotonic()
+
+    def final_fit_seconds(self, members, prepared):
+        if not any(m.algorithm == "LightGBM" for m in members):
+            return real(self, members, prepared)
+        left = 60.0 - (time.monotonic() - started) - END_OF_JOB_SECONDS
+        # with its safety margin and logging (about 1 s), it fits what is left now, not what is left after
+        # the ensembles' budget
+        return (1 - 0.6 * ENSEMBLE_SHARE) * left / REFIT_SAFETY
+
+    monkeypatch.setattr(type(task), "final_fit_seconds", final_fit_seconds)
+    job = automl.classification(training_data=_noisy_classification_frame(), target_column_name="label",
+                                primary_metric="AUC_weighted", log_verbosity="warning")
+    job.set_training(allowed_training_algorithms=["LightGBM", "LogisticRegression", "DecisionTree", "KNN"],
+                     enable_model_explainability=False)
+    job.set_limits(max_trials=6, max_concurrent_trials=1, timeout_minutes=1)
+    result = job.submit(show_progress=False)
+    ensembles = [t for t in result.trials if t.ensemble is not None]
+    assert ensembles
+    for ensemble in ensembles:
+        assert all(m.algorithm != "LightGBM" for m in ensemble.ensemble.members)
+        note = next(n for n in result.budget_notes if n.startswith(ensemble.name))
+        assert note.endswith("left before the job's limit once the ensembles are built")
