@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Iterator
 from unittest import mock
 
 import pandas as pd
@@ -57,25 +58,36 @@ def touched(X: pd.DataFrame) -> list[str]:
                   & {c for c, r in plan.recipes.items() if r == "onehot"})
 
 
-def main() -> None:
+def touched_datasets() -> Iterator[tuple[str, dict, pd.DataFrame, list[str]]]:
+    """Each meta dataset (classification or regression) with integer columns the rule touches: its name,
+    manifest entry, rows (at most ``MAX_ROWS``, target known) and those columns."""
     folder = meta_folder()
     manifest = json.loads((folder / "manifest.json").read_text())
-    rows = []
     for name, entry in manifest["datasets"].items():
         if entry["task"] not in ("classification", "regression"):
             continue
         frame = load_dataset(folder, entry, manifest.get("read_csv_kwargs", {}), MAX_ROWS)
         frame = frame.dropna(subset=[entry["target"]])
         columns = touched(frame.drop(columns=[entry["target"]]))
-        if not columns:
-            continue
+        if columns:
+            yield name, entry, frame, columns
+
+
+def split(frame: pd.DataFrame, entry: dict, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A 75/25 split drawn with ``seed``, stratified for classification where every class allows it."""
+    stratify = frame[entry["target"]] if entry["task"] == "classification" else None
+    try:
+        return train_test_split(frame, test_size=0.25, random_state=seed, stratify=stratify)
+    except ValueError:  # a class too small to stratify
+        return train_test_split(frame, test_size=0.25, random_state=seed)
+
+
+def main() -> None:
+    rows = []
+    for name, entry, frame, columns in touched_datasets():
         differences = []
         for seed in SEEDS:
-            stratify = frame[entry["target"]] if entry["task"] == "classification" else None
-            try:
-                train, test = train_test_split(frame, test_size=0.25, random_state=seed, stratify=stratify)
-            except ValueError:  # a class too small to stratify
-                train, test = train_test_split(frame, test_size=0.25, random_state=seed)
+            train, test = split(frame, entry, seed)
             with_value = held_out(entry["task"], train, test, entry["target"])
             with mock.patch.object(_plan, "_keeps_order", return_value=False):
                 one_hot_only = held_out(entry["task"], train, test, entry["target"])

@@ -14,27 +14,22 @@ Usage::
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from catboost import CatBoostClassifier, CatBoostRegressor
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.metrics import r2_score, roc_auc_score
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import append_result  # noqa: E402
 from _meta_outcome import paired_outcome, print_outcomes  # noqa: E402
-from learn_portfolio import load_dataset, meta_folder  # noqa: E402
-from meta_integer_order import touched  # noqa: E402
+from meta_integer_order import SEEDS, split, touched_datasets  # noqa: E402
 
 import featurizers  # noqa: E402
 
-SEEDS, MAX_ROWS = (0, 1, 2), 20_000
 LEARNERS = {
     "LightGBM": {"classification": lambda: LGBMClassifier(verbose=-1, n_jobs=2),
                  "regression": lambda: LGBMRegressor(verbose=-1, n_jobs=2)},
@@ -61,25 +56,12 @@ def held_out(learner: str, task: str, train: pd.DataFrame, test: pd.DataFrame, t
 
 
 def main() -> None:
-    folder = meta_folder()
-    manifest = json.loads((folder / "manifest.json").read_text())
     rows = {learner: [] for learner in LEARNERS}
-    for name, entry in manifest["datasets"].items():
-        if entry["task"] not in ("classification", "regression"):
-            continue
-        frame = load_dataset(folder, entry, manifest.get("read_csv_kwargs", {}), MAX_ROWS)
-        frame = frame.dropna(subset=[entry["target"]])
-        columns = touched(frame.drop(columns=[entry["target"]]))
-        if not columns:
-            continue
+    for name, entry, frame, columns in touched_datasets():
         for learner in LEARNERS:
             differences = []
             for seed in SEEDS:
-                stratify = frame[entry["target"]] if entry["task"] == "classification" else None
-                try:
-                    train, test = train_test_split(frame, test_size=0.25, random_state=seed, stratify=stratify)
-                except ValueError:  # a class too small to stratify
-                    train, test = train_test_split(frame, test_size=0.25, random_state=seed)
+                train, test = split(frame, entry, seed)
                 value_only = held_out(learner, entry["task"], train, test, entry["target"], columns)
                 both = held_out(learner, entry["task"], train, test, entry["target"], [])
                 differences.append(value_only - both)

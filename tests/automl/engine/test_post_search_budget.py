@@ -10,6 +10,7 @@ import pytest
 
 import automl
 from automl.engine._budget import GRACE_SHARE
+from automl.jobs import AutoMLJob
 from automl.tasks import get_task
 from automl.testing import registered_test_algorithm
 
@@ -108,14 +109,19 @@ def _noisy_classification_frame() -> pd.DataFrame:
     return pd.DataFrame({"x": x, "z": z, "colour": colour, "label": np.where(signal > 0.7, "yes", "no")})
 
 
-def test_ensemble_members_whose_final_model_would_not_fit_are_left_out_and_the_result_says_why(monkeypatch):
-    _lightgbm_would_take_three_hours(monkeypatch)
+def _ensemble_job() -> AutoMLJob:
+    """Six trials of four learners on :func:`_noisy_classification_frame`, then both ensembles."""
     job = automl.classification(training_data=_noisy_classification_frame(), target_column_name="label",
                                 primary_metric="AUC_weighted", log_verbosity="warning")
     job.set_training(allowed_training_algorithms=["LightGBM", "LogisticRegression", "DecisionTree", "KNN"],
                      enable_model_explainability=False)
     job.set_limits(max_trials=6, max_concurrent_trials=1, timeout_minutes=1)
-    result = job.submit(show_progress=False)
+    return job
+
+
+def test_ensemble_members_whose_final_model_would_not_fit_are_left_out_and_the_result_says_why(monkeypatch):
+    _lightgbm_would_take_three_hours(monkeypatch)
+    result = _ensemble_job().submit(show_progress=False)
     lightgbm = {t.iteration for t in result.trials if t.algorithm == "LightGBM"}
     ensembles = [t for t in result.trials if t.ensemble is not None]
     assert [t.algorithm for t in ensembles] == ["VotingEnsemble", "StackEnsemble"]
@@ -146,12 +152,7 @@ def test_an_ensembles_final_model_is_held_to_the_time_left_after_the_ensembles_b
         return (1 - 0.6 * ENSEMBLE_SHARE) * left / REFIT_SAFETY
 
     monkeypatch.setattr(type(task), "final_fit_seconds", final_fit_seconds)
-    job = automl.classification(training_data=_noisy_classification_frame(), target_column_name="label",
-                                primary_metric="AUC_weighted", log_verbosity="warning")
-    job.set_training(allowed_training_algorithms=["LightGBM", "LogisticRegression", "DecisionTree", "KNN"],
-                     enable_model_explainability=False)
-    job.set_limits(max_trials=6, max_concurrent_trials=1, timeout_minutes=1)
-    result = job.submit(show_progress=False)
+    result = _ensemble_job().submit(show_progress=False)
     ensembles = [t for t in result.trials if t.ensemble is not None]
     assert ensembles
     for ensemble in ensembles:
