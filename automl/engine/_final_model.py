@@ -39,7 +39,7 @@ def build_ensembles(job: AutoMLJob, task: Task, kinds: list[str], trials: list[T
     The ensembles may take :func:`ensemble_budget`, so their final model is held to the time left
     after it: held to the time left now, an ensemble admitted within a second of the limit no longer
     fit when its refit came, and a single trial was refit in its place (loans at 60 s: the best
-    trial's CatBoost alone, r2 0.458 and 0.464 where the ensembles gave 0.468-0.472).
+    trial's CatBoost alone, r2 0.458 and 0.464 where the ensembles of other runs gave 0.467-0.472).
     """
     budget = ensemble_budget(clock)
     final_time = final_model_time(task, prepared, clock.left(keep=END_OF_JOB_SECONDS) - budget)
