@@ -57,7 +57,7 @@ def fit_within(model: Pipeline, param: str, X: Any, y: np.ndarray, fit_params: M
     estimator.fit(Xt, y, **estimator_params)
     per_member = (time.monotonic() - first) / fitted
     left = max_seconds - (time.monotonic() - started)
-    more = min(wanted - fitted, int(SAFETY * left / per_member)) if per_member > 0 else wanted - fitted
+    more = max(0, min(wanted - fitted, int(SAFETY * left / per_member))) if per_member > 0 else wanted - fitted
     if fitted + more < min(MIN_MEMBERS, wanted):
         raise TooFewMembers(
             f"{fitted + more} of its {wanted} members ({param}) fit the {max_seconds:.1f} s it may take "
