@@ -17,42 +17,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pandas as pd
-from catboost import CatBoostClassifier, CatBoostRegressor
-from lightgbm import LGBMClassifier, LGBMRegressor
-from sklearn.metrics import r2_score, roc_auc_score
-from sklearn.pipeline import Pipeline
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import append_result  # noqa: E402
 from _meta_outcome import paired_outcome, print_outcomes  # noqa: E402
-from meta_integer_order import SEEDS, split, touched_datasets  # noqa: E402
-
-import featurizers  # noqa: E402
-
-LEARNERS = {
-    "LightGBM": {"classification": lambda: LGBMClassifier(verbose=-1, n_jobs=2),
-                 "regression": lambda: LGBMRegressor(verbose=-1, n_jobs=2)},
-    "CatBoost": {"classification": lambda: CatBoostClassifier(verbose=0, thread_count=2, allow_writing_files=False),
-                 "regression": lambda: CatBoostRegressor(verbose=0, thread_count=2, allow_writing_files=False)},
-}
-
-
-def held_out(learner: str, task: str, train: pd.DataFrame, test: pd.DataFrame, target: str,
-             numeric: list[str]) -> float:
-    """``learner`` with default parameters behind the planned featurization, the ``numeric`` columns
-    declared Numeric: AUC (weighted, one-vs-rest) or r2 on ``test``."""
-    X, y = train.drop(columns=[target]), train[target]
-    plan = featurizers.plan_featurization(X, column_name_and_types={c: "Numeric" for c in numeric})
-    model = Pipeline([("featurize", plan.build()), ("learner", LEARNERS[learner][task]())]).fit(X, y)
-    X_test = test.drop(columns=[target])
-    if task == "regression":
-        return r2_score(test[target], model.predict(X_test))
-    proba = model.predict_proba(X_test)
-    classes = model.classes_
-    if proba.shape[1] == 2:
-        return roc_auc_score(test[target] == classes[1], proba[:, 1])
-    return roc_auc_score(test[target], proba, multi_class="ovr", average="weighted", labels=classes)
+from meta_integer_order import LEARNERS, SEEDS, held_out, split, touched_datasets  # noqa: E402
 
 
 def main() -> None:
@@ -62,8 +30,8 @@ def main() -> None:
             differences = []
             for seed in SEEDS:
                 train, test = split(frame, entry, seed)
-                value_only = held_out(learner, entry["task"], train, test, entry["target"], columns)
-                both = held_out(learner, entry["task"], train, test, entry["target"], [])
+                value_only = held_out(entry["task"], train, test, entry["target"], learner=learner, numeric=columns)
+                both = held_out(entry["task"], train, test, entry["target"], learner=learner)
                 differences.append(value_only - both)
             mean, spread, outcome = paired_outcome(differences)
             rows[learner].append(([name, str(len(columns))], mean, spread, outcome))
