@@ -3,6 +3,16 @@
 The selection is :func:`automl.ensembles.caruana_selection`, scored with the job's primary
 metric over the rolling-origin folds. StackEnsemble is not built for forecasting (Azure's
 default), whatever ``enable_stack_ensemble`` says.
+
+The vote's validation forecasts are *cross-fitted* (:func:`cross_fitted_vote`): each window is
+forecast with the weights selected on the other windows. Its weights are chosen on all windows,
+but those windows cannot also say how well the vote forecasts: scored on the windows that chose
+its weights, a vote looks better than it forecasts. On Seattle's hourly temperatures (a meta
+series, three windows of 48 hours), a vote scored half the NRMSE of its best member, SeasonalNaive,
+on the windows that chose it (0.0018 against 0.0035) and twice that on the next 48 hours (0.0037),
+where its 95% interval, sized from those errors, covered 54% of them. The ranking, the floor
+against SeasonalNaive and the intervals all read these forecasts. With one window there is nothing
+to leave out, and the forecasts are those of the weights chosen on it.
 """
 from __future__ import annotations
 
@@ -28,7 +38,7 @@ from automl.ensembles import (
 from automl.metrics import Metric, sort_key
 from automl.tasks.forecasting._trial import ForecastTrialData
 
-__all__ = ["build_vote"]
+__all__ = ["build_vote", "cross_fitted_vote"]
 
 
 def _candidates(trials: list[TrialResult], metric: Metric, n: int) -> list[TrialResult]:
@@ -39,16 +49,66 @@ def _candidates(trials: list[TrialResult], metric: Metric, n: int) -> list[Trial
 
 
 def _affordable(candidates: list[TrialResult], score: Callable[[np.ndarray], float], rounds: int,
-                max_seconds: float) -> list[TrialResult]:
+                max_seconds: float, passes: int = 1) -> list[TrialResult]:
     """The best candidates the selection can score within ``max_seconds``: it scores each candidate
     once, then once per round (the primary metric over folds and series, a fraction of a millisecond
-    for the normalised errors, tens of ms for the metrics computed with the others)."""
+    for the normalised errors, tens of ms for the metrics computed with the others), in ``passes``
+    selections' worth of scoring."""
     if not np.isfinite(max_seconds):
         return candidates
     started = time.perf_counter()
     score(np.asarray(candidates[0].valid_predictions, dtype=float))
     cost = max(time.perf_counter() - started, 1e-6)
-    return candidates[:max(2, int(min(len(candidates), max_seconds / (cost * (rounds + 1)))))]
+    return candidates[:max(2, int(min(len(candidates), max_seconds / (cost * (rounds + 1) * passes))))]
+
+
+def _select(predictions: list[np.ndarray], data: ForecastTrialData, metric: Metric, rounds: int,
+            sizes: list[int], rows: np.ndarray | None = None) -> np.ndarray:
+    """Caruana's selection counts of ``predictions`` on the validation instances ``rows`` (all: None)."""
+    score = data.scorer(metric.name, rows)
+    if rows is not None:
+        predictions = [p[rows] for p in predictions]
+    return caruana_selection(predictions, data.y_true if rows is None else data.y_true[rows],
+                             lambda y, p: score(p), metric.greater_is_better, rounds, sizes=sizes,
+                             max_size=MAX_ENSEMBLE_BYTES)
+
+
+def _combine(predictions: list[np.ndarray], counts: np.ndarray, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+    picked = np.flatnonzero(counts)
+    return weighted_average([predictions[i][rows] for i in picked], counts[picked] / counts[picked].sum())
+
+
+def cross_fitted_vote(predictions: list[np.ndarray], data: ForecastTrialData, metric: Metric, rounds: int,
+                      sizes: list[int]) -> np.ndarray | None:
+    """The vote's forecast of every validation instance, each window's with the weights selected on the
+    other windows; None with fewer than two windows.
+
+    Parameters
+    ----------
+    predictions : list of ndarray
+        Each candidate's forecast of every validation instance.
+    data : ForecastTrialData
+        The validation instances and their windows (``instance_fold``).
+    metric : Metric
+        The primary metric the selection optimises.
+    rounds : int
+        The selection's rounds (``ensemble_iterations``).
+    sizes : list of int
+        Each candidate's model size, as the selection on all windows counts them.
+
+    Returns
+    -------
+    ndarray of shape (n_instances,) or None
+    """
+    windows = np.unique(data.instance_fold)
+    if len(windows) < 2:
+        return None
+    out = np.empty(len(data.y_true))
+    for window in windows:
+        held = data.instance_fold == window
+        counts = _select(predictions, data, metric, rounds, sizes, np.flatnonzero(~held))
+        out[held] = _combine(predictions, counts, held)
+    return out
 
 
 def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metric, max_trials: int,
@@ -65,18 +125,21 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
     started = time.time()
     result = TrialResult(iteration, name_of(iteration), VOTING, "", {}, COMPLETED, started_at=started)
     try:
-        score_primary = data.scorer(primary)
         rounds = default_rounds(max_trials)
         considered = len(candidates)
-        candidates = _affordable(candidates, score_primary, rounds, max_seconds)
+        candidates = _affordable(candidates, data.scorer(primary), rounds, max_seconds,
+                                 passes=max(1, len(np.unique(data.instance_fold))))
         predictions = [np.asarray(t.valid_predictions, dtype=float) for t in candidates]
         sizes = [t.model_bytes for t in candidates]
-        counts = caruana_selection(predictions, data.y_true, lambda y, p: score_primary(p), metric.greater_is_better,
-                                   rounds, sizes=sizes, max_size=MAX_ENSEMBLE_BYTES)  # y is data.y_true
-        counts, left_out = within_final_time(counts, candidates, final_time)
+        counts, left_out = within_final_time(_select(predictions, data, metric, rounds, sizes), candidates,
+                                             final_time)
         picked = [int(i) for i in np.flatnonzero(counts)]
         weights = counts[picked] / counts[picked].sum()
-        combined = weighted_average([predictions[i] for i in picked], weights)
+        in_sample = float(data.scorer(primary)(_combine(predictions, counts)))
+        allowed = [i for i, t in enumerate(candidates) if t.iteration not in left_out]
+        cross_fitted = cross_fitted_vote([predictions[i] for i in allowed], data, metric, rounds,
+                                         [sizes[i] for i in allowed])
+        combined = _combine(predictions, counts) if cross_fitted is None else cross_fitted
         result.metrics = data.score(combined)
         result.score = float(result.metrics.get(primary, math.nan))
         result.valid_rows, result.valid_predictions = np.arange(len(combined)), combined.astype(np.float32)
@@ -84,7 +147,11 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
         result.params = {"ensembled_iterations": [m.iteration for m in members],
                          "ensembled_algorithms": [m.display_name for m in members],
                          "ensemble_weights": [float(w) for w in weights],
-                         "selection_candidates": f"{len(candidates)} of {considered}"}
+                         "selection_candidates": f"{len(candidates)} of {considered}",
+                         "validation": ("cross-fitted: each window forecast with the weights selected on the "
+                                        "other windows" if cross_fitted is not None else
+                                        "one window: forecast with the weights selected on it"),
+                         f"{primary}_on_selection_windows": in_sample}
         if left_out:
             result.params[LEFT_OUT_TO_FIT_TIME] = left_out
         result.ensemble = VotingEnsembleSpec(members, weights)

@@ -59,12 +59,13 @@ class ForecastTrialData(TrialData):
         return score_folds(self.y_true[rows], prediction, self.instance_series[rows], self.instance_fold[rows],
                            self.range_min, self.range_max, self.scale)
 
-    def scorer(self, name: str) -> Callable[[np.ndarray], float]:
-        """``score(prediction)[name]`` of a finite prediction of every instance, computed alone where
-        the metric allows (:func:`automl.timeseries.fold_scorer`)."""
-        alone = fold_scorer(name, self.y_true, self.instance_series, self.instance_fold, self.range_min,
-                            self.range_max)
-        return alone or (lambda prediction: self.score(prediction).get(name, math.nan))
+    def scorer(self, name: str, rows: np.ndarray | None = None) -> Callable[[np.ndarray], float]:
+        """``score(prediction, rows)[name]`` of a finite prediction of every instance (or of ``rows``),
+        computed alone where the metric allows (:func:`automl.timeseries.fold_scorer`)."""
+        rows = np.arange(len(self.y_true)) if rows is None else rows
+        alone = fold_scorer(name, self.y_true[rows], self.instance_series[rows], self.instance_fold[rows],
+                            self.range_min, self.range_max)
+        return alone or (lambda prediction: self.score(prediction, rows).get(name, math.nan))
 
 
 def make_trial_data(series: list[SeriesData], spec: ForecastSpec) -> ForecastTrialData:
