@@ -64,3 +64,15 @@ def test_the_vote_is_scored_on_forecasts_its_weights_did_not_see():
     assert vote.score > best_single  # on windows its weights did not see, it is worse
     np.testing.assert_allclose(vote.score, data.score(np.asarray(vote.valid_predictions, dtype=float))[METRIC.name],
                                rtol=1e-5)
+
+
+def test_with_one_window_the_vote_is_scored_where_its_weights_were_chosen():
+    data = _data()
+    data.instance_fold = np.zeros_like(data.instance_fold)  # n_cross_validations=1
+    rng = np.random.default_rng(2)
+    trials = [_trial(i, data.y_true + rng.normal(0, 1 + i, len(data.y_true)), data) for i in range(4)]
+    assert cross_fitted_vote([np.asarray(t.valid_predictions, dtype=float) for t in trials], data, METRIC, 10,
+                             [1] * len(trials)) is None
+    vote = build_vote(trials, data, METRIC, 100, len(trials), lambda i: f"job_{i}")
+    assert vote.params["validation"].startswith("one window")
+    assert vote.score == vote.params[f"{METRIC.name}_on_selection_windows"]
