@@ -65,12 +65,10 @@ def _affordable(candidates: list[TrialResult], score: Callable[[np.ndarray], flo
 def _select(predictions: list[np.ndarray], data: ForecastTrialData, metric: Metric, rounds: int,
             sizes: list[int], rows: np.ndarray | None = None) -> np.ndarray:
     """Caruana's selection counts of ``predictions`` on the validation instances ``rows`` (all: None)."""
+    rows = np.arange(len(data.y_true)) if rows is None else rows
     score = data.scorer(metric.name, rows)
-    if rows is not None:
-        predictions = [p[rows] for p in predictions]
-    return caruana_selection(predictions, data.y_true if rows is None else data.y_true[rows],
-                             lambda y, p: score(p), metric.greater_is_better, rounds, sizes=sizes,
-                             max_size=MAX_ENSEMBLE_BYTES)
+    return caruana_selection([p[rows] for p in predictions], data.y_true[rows], lambda y, p: score(p),
+                             metric.greater_is_better, rounds, sizes=sizes, max_size=MAX_ENSEMBLE_BYTES)
 
 
 def _combine(predictions: list[np.ndarray], counts: np.ndarray, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
@@ -127,7 +125,8 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
     try:
         rounds = default_rounds(max_trials)
         considered = len(candidates)
-        candidates = _affordable(candidates, data.scorer(primary), rounds, max_seconds,
+        score_primary = data.scorer(primary)
+        candidates = _affordable(candidates, score_primary, rounds, max_seconds,
                                  passes=max(1, len(np.unique(data.instance_fold))))
         predictions = [np.asarray(t.valid_predictions, dtype=float) for t in candidates]
         sizes = [t.model_bytes for t in candidates]
@@ -135,11 +134,11 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
                                              final_time)
         picked = [int(i) for i in np.flatnonzero(counts)]
         weights = counts[picked] / counts[picked].sum()
-        in_sample = float(data.scorer(primary)(_combine(predictions, counts)))
+        in_sample = _combine(predictions, counts)
         allowed = [i for i, t in enumerate(candidates) if t.iteration not in left_out]
         cross_fitted = cross_fitted_vote([predictions[i] for i in allowed], data, metric, rounds,
                                          [sizes[i] for i in allowed])
-        combined = _combine(predictions, counts) if cross_fitted is None else cross_fitted
+        combined = in_sample if cross_fitted is None else cross_fitted
         result.metrics = data.score(combined)
         result.score = float(result.metrics.get(primary, math.nan))
         result.valid_rows, result.valid_predictions = np.arange(len(combined)), combined.astype(np.float32)
@@ -151,7 +150,7 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
                          "validation": ("cross-fitted: each window forecast with the weights selected on the "
                                         "other windows" if cross_fitted is not None else
                                         "one window: forecast with the weights selected on it"),
-                         f"{primary}_on_selection_windows": in_sample}
+                         f"{primary}_on_selection_windows": float(score_primary(in_sample))}
         if left_out:
             result.params[LEFT_OUT_TO_FIT_TIME] = left_out
         result.ensemble = VotingEnsembleSpec(members, weights)
