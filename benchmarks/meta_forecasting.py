@@ -21,6 +21,8 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
+from bench_forecasting import scores, seasonal_naive, series_of
+
 #: name -> (target, time column, series ids, horizon, season of the seasonal-naive figure, cut-offs)
 SETS = {
     "seattle_hourly": ("temp", "date", [], 48, 24, [700, 3000, 5500]),
@@ -81,18 +83,22 @@ def check(name: str, back: int, minutes: float) -> dict:
     bands = result.best_model.forecast_quantiles(X, quantiles=[0.025, 0.1, 0.9, 0.975])
     forecast = result.best_model.forecast(X)["forecast"].to_numpy()
     y = test[target].to_numpy(float)
-    histories = [g[target].to_numpy(float) for _, g in train.groupby(ids)] if ids else [train[target].to_numpy(float)]
-    naive = np.concatenate([np.resize(h[-season:], horizon) for h in histories])
-    scale = np.concatenate([np.full(horizon, np.mean(np.abs(h[season:] - h[:-season]))) for h in histories])
+    entry = {"target": target, "series_id_columns": ids}
+    history, actual = series_of(train, entry), series_of(test, entry)
+    predicted = series_of(test.assign(**{target: forecast}), entry)
+    naive = seasonal_naive(history, horizon, season)
     span = float(np.ptp(train[target]))
+
+    def nrmse(by_series: dict) -> float:  # one RMSE over the held-out points, over the training range
+        errors = np.concatenate([actual[k] - by_series[k] for k in actual])
+        return round(float(np.sqrt(np.mean(errors ** 2)) / span), 5)
 
     def cover(low: float, high: float) -> float:
         return round(float(np.mean((y >= bands[low].to_numpy()) & (y <= bands[high].to_numpy()))), 3)
 
     return {"set": name, "back": back, "minutes": minutes, "best": result.best_trial.display_name,
-            "wall": round(wall, 1), "nrmse": round(float(np.sqrt(np.mean((y - forecast) ** 2)) / span), 5),
-            "snaive": round(float(np.sqrt(np.mean((y - naive) ** 2)) / span), 5),
-            "mase": round(float(np.mean(np.abs(y - forecast) / scale)), 4),
+            "wall": round(wall, 1), "nrmse": nrmse(predicted), "snaive": nrmse(naive),
+            "mase": round(scores(history, actual, predicted, season)["mase"], 4),
             "cov95": cover(0.025, 0.975), "cov80": cover(0.1, 0.9)}
 
 
