@@ -37,7 +37,9 @@ class TrialSpec:
 
     ``name`` follows Azure: ``<job>_<iteration>``, iterations counted from 0. ``max_seconds``
     is the trial's time allowance, set by the scheduler when it starts the trial: a learner
-    that grows member by member (forests) fits as many members as it holds.
+    that grows member by member (forests) fits as many members as it holds. With
+    ``stop_when_slow`` (set once the job has a scored trial), a learner that cannot grow is
+    stopped after its first fold when its folds would take far longer than the allowance.
     """
 
     iteration: int
@@ -45,6 +47,7 @@ class TrialSpec:
     algorithm: Algorithm
     params: dict[str, Any] = field(default_factory=dict)
     max_seconds: float | None = None
+    stop_when_slow: bool = False
 
     @property
     def display_name(self) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -62,7 +63,9 @@ class TrialScheduler:
         or is skipped (recorded Canceled with the reason) when it would not fit alone.
     allowance_seconds : float, optional
         A trial's time allowance (``TrialSpec.max_seconds``; cut to the time left of the search):
-        learners that grow tree by tree fit as many trees as it holds.
+        learners that grow tree by tree fit as many trees as it holds. Once a trial has been
+        scored, the others may be stopped when they would take far longer
+        (``TrialSpec.stop_when_slow``).
     first_iteration : int
         The iteration of the first trial proposed (a resumed job continues its numbering).
     pending : sequence of TrialSpec
@@ -146,7 +149,8 @@ class TrialScheduler:
             if self.allowance_seconds is not None:
                 searching = stop.remaining_seconds() - stop.reserve_seconds
                 spec = dataclasses.replace(spec, max_seconds=max(1.0, min(self.allowance_seconds, deadline - now,
-                                                                          searching)))
+                                                                          searching)),
+                                           stop_when_slow=not math.isnan(stop.best))
             self.engine.submit(spec, deadline, reason)
             stop.record_start()
             self.on_start(spec)

@@ -17,7 +17,30 @@ from automl.tasks.tabular._featurized_size import array_bytes
 if TYPE_CHECKING:
     from automl.tasks.tabular._tabular_tasks import TabularTask
 
-__all__ = ["align_classes", "build_model", "evaluate_trial", "fit_model", "trial_memory_bytes"]
+__all__ = ["PAST_ALLOWANCE", "TooSlow", "align_classes", "build_model", "check_pace", "evaluate_trial", "fit_model",
+           "trial_memory_bytes"]
+
+#: A learner that cannot grow member by member (``Algorithm.grows`` is None) is stopped after its
+#: first fold when its folds would take more than this many times the trial's allowance
+#: (``TrialSpec.max_seconds``), as AutoGluon skips a model whose first fold says that the rest
+#: will not fit its time limit. The margin keeps the boosters, which run a little past the
+#: allowance at times, and stops learners that would hold a slot for several trials' time.
+PAST_ALLOWANCE = 2.0
+
+
+class TooSlow(RuntimeError):
+    """The first fold says the trial's folds would take far longer than its allowance."""
+
+
+def check_pace(spec: TrialSpec, first_fold_seconds: float, n_folds: int) -> None:
+    """Raise :class:`TooSlow` when ``spec`` may be stopped for its pace and its ``n_folds`` folds
+    would take more than :data:`PAST_ALLOWANCE` times its allowance, judged by its first fold."""
+    if spec.algorithm.grows or not spec.stop_when_slow or not spec.max_seconds or n_folds < 2:
+        return
+    expected = first_fold_seconds * n_folds
+    if expected > PAST_ALLOWANCE * spec.max_seconds:
+        raise TooSlow(f"its first fold took {first_fold_seconds:.1f} s, so its {n_folds} folds would take about "
+                      f"{expected:.0f} s, more than {PAST_ALLOWANCE:g}x the {spec.max_seconds:.1f} s a trial may take")
 
 
 def build_model(spec: TrialSpec, n_jobs: int = 1, *, n_rows: int | None = None, n_values: int = 1) -> Pipeline:
@@ -67,8 +90,9 @@ def evaluate_trial(task: TabularTask, spec: TrialSpec, data: TrialData, primary_
     """Fit ``spec`` on every fold, score it, keep its validation predictions.
 
     A trial that raises is returned with status ``Failed`` and the error; one whose learner grows
-    too few trees in its allowance (:class:`~automl.algorithms.TooFewMembers`) is ``Canceled`` as
-    skipped, with the reason. It never raises itself.
+    too few trees in its allowance (:class:`~automl.algorithms.TooFewMembers`), or whose first
+    fold says it would take far longer than its allowance (:func:`check_pace`), is ``Canceled``
+    as skipped, with the reason. It never raises itself.
     """
     started = time.time()
     result = TrialResult(spec.iteration, spec.name, spec.algorithm.name, spec.algorithm.preprocessor,
@@ -78,6 +102,8 @@ def evaluate_trial(task: TabularTask, spec: TrialSpec, data: TrialData, primary_
     fold_scores, model = [], None
     try:
         for i, fold in enumerate(data.folds):
+            if i == 1:
+                check_pace(spec, time.time() - started, len(data.folds))
             model = build_model(spec, n_jobs, n_rows=fold.X_train.shape[0], n_values=width)
             wanted = _members(model, spec)
             # The first fold is fitted within its share of the allowance; the others fit as many members.
@@ -91,7 +117,7 @@ def evaluate_trial(task: TabularTask, spec: TrialSpec, data: TrialData, primary_
                                              positive_label=data.positive_label, y_min=data.y_min,
                                              y_max=data.y_max, sample_weight=fold.w_valid))
             oof[fold.valid_rows] = prediction.reshape(len(fold.valid_rows), width)
-    except TooFewMembers as exc:
+    except (TooFewMembers, TooSlow) as exc:
         result.status = CANCELED
         result.error = f"skipped: {exc}"
     except Exception as exc:  # a failing trial never fails the job

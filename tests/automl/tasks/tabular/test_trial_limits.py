@@ -1,4 +1,4 @@
-"""A tabular trial within its time allowance and its memory estimate."""
+"""A tabular trial within its time allowance (grown to it, or stopped for its pace) and its memory estimate."""
 from __future__ import annotations
 
 import dataclasses
@@ -13,6 +13,8 @@ from automl.algorithms import MIN_MEMBERS
 from automl.core import CANCELED, COMPLETED, TrialSpec
 from automl.tasks import get_task
 from automl.tasks.tabular import prepare, refit_trial
+from automl.tasks.tabular._trial import PAST_ALLOWANCE
+from automl.testing import registered_test_algorithm
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +74,37 @@ def test_a_trials_memory_estimate_grows_with_its_data_and_its_model(prepared):
     half = dataclasses.replace(data, folds=[dataclasses.replace(f, X_train=f.X_train[: len(f.X_train) // 2])
                                             for f in data.folds])
     assert task.trial_memory_bytes(TrialSpec(0, "t_0", task.algorithms["LightGBM"]), half) < booster
+
+
+def _sluggish_spec(task, seconds: float, **fields) -> TrialSpec:
+    return TrialSpec(0, "t_0", task.algorithms["Sluggish"], {"seconds": seconds}, **fields)
+
+
+def test_a_learner_that_cannot_grow_is_stopped_after_a_first_fold_far_past_its_allowance(prepared):
+    task, data = prepared.task, prepared.trial_data()
+    with registered_test_algorithm("regression", "Sluggish", "sleep"):
+        # two folds of 0.6 s each would take 1.2 s: more than twice the 0.25 s allowed
+        result = task.evaluate_trial(_sluggish_spec(task, 0.6, max_seconds=0.25, stop_when_slow=True),
+                                     data, "r2_score")
+    assert result.status == CANCELED and np.isnan(result.score) and result.valid_predictions is None
+    assert re.fullmatch(r"skipped: its first fold took 0\.\d s, so its 2 folds would take about 1 s, "
+                        rf"more than {PAST_ALLOWANCE:g}x the 0\.2 s a trial may take", result.error), result.error
+    assert 0.6 <= result.duration_seconds < 1.1     # the second fold was not fitted
+
+
+@pytest.mark.parametrize("fields", [{"max_seconds": 0.25, "stop_when_slow": False},   # no trial scored yet
+                                    {"max_seconds": 0.7, "stop_when_slow": True},     # 1.2 s is within 2x 0.7 s
+                                    {"max_seconds": None, "stop_when_slow": True}])   # no allowance
+def test_a_learner_within_twice_its_allowance_or_not_yet_to_be_stopped_runs_all_its_folds(prepared, fields):
+    task, data = prepared.task, prepared.trial_data()
+    with registered_test_algorithm("regression", "Sluggish", "sleep"):
+        result = task.evaluate_trial(_sluggish_spec(task, 0.6, **fields), data, "r2_score")
+    assert result.status == COMPLETED and result.duration_seconds >= 1.2
+
+
+def test_a_learner_that_grows_is_held_to_its_allowance_by_its_members_not_stopped_for_its_pace(prepared):
+    task = prepared.task
+    spec = TrialSpec(0, "t_0", task.algorithms["RandomForest"], {"n_estimators": 3000}, max_seconds=3.0,
+                     stop_when_slow=True)
+    result = task.evaluate_trial(spec, prepared.trial_data(), "r2_score")
+    assert result.status == COMPLETED and MIN_MEMBERS <= result.params["n_estimators"] < 3000
