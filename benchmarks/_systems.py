@@ -42,6 +42,7 @@ def fit_automl_studio(train: pd.DataFrame, entry: dict, budget: float, seed: int
                       workdir: Path) -> Fitted:
     """automl-studio with its defaults (MLflow tracking into ``workdir``)."""
     import automl
+    from automl.engine._budget import trial_allowance
 
     os.environ.setdefault("MLFLOW_TRACKING_URI", f"sqlite:///{workdir / 'mlflow.db'}")
     factory = automl.classification if entry["task"] == "classification" else automl.regression
@@ -68,6 +69,10 @@ def fit_automl_studio(train: pd.DataFrame, entry: dict, budget: float, seed: int
         "budget_notes": list(result.budget_notes), "tracking_pending": list(result.tracking_pending),
         "trial_peak_memory_mb": max((round(t.peak_memory_bytes / 2**20) for t in searched), default=0),
         "completed_trials": sum(t.succeeded for t in searched),
+        "slow_trials": [[t.algorithm, round(t.duration_seconds, 1), t.status, (t.error or "")[:100]]
+                        for t in searched if t.duration_seconds > trial_allowance(budget)],
+        "stopped_for_pace": [[t.algorithm, round(t.duration_seconds, 1)] for t in searched
+                             if (t.error or "").startswith("skipped: its first fold")],
         "stages": stages,
     }
     model = result.best_model
