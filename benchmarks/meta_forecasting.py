@@ -102,11 +102,11 @@ def check(name: str, back: int, minutes: float) -> dict:
             "cov95": cover(0.025, 0.975), "cov80": cover(0.1, 0.9)}
 
 
-def jobs(only: list[str]) -> Iterator[tuple[str, int]]:
+def jobs() -> Iterator[tuple[str, int]]:
+    """Every (set, cut-off) of :data:`SETS`."""
     for name, entry in SETS.items():
         for back in entry[-1]:
-            if not only or f"{name}:{back}" in only:
-                yield name, back
+            yield name, back
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=[], help="set:cut-off pairs (any cut-off of a set may be given)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
-    todo = [(o.split(":")[0], int(o.split(":")[1])) for o in args.only] if args.only else list(jobs([]))
+    todo = [(o.split(":")[0], int(o.split(":")[1])) for o in args.only] if args.only else list(jobs())
     for name, back in todo:
         print(json.dumps(check(name, back, args.minutes)), flush=True)
     return 0
