@@ -21,6 +21,7 @@ from automl.ensembles._meta import (
     REGRESSION_META_LEARNERS,
     cross_fit,
     fit_meta,
+    fit_meta_within,
     fold_splits,
     holdout_splits,
     make_meta_learner,
@@ -56,7 +57,8 @@ __all__ = [
     "MAXIMUM_PIPELINES_IN_GREEDY_PHASE", "META_LEARNERS", "REGRESSION_META_LEARNERS",
     "SELECTION_GREEDY_SCORE_THRESHOLD", "STACK", "StackEnsembleClassifier", "StackEnsembleRegressor",
     "StackEnsembleSpec", "VOTING", "VotingEnsembleSpec", "align_proba", "caruana_selection", "cross_fit",
-    "default_initial_size", "default_rounds", "fit_meta", "fold_splits", "holdout_splits", "make_meta_learner",
+    "default_initial_size", "default_rounds", "fit_meta", "fit_meta_within", "fold_splits", "holdout_splits",
+    "make_meta_learner",
     "make_stack_ensemble", "make_voting_ensemble", "member_name", "meta_features", "predict_meta",
     "resolve_meta_learner", "tuned_plain", "weighted_average", "within_final_time", "within_time",
 ]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from automl.core import COMPLETED, FAILED, TrialResult
+from automl.core import CANCELED, COMPLETED, FAILED, TrialResult
 from automl.ensembles import (
     MAX_ENSEMBLE_BYTES,
     CV_METHODS,
@@ -25,7 +25,7 @@ from automl.ensembles import (
     caruana_selection,
     cross_fit,
     default_rounds,
-    fit_meta,
+    fit_meta_within,
     fold_splits,
     holdout_splits,
     make_meta_learner,
@@ -103,8 +103,9 @@ def _voting(result: TrialResult, selection: _Selection, primary: str, **_: Any) 
 
 
 def _stack(result: TrialResult, selection: _Selection, primary: str, prepared: TabularData,
-           training: TrainingSettings, seed: int = 0) -> None:
-    """A meta learner over the members' predictions, scored by cross-fitting (see ``automl.ensembles``)."""
+           training: TrainingSettings, seed: int = 0, deadline: float = math.inf) -> None:
+    """A meta learner over the members' predictions, scored by cross-fitting (see ``automl.ensembles``);
+    skipped (``TimeoutError``) when its fits would not end by ``deadline`` (a ``time.time()``)."""
     settings = training.stack_ensemble_settings
     scorer = selection.scorer
     cross_validated = prepared.validation.method in CV_METHODS and len(scorer.parts) >= 2
@@ -115,7 +116,7 @@ def _stack(result: TrialResult, selection: _Selection, primary: str, prepared: T
     share = settings.stack_meta_learner_train_percentage
     splits = (fold_splits(scorer.parts, len(Z)) if cross_validated
               else holdout_splits(scorer.y, share, prepared.task.strata(scorer.y) is not None, seed))
-    meta = fit_meta(learner, Z, scorer.y, scorer.w)
+    meta = fit_meta_within(learner, Z, scorer.y, scorer.w, len(splits), deadline - time.time())
     # With default settings, the folds reuse the hyper-parameters the *CV learner chose on all rows.
     folds_learner = (tuned_plain(meta) if not kwargs else None) or learner
     _score(result, cross_fit(folds_learner, Z, scorer.y, scorer.w, splits, prepared.classes),
@@ -136,6 +137,8 @@ def _run_one(kind: str, iteration: int, name: str, build: Callable[[TrialResult]
     result = TrialResult(iteration, name, kind, "", {}, COMPLETED, started_at=started)
     try:
         build(result)
+    except TimeoutError as exc:  # it would not fit the ensembles' budget: skipped, and says why
+        result.status, result.score, result.error = CANCELED, math.nan, str(exc)
     except Exception as exc:  # a failing ensemble never fails the job
         result.status, result.score = FAILED, math.nan
         result.error = f"{type(exc).__name__}: {exc}"
@@ -146,7 +149,8 @@ def _run_one(kind: str, iteration: int, name: str, build: Callable[[TrialResult]
 def build_ensemble_trials(kinds: list[str], trials: list[TrialResult], prepared: TabularData,
                           training: TrainingSettings, *, metric: Metric, max_trials: int, start_iteration: int,
                           name_of: Callable[[int], str], seed: int = 0,
-                          final_time: FinalModelTime | None = None) -> list[TrialResult]:
+                          final_time: FinalModelTime | None = None,
+                          max_seconds: float = math.inf) -> list[TrialResult]:
     """Run the ensemble trials ``kinds`` of a job: VotingEnsemble first, then StackEnsemble.
 
     Parameters
@@ -174,23 +178,28 @@ def build_ensemble_trials(kinds: list[str], trials: list[TrialResult], prepared:
         What the final model of an ensemble of given members should take (its refit or bag, and its
         logging), and the time left for it. Members are left out (:func:`automl.ensembles.within_time`)
         until it fits; their iterations are in the ensembles' ``params["left_out_to_fit_time"]``.
+    max_seconds : float, default=inf
+        The ensembles' budget, from this call. The StackEnsemble's meta learner is estimated from one
+        timed fit (:func:`automl.ensembles.fit_meta_within`); when the rest would run past the budget,
+        the StackEnsemble is ``Canceled`` and its ``error`` says why.
 
     Returns
     -------
     list of TrialResult
         Zero, one or two trials (``algorithm`` ``"VotingEnsemble"`` /
         ``"StackEnsemble"``, preprocessor ``""``), ``Completed`` with full
-        metrics, or ``Failed`` with the error. Empty when fewer than two trials can be
-        ensembled. ``ensemble`` holds what the refit needs; ``duration_seconds`` the time
+        metrics, ``Canceled`` when skipped for the budget, or ``Failed`` with the
+        error. Empty when fewer than two trials can be ensembled. ``ensemble`` holds what the refit needs; ``duration_seconds`` the time
         taken (the selection is counted in the first one).
     """
+    deadline = time.time() + max_seconds
     candidates = gather_candidates(trials, metric) if kinds else None
     if not kinds or len(candidates.trials) < MIN_BASE_TRIALS or len(candidates.rows) == 0:
         return []
     scorer = ValidationScorer(prepared, candidates.rows, metric)
     selection = _Selection(candidates, scorer, default_rounds(max_trials), prepared.models_per_member, final_time)
     context = {"selection": selection, "primary": metric.name, "prepared": prepared,
-               "training": training, "seed": seed}
+               "training": training, "seed": seed, "deadline": deadline}
     results = []
     for offset, kind in enumerate(kinds):
         iteration = start_iteration + offset

@@ -7,7 +7,7 @@ import pytest
 from sklearn.ensemble import VotingClassifier, VotingRegressor
 
 import automl
-from automl.core import COMPLETED, FAILED, TrialSpec
+from automl.core import CANCELED, COMPLETED, FAILED, TrialSpec
 from automl.ensembles import FinalModelTime, StackEnsembleRegressor, VotingEnsembleSpec
 from automl.settings import StackEnsembleSettings, TrainingSettings
 from automl.tasks import get_task
@@ -152,6 +152,35 @@ def test_a_failing_stack_is_recorded_and_the_voting_ensemble_kept(weighted_class
     voting, stack = build(trials, prepared, "AUC_weighted", bad, max_trials=4)
     assert voting.status == COMPLETED
     assert stack.status == FAILED and "stack_meta_learner_kwargs" in stack.error and math.isnan(stack.score)
+
+
+def test_a_stack_whose_meta_learner_would_run_past_the_ensembles_budget_is_skipped(weighted_classification,
+                                                                                  built):
+    prepared, trials = weighted_classification
+    training = TrainingSettings()
+    voting, stack = build_ensemble_trials(
+        prepared.task.planned_ensembles(training, 6), trials, prepared, training,
+        metric=prepared.task.metric("AUC_weighted"), max_trials=6, start_iteration=len(trials),
+        name_of=lambda i: f"small_{i}", max_seconds=0.0)
+    assert voting.status == COMPLETED and voting.score == built[0].score   # the vote is built: it fits nothing
+    assert stack.status == CANCELED and math.isnan(stack.score) and stack.ensemble is None
+    assert stack.error.startswith("skipped: its meta learner would take about ")
+    assert stack.error.endswith("beyond the 0.0 s left of the ensembles' budget")
+    assert built[1].status == COMPLETED   # without a budget, the same stack is built
+
+
+@pytest.mark.parametrize("name", ["LogisticRegressionCV", "LogisticRegression"])
+def test_a_meta_learner_within_the_time_left_is_fitted_as_without_it(name):
+    from automl.ensembles import fit_meta, fit_meta_within, make_meta_learner
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    Z = np.column_stack([y + rng.normal(scale=0.8, size=300) for _ in range(3)])
+    learner = make_meta_learner(name)
+    within = fit_meta_within(learner, Z, y, None, 3, math.inf)
+    np.testing.assert_allclose(within.predict_proba(Z), fit_meta(learner, Z, y, None).predict_proba(Z))
+    with pytest.raises(TimeoutError, match="beyond the 0.0 s left"):
+        fit_meta_within(learner, Z, y, None, 3, 0.0)
 
 
 def test_validation_data_regression(small_regression_frame):
