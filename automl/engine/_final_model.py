@@ -36,10 +36,11 @@ def build_ensembles(job: AutoMLJob, task: Task, kinds: list[str], trials: list[T
     will be left before the job's limit once the ensembles are built; a note names the members an
     ensemble left out for that.
 
-    The ensembles may take :func:`ensemble_budget` (one skipped for it is a note too), so their final model
-    is held to the time left after it: held to the time left now, an ensemble admitted within a second
-    of the limit no longer fit when its refit came, and a single trial was refit in its place (loans at 60 s: the best
-    trial's CatBoost alone, r2 0.458 and 0.464 where the ensembles of other runs gave 0.467-0.472).
+    The ensembles may take :func:`ensemble_budget` (one skipped for it is a note too), so their final
+    model is held to the time left after it: held to the time left now, an ensemble admitted within a
+    second of the limit no longer fit when its refit came, and a single trial was refit in its place
+    (loans at 60 s: the best trial's CatBoost alone, r2 0.458 and 0.464 where the ensembles of other
+    runs gave 0.467-0.472).
     """
     budget = ensemble_budget(clock)
     final_time = final_model_time(task, prepared, clock.left(keep=END_OF_JOB_SECONDS) - budget)

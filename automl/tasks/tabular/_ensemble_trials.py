@@ -189,8 +189,9 @@ def build_ensemble_trials(kinds: list[str], trials: list[TrialResult], prepared:
         Zero, one or two trials (``algorithm`` ``"VotingEnsemble"`` /
         ``"StackEnsemble"``, preprocessor ``""``), ``Completed`` with full
         metrics, ``Canceled`` when skipped for the budget, or ``Failed`` with the
-        error. Empty when fewer than two trials can be ensembled. ``ensemble`` holds what the refit needs; ``duration_seconds`` the time
-        taken (the selection is counted in the first one).
+        error. Empty when fewer than two trials can be ensembled. ``ensemble`` holds
+        what the refit needs; ``duration_seconds`` the time taken (the selection is
+        counted in the first one).
     """
     deadline = time.time() + max_seconds
     candidates = gather_candidates(trials, metric) if kinds else None
