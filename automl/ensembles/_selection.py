@@ -5,6 +5,7 @@ counts come out. Nothing here knows about trials or folds.
 """
 from __future__ import annotations
 
+import time
 from typing import Callable, Sequence
 
 import numpy as np
@@ -186,6 +187,31 @@ def caruana_selection(predictions: Sequence[np.ndarray], y: np.ndarray, score_fn
         if good > best_good:
             best_members, best_good = list(ensemble), good
     return np.bincount(np.asarray(best_members, dtype=int), minlength=n)
+
+
+def affordable_candidates(n_candidates: int, score_one: Callable[[], object], rounds: int, max_seconds: float,
+                          passes: int = 1) -> int:
+    """How many of the best ``n_candidates`` a selection of ``rounds`` rounds can score within ``max_seconds``.
+
+    A selection scores each candidate alone, then each candidate once a round: about
+    ``n * (rounds + 1)`` calls of the primary metric, ``passes`` times over (one selection per
+    cross-fitted window, for example). One call, ``score_one()``, is timed and the rest estimated from
+    it. At least two candidates are kept (an ensemble needs two), all of them when ``max_seconds`` is
+    infinite (then nothing is timed).
+
+    Examples
+    --------
+    >>> affordable_candidates(50, lambda: time.sleep(0.01), rounds=15, max_seconds=2.0) < 50
+    True
+    >>> affordable_candidates(50, lambda: None, rounds=15, max_seconds=float("inf"))
+    50
+    """
+    if not np.isfinite(max_seconds) or n_candidates <= 2:
+        return n_candidates
+    started = time.perf_counter()
+    score_one()
+    cost = max(time.perf_counter() - started, 1e-6)
+    return max(2, int(min(n_candidates, max_seconds / (cost * (rounds + 1) * max(1, passes)))))
 
 
 #: The largest ensemble the selection keeps, counted as the sum of its distinct members' model sizes

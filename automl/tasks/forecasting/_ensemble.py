@@ -30,6 +30,7 @@ from automl.ensembles import (
     FinalModelTime,
     VOTING,
     VotingEnsembleSpec,
+    affordable_candidates,
     caruana_selection,
     default_rounds,
     weighted_average,
@@ -46,20 +47,6 @@ def _candidates(trials: list[TrialResult], metric: Metric, n: int) -> list[Trial
     usable = [t for t in trials if t.succeeded and t.ensemble is None and t.valid_predictions is not None
               and len(t.valid_predictions) == n and np.isfinite(t.valid_predictions).all()]
     return sorted(usable, key=lambda t: key(t.score))[:MAXIMUM_MODELS_FOR_SELECTION]
-
-
-def _affordable(candidates: list[TrialResult], score: Callable[[np.ndarray], float], rounds: int,
-                max_seconds: float, passes: int = 1) -> list[TrialResult]:
-    """The best candidates the selection can score within ``max_seconds``: it scores each candidate
-    once, then once per round (the primary metric over folds and series, a fraction of a millisecond
-    for the normalised errors, tens of ms for the metrics computed with the others), in ``passes``
-    selections' worth of scoring."""
-    if not np.isfinite(max_seconds):
-        return candidates
-    started = time.perf_counter()
-    score(np.asarray(candidates[0].valid_predictions, dtype=float))
-    cost = max(time.perf_counter() - started, 1e-6)
-    return candidates[:max(2, int(min(len(candidates), max_seconds / (cost * (rounds + 1) * passes))))]
 
 
 def _select(predictions: list[np.ndarray], data: ForecastTrialData, metric: Metric, rounds: int,
@@ -126,8 +113,9 @@ def build_vote(trials: list[TrialResult], data: ForecastTrialData, metric: Metri
         rounds = default_rounds(max_trials)
         considered = len(candidates)
         score_primary = data.scorer(primary)
-        candidates = _affordable(candidates, score_primary, rounds, max_seconds,
-                                 passes=max(1, len(np.unique(data.instance_fold))))
+        first = np.asarray(candidates[0].valid_predictions, dtype=float)
+        candidates = candidates[:affordable_candidates(len(candidates), lambda: score_primary(first), rounds,
+                                                       max_seconds, passes=len(np.unique(data.instance_fold)))]
         predictions = [np.asarray(t.valid_predictions, dtype=float) for t in candidates]
         sizes = [t.model_bytes for t in candidates]
         counts, left_out = within_final_time(_select(predictions, data, metric, rounds, sizes), candidates,

@@ -22,6 +22,7 @@ from automl.ensembles import (
     VOTING,
     StackEnsembleSpec,
     VotingEnsembleSpec,
+    affordable_candidates,
     caruana_selection,
     cross_fit,
     default_rounds,
@@ -49,23 +50,31 @@ class _Selection:
     """The Caruana selection over the candidates, computed once for both ensembles."""
 
     def __init__(self, candidates: Candidates, scorer: ValidationScorer, rounds: int, model_copies: int = 1,
-                 final_time: FinalModelTime | None = None):
+                 final_time: FinalModelTime | None = None, deadline: float = math.inf):
         self.candidates, self.scorer, self.rounds = candidates, scorer, rounds
         self.model_copies = model_copies  # a bag holds one model per fold
         self.final_time = final_time
+        self.deadline = deadline  # a time.time() by which the ensembles should be built
+        self.considered = len(candidates.trials)  # how many the selection scored: the best, as time allows
         self.left_out: list[int] = []  # iterations left out for the time left
         self._chosen: tuple[list[int], np.ndarray] | None = None
 
     def chosen(self) -> tuple[list[int], np.ndarray]:
-        """Indices of the selected candidates (best first) and their weights, chosen among the models
-        that fit the ensemble's size budget (:data:`automl.ensembles.MAX_ENSEMBLE_BYTES`); members whose
-        final models would not let the ensemble's fit the time left (``final_time``) are left out."""
+        """Indices of the selected candidates (best first) and their weights, chosen among the best
+        candidates it can score by ``deadline`` (:func:`automl.ensembles.affordable_candidates`) and
+        the models that fit the ensemble's size budget (:data:`automl.ensembles.MAX_ENSEMBLE_BYTES`);
+        members whose final models would not let the ensemble's fit the time left (``final_time``) are
+        left out."""
         if self._chosen is None:
-            sizes = [self.model_copies * t.model_bytes for t in self.candidates.trials]
-            counts = caruana_selection(self.candidates.predictions, self.scorer.y, self.scorer.primary,
+            predictions, y = self.candidates.predictions, self.scorer.y
+            self.considered = affordable_candidates(len(predictions), lambda: self.scorer.primary(y, predictions[0]),
+                                                    self.rounds, self.deadline - time.time())
+            trials, predictions = self.candidates.trials[:self.considered], predictions[:self.considered]
+            sizes = [self.model_copies * t.model_bytes for t in trials]
+            counts = caruana_selection(predictions, y, self.scorer.primary,
                                        self.scorer.greater_is_better, self.rounds, sizes=sizes,
                                        max_size=MAX_ENSEMBLE_BYTES)
-            counts, self.left_out = within_final_time(counts, self.candidates.trials, self.final_time)
+            counts, self.left_out = within_final_time(counts, trials, self.final_time)
             picked = [int(i) for i in np.flatnonzero(counts)]
             self._chosen = picked, counts[picked] / counts[picked].sum()
         return self._chosen
@@ -82,7 +91,8 @@ class _Selection:
 def _member_params(selection: _Selection) -> dict[str, Any]:
     members = selection.members()
     params = {"ensembled_iterations": [m.iteration for m in members],
-              "ensembled_algorithms": [m.display_name for m in members]}
+              "ensembled_algorithms": [m.display_name for m in members],
+              "selection_candidates": f"{selection.considered} of {len(selection.candidates.trials)}"}
     return {**params, LEFT_OUT_TO_FIT_TIME: selection.left_out} if selection.left_out else params
 
 
@@ -179,9 +189,11 @@ def build_ensemble_trials(kinds: list[str], trials: list[TrialResult], prepared:
         logging), and the time left for it. Members are left out (:func:`automl.ensembles.within_time`)
         until it fits; their iterations are in the ensembles' ``params["left_out_to_fit_time"]``.
     max_seconds : float, default=inf
-        The ensembles' budget, from this call. The StackEnsemble's meta learner is estimated from one
-        timed fit (:func:`automl.ensembles.fit_meta_within`); when the rest would run past the budget,
-        the StackEnsemble is ``Canceled`` and its ``error`` says why.
+        The ensembles' budget, from this call. The selection scores the best candidates it can score
+        within it (:func:`automl.ensembles.affordable_candidates`, in ``params["selection_candidates"]``).
+        The StackEnsemble's meta learner is estimated from one timed fit
+        (:func:`automl.ensembles.fit_meta_within`); when the rest would run past the budget, the
+        StackEnsemble is ``Canceled`` and its ``error`` says why.
 
     Returns
     -------
@@ -198,7 +210,8 @@ def build_ensemble_trials(kinds: list[str], trials: list[TrialResult], prepared:
     if not kinds or len(candidates.trials) < MIN_BASE_TRIALS or len(candidates.rows) == 0:
         return []
     scorer = ValidationScorer(prepared, candidates.rows, metric)
-    selection = _Selection(candidates, scorer, default_rounds(max_trials), prepared.models_per_member, final_time)
+    selection = _Selection(candidates, scorer, default_rounds(max_trials), prepared.models_per_member, final_time,
+                           deadline)
     context = {"selection": selection, "primary": metric.name, "prepared": prepared,
                "training": training, "seed": seed, "deadline": deadline}
     results = []

@@ -162,11 +162,25 @@ def test_a_stack_whose_meta_learner_would_run_past_the_ensembles_budget_is_skipp
         prepared.task.planned_ensembles(training, 6), trials, prepared, training,
         metric=prepared.task.metric("AUC_weighted"), max_trials=6, start_iteration=len(trials),
         name_of=lambda i: f"small_{i}", max_seconds=0.0)
-    assert voting.status == COMPLETED and voting.score == built[0].score   # the vote is built: it fits nothing
+    assert voting.status == COMPLETED   # the vote is built, from the best two candidates (below)
     assert stack.status == CANCELED and math.isnan(stack.score) and stack.ensemble is None
     assert stack.error.startswith("skipped: its meta learner would take about ")
     assert stack.error.endswith("beyond the 0.0 s left of the ensembles' budget")
     assert built[1].status == COMPLETED   # without a budget, the same stack is built
+
+
+def test_the_selection_scores_the_best_candidates_its_budget_allows(weighted_classification, built):
+    prepared, trials = weighted_classification
+    training = TrainingSettings()
+    metric = prepared.task.metric("AUC_weighted")
+    hurried = build_ensemble_trials(["VotingEnsemble"], trials, prepared, training, metric=metric, max_trials=6,
+                                    start_iteration=len(trials), name_of=lambda i: f"small_{i}",
+                                    max_seconds=0.0)[0]
+    best_two = {t.iteration for t in gather_candidates(trials, metric).trials[:2]}
+    assert built[0].params["selection_candidates"] == "4 of 4"
+    assert hurried.status == COMPLETED and hurried.params["selection_candidates"] == "2 of 4"
+    assert set(hurried.params["ensembled_iterations"]) <= best_two
+    assert set(built[0].params["ensembled_iterations"]) - best_two   # unhurried, it takes a third one
 
 
 @pytest.mark.parametrize("name", ["LogisticRegressionCV", "LogisticRegression"])
