@@ -5,10 +5,13 @@ tree contributions (LightGBM ``pred_contrib``, XGBoost ``pred_contribs``, CatBoo
 absolute SHAP value per feature), then ``feature_importances_``, then linear
 coefficients scaled by each feature's spread. Ensembles (``estimators_``)
 average their members' shares by the ensemble's weights (forests have
-``feature_importances_`` of their own and are read as one model).
+``feature_importances_`` of their own and are read as one model). With a deadline, the members
+reached after it are read without predictions (``feature_importances_``, coefficients): tree
+contributions cost a call per member, about a second for an ensemble of boosters on a few rows.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -69,7 +72,7 @@ def _shares(values: np.ndarray) -> np.ndarray | None:
     return values / total if total > 0 else None
 
 
-def _ensemble(estimator: Any, X: Any, quick: bool) -> tuple[np.ndarray | None, str | None]:
+def _ensemble(estimator: Any, X: Any, quick: bool, deadline: float | None) -> tuple[np.ndarray | None, str | None]:
     members = getattr(estimator, "estimators_", None)
     if not members or isinstance(estimator, Pipeline):
         return None, None
@@ -77,7 +80,8 @@ def _ensemble(estimator: Any, X: Any, quick: bool) -> tuple[np.ndarray | None, s
     weights = np.ones(len(members)) if weights is None else np.asarray(weights, dtype=float)
     total, used, methods = None, 0.0, set()
     for member, weight in zip(members, weights):
-        shares, method = _importance(member, X, quick)
+        late = deadline is not None and time.perf_counter() >= deadline
+        shares, method = _importance(member, X, quick or late, deadline)
         if shares is None or shares.shape[0] != X.shape[1]:
             continue
         total = shares * weight if total is None else total + shares * weight
@@ -88,8 +92,10 @@ def _ensemble(estimator: Any, X: Any, quick: bool) -> tuple[np.ndarray | None, s
     return total / used, "ensemble of " + " and ".join(sorted(methods))
 
 
-def _importance(model: Any, X: Any, quick: bool = False) -> tuple[np.ndarray | None, str | None]:
-    """Shares of ``model`` (a pipeline, an ensemble or an estimator) on its input ``X``."""
+def _importance(model: Any, X: Any, quick: bool = False,
+                deadline: float | None = None) -> tuple[np.ndarray | None, str | None]:
+    """Shares of ``model`` (a pipeline, an ensemble or an estimator) on its input ``X``; an ensemble's
+    members reached after ``deadline`` (a ``time.perf_counter()``) are read as with ``quick``."""
     if isinstance(model, Pipeline):
         if len(model.steps) > 1:
             X = model[:-1].transform(X)
@@ -102,11 +108,11 @@ def _importance(model: Any, X: Any, quick: bool = False) -> tuple[np.ndarray | N
             shares = _shares(values)
             if shares is not None:
                 return shares, extractor.method
-    return _ensemble(model, X, quick)  # voting and stack ensembles: their members' shares
+    return _ensemble(model, X, quick, deadline)  # voting and stack ensembles: their members' shares
 
 
-def engineered_importance(model: Any, X_engineered: Any,
-                          quick: bool = False) -> tuple[np.ndarray | None, str | None]:
+def engineered_importance(model: Any, X_engineered: Any, quick: bool = False,
+                          deadline: float | None = None) -> tuple[np.ndarray | None, str | None]:
     """Importance shares of each engineered feature for ``model``.
 
     Parameters
@@ -120,6 +126,10 @@ def engineered_importance(model: Any, X_engineered: Any,
     quick : bool, default=False
         Skip the extractors that predict (tree contributions) and read the
         models' own figures (``feature_importances_``, coefficients) instead.
+    deadline : float, optional
+        A ``time.perf_counter()``: the members of an ensemble reached after it are read as with
+        ``quick``, so that an ensemble of many boosters stops predicting by then (the member under way
+        finishes).
 
     Returns
     -------
@@ -129,4 +139,4 @@ def engineered_importance(model: Any, X_engineered: Any,
     method : str or None
         Which extractor produced them.
     """
-    return _importance(model, X_engineered, quick)
+    return _importance(model, X_engineered, quick, deadline)

@@ -65,14 +65,14 @@ def _rows_within(per_row: float, n_rows: int, calls: int, max_seconds: float | N
     return int(min(n_rows, max(MIN_ROWS, affordable)))
 
 
-def _engineered_frame(model: Any, X: pd.DataFrame, names: Sequence[str] | None,
-                      quick: bool = False) -> tuple[pd.DataFrame | None, str | None]:
+def _engineered_frame(model: Any, X: pd.DataFrame, names: Sequence[str] | None, quick: bool = False,
+                      deadline: float | None = None) -> tuple[pd.DataFrame | None, str | None]:
     if not isinstance(model, Pipeline) or len(model.steps) < 2:
         return None, None
     featurizer, rest = model[:1], model[1:]
     X_engineered = featurizer.transform(X)
     rest = rest.steps[0][1] if len(rest.steps) == 1 else rest
-    shares, method = engineered_importance(rest, X_engineered, quick)
+    shares, method = engineered_importance(rest, X_engineered, quick, deadline)
     if shares is None:
         return None, None
     names = list(names or [])
@@ -97,13 +97,13 @@ def _engineered_within(model: Any, X: pd.DataFrame, names: Sequence[str] | None,
     if deadline - time.perf_counter() < MIN_PROBE_SECONDS:
         return _engineered_frame(model, X.iloc[rows], names, quick=True)
     started = time.perf_counter()
-    probe = _engineered_frame(model, X.iloc[rows[:PROBE_ROWS]], names)
+    probe = _engineered_frame(model, X.iloc[rows[:PROBE_ROWS]], names, deadline=deadline)
     per_row = (time.perf_counter() - started) / min(len(rows), PROBE_ROWS)
     affordable = int((deadline - time.perf_counter()) / max(per_row, 1e-9))
     if affordable >= len(rows):
-        return _engineered_frame(model, X.iloc[rows], names)
+        return _engineered_frame(model, X.iloc[rows], names, deadline=deadline)
     if affordable >= MIN_ROWS // 2:
-        return _engineered_frame(model, X.iloc[rows[:affordable]], names)
+        return _engineered_frame(model, X.iloc[rows[:affordable]], names, deadline=deadline)
     if probe[0] is not None and affordable >= PROBE_ROWS:
         return probe
     return _engineered_frame(model, X.iloc[rows], names, quick=True)

@@ -133,6 +133,29 @@ def test_with_under_a_second_left_no_contribution_probe_is_started():
     assert method == "feature_importances_" and frame["feature"].iloc[0] == "feature_0"
 
 
+class CostlyMemberCalls(SlowContributions):
+    """A member whose every ``pred_contrib`` call costs 0.3 s, as one booster of an ensemble's does."""
+
+    per_call, per_row = 0.3, 0.0
+
+
+def test_an_ensembles_members_reached_after_the_deadline_are_read_without_predictions():
+    from sklearn.ensemble import VotingRegressor
+
+    from automl.explain._explain_model import _engineered_within
+
+    X, y, _ = _signal_model(CostlyMemberCalls)
+    members = [(f"m{i}", CostlyMemberCalls(n_estimators=30, verbose=-1, random_state=i)) for i in range(12)]
+    model = Pipeline([("datatransformer", StandardScaler()), ("estimator", VotingRegressor(members))]).fit(X, y)
+    started = time.perf_counter()
+    frame, method = _engineered_within(model, X, None, deadline=started + 1.5, seed=0)
+    # The probe's contributions would take 12 x 0.3 s; it stops at the deadline, with the call under way.
+    assert time.perf_counter() - started < 1.5 + 0.3 + 0.5
+    assert "feature_importances_" in method and frame["feature"].iloc[0] == "feature_0"
+    frame, method = _engineered_within(model, X, None, deadline=None, seed=0)
+    assert method == "ensemble of tree contributions"   # without a deadline every member is predicted
+
+
 class SlowWithGaps(SlowOracle):
     """The slow oracle, predicting NaN for some rows (a member that failed on them): nothing a surrogate
     can learn from, so the model's own shuffles are made, as many as the budget allows."""
