@@ -47,20 +47,24 @@ def build_ensembles(job: AutoMLJob, task: Task, kinds: list[str], trials: list[T
     built = task.build_ensembles(kinds, trials, prepared, job, first, name_of,
                                  max_seconds=budget, final_time=final_time)
     for ensemble in built:
-        if ensemble.status == CANCELED:  # skipped: it would not fit the ensembles' budget
-            note = f"{ensemble.name} ({ensemble.algorithm}) {ensemble.error}"
-            logger.warning("job %s: %s", job.name, note)
-            notes.append(note)
-            continue
-        left_out = ensemble.params.get(LEFT_OUT_TO_FIT_TIME)
-        if left_out:
-            note = (f"{ensemble.name} ({ensemble.algorithm}) leaves out trial(s) "
-                    f"{', '.join(str(i) for i in left_out)}: with them its final model and the logging of it "
-                    f"would not fit the {max(0.0, final_time.seconds_left):.0f} s left before the job's limit "
-                    "once the ensembles are built")
+        note = _budget_note(ensemble, final_time.seconds_left)
+        if note:
             logger.warning("job %s: %s", job.name, note)
             notes.append(note)
     return built
+
+
+def _budget_note(ensemble: TrialResult, seconds_left: float) -> str | None:
+    """What the time made ``ensemble`` give up, in one sentence: itself (skipped for the ensembles'
+    budget) or members (left out for the final model's time); None when nothing."""
+    if ensemble.status == CANCELED:
+        return f"{ensemble.name} ({ensemble.algorithm}) {ensemble.error}"
+    left_out = ensemble.params.get(LEFT_OUT_TO_FIT_TIME)
+    if not left_out:
+        return None
+    return (f"{ensemble.name} ({ensemble.algorithm}) leaves out trial(s) {', '.join(str(i) for i in left_out)}: "
+            f"with them its final model and the logging of it would not fit the {max(0.0, seconds_left):.0f} s "
+            "left before the job's limit once the ensembles are built")
 
 
 def _lighter_if_needed(task: Task, best: TrialResult, prepared: PreparedData, seconds_left: float,

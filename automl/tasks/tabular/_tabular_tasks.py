@@ -146,9 +146,9 @@ class TabularTask(Task):
                         max_seconds: float = float("inf"),
                         final_time: FinalModelTime | None = None) -> list[TrialResult]:
         """VotingEnsemble and StackEnsemble from the trials' validation predictions, of members whose final
-        models fit ``final_time``; the StackEnsemble is skipped when its meta learner would run past
-        ``max_seconds`` (letter_recognition, 15,000 rows of 26 classes: 4.4 s for a ``LogisticRegressionCV``
-        where the ensembles had 2.9 s)."""
+        models fit ``final_time``, selected among the best trials it can score within ``max_seconds``; the
+        StackEnsemble is skipped when its meta learner would run past ``max_seconds`` (letter_recognition,
+        15,000 rows of 26 classes: 4.4 s for a ``LogisticRegressionCV`` where the ensembles had 2.9 s)."""
         return build_ensemble_trials(kinds, trials, prepared, job.training, metric=self.metric(job.primary_metric),
                                      max_trials=job.limits.max_trials, start_iteration=start_iteration,
                                      name_of=name_of, seed=job.seed, final_time=final_time, max_seconds=max_seconds)
