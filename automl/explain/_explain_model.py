@@ -11,8 +11,9 @@ from sklearn.pipeline import Pipeline
 from automl.errors import ConfigError, DataError
 from automl.explain._engineered import engineered_importance
 from automl.explain._explanation import Explanation
+from automl.explain._featurized_shuffles import FeaturizedShuffles
 from automl.explain._permutation import (metric_prediction, permutation_importance, prediction_score,
-                                         scoring_metric)
+                                         scoring_metric, shuffle_importance)
 from automl.explain._surrogate import RawEncoder, Surrogate
 from automl.metrics import Metric
 
@@ -48,13 +49,17 @@ def explanation_rows(n_rows: int, rows: Sequence[int] | None = None, limit: int 
     return rows
 
 
-def _timed_prediction(model: Any, X: pd.DataFrame, metric: Metric) -> tuple[float, np.ndarray]:
+def _timed_prediction(model: Any, X: pd.DataFrame, metric: Metric,
+                      shuffles: FeaturizedShuffles | None = None) -> tuple[float, np.ndarray]:
     """Seconds one prediction of ``model`` takes per row, timed on the first :data:`TIMED_ROWS` rows of
-    ``X``, and that prediction (what the metric scores: probabilities or values)."""
-    sample = X.iloc[: min(len(X), TIMED_ROWS)]
+    ``X``, and that prediction (what the metric scores: probabilities or values). With ``shuffles``,
+    the prediction of their featurized rows by the steps after the featurization, as the shuffles
+    are predicted."""
+    n = min(len(X), TIMED_ROWS)
+    predictor, sample = (model, X.iloc[:n]) if shuffles is None else (shuffles.tail, shuffles.first_rows(n))
     started = time.perf_counter()
-    prediction = metric_prediction(model, metric, sample)
-    return (time.perf_counter() - started) / len(sample), prediction
+    prediction = metric_prediction(predictor, metric, sample)
+    return (time.perf_counter() - started) / n, prediction
 
 
 def _rows_within(per_row: float, n_rows: int, calls: int, max_seconds: float | None) -> int:
@@ -113,18 +118,23 @@ def _raw_importance(model: Any, X: pd.DataFrame, y: np.ndarray, metric: Metric, 
                     shuffle_seconds: float | None, deadline: float | None, scoring: dict[str, Any]
                     ) -> tuple[pd.DataFrame, float, pd.DataFrame, np.ndarray, str, dict[str, Any]]:
     """Permutation importance within ``shuffle_seconds``: on fewer rows (at least :data:`MIN_ROWS`) when
-    a timed prediction shows all would not fit, through a surrogate when even those would not.
+    a timed prediction shows all would not fit, through a surrogate when even those would not. The rows
+    are featurized once when the model allows (:class:`FeaturizedShuffles`).
 
     Returns the importance, the baseline score, the rows and target explained, the method and details.
     """
+    started = time.perf_counter()
+    shuffles = FeaturizedShuffles.of(model, X, seed)
     if shuffle_seconds is None:
-        raw, baseline = permutation_importance(model, X, y, metric=metric, n_repeats=n_repeats, seed=seed, **scoring)
+        raw, baseline = shuffle_importance(model, X, y, shuffles, metric=metric, n_repeats=n_repeats, seed=seed,
+                                           **scoring)
         return raw, baseline, X, y, "permutation", {}
-    per_row, timed = _timed_prediction(model, X, metric)
+    left = shuffle_seconds - (time.perf_counter() - started)  # less the featurization of the shuffles
+    per_row, timed = _timed_prediction(model, X, metric, shuffles)
     calls = X.shape[1] * n_repeats + 2
-    keep = _rows_within(per_row, len(X), calls, shuffle_seconds)
+    keep = _rows_within(per_row, len(X), calls, left)
     # A surrogate needs more than one column to rank and finite predictions to learn.
-    if per_row * keep * calls > shuffle_seconds and X.shape[1] > 1 and np.isfinite(timed).all():
+    if per_row * keep * calls > left and X.shape[1] > 1 and np.isfinite(timed).all():
         X, y = X.iloc[: len(timed)], y[: len(timed)]
         raw, baseline, details = _surrogate_importance(model, X, y, timed, metric, n_repeats, seed, deadline,
                                                        per_row * keep * calls, scoring)
@@ -132,8 +142,9 @@ def _raw_importance(model: Any, X: pd.DataFrame, y: np.ndarray, metric: Metric, 
     if keep < len(X):
         rows = explanation_rows(len(X), limit=keep, seed=seed)
         X, y = X.iloc[rows].reset_index(drop=True), y[rows]
-    raw, baseline = permutation_importance(model, X, y, metric=metric, n_repeats=n_repeats, seed=seed,
-                                           deadline=deadline, **scoring)
+        shuffles = None if shuffles is None else shuffles.take(rows)
+    raw, baseline = shuffle_importance(model, X, y, shuffles, metric=metric, n_repeats=n_repeats, seed=seed,
+                                       deadline=deadline, **scoring)
     return raw, baseline, X, y, "permutation", {}
 
 

@@ -8,18 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from automl.explain._featurized_shuffles import FeaturizedShuffles, shuffled_frame
 from automl.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS, Metric, fast_scorer, find_metric
 
-__all__ = ["metric_prediction", "permutation_importance", "prediction_score", "scoring_metric"]
-
-
-def _shuffled(X: pd.DataFrame, column: Any, rng: np.random.Generator, n_repeats: int) -> pd.DataFrame:
-    """``n_repeats`` copies of ``X`` stacked, ``column`` shuffled independently in each."""
-    stacked = pd.concat([X] * n_repeats, ignore_index=True)
-    # Shuffled as a Series, so the column keeps its dtype (categorical, datetime, nullable).
-    stacked[column] = pd.concat([X[column].iloc[rng.permutation(len(X))] for _ in range(n_repeats)],
-                                ignore_index=True)
-    return stacked
+__all__ = ["metric_prediction", "permutation_importance", "prediction_score", "scoring_metric", "shuffle_importance"]
 
 
 def scoring_metric(metric: Metric | str, model: Any, classes: Any = None) -> Metric:
@@ -34,7 +26,7 @@ def scoring_metric(metric: Metric | str, model: Any, classes: Any = None) -> Met
 
 
 def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, metric: Metric | str, n_repeats: int = 3,
-                           seed: int = 0, deadline: float | None = None,
+                           seed: int = 0, deadline: float | None = None, featurize_once: bool = True,
                            **scoring: Any) -> tuple[pd.DataFrame, float]:
     """Mean drop of ``metric`` when each raw column of ``X`` is shuffled.
 
@@ -55,6 +47,11 @@ def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, metric: Metri
     deadline : float, optional
         ``time.perf_counter()`` value after which no further column is shuffled: the
         columns left get NaN importance.
+    featurize_once : bool, default=True
+        When ``model`` is a pipeline whose featurization reads each raw column on its own
+        (checked, :class:`FeaturizedShuffles`), featurize the rows once and shuffle the
+        engineered columns of each raw column: the same figures, without featurizing every
+        shuffled copy. False featurizes every copy.
     **scoring
         ``classes``, ``positive_label`` (class probabilities), ``y_min``, ``y_max`` (values).
 
@@ -65,16 +62,30 @@ def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, metric: Metri
     baseline : float
         ``metric`` of the unshuffled rows.
     """
+    shuffles = FeaturizedShuffles.of(model, X, seed) if featurize_once else None
+    return shuffle_importance(model, X, y, shuffles, metric=metric, n_repeats=n_repeats, seed=seed,
+                              deadline=deadline, **scoring)
+
+
+def shuffle_importance(model: Any, X: pd.DataFrame, y: Any, shuffles: FeaturizedShuffles | None, *,
+                       metric: Metric | str, n_repeats: int = 3, seed: int = 0, deadline: float | None = None,
+                       **scoring: Any) -> tuple[pd.DataFrame, float]:
+    """:func:`permutation_importance` with the shuffles given: ``shuffles`` (of ``X``, for ``model``)
+    predicted by its ``tail``, or, when None, copies of ``X`` predicted by ``model``."""
     y = np.asarray(y)
-    scorer = _BlockScorer(model, scoring_metric(metric, model, scoring.get("classes")), y, **scoring)
-    baseline = scorer.score_rows(X)
+    predictor = model if shuffles is None else shuffles.tail
+    scorer = _BlockScorer(predictor, scoring_metric(metric, model, scoring.get("classes")), y, **scoring)
+    baseline = scorer.score_rows(X if shuffles is None else shuffles.rows)
     rng = np.random.default_rng(seed)
     rows = []
     for column in X.columns:
         if deadline is not None and time.perf_counter() > deadline:
             rows.append({"feature": str(column), "importance": math.nan, "std": math.nan})
             continue
-        drops = baseline - scorer.score_blocks(_shuffled(X, column, rng, n_repeats), n_repeats)
+        permutations = [rng.permutation(len(X)) for _ in range(n_repeats)]
+        stacked = (shuffled_frame(X, column, permutations) if shuffles is None
+                   else shuffles.stacked(column, permutations))
+        drops = baseline - scorer.score_blocks(stacked, n_repeats)
         drops = drops[np.isfinite(drops)]
         rows.append({"feature": str(column),
                      "importance": float(drops.mean()) if drops.size else math.nan,
@@ -84,8 +95,8 @@ def permutation_importance(model: Any, X: pd.DataFrame, y: Any, *, metric: Metri
     return frame.iloc[order].reset_index(drop=True), scorer.sign * baseline
 
 
-def metric_prediction(model: Any, metric: Metric, X: pd.DataFrame) -> np.ndarray:
-    """What ``metric`` scores of ``model`` on ``X``: class probabilities, or values as a flat array."""
+def metric_prediction(model: Any, metric: Metric, X: Any) -> np.ndarray:
+    """What ``metric`` scores of ``model`` on ``X`` (raw or featurized rows): class probabilities, or values as a flat array."""
     if metric.probabilities:
         return np.asarray(model.predict_proba(X), dtype=float)
     return np.asarray(model.predict(X), dtype=float).ravel()
@@ -112,7 +123,7 @@ class _BlockScorer:
         self.fast = fast_scorer(metric, y, self.classes) if metric.probabilities else None
         self.positive_label, self.y_min, self.y_max = positive_label, y_min, y_max
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
+    def predict(self, X: Any) -> np.ndarray:
         return metric_prediction(self.model, self.metric, X)
 
     def score_prediction(self, prediction: np.ndarray) -> float:
@@ -124,9 +135,9 @@ class _BlockScorer:
                                   y_min=self.y_min, y_max=self.y_max)
         return self.sign * float(value)
 
-    def score_rows(self, X: pd.DataFrame) -> float:
+    def score_rows(self, X: Any) -> float:
         return self.score_prediction(self.predict(X))
 
-    def score_blocks(self, stacked: pd.DataFrame, n_repeats: int) -> np.ndarray:
+    def score_blocks(self, stacked: Any, n_repeats: int) -> np.ndarray:
         n, out = len(self.y), self.predict(stacked)
         return np.array([self.score_prediction(out[i * n:(i + 1) * n]) for i in range(n_repeats)])
