@@ -97,95 +97,121 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-def create_router_app(store: EndpointStore, name: str) -> Starlette:
-    """The router app of endpoint ``name`` (see the module docstring)."""
-    state = _RoutingState(store, name)
-    limit = RequestSettings().max_body_bytes
-    background: set[asyncio.Task] = set()
-    client: dict[str, httpx.AsyncClient] = {}
+class _Router:
+    """The router's handlers: one endpoint's routing state, one HTTP client to its deployments, and the
+    mirrored requests still under way."""
 
-    async def follow_record() -> None:
+    def __init__(self, store: EndpointStore, name: str) -> None:
+        self.name = name
+        self.state = _RoutingState(store, name)
+        self.limit = RequestSettings().max_body_bytes
+        self.background: set[asyncio.Task] = set()
+        self.http: httpx.AsyncClient | None = None
+
+    async def _follow_record(self) -> None:
         while True:
             await asyncio.sleep(POLL_SECONDS)
             with contextlib.suppress(Exception):  # a record being replaced is read on the next look
-                state.reload()
+                self.state.reload()
 
     @contextlib.asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        client["http"] = httpx.AsyncClient(limits=httpx.Limits(max_connections=256, max_keepalive_connections=64))
-        follower = asyncio.create_task(follow_record())
+    async def lifespan(self, _: Starlette) -> AsyncIterator[None]:
+        """The HTTP client and the follower of the record, for the app's life."""
+        self.http = httpx.AsyncClient(limits=httpx.Limits(max_connections=256, max_keepalive_connections=64))
+        follower = asyncio.create_task(self._follow_record())
         yield
         follower.cancel()
-        await client["http"].aclose()
+        await self.http.aclose()
 
-    def authorised(request: Request) -> bool:
+    def _authorised(self, request: Request) -> bool:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        return scheme.lower() == "bearer" and state.keys.accepts(token.strip())
+        return scheme.lower() == "bearer" and self.state.keys.accepts(token.strip())
 
-    async def forward(deployment: str, body: bytes) -> httpx.Response:
-        target = state.deployment(deployment)
+    async def _forward(self, deployment: str, body: bytes) -> httpx.Response:
+        target = self.state.deployment(deployment)
         timeout = target["request_settings"]["request_timeout_ms"] / 1000 + 5
-        return await client["http"].post(
+        return await self.http.post(
             f"http://127.0.0.1:{target['port']}/score", content=body, timeout=timeout,
             headers={"Authorization": f"Bearer {target['keys']['primary']}", "Content-Type": "application/json"})
 
-    async def mirror(deployment: str, body: bytes) -> None:
+    async def _mirror(self, deployment: str, body: bytes) -> None:
         with contextlib.suppress(Exception):  # a mirror's answer, or its failure, never reaches the client
-            await forward(deployment, body)
+            await self._forward(deployment, body)
 
-    async def score(request: Request) -> Response:
-        if not authorised(request):
+    def _refusal(self, request: Request) -> Response | None:
+        """The answer to a scoring request refused before its body is read: no key, or a deployment
+        named in its header that does not exist or is not ready."""
+        if not self._authorised(request):
             return _error(401, "missing or wrong key: send the header 'Authorization: Bearer <key>'.")
-        chosen = request.headers.get(DEPLOYMENT_HEADER)
-        if chosen is not None and chosen not in state.record["deployments"]:
-            return _error(404, f"endpoint {name!r} has no deployment {chosen!r} (it has "
-                               f"{', '.join(sorted(state.record['deployments'])) or 'none'}).")
-        if chosen is not None and chosen not in state.ready:
+        chosen, deployments = request.headers.get(DEPLOYMENT_HEADER), self.state.record["deployments"]
+        if chosen is not None and chosen not in deployments:
+            return _error(404, f"endpoint {self.name!r} has no deployment {chosen!r} (it has "
+                               f"{', '.join(sorted(deployments)) or 'none'}).")
+        if chosen is not None and chosen not in self.state.ready:
             return _error(503, f"deployment {chosen!r} is not ready.")
+        return None
+
+    def _copy(self, body: bytes) -> None:
+        """Send ``body`` to the mirror deployments whose turn it is, without waiting."""
+        for copy_to in self.state.mirror.picks():
+            task = asyncio.create_task(self._mirror(copy_to, body))
+            self.background.add(task)
+            task.add_done_callback(self.background.discard)
+
+    async def score(self, request: Request) -> Response:
+        """``POST /score``: the answer of the deployment named or chosen by the traffic split."""
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return refusal
         try:
-            body = await read_body(request, limit)
+            body = await read_body(request, self.limit)
         except RequestError as exc:
             return _error(exc.status, exc.message)
-        chosen = chosen or state.traffic.pick()
+        chosen = request.headers.get(DEPLOYMENT_HEADER) or self.state.traffic.pick()
         if chosen is None:
-            return _error(503, f"no deployment of endpoint {name!r} takes traffic; set it with "
-                               f"`automl endpoint update --name {name} --traffic \"<deployment>=100\"`.")
-        for copy_to in state.mirror.picks():
-            task = asyncio.create_task(mirror(copy_to, body))
-            background.add(task)
-            task.add_done_callback(background.discard)
-        state.inflight[chosen] = state.inflight.get(chosen, 0) + 1
+            return _error(503, f"no deployment of endpoint {self.name!r} takes traffic; set it with "
+                               f"`automl endpoint update --name {self.name} --traffic \"<deployment>=100\"`.")
+        self._copy(body)
+        inflight = self.state.inflight
+        inflight[chosen] = inflight.get(chosen, 0) + 1
         try:
-            answer = await forward(chosen, body)
+            answer = await self._forward(chosen, body)
         except httpx.HTTPError as exc:
             return _error(502, f"deployment {chosen!r} did not answer: {type(exc).__name__}.")
         finally:
-            state.inflight[chosen] -= 1
+            inflight[chosen] -= 1
         return Response(answer.content, status_code=answer.status_code, headers={DEPLOYMENT_HEADER: chosen},
                         media_type=answer.headers.get("content-type", "application/json"))
 
-    async def swagger(request: Request) -> Response:
-        if not authorised(request):
+    async def swagger(self, request: Request) -> Response:
+        """``GET /swagger.json``: the document of the deployment named, else of the one with most traffic."""
+        if not self._authorised(request):
             return _error(401, "missing or wrong key: send the header 'Authorization: Bearer <key>'.")
-        shares = state.traffic.shares
+        shares = self.state.traffic.shares
         chosen = request.headers.get(DEPLOYMENT_HEADER) or (max(shares, key=shares.__getitem__) if shares else None)
-        if chosen not in state.ready:
+        if chosen not in self.state.ready:
             return _error(404, "no ready deployment to describe; name one in the azureml-model-deployment header.")
-        target = state.deployment(chosen)
-        answer = await client["http"].get(f"http://127.0.0.1:{target['port']}/swagger.json", timeout=10,
-                                          headers={"Authorization": f"Bearer {target['keys']['primary']}"})
+        target = self.state.deployment(chosen)
+        answer = await self.http.get(f"http://127.0.0.1:{target['port']}/swagger.json", timeout=10,
+                                     headers={"Authorization": f"Bearer {target['keys']['primary']}"})
         return Response(answer.content, status_code=answer.status_code, headers={DEPLOYMENT_HEADER: chosen},
                         media_type="application/json")
 
-    async def routing(request: Request) -> Response:
-        if not authorised(request):
+    async def routing(self, request: Request) -> Response:
+        """``GET /routing``: the record's version and the requests in flight per deployment."""
+        if not self._authorised(request):
             return _error(401, "missing or wrong key.")
-        return JSONResponse({"version": state.record["version"], "inflight": state.inflight})
+        return JSONResponse({"version": self.state.record["version"], "inflight": self.state.inflight})
 
-    async def live(_: Request) -> Response:
-        return PlainTextResponse("Healthy")
 
-    return Starlette(lifespan=lifespan, routes=[
-        Route("/score", score, methods=["POST"]), Route("/swagger.json", swagger, methods=["GET"]),
-        Route("/routing", routing, methods=["GET"]),
-        Route("/", live, methods=["GET"])])
+async def _live(_: Request) -> Response:
+    return PlainTextResponse("Healthy")
+
+
+def create_router_app(store: EndpointStore, name: str) -> Starlette:
+    """The router app of endpoint ``name`` (see the module docstring)."""
+    router = _Router(store, name)
+    return Starlette(lifespan=router.lifespan, routes=[
+        Route("/score", router.score, methods=["POST"]), Route("/swagger.json", router.swagger, methods=["GET"]),
+        Route("/routing", router.routing, methods=["GET"]),
+        Route("/", _live, methods=["GET"])])
