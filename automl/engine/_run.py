@@ -317,6 +317,31 @@ def _run_session(job: AutoMLJob, observers: Sequence[Any], compute: Any, cancel_
             cluster.close()
 
 
+def _ensembles(job: AutoMLJob, task: Task, ensembles: Sequence[str], trials: list[TrialResult],
+               prepared: PreparedData, clock: JobClock, session: JobSession, watchers: ObserverGroup,
+               notes: list[str]) -> list[TrialResult]:
+    """The ensemble trials, numbered after every trial of the job, each reported to the observers."""
+    first = max(session.first_iteration, max((t.iteration for t in trials), default=-1) + 1)
+    built = build_ensembles(job, task, ensembles, trials, prepared, clock, first, _namer(job), notes)
+    for ensemble in built:
+        watchers.trial_finished(ensemble)
+    return built
+
+
+def _explanations(job: AutoMLJob, task: Task, prepared: PreparedData, result: AutoMLResult, clock: JobClock,
+                  notes: list[str]) -> None:
+    """The best model's explanations and responsible-AI insights, as the job's settings ask, each lapped."""
+    if job.training.enable_model_explainability:
+        if task.explains_rows:
+            result.explanation = _explain(job, task, prepared, result, clock)
+        else:
+            notes.append(f"explanations skipped: {task.no_explanation}")
+        clock.lap("explanation")
+    if job.insights.enable_insights:
+        result.insights = _insights(job, task, prepared, result, clock)
+        clock.lap("insights")
+
+
 def _run_session_of(job: AutoMLJob, task: Task, observers: Sequence[Any], compute: Any,
                     cancel_event: threading.Event, saved: SavedJob | None, kind: str,
                     folder: JobStateFolder) -> AutoMLResult:
@@ -348,11 +373,7 @@ def _run_session_of(job: AutoMLJob, task: Task, observers: Sequence[Any], comput
     release_freed_memory()  # what the search freed, before the refit and the logging build on it
     clock.lap("search")
     if ensembles and not stop.canceled:
-        first = max(session.first_iteration, max((t.iteration for t in trials), default=-1) + 1)
-        built = build_ensembles(job, task, ensembles, trials, prepared, clock, first, _namer(job), notes)
-        for ensemble in built:
-            watchers.trial_finished(ensemble)
-        trials = trials + built
+        trials = trials + _ensembles(job, task, ensembles, trials, prepared, clock, session, watchers, notes)
     clock.lap("ensembles")
     seconds_left = (float("inf") if stop.canceled  # canceled: the best so far, as promised
                     else clock.left(keep=END_OF_JOB_SECONDS))
@@ -365,15 +386,8 @@ def _run_session_of(job: AutoMLJob, task: Task, observers: Sequence[Any], comput
     result.previous_best = saved.manifest.get("best") if saved is not None else None
     watchers.model_ready(job, result)
     clock.lap("result")
-    if job.training.enable_model_explainability and best_model is not None:
-        if task.explains_rows:
-            result.explanation = _explain(job, task, prepared, result, clock)
-        else:
-            notes.append(f"explanations skipped: {task.no_explanation}")
-        clock.lap("explanation")
-    if job.insights.enable_insights and best_model is not None:
-        result.insights = _insights(job, task, prepared, result, clock)
-        clock.lap("insights")
+    if best_model is not None:
+        _explanations(job, task, prepared, result, clock, notes)
     result.duration_seconds = clock.elapsed
     watchers.finish_by(clock.limit)
     watchers.job_finished(job, result)

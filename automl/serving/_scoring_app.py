@@ -150,46 +150,43 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def create_app(model: ServedModel, keys: EndpointKeys, settings: RequestSettings = RequestSettings(),
-               name: str = "automl") -> Starlette:
-    """The ASGI app serving ``model`` behind ``keys`` (see the module docstring)."""
-    slots: dict[str, _Slots] = {}  # made on first use, inside the server's event loop
+class _ScoringApp:
+    """The scoring app's handlers: the model, its keys and request settings, and the concurrency slots
+    (made on first use, inside the server's event loop)."""
 
-    def authorised(request: Request) -> bool:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        return scheme.lower() == "bearer" and keys.accepts(token.strip())
+    def __init__(self, model: ServedModel, keys: EndpointKeys, settings: RequestSettings, name: str) -> None:
+        self.model, self.keys, self.settings, self.name = model, keys, settings, name
+        self._slots: _Slots | None = None
 
-    async def scored(parsed: ScoringRequest, limiter: _Slots) -> list:
+    def _authorised(self, request: Request) -> bool:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and self.keys.accepts(token.strip())
+
+    def _limiter(self) -> _Slots:
+        if self._slots is None:
+            self._slots = _Slots(self.settings.max_concurrent_requests_per_instance,
+                                 self.settings.max_queue_wait_ms / 1000)
+        return self._slots
+
+    async def _scored(self, parsed: ScoringRequest, limiter: _Slots) -> list:
         """The predictions, within the slot ``limiter`` gave: a small request to an ONNX model on
         the event loop (a fraction of a millisecond, less than a thread's hand-over costs), any
         other in a thread, answered 408 past the timeout (the slot stays taken while it runs)."""
-        if model.runtime == "onnxruntime" and parsed.row_count <= INLINE_ROWS:
+        if self.model.runtime == "onnxruntime" and parsed.row_count <= INLINE_ROWS:
             try:
-                return predictions(model, parsed)
+                return predictions(self.model, parsed)
             finally:
                 limiter.release()
-        task = asyncio.ensure_future(run_in_threadpool(predictions, model, parsed))
+        task = asyncio.ensure_future(run_in_threadpool(predictions, self.model, parsed))
         task.add_done_callback(limiter.give_back)
-        return await asyncio.wait_for(asyncio.shield(task), timeout=settings.request_timeout_ms / 1000)
+        return await asyncio.wait_for(asyncio.shield(task), timeout=self.settings.request_timeout_ms / 1000)
 
-    async def score(request: Request) -> Response:
-        if not authorised(request):
-            return _error(401, "missing or wrong key: send the header 'Authorization: Bearer <key>'.")
-        if "slots" not in slots:
-            slots["slots"] = _Slots(settings.max_concurrent_requests_per_instance, settings.max_queue_wait_ms / 1000)
-        limiter = slots["slots"]
+    async def _answer(self, parsed: ScoringRequest, limiter: _Slots) -> Response:
+        """The predictions of an admitted request, or the error that stopped them."""
         try:
-            parsed = parse_request(await read_body(request, settings.max_body_bytes))
-        except RequestError as exc:
-            return _error(exc.status, exc.message)
-        if not await limiter.take():
-            return _error(429, f"more than {settings.max_concurrent_requests_per_instance} concurrent "
-                               "request(s) for this instance; retry later.")
-        try:
-            answer = await scored(parsed, limiter)
+            answer = await self._scored(parsed, limiter)
         except asyncio.TimeoutError:
-            return _error(408, f"the request took longer than request_timeout_ms={settings.request_timeout_ms}.")
+            return _error(408, f"the request took longer than request_timeout_ms={self.settings.request_timeout_ms}.")
         except RequestError as exc:
             return _error(exc.status, exc.message)
         except DataError as exc:
@@ -201,19 +198,42 @@ def create_app(model: ServedModel, keys: EndpointKeys, settings: RequestSettings
         body = {"Results": answer} if parsed.envelope else answer
         return Response(json.dumps(body), media_type="application/json")
 
-    async def swagger(request: Request) -> Response:
-        if not authorised(request):
+    async def score(self, request: Request) -> Response:
+        """``POST /score``: the key, the body, a concurrency slot, then the predictions."""
+        if not self._authorised(request):
             return _error(401, "missing or wrong key: send the header 'Authorization: Bearer <key>'.")
+        limiter = self._limiter()
+        try:
+            parsed = parse_request(await read_body(request, self.settings.max_body_bytes))
+        except RequestError as exc:
+            return _error(exc.status, exc.message)
+        if not await limiter.take():
+            return _error(429, f"more than {self.settings.max_concurrent_requests_per_instance} concurrent "
+                               "request(s) for this instance; retry later.")
+        return await self._answer(parsed, limiter)
+
+    async def swagger(self, request: Request) -> Response:
+        """``GET /swagger.json``: the OpenAPI document of the model's columns."""
+        if not self._authorised(request):
+            return _error(401, "missing or wrong key: send the header 'Authorization: Bearer <key>'.")
+        model = self.model
         return JSONResponse(model.schema.openapi(
-            name, f"{model.reference}, scored with {model.runtime}; columns from {model.schema.source}."))
+            self.name, f"{model.reference}, scored with {model.runtime}; columns from {model.schema.source}."))
 
-    async def live(_: Request) -> Response:
-        return PlainTextResponse("Healthy")
+    async def ready(self, _: Request) -> Response:
+        """``GET /health/ready``: the model and its runtime."""
+        return JSONResponse({"status": "ready", "model": self.model.reference, "runtime": self.model.runtime})
 
-    async def ready(_: Request) -> Response:
-        return JSONResponse({"status": "ready", "model": model.reference, "runtime": model.runtime})
 
+async def _live(_: Request) -> Response:
+    return PlainTextResponse("Healthy")
+
+
+def create_app(model: ServedModel, keys: EndpointKeys, settings: RequestSettings = RequestSettings(),
+               name: str = "automl") -> Starlette:
+    """The ASGI app serving ``model`` behind ``keys`` (see the module docstring)."""
+    app = _ScoringApp(model, keys, settings, name)
     return Starlette(routes=[
-        Route("/score", score, methods=["POST"]), Route("/swagger.json", swagger, methods=["GET"]),
-        Route("/", live, methods=["GET"]), Route("/health/live", live, methods=["GET"]),
-        Route("/health/ready", ready, methods=["GET"])])
+        Route("/score", app.score, methods=["POST"]), Route("/swagger.json", app.swagger, methods=["GET"]),
+        Route("/", _live, methods=["GET"]), Route("/health/live", _live, methods=["GET"]),
+        Route("/health/ready", app.ready, methods=["GET"])])
