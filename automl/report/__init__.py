@@ -20,5 +20,7 @@ from automl.report._build import build_early_sections, build_report, save_report
 from automl.report._charts import CHARTS, Evidence
 from automl.report._sections import SECTIONS, Section
 from automl.report._model_summary import model_summary
+from automl.report._svg import warm_charts
 
-__all__ = ["CHARTS", "Evidence", "SECTIONS", "Section", "build_early_sections", "build_report", "model_summary", "save_report"]
+__all__ = ["CHARTS", "Evidence", "SECTIONS", "Section", "build_early_sections", "build_report", "model_summary",
+           "save_report", "warm_charts"]

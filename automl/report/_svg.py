@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from markupsafe import Markup, escape
 
-__all__ = ["Chart", "PALETTE", "figure", "to_chart"]
+__all__ = ["Chart", "PALETTE", "figure", "to_chart", "warm_charts"]
 
 #: Series colours (studio blue first), status colours of trials.
 PALETTE = ("#0f6cbd", "#e3008c", "#107c10", "#ca5010", "#5c2e91", "#038387", "#986f0b", "#4f6bed")
@@ -83,6 +83,18 @@ def figure(width: float = 5.2, height: float = 3.6, **subplots: Any) -> Iterator
     with matplotlib.rc_context(_style()):
         fig = Figure(figsize=(width, height), layout="constrained")
         yield fig, fig.subplots(**subplots)
+
+
+def warm_charts() -> None:
+    """Import matplotlib and draw one small chart, so the report's first chart does not pay for it.
+
+    The import and the font cache take about half a second; a tracker runs this on its logging
+    thread while the trials train, instead of at the end of the job, where the report's charts are
+    drawn.
+    """
+    with figure(1.0, 1.0) as (fig, axes):
+        axes.plot([0.0, 1.0], [0.0, 1.0])
+        _svg_text(fig)
 
 
 def _svg_text(fig: Any) -> str:

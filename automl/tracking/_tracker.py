@@ -11,6 +11,7 @@ call writes to the result what was logged and what was not.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 import threading
@@ -40,6 +41,16 @@ OUTPUT_FOLDER_TAG, SESSIONS_TAG = "automl.output_folder", "automl.sessions"
 DEFAULT_FLUSH_TIMEOUT = 300.0
 #: Seconds ``job_finished`` waits at least, even past the job's limit (the last calls are quick).
 MIN_FINISH_SECONDS = 0.5
+
+
+def _warm_charts() -> None:
+    """matplotlib imported and its fonts cached on the logging thread while the trials train, so the
+    report's charts at the end of the job do not wait for them. It touches no tracking store, so it
+    runs when the store is unreachable too, and a failure here is the report's to tell."""
+    from automl.report import warm_charts  # the report package stays out of jobs that never track
+
+    with contextlib.suppress(Exception):
+        warm_charts()
 
 
 class MlflowTracker:
@@ -105,6 +116,7 @@ class MlflowTracker:
         self._worker.submit(f"parent run of job {job.name}", lambda: self._start_parent(job, prepared))
         if self.log_model:
             self._worker.submit("package index for the model's requirements", warm_requirement_checks)
+        self._worker.submit("matplotlib for the report's charts", _warm_charts, always=True)
 
     def trial_finished(self, result: TrialResult) -> None:
         """Queue the child run of a trial."""
@@ -207,7 +219,7 @@ class MlflowTracker:
     def _draw_early_sections(self, result: AutoMLResult) -> None:
         """The report's sections that need nothing computed after the refit (their charts), drawn while
         the explanations run; the report takes them as they are."""
-        from automl.report import build_early_sections  # matplotlib loads only when a report is written
+        from automl.report import build_early_sections
 
         if self.run_id is None:
             raise RuntimeError("the parent run was not created")
@@ -215,7 +227,7 @@ class MlflowTracker:
 
     def _log_report(self, result: AutoMLResult) -> None:
         """The studio-style report as the parent run's ``report.html``."""
-        from automl.report import save_report  # matplotlib loads only when a report is written
+        from automl.report import save_report
 
         if self.run_id is None:
             raise RuntimeError("the parent run was not created")
