@@ -15,15 +15,19 @@ from sklearn import metrics as skm
 from automl.errors import ConfigError
 from automl.metrics._metric import Metric, quiet
 from automl.metrics._class_inputs import ClassificationData, prepare_classification
+from automl.metrics._counts import average_precision, class_aucs, class_counts, matthews, prf, prf_of_class
 
 __all__ = ["CLASSIFICATION_METRICS", "score_classification"]
 
 Scorer = Callable[[ClassificationData], float]
-_PRF = {"precision": 0, "recall": 1, "f1": 2}  # positions in precision_recall_fscore_support's answer
+
+
+def _counts(d: ClassificationData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return d.shared("counts", lambda: class_counts(d.y, d.pred, d.n_classes, d.sample_weight))
 
 
 def _accuracy(d: ClassificationData) -> float:
-    return skm.accuracy_score(d.y, d.pred, sample_weight=d.sample_weight)
+    return float(np.average(d.y == d.pred, weights=d.sample_weight))
 
 
 def _weighted_accuracy(d: ClassificationData) -> float:
@@ -31,23 +35,18 @@ def _weighted_accuracy(d: ClassificationData) -> float:
     weights = np.bincount(d.y, minlength=d.n_classes)[d.y] / len(d.y)
     if d.sample_weight is not None:
         weights = weights * d.sample_weight
-    return skm.accuracy_score(d.y, d.pred, sample_weight=weights)
+    return float(np.average(d.y == d.pred, weights=weights))
 
 
 def _prf(kind: str, average: str, d: ClassificationData) -> float:
-    """Precision, recall or F1 over all known classes (absent classes count as 0); the three come from one
-    ``precision_recall_fscore_support`` per average (what ``precision_score`` and the others call)."""
-    found = d.shared(("prf", average), lambda: skm.precision_recall_fscore_support(
-        d.y, d.pred, labels=d.labels, average=average, sample_weight=d.sample_weight, zero_division=0))
-    return found[_PRF[kind]]
+    """Precision, recall or F1 over all known classes (absent classes count as 0), from the class counts,
+    as ``precision_recall_fscore_support`` computes them."""
+    return prf(_counts(d), kind, average)
 
 
 def _prf_binary(kind: str, d: ClassificationData) -> float:
     """Precision, recall or F1 of the positive class against all others."""
-    found = d.shared(("prf", "binary"), lambda: skm.precision_recall_fscore_support(
-        d.y == d.positive, d.pred == d.positive, average="binary", pos_label=True,
-        sample_weight=d.sample_weight, zero_division=0))
-    return found[_PRF[kind]]
+    return prf_of_class(_counts(d), d.positive, kind)
 
 
 def _norm_macro_recall(d: ClassificationData) -> float:
@@ -61,13 +60,15 @@ def _log_loss(d: ClassificationData) -> float:
 
 
 def _matthews(d: ClassificationData) -> float:
-    return skm.matthews_corrcoef(d.y, d.pred, sample_weight=d.sample_weight)
+    return matthews(_counts(d))
 
 
 def _auc(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None) -> float:
     """Binary ROC AUC, NaN when ``y`` holds a single class."""
     if y.all() or not y.any():
         return float("nan")
+    if weight is None:
+        return float(class_aucs(np.asarray(y, dtype=float)[:, None], np.asarray(score)[:, None])[0])
     return skm.roc_auc_score(y, score, sample_weight=weight)
 
 
@@ -75,6 +76,8 @@ def _ap(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None) -> float:
     """Binary average precision, NaN when ``y`` has no positive."""
     if not y.any():
         return float("nan")
+    if weight is None:
+        return average_precision(y, score)
     return skm.average_precision_score(y, score, sample_weight=weight)
 
 

@@ -13,31 +13,16 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
-from scipy.stats import rankdata
 
+from automl.metrics._counts import class_aucs
 from automl.metrics._metric import Metric
 
 FastScorer = Callable[[np.ndarray], float]
 
 
-def _class_aucs(onehot: np.ndarray, proba: np.ndarray) -> np.ndarray:
-    """One-vs-rest ROC AUC of every class (NaN where a class is absent or alone).
-
-    AUC equals the Mann-Whitney statistic: the mean rank of the positives, with
-    tied scores given their average rank, exactly as the trapezoidal ROC area.
-    """
-    n = len(onehot)
-    ranks = rankdata(proba, axis=0)
-    positives = onehot.sum(axis=0)
-    negatives = n - positives
-    with np.errstate(invalid="ignore", divide="ignore"):
-        auc = ((ranks * onehot).sum(axis=0) - positives * (positives + 1) / 2) / (positives * negatives)
-    return np.where((positives > 0) & (negatives > 0), auc, np.nan)
-
-
 def _auc_average(average: str) -> Callable[[np.ndarray, np.ndarray], float]:
     def score(onehot: np.ndarray, proba: np.ndarray) -> float:
-        aucs = _class_aucs(onehot, proba)
+        aucs = class_aucs(onehot, proba)
         defined = ~np.isnan(aucs)
         if not defined.any():
             return float("nan")
