@@ -41,9 +41,19 @@ def shuffled_frame(X: pd.DataFrame, column: Any, permutations: Sequence[np.ndarr
 
 
 def _same(a: Any, b: Any) -> bool:
-    a = a.toarray() if sp.issparse(a) else np.asarray(a, dtype=float)
-    b = b.toarray() if sp.issparse(b) else np.asarray(b, dtype=float)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-12, atol=0.0, equal_nan=True))
+    """Equal values, and for sparse matrices the same stored entries (a stored zero is not an absent
+    entry to XGBoost, which reads absent entries as missing)."""
+    if sp.issparse(a) != sp.issparse(b) or a.shape != b.shape:
+        return False
+    if sp.issparse(a):
+        a, b = a.tocsr(copy=True), b.tocsr(copy=True)
+        a.sort_indices()
+        b.sort_indices()
+        if not (np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)):
+            return False
+        a, b = a.data, b.data
+    return bool(np.allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=1e-12, atol=0.0,
+                            equal_nan=True))
 
 
 class FeaturizedShuffles:
@@ -131,17 +141,18 @@ class FeaturizedShuffles:
             out = rows.copy()
             for column, p in permutations.items():
                 owned = self._owned[column]
-                out[:, owned] = rows[p][:, owned]
+                out[:, owned] = rows[np.ix_(p, owned)]
             return out
-        width = rows.shape[1]
-        keep = np.ones(width)
-        out = None
-        for column, p in permutations.items():
-            owned = self._owned[column]
-            keep[owned] = 0.0
-            # Scatter the reordered columns back into place: a 0/1 matrix, so the values stay exact.
-            place = sp.csr_matrix((np.ones(len(owned)), (np.arange(len(owned)), owned)), shape=(len(owned), width))
-            moved = rows[p][:, owned] @ place
-            out = moved if out is None else out + moved
-        kept = rows @ sp.diags(keep, format="csr")
-        return (kept if out is None else kept + out).tocsr()
+        # Sparse: the runs of columns that share a permutation (or keep their order), reordered as blocks
+        # and put side by side again, so every stored entry, zeros included, is kept.
+        taken = np.full(rows.shape[1], -1)
+        orders = list(permutations.values())
+        for index, column in enumerate(permutations):
+            taken[self._owned[column]] = index
+        columns = rows.tocsc()
+        edges = np.r_[0, np.flatnonzero(np.diff(taken)) + 1, rows.shape[1]]
+        blocks = []
+        for start, stop in zip(edges[:-1], edges[1:]):
+            block = columns[:, start:stop]
+            blocks.append(block if taken[start] < 0 else block[orders[taken[start]]])
+        return sp.hstack(blocks, format="csr")

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from lightgbm import LGBMClassifier
+from xgboost import XGBClassifier
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
@@ -104,3 +105,30 @@ def test_few_rows_or_no_featurization_take_no_shortcut():
     assert FeaturizedShuffles.of(model, X.iloc[:10]) is None
     plain = LogisticRegression(max_iter=500).fit(X[["signal", "visits"]], y)
     assert FeaturizedShuffles.of(plain, X[["signal", "visits"]]) is None
+
+
+def _with_stored_zeros(F):
+    """A column as a sparse matrix that stores its zeros (and leaves its missing values out)."""
+    values = np.asarray(F, dtype=float).ravel()
+    present = ~np.isnan(values)
+    rows = np.flatnonzero(present)
+    return sp.csr_matrix((values[present], (rows, np.zeros(len(rows), dtype=int))), shape=(len(values), 1))
+
+
+def test_stored_zeros_stay_stored_for_a_learner_that_reads_absent_entries_as_missing():
+    rng = np.random.default_rng(5)
+    n = 300
+    X = pd.DataFrame({"count": np.where(rng.random(n) < 0.3, np.nan, rng.integers(0, 3, n).astype(float)),
+                      "colour": rng.choice(["red", "blue"], size=n)})
+    y = ((X["count"].fillna(-1) == 0) | (X["colour"] == "red")).to_numpy().astype(int)
+    zeros = FunctionTransformer(_with_stored_zeros, accept_sparse=True, feature_names_out="one-to-one")
+    featurization = ColumnTransformer([("count", zeros, ["count"]), ("colour", OneHotEncoder(), ["colour"])],
+                                      sparse_threshold=1.0, verbose_feature_names_out=False)
+    model = Pipeline([("datatransformer", featurization),
+                      ("estimator", XGBClassifier(n_estimators=20, max_depth=3))]).fit(X, y)
+    shuffles = FeaturizedShuffles.of(model, X)
+    assert shuffles is not None and (shuffles.rows.data == 0).any()
+    fast, _ = permutation_importance(model, X, y, metric="AUC_weighted", seed=1)
+    slow, _ = permutation_importance(model, X, y, metric="AUC_weighted", seed=1, featurize_once=False)
+    pd.testing.assert_frame_equal(fast, slow)
+    assert fast.set_index("feature").loc["count", "importance"] > 0.01
