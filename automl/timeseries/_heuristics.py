@@ -17,8 +17,14 @@ __all__ = ["design_bytes", "resolve_spec", "handle_short_series", "min_length"]
 
 #: A season is kept by ``seasonality="auto"`` when it explains this share of the detrended variance.
 MIN_SEASONAL_STRENGTH = 0.1
-#: ``n_cross_validations="auto"``: at most this many folds.
+#: ``n_cross_validations="auto"``: this many folds where the longest series allows them...
 AUTO_FOLDS = 3
+#: ... and more, up to :data:`MAX_AUTO_FOLDS`, while the series times the folds are fewer than this many
+#: validation windows and the shortest series still allows them: one or two series validated on three
+#: windows each rank the models, test the floor and size the intervals on a handful of strongly
+#: correlated errors.
+AUTO_WINDOWS = 10
+MAX_AUTO_FOLDS = 10
 #: Series looked at by the auto heuristics (the longest ones).
 _SAMPLE_SERIES = 20
 #: The lag features may use at most this share of the available memory.
@@ -93,7 +99,8 @@ def _lags(series: list[SeriesData], frequency: str, season: int,
     return lags, windows
 
 
-def _folds(longest: SeriesData, horizon: int, lookback: int, n_cv: Any, step: Any) -> tuple[int, int]:
+def _folds(series: list[SeriesData], horizon: int, lookback: int, n_cv: Any, step: Any) -> tuple[int, int]:
+    longest = max(series, key=len)
     n = len(longest)
     if n < min_length(horizon, 1, 1, lookback):
         largest = max(0, (n - lookback - 1) // 2)
@@ -105,16 +112,27 @@ def _folds(longest: SeriesData, horizon: int, lookback: int, n_cv: Any, step: An
             "lags, or more history.")
     step = horizon if step in (None, "auto") else int(step)
     if n_cv in (None, "auto"):
-        n_cv = 1
-        while n_cv < AUTO_FOLDS and min_length(horizon, n_cv + 1, step, lookback) <= n:
-            n_cv += 1
-        return n_cv, step
+        return _auto_folds(series, horizon, step, lookback), step
     if min_length(horizon, int(n_cv), step, lookback) > n:
         raise ConfigError(
             f"n_cross_validations={n_cv} with cv_step_size={step} needs series of "
             f"{min_length(horizon, int(n_cv), step, lookback)} points, but the longest has {n}. Use fewer "
             "folds, a smaller cv_step_size, or leave both 'auto'.")
     return int(n_cv), step
+
+
+def _auto_folds(series: list[SeriesData], horizon: int, step: int, lookback: int) -> int:
+    """``n_cross_validations="auto"``: up to :data:`AUTO_FOLDS` folds that the longest series allows, then
+    more while there are fewer than :data:`AUTO_WINDOWS` validation windows (series times folds) and
+    the shortest series allows them too, so that no series becomes short for want of the extra ones."""
+    longest, shortest = max(len(s) for s in series), min(len(s) for s in series)
+    n_cv = 1
+    while n_cv < AUTO_FOLDS and min_length(horizon, n_cv + 1, step, lookback) <= longest:
+        n_cv += 1
+    while (n_cv < MAX_AUTO_FOLDS and len(series) * n_cv < AUTO_WINDOWS
+           and min_length(horizon, n_cv + 1, step, lookback) <= shortest):
+        n_cv += 1
+    return n_cv
 
 
 def _pad(s: SeriesData, length: int, frequency: str, spec: ForecastSpec, rng: np.random.Generator) -> SeriesData:
@@ -193,7 +211,7 @@ def resolve_spec(series: list[SeriesData], schema: dict[str, Any], settings: For
         holidays=settings.country_or_region_for_holidays, numeric_features=schema["numeric"],
         categorical_features=schema["categorical"], unknown_features=unknown, fill_values=schema["fill"])
     _memory(series, spec, facts)
-    spec.n_cross_validations, spec.cv_step_size = _folds(max(series, key=len), spec.horizon, spec.max_lookback,
+    spec.n_cross_validations, spec.cv_step_size = _folds(series, spec.horizon, spec.max_lookback,
                                                          n_cross_validations, settings.cv_step_size)
     spec.min_length = min_length(spec.horizon, spec.n_cross_validations, spec.cv_step_size, spec.max_lookback)
     return spec

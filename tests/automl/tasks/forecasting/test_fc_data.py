@@ -27,7 +27,7 @@ def _guardrail(prepared, name):
 def test_clean_panel_passes_every_guardrail(panel):
     prepared = _prepare(panel, time_series_id_column_names=["store"])
     assert prepared.spec.frequency == "MS" and prepared.spec.season == 12
-    assert len(prepared.series) == 2 and prepared.spec.n_cross_validations == 3
+    assert len(prepared.series) == 2 and prepared.spec.n_cross_validations == 5  # 10 windows over 2 series
     assert {g.name for g in prepared.guardrails} == {
         "Frequency detection", "Missing values imputation", "Short series handling", "Time series ID detection",
         "Time series aggregation", "Memory issues detection"}
@@ -67,6 +67,23 @@ def test_frequency_finer_than_the_data_is_refused(panel):
 def test_horizon_longer_than_any_series_allows(panel):
     with pytest.raises(ConfigError, match=r"forecast_horizon=30 is longer than any series allows.*48 points"):
         _prepare(panel, time_series_id_column_names=["store"], forecast_horizon=30)
+
+
+@pytest.mark.parametrize("n_series, folds", [(1, 10), (2, 5), (3, 4), (4, 3), (12, 3)])
+def test_auto_folds_give_few_series_more_windows(n_series, folds):
+    prepared = _prepare(monthly_panel(n_series=n_series), time_series_id_column_names=["store"])
+    assert prepared.spec.n_cross_validations == folds
+    assert prepared.trial.y_true.size == n_series * folds * 3
+
+
+def test_auto_folds_add_no_window_the_shortest_series_cannot_hold():
+    """Three folds of 3 months need 13 points (2 * 3 + 2 * 3 + 1); a fourth would need 16: the 14-month
+    series caps the folds at three, and is not dropped as short."""
+    frame = monthly_panel(n_series=2)
+    frame = frame[(frame["store"] == "s0") | (frame["date"] >= frame["date"].max() - pd.DateOffset(months=13))]
+    prepared = _prepare(frame, time_series_id_column_names=["store"])
+    assert prepared.spec.n_cross_validations == 3
+    assert len(prepared.series) == 2 and _guardrail(prepared, "Short series handling").status == "Passed"
 
 
 def test_too_many_folds_for_the_series(panel):

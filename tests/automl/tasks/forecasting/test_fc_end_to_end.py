@@ -52,7 +52,8 @@ def test_job_completes_with_a_leaderboard_and_guardrails(result):
     assert len(vote.valid_predictions) == len(result.pool_target)
     assert board["normalized_root_mean_squared_error"].is_monotonic_increasing
     assert {g.name for g in result.guardrails} >= {"Frequency detection", "Short series handling"}
-    assert result.validation["method"] == "rolling_origin" and result.validation["n_folds"] == 3
+    # One series: as many folds as its 132 months hold (2 * 12 + 12 * 8 + 1 <= 132), up to ten windows.
+    assert result.validation["method"] == "rolling_origin" and result.validation["n_folds"] == 9
 
 
 def test_best_model_beats_seasonal_naive_on_the_held_out_year(result, airline_split):

@@ -19,12 +19,12 @@ from .conftest import monthly_panel
 
 
 def _prepared(n_series: int, length: int = 60):
-    """Monthly series of ``length`` points, horizon 6: origins after 42, 48 and 54 points."""
+    """Monthly series of ``length`` points, horizon 6, three folds: origins after 42, 48 and 54 points."""
     settings = ForecastingSettings(time_column_name="date", forecast_horizon=6, time_series_id_column_names=["store"],
                                    target_lags=[1, 2]).normalized()
     settings.validate()
     return prepare_forecasting(DataSettings(training_data=monthly_panel(n_series=n_series, length=length),
-                                            target_column_name="sales"), settings)
+                                            target_column_name="sales", n_cross_validations=3), settings)
 
 
 def test_a_trial_records_its_fit_time_apart_from_its_forecasts():

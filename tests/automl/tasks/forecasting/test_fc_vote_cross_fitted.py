@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from automl.core import COMPLETED, TrialResult
 from automl.metrics import REGRESSION_METRICS
@@ -75,4 +76,4 @@ def test_with_one_window_the_vote_is_scored_where_its_weights_were_chosen():
                              [1] * len(trials)) is None
     vote = build_vote(trials, data, METRIC, 100, len(trials), lambda i: f"job_{i}")
     assert vote.params["validation"].startswith("one window")
-    assert vote.score == vote.params[f"{METRIC.name}_on_selection_windows"]
+    assert vote.score == pytest.approx(vote.params[f"{METRIC.name}_on_selection_windows"], rel=1e-12)
