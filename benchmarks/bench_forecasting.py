@@ -25,7 +25,15 @@ prediction intervals.
 Appends JSON lines to ``benchmarks/results/forecasting.jsonl`` and writes
 ``benchmarks/results/forecasting.md``.
 
-Usage: ``python benchmarks/bench_forecasting.py [dataset ...] [--minutes 2] [--methods automl ...]``.
+One held-out window of one series is a noisy judge: on the hourly set, the horizon before the last
+can rank two models the other way round. ``--origins K`` also holds out the K - 1 horizons before the
+last one, each after a job (and peer fits) on the history before it (records with ``origin`` 1 ...
+K - 1; the manifest's split is origin 0), and writes ``benchmarks/results/forecasting_origins.md``:
+each method's mean NRMSE and MASE over the origins, and automl's paired differences from the peers,
+a win or a loss only where the mean difference exceeds its spread (:mod:`benchmarks._paired`).
+
+Usage: ``python benchmarks/bench_forecasting.py [dataset ...] [--minutes 2] [--methods automl ...]
+[--origins 5]``.
 """
 from __future__ import annotations
 
@@ -44,6 +52,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._data import RESULTS, append_result, datasets_dir, manifest  # noqa: E402
+from benchmarks._paired import paired_differences, summary_line  # noqa: E402
 from benchmarks._watch import peaks_by_phase, run_watched  # noqa: E402
 
 DATASETS = ("airline_passengers", "tourism_quarterly", "daily_min_temperatures", "sf_temps_hourly")
@@ -75,15 +84,19 @@ MINUTES = 2.0
 HARD_CAP_FACTOR, HARD_CAP_SECONDS = 3, 120
 
 
-def split(name: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Training rows and the last ``forecast_horizon`` rows of every series."""
+def split(name: str, origin: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The rows before the held-out horizon, and that horizon of every series: the last
+    ``forecast_horizon`` rows (origin 0), or the horizon ``origin`` horizons before them (nothing after
+    it is used)."""
     entry = dataset_entry(name)
     frame = read_series_set(name, entry)
     time_col, ids, h = entry["time_column"], entry["series_id_columns"], entry["forecast_horizon"]
     frame[time_col] = pd.to_datetime(frame[time_col])
     frame = frame.sort_values([*ids, time_col]).reset_index(drop=True)
     position = frame.groupby(ids).cumcount(ascending=False) if ids else pd.Series(np.arange(len(frame))[::-1])
-    return frame[position >= h].reset_index(drop=True), frame[position < h].reset_index(drop=True), entry
+    back = origin * h
+    held = (position >= back) & (position < back + h)
+    return frame[position >= back + h].reset_index(drop=True), frame[held].reset_index(drop=True), entry
 
 
 def series_of(frame: pd.DataFrame, entry: dict) -> dict[tuple, np.ndarray]:
@@ -190,12 +203,13 @@ def run_automl(train_frame: pd.DataFrame, test_frame: pd.DataFrame, entry: dict,
     return forecast, figures
 
 
-def automl_in_a_fresh_process(name: str, minutes: float) -> tuple[dict, dict]:
+def automl_in_a_fresh_process(name: str, minutes: float, origin: int = 0) -> tuple[dict, dict]:
     """:func:`run_automl` in a new interpreter (``--child``), its process tree's memory watched."""
     with tempfile.TemporaryDirectory(prefix="automl-bench-") as scratch:
         out = Path(scratch) / "record.json"
         env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{Path(scratch) / 'mlflow.db'}"}
-        watched = run_watched([sys.executable, str(Path(__file__).resolve()), "--child", name, str(minutes), str(out)],
+        watched = run_watched([sys.executable, str(Path(__file__).resolve()), "--child", name, str(minutes), str(out),
+                               str(origin)],
                               env=env, cwd=scratch, stderr=Path(scratch) / "stderr.txt",
                               cap_seconds=minutes * 60 * HARD_CAP_FACTOR + HARD_CAP_SECONDS)
         if not out.exists():
@@ -209,8 +223,8 @@ def automl_in_a_fresh_process(name: str, minutes: float) -> tuple[dict, dict]:
     return forecast, record
 
 
-def _child(name: str, minutes: float, out: str) -> None:
-    train_frame, test_frame, entry = split(name)
+def _child(name: str, minutes: float, out: str, origin: int) -> None:
+    train_frame, test_frame, entry = split(name, origin)
     forecast, figures = run_automl(train_frame, test_frame, {**entry, "name": name}, minutes)
     figures["forecast"] = [[list(key), values.tolist()] for key, values in forecast.items()]
     Path(out).write_text(json.dumps(figures))
@@ -219,8 +233,8 @@ def _child(name: str, minutes: float, out: str) -> None:
 METHODS = ("SeasonalNaive", "sm_AutoETS", "sm_AutoARIMA", "sf_AutoETS", "sf_AutoARIMA", "automl")
 
 
-def bench(name: str, minutes: float, methods: tuple[str, ...] = METHODS) -> list[dict]:
-    train_frame, test_frame, entry = split(name)
+def bench(name: str, minutes: float, methods: tuple[str, ...] = METHODS, origin: int = 0) -> list[dict]:
+    train_frame, test_frame, entry = split(name, origin)
     entry = {**entry, "name": name}
     h, season = entry["forecast_horizon"], entry["seasonality"]
     train, test = series_of(train_frame, entry), series_of(test_frame, entry)
@@ -231,7 +245,7 @@ def bench(name: str, minutes: float, methods: tuple[str, ...] = METHODS) -> list
         if method == "SeasonalNaive":
             forecast = seasonal_naive(train, h, season)
         elif method == "automl":
-            forecast, extra = automl_in_a_fresh_process(name, minutes)
+            forecast, extra = automl_in_a_fresh_process(name, minutes, origin)
         elif method.startswith("sf_"):
             try:
                 forecast, fit_seconds = statsforecast_model(method, train, h, season)
@@ -241,7 +255,7 @@ def bench(name: str, minutes: float, methods: tuple[str, ...] = METHODS) -> list
             extra = {"fit_seconds": fit_seconds}
         else:
             forecast = statsmodels_model(method, train, h, season)
-        record = {"dataset": name, "method": method, **scores(train, test, forecast, season),
+        record = {"dataset": name, "method": method, "origin": origin, **scores(train, test, forecast, season),
                   "seconds": round(time.time() - started, 1), **extra}
         print(record, flush=True)
         append_result("forecasting.jsonl", record)
@@ -249,16 +263,19 @@ def bench(name: str, minutes: float, methods: tuple[str, ...] = METHODS) -> list
     return records
 
 
-def latest_records() -> list[dict]:
-    """The last record of each (dataset, current method) in ``forecasting.jsonl``, in file order."""
+def latest_records(origins: int = 1) -> list[dict]:
+    """The last record of each (dataset, current method, origin below ``origins``) in ``forecasting.jsonl``,
+    in file order (records before ``--origins`` existed are origin 0)."""
     latest: dict[tuple, dict] = {}
     with open(RESULTS / "forecasting.jsonl", encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)
-            if record["method"] not in METHODS:
+            record.setdefault("origin", 0)
+            if record["method"] not in METHODS or record["origin"] >= origins:
                 continue
-            latest.pop((record["dataset"], record["method"]), None)
-            latest[(record["dataset"], record["method"])] = record
+            key = (record["dataset"], record["method"], record["origin"])
+            latest.pop(key, None)
+            latest[key] = record
     return sorted(latest.values(), key=lambda r: (DATASETS.index(r["dataset"]) if r["dataset"] in DATASETS else 9))
 
 
@@ -308,22 +325,58 @@ def markdown(records: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def origins_markdown(records: list[dict], origins: int) -> str:
+    """Per dataset, each method's mean NRMSE and MASE over the origins it was scored on, and automl's
+    paired MASE and NRMSE differences from SeasonalNaive and the statsforecast models (a win: lower)."""
+    lines = [f"Held out: the last horizon and the {origins - 1} before it (origins 0 to {origins - 1}), "
+             "each method fitted on the history before its window.", "",
+             "| dataset | method | origins | mean NRMSE | mean MASE |", "|---|---|---|---|---|"]
+    by_method: dict[tuple, list[dict]] = {}
+    for r in records:
+        by_method.setdefault((r["dataset"], r["method"]), []).append(r)
+    for (dataset, method), rows in by_method.items():
+        lines.append(f"| {dataset} | {method} | {len(rows)} | {np.mean([r['nrmse'] for r in rows]):.4f} "
+                     f"| {np.mean([r['mase'] for r in rows]):.3f} |")
+    for metric in ("mase", "nrmse"):  # lower is better: a score is the negated error
+        scored = [{"dataset": r["dataset"], "system": r["method"], "seed": r["origin"], "score": -r[metric]}
+                  for r in records]
+        lines += ["", f"automl's {metric.upper()} against each peer, paired by origin (positive: automl lower):",
+                  "", "| dataset | " + " | ".join(PEERS) + " |", "|---|" + "---|" * len(PEERS)]
+        pairs = {peer: paired_differences(scored, "automl", peer) for peer in PEERS}
+        for dataset in dict.fromkeys(r["dataset"] for r in records):
+            cells = [pairs[p][dataset].cell() if dataset in pairs[p] else "-" for p in PEERS]
+            lines.append(f"| {dataset} | " + " | ".join(cells) + " |")
+        lines += [""] + [summary_line(pairs[p], "automl", p) for p in PEERS if pairs[p]]
+    return "\n".join(lines) + "\n"
+
+
+#: The peers automl is paired with across origins.
+PEERS = ("SeasonalNaive", "sf_AutoETS", "sf_AutoARIMA")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
-        _child(argv[1], float(argv[2]), argv[3])
+        _child(argv[1], float(argv[2]), argv[3], int(argv[4]) if len(argv) > 4 else 0)
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="*", default=list(DATASETS))
     parser.add_argument("--minutes", type=float, default=MINUTES, help="automl budget per dataset")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--origins", type=int, default=1,
+                        help="held-out horizons per dataset: the last one and the origins - 1 before it")
     args = parser.parse_args(argv)
     for name in args.datasets:
-        bench(name, args.minutes, tuple(args.methods))
+        for origin in range(args.origins):
+            bench(name, args.minutes, tuple(args.methods), origin)
     table = markdown(latest_records())
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "forecasting.md").write_text(table, encoding="utf-8")
     print(table)
+    if args.origins > 1:
+        across = origins_markdown(latest_records(args.origins), args.origins)
+        (RESULTS / "forecasting_origins.md").write_text(across, encoding="utf-8")
+        print(across)
     return 0
 
 
