@@ -124,13 +124,15 @@ def _folds(series: list[SeriesData], horizon: int, lookback: int, n_cv: Any, ste
 def _auto_folds(series: list[SeriesData], horizon: int, step: int, lookback: int) -> int:
     """``n_cross_validations="auto"``: up to :data:`AUTO_FOLDS` folds that the longest series allows, then
     more while there are fewer than :data:`AUTO_WINDOWS` validation windows (series times folds) and
-    the shortest series allows them too, so that no series becomes short for want of the extra ones."""
-    longest, shortest = max(len(s) for s in series), min(len(s) for s in series)
+    the shortest series allows them too, so that no series becomes short for want of the extra ones.
+    Series already short for the first folds (padded, dropped or kept as they are) count for neither."""
+    lengths = [len(s) for s in series]
     n_cv = 1
-    while n_cv < AUTO_FOLDS and min_length(horizon, n_cv + 1, step, lookback) <= longest:
+    while n_cv < AUTO_FOLDS and min_length(horizon, n_cv + 1, step, lookback) <= max(lengths):
         n_cv += 1
-    while (n_cv < MAX_AUTO_FOLDS and len(series) * n_cv < AUTO_WINDOWS
-           and min_length(horizon, n_cv + 1, step, lookback) <= shortest):
+    held = [n for n in lengths if n >= min_length(horizon, n_cv, step, lookback)]
+    while (n_cv < MAX_AUTO_FOLDS and len(held) * n_cv < AUTO_WINDOWS
+           and min_length(horizon, n_cv + 1, step, lookback) <= min(held)):
         n_cv += 1
     return n_cv
 

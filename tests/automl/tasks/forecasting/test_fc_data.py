@@ -86,6 +86,16 @@ def test_auto_folds_add_no_window_the_shortest_series_cannot_hold():
     assert len(prepared.series) == 2 and _guardrail(prepared, "Short series handling").status == "Passed"
 
 
+def test_a_series_short_for_three_folds_neither_caps_nor_counts():
+    """Eight months cannot hold three folds of 3 (13 points): that series is dropped as short, and the
+    other, alone, gets the ten windows of one series."""
+    frame = monthly_panel(n_series=2)
+    frame = frame[(frame["store"] == "s0") | (frame["date"] >= frame["date"].max() - pd.DateOffset(months=7))]
+    prepared = _prepare(frame, time_series_id_column_names=["store"])
+    assert prepared.spec.n_cross_validations == 10
+    assert len(prepared.series) == 1 and _guardrail(prepared, "Short series handling").status == "Done"
+
+
 def test_too_many_folds_for_the_series(panel):
     with pytest.raises(ConfigError, match=r"n_cross_validations=20"):
         _prepare(panel, n_cv=20, time_series_id_column_names=["store"])
