@@ -231,6 +231,8 @@ def _child(name: str, minutes: float, out: str, origin: int) -> None:
 
 
 METHODS = ("SeasonalNaive", "sm_AutoETS", "sm_AutoARIMA", "sf_AutoETS", "sf_AutoARIMA", "automl")
+#: The peers automl is paired with across origins.
+PEERS = ("SeasonalNaive", "sf_AutoETS", "sf_AutoARIMA")
 
 
 def bench(name: str, minutes: float, methods: tuple[str, ...] = METHODS, origin: int = 0) -> list[dict]:
@@ -348,10 +350,6 @@ def origins_markdown(records: list[dict], origins: int) -> str:
             lines.append(f"| {dataset} | " + " | ".join(cells) + " |")
         lines += [""] + [summary_line(pairs[p], "automl", p) for p in PEERS if pairs[p]]
     return "\n".join(lines) + "\n"
-
-
-#: The peers automl is paired with across origins.
-PEERS = ("SeasonalNaive", "sf_AutoETS", "sf_AutoARIMA")
 
 
 def main(argv: list[str] | None = None) -> int:
