@@ -105,6 +105,22 @@ def test_integer_categories_also_keep_their_value_for_splits_on_order():
     assert record["Transformations"] == ["MeanImputer", "StringCast", "OneHotEncoder"]
 
 
+def test_whole_numbers_read_as_floats_keep_their_value_too():
+    # pandas reads an integer column with missing values as floats: a count, categorical by Azure's rule
+    rng = np.random.default_rng(0)
+    years = rng.integers(0, 11, 2000).astype(float)
+    years[::7] = np.nan
+    X = pd.DataFrame({"years": years, "code": pd.Series(rng.integers(0, 11, 2000)).astype(str)})
+    plan, fitted = featurize(X)
+    assert plan.purposes == {"years": "Categorical", "code": "Categorical"}
+    names = fitted.get_feature_names_out().tolist()
+    assert "years" in names and "code" not in names  # strings of digits stay one-hot only
+    out = fitted.transform(X)
+    column = out[:, names.index("years")]
+    np.testing.assert_array_equal(column[~np.isnan(years)], years[~np.isnan(years)])
+    np.testing.assert_allclose(column[np.isnan(years)], np.nanmean(years))
+
+
 def test_categorical_override_on_numbers():
     X = pd.DataFrame({"zip": np.arange(1000) % 300})
     plan, fitted = featurize(X, column_name_and_types={"zip": "Categorical"})
