@@ -1,0 +1,88 @@
+"""Check on the meta datasets: CatBoost on its own categorical features against CatBoost behind our featurization.
+
+CatBoost encodes categorical columns itself (ordered target statistics, and combinations of them) when
+it is told which they are. A job gives it our featurization instead: one-hot, hashed or label-encoded
+columns, the encodings every other learner gets, and the only ones CatBoost's ONNX export takes ("only
+numerical features are supported"). This script measures what that costs: CatBoost with its default
+parameters on the raw columns, the string columns declared categorical (missing values as a category of
+their own), against CatBoost behind the planned featurization (``meta_integer_order.held_out``), on three
+75/25 splits of every meta dataset with a string column (``../shared/datasets/meta``; ``AUTOML_META_DATA``
+names another folder), never on the benchmark datasets.
+
+Usage::
+
+    python benchmarks/meta_catboost_categories.py [dataset ...]
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+from catboost import CatBoostClassifier, CatBoostRegressor
+from sklearn.metrics import r2_score, roc_auc_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _data import append_result  # noqa: E402
+from _meta_outcome import paired_outcome, print_outcomes  # noqa: E402
+from learn_portfolio import load_dataset, meta_folder  # noqa: E402
+from meta_integer_order import MAX_ROWS, SEEDS, held_out, split  # noqa: E402
+
+_MISSING = "__missing__"
+
+
+def string_columns(X: pd.DataFrame) -> list[str]:
+    """Columns that are neither numbers nor booleans: what CatBoost is told are categorical."""
+    return [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c])]
+
+
+def _as_categories(X: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return X.assign(**{c: X[c].astype(object).where(X[c].notna(), _MISSING).astype(str) for c in columns})
+
+
+def native(task: str, train: pd.DataFrame, test: pd.DataFrame, target: str) -> float:
+    """CatBoost's defaults on the raw columns, string columns as its categorical features: AUC
+    (weighted, one-vs-rest) or r2 on ``test``."""
+    X, y = train.drop(columns=[target]), train[target]
+    columns = string_columns(X)
+    learner = CatBoostRegressor if task == "regression" else CatBoostClassifier
+    model = learner(verbose=0, thread_count=2, allow_writing_files=False, cat_features=columns)
+    model.fit(_as_categories(X, columns), y)
+    X_test = _as_categories(test.drop(columns=[target]), columns)
+    if task == "regression":
+        return r2_score(test[target], model.predict(X_test))
+    proba = model.predict_proba(X_test)
+    if proba.shape[1] == 2:
+        return roc_auc_score(test[target] == model.classes_[1], proba[:, 1])
+    return roc_auc_score(test[target], proba, multi_class="ovr", average="weighted", labels=model.classes_)
+
+
+def main(only: list[str]) -> None:
+    folder = meta_folder()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    rows = []
+    for name, entry in manifest["datasets"].items():
+        if entry["task"] not in ("classification", "regression") or (only and name not in only):
+            continue
+        frame = load_dataset(folder, entry, manifest.get("read_csv_kwargs", {}), MAX_ROWS)
+        frame = frame.dropna(subset=[entry["target"]])
+        columns = string_columns(frame.drop(columns=[entry["target"]]))
+        if not columns:
+            continue
+        differences = []
+        for seed in SEEDS:
+            train, test = split(frame, entry, seed)
+            differences.append(native(entry["task"], train, test, entry["target"])
+                               - held_out(entry["task"], train, test, entry["target"], learner="CatBoost"))
+        mean, spread, outcome = paired_outcome(differences)
+        rows.append(([name, str(len(columns))], mean, spread, outcome))
+        append_result("meta_catboost_categories.jsonl", {"dataset": name, "columns": columns,
+                                                         "differences": differences, "outcome": outcome})
+        print(f"{name}: {len(columns)} column(s), {mean:+.4f} ± {spread:.4f} {outcome}", flush=True)
+    print_outcomes(["meta dataset", "string columns", "CatBoost's categories minus our featurization"],
+                   rows, len(SEEDS))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
