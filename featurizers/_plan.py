@@ -28,7 +28,7 @@ from . import _constants as C
 from ._errors import FeaturizationConfigError
 from ._hashing import default_number_of_bits
 from ._purpose import ColumnCounts, check_frame, detect_with_stats
-from ._recipes import RECIPES
+from ._recipes import NUMERIC_PARTS, RECIPES
 from ._settings import parse_blocked_transformers, parse_mode, parse_transformer_params
 from ._text import tfidf_defaults
 
@@ -59,10 +59,15 @@ def engineered_feature_name(transformer_name: str, feature_name: str) -> str:
     """Name an output feature; TF-IDF terms get their column as prefix (``Name_tfidf_mr``).
 
     Used as the ColumnTransformer's ``verbose_feature_names_out``; every other step already
-    names its features after their raw column (``Age``, ``Age_WASNULL``, ``Sex_male``, ...).
+    names its features after their raw column (``Age``, ``Age_WASNULL``, ``Sex_male``, ...), the
+    numeric steps behind the prefix of their union's part (``imputer__Age``), which is taken off.
+    Names may repeat (a raw column named ``Age_WASNULL``); the job makes them unique.
     """
     if transformer_name.startswith(_TEXT_STEP):
         return f"{transformer_name[len(_TEXT_STEP):]}_tfidf_{feature_name}"
+    if transformer_name.startswith("numeric"):
+        part, _, name = feature_name.partition("__")
+        return name if part in NUMERIC_PARTS and name else feature_name
     return feature_name
 
 

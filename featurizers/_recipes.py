@@ -62,13 +62,20 @@ class Recipe:
     per_column: bool = False
 
 
+#: The parts of the numeric recipe's union, which prefix their outputs' names (``imputer__Age``,
+#: ``marker__Age_WASNULL``): unprefixed, a raw column named like another's marker (``Age_WASNULL``)
+#: would give the union two outputs of one name, which it refuses to name at all.
+#: :func:`featurizers.engineered_feature_name` takes the prefixes off again.
+NUMERIC_PARTS = ("imputer", "marker")
+
+
 def _build_numeric(params: dict[str, Any], sparse: bool) -> Pipeline:
     imputer = SimpleImputer(strategy=params.get("strategy", "mean"),
                             fill_value=params.get("fill_value"), keep_empty_features=True)
     return Pipeline([
         ("cast", NumericCast()),
-        ("union", FeatureUnion([("imputer", imputer), ("marker", ImputationMarker())],
-                               verbose_feature_names_out=False)),
+        ("union", FeatureUnion(list(zip(NUMERIC_PARTS, (imputer, ImputationMarker()))),
+                               verbose_feature_names_out=True)),
     ])
 
 

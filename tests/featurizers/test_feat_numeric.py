@@ -53,6 +53,16 @@ def test_mean_imputation_and_marker_names():
     np.testing.assert_allclose(out, [[3.5, 49.5, 1.0], [3.5, 1.0, 1.0]])
 
 
+def test_a_column_named_like_a_marker_still_gets_names():
+    # the union of values and markers names its outputs only when their names differ: prefixed inside,
+    # the prefixes off outside; the repeat is for the job to resolve (automl's unique_names)
+    X = pd.DataFrame({"A": [1.5, np.nan, 3.5, 5.5] * 25, "A_WASNULL": np.arange(100.0),
+                      "imputer__B": np.arange(100.0)})
+    plan, fitted = featurize(X)
+    assert fitted.get_feature_names_out().tolist() == ["A", "A_WASNULL", "imputer__B", "A_WASNULL"]
+    np.testing.assert_array_equal(fitted.transform(X)[:, 3], np.isnan(X["A"]))
+
+
 @pytest.mark.parametrize("strategy, expected, name", [
     ("mean", (4 * 1.5 + 2 * 2.5 + 2 * 10.5) / 8, "MeanImputer"),
     ("median", 2.0, "MedianImputer"),
