@@ -21,13 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 from catboost import CatBoostClassifier, CatBoostRegressor
-from sklearn.metrics import r2_score, roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import append_result  # noqa: E402
 from _meta_outcome import paired_outcome, print_outcomes  # noqa: E402
 from learn_portfolio import load_dataset, meta_folder  # noqa: E402
-from meta_integer_order import MAX_ROWS, SEEDS, held_out, split  # noqa: E402
+from meta_integer_order import MAX_ROWS, SEEDS, held_out, held_out_score, split  # noqa: E402
 
 _MISSING = "__missing__"
 
@@ -49,13 +48,7 @@ def native(task: str, train: pd.DataFrame, test: pd.DataFrame, target: str) -> f
     learner = CatBoostRegressor if task == "regression" else CatBoostClassifier
     model = learner(verbose=0, thread_count=2, allow_writing_files=False, cat_features=columns)
     model.fit(_as_categories(X, columns), y)
-    X_test = _as_categories(test.drop(columns=[target]), columns)
-    if task == "regression":
-        return r2_score(test[target], model.predict(X_test))
-    proba = model.predict_proba(X_test)
-    if proba.shape[1] == 2:
-        return roc_auc_score(test[target] == model.classes_[1], proba[:, 1])
-    return roc_auc_score(test[target], proba, multi_class="ovr", average="weighted", labels=model.classes_)
+    return held_out_score(task, model, _as_categories(test.drop(columns=[target]), columns), test[target])
 
 
 def main(only: list[str]) -> None:

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Iterable, Iterator
 from unittest import mock
 
 import pandas as pd
 from pandas.api import types as ptypes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _data import append_result  # noqa: E402
-from _meta_outcome import paired_outcome, print_outcomes  # noqa: E402
-from meta_integer_order import LEARNERS, SEEDS, held_out, split, touched_datasets  # noqa: E402
+from meta_integer_order import compare_per_learner, held_out, touched_datasets  # noqa: E402
 
 from featurizers import _plan  # noqa: E402
 
@@ -36,30 +35,27 @@ def integer_dtypes_only(values: pd.Series, purpose: str, recipe: str | None, fix
     return _RULE(values, purpose, recipe, fixed) and ptypes.is_integer_dtype(values.dtype)
 
 
-def main() -> None:
-    rows = {learner: [] for learner in LEARNERS}
-    for name, entry, frame, columns in touched_datasets():
+def float_columns(datasets: Iterable[tuple[str, dict, pd.DataFrame, list[str]]]
+                  ) -> Iterator[tuple[str, dict, pd.DataFrame, list[str]]]:
+    """The datasets among ``datasets`` where the rule touches float columns, with those columns."""
+    for name, entry, frame, columns in datasets:
         floats = [c for c in columns if ptypes.is_float_dtype(frame[c].dtype)]
-        if not floats:
-            continue
-        for learner in LEARNERS:
-            differences = []
-            for seed in SEEDS:
-                train, test = split(frame, entry, seed)
-                with_floats = held_out(entry["task"], train, test, entry["target"], learner=learner)
-                with mock.patch.object(_plan, "_keeps_order", integer_dtypes_only):
-                    without = held_out(entry["task"], train, test, entry["target"], learner=learner)
-                differences.append(with_floats - without)
-            mean, spread, outcome = paired_outcome(differences)
-            rows[learner].append(([name, str(len(floats))], mean, spread, outcome))
-            append_result("meta_integer_floats.jsonl", {
-                "dataset": name, "learner": learner, "columns": floats, "differences": differences,
-                "outcome": outcome})
-            print(f"{name} {learner}: {len(floats)} column(s), {mean:+.4f} ± {spread:.4f} {outcome}", flush=True)
-    for learner, learner_rows in rows.items():
-        print(f"\n{learner}:")
-        print_outcomes(["meta dataset", "float columns of whole numbers", "value kept minus one-hot only"],
-                       learner_rows, len(SEEDS))
+        if floats:
+            yield name, entry, frame, floats
+
+
+def with_floats_and_without(name: str, entry: dict, train: pd.DataFrame, test: pd.DataFrame, learner: str,
+                            columns: list[str]) -> tuple[float, float]:
+    """The held-out scores with the rule as it is, and with the rule for integer dtypes only."""
+    task, target = entry["task"], entry["target"]
+    with_floats = held_out(task, train, test, target, learner=learner)
+    with mock.patch.object(_plan, "_keeps_order", integer_dtypes_only):
+        return with_floats, held_out(task, train, test, target, learner=learner)
+
+
+def main() -> None:
+    compare_per_learner(float_columns(touched_datasets()), with_floats_and_without, "meta_integer_floats.jsonl",
+                        ["meta dataset", "float columns of whole numbers", "value kept minus one-hot only"])
 
 
 if __name__ == "__main__":

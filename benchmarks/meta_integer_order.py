@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 from unittest import mock
 
 import pandas as pd
@@ -52,13 +52,41 @@ def held_out(task: str, train: pd.DataFrame, test: pd.DataFrame, target: str, *,
     X, y = train.drop(columns=[target]), train[target]
     plan = featurizers.plan_featurization(X, column_name_and_types={c: "Numeric" for c in numeric} or None)
     model = Pipeline([("featurize", plan.build()), ("learner", LEARNERS[learner][task]())]).fit(X, y)
-    X_test = test.drop(columns=[target])
+    return held_out_score(task, model, test.drop(columns=[target]), test[target])
+
+
+def held_out_score(task: str, model: Any, X_test: pd.DataFrame, y_test: pd.Series) -> float:
+    """r2 of a regressor, or AUC (weighted, one-vs-rest) of a classifier, on ``X_test``."""
     if task == "regression":
-        return r2_score(test[target], model.predict(X_test))
+        return r2_score(y_test, model.predict(X_test))
     proba = model.predict_proba(X_test)
     if proba.shape[1] == 2:
-        return roc_auc_score(test[target] == model.classes_[1], proba[:, 1])
-    return roc_auc_score(test[target], proba, multi_class="ovr", average="weighted", labels=model.classes_)
+        return roc_auc_score(y_test == model.classes_[1], proba[:, 1])
+    return roc_auc_score(y_test, proba, multi_class="ovr", average="weighted", labels=model.classes_)
+
+
+def compare_per_learner(datasets: Iterable[tuple[str, dict, pd.DataFrame, list[str]]],
+                        arms: Callable[[str, dict, pd.DataFrame, pd.DataFrame, str, list[str]], tuple[float, float]],
+                        results_file: str, header: list[str]) -> None:
+    """For each dataset ``(name, entry, rows, columns)`` and learner of :data:`LEARNERS`, the paired
+    difference of two arms over the splits of :data:`SEEDS` (``arms(name, entry, train, test, learner,
+    columns)`` returns both scores); a JSON line each in ``results_file``, then a table per learner."""
+    rows: dict[str, list] = {learner: [] for learner in LEARNERS}
+    for name, entry, frame, columns in datasets:
+        for learner in LEARNERS:
+            differences = []
+            for seed in SEEDS:
+                train, test = split(frame, entry, seed)
+                first, second = arms(name, entry, train, test, learner, columns)
+                differences.append(first - second)
+            mean, spread, outcome = paired_outcome(differences)
+            rows[learner].append(([name, str(len(columns))], mean, spread, outcome))
+            append_result(results_file, {"dataset": name, "learner": learner, "columns": columns,
+                                         "differences": differences, "outcome": outcome})
+            print(f"{name} {learner}: {len(columns)} column(s), {mean:+.4f} ± {spread:.4f} {outcome}", flush=True)
+    for learner, learner_rows in rows.items():
+        print(f"\n{learner}:")
+        print_outcomes(header, learner_rows, len(SEEDS))
 
 
 def touched(X: pd.DataFrame) -> list[str]:

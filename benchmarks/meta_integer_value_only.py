@@ -18,31 +18,21 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _data import append_result  # noqa: E402
-from _meta_outcome import paired_outcome, print_outcomes  # noqa: E402
-from meta_integer_order import LEARNERS, SEEDS, held_out, split, touched_datasets  # noqa: E402
+import pandas as pd  # noqa: E402
+from meta_integer_order import compare_per_learner, held_out, touched_datasets  # noqa: E402
+
+
+def value_only_and_both(name: str, entry: dict, train: pd.DataFrame, test: pd.DataFrame, learner: str,
+                        columns: list[str]) -> tuple[float, float]:
+    """The held-out scores with the integer ``columns`` declared Numeric, and with today's featurization."""
+    task, target = entry["task"], entry["target"]
+    return (held_out(task, train, test, target, learner=learner, numeric=columns),
+            held_out(task, train, test, target, learner=learner))
 
 
 def main() -> None:
-    rows = {learner: [] for learner in LEARNERS}
-    for name, entry, frame, columns in touched_datasets():
-        for learner in LEARNERS:
-            differences = []
-            for seed in SEEDS:
-                train, test = split(frame, entry, seed)
-                value_only = held_out(entry["task"], train, test, entry["target"], learner=learner, numeric=columns)
-                both = held_out(entry["task"], train, test, entry["target"], learner=learner)
-                differences.append(value_only - both)
-            mean, spread, outcome = paired_outcome(differences)
-            rows[learner].append(([name, str(len(columns))], mean, spread, outcome))
-            append_result("meta_integer_value_only.jsonl", {
-                "dataset": name, "learner": learner, "columns": columns, "differences": differences,
-                "outcome": outcome})
-            print(f"{name} {learner}: {len(columns)} column(s), {mean:+.4f} ± {spread:.4f} {outcome}", flush=True)
-    for learner, learner_rows in rows.items():
-        print(f"\n{learner}:")
-        print_outcomes(["meta dataset", "integer columns", "value only minus value + one-hot"],
-                       learner_rows, len(SEEDS))
+    compare_per_learner(touched_datasets(), value_only_and_both, "meta_integer_value_only.jsonl",
+                        ["meta dataset", "integer columns", "value only minus value + one-hot"])
 
 
 if __name__ == "__main__":
