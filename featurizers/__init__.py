@@ -23,7 +23,7 @@ from ._datetime import DATE_PARTS, DateTimeFeatures
 from ._errors import FeaturizationConfigError
 from ._hashing import HashOneHotEncoder
 from ._numeric import ImputationMarker, NumericCast
-from ._origins import category_blocks, raw_feature_origins
+from ._origins import raw_feature_origins
 from ._plan import FeaturizationPlan, PlanStep, engineered_feature_name, plan_featurization
 from ._purpose import ColumnCounts, detect_column_purposes
 from ._settings import check_settings
@@ -55,5 +55,4 @@ __all__ = [
     "auto_lag_order",
     "origin_lag_features",
     "raw_feature_origins",
-    "category_blocks",
 ]

@@ -10,7 +10,6 @@ per-model pipeline (scaler and estimator), the steps a fitted model holds.
 'MaxAbsScaler LightGBM'
 """
 from automl.algorithms._algorithm import PREPROCESSORS, Algorithm, AlgorithmRegistry
-from automl.algorithms._category_codes import CategoryCodes
 from automl.algorithms._classifiers import CLASSIFICATION
 from automl.algorithms._growing import MIN_MEMBERS, TooFewMembers
 from automl.algorithms._model_size import (MAX_MODEL_BYTES, ForestSize, ModelSize, TrainingDataSize,
@@ -20,7 +19,7 @@ from automl.algorithms._regressors import REGRESSION
 from automl.algorithms._space import Choice, Domain, Float, Int, sample_config
 
 __all__ = [
-    "Algorithm", "AlgorithmRegistry", "CLASSIFICATION", "CategoryCodes", "Choice", "Domain", "Float", "ForestSize", "Int",
+    "Algorithm", "AlgorithmRegistry", "CLASSIFICATION", "Choice", "Domain", "Float", "ForestSize", "Int",
     "MAX_MODEL_BYTES", "MIN_MEMBERS", "ModelSize", "PREPROCESSORS", "TrainingDataSize",
     "REGRESSION", "ScoringPipeline", "fit_pipeline", "fitted_model_bytes", "make_pipeline", "sample_config", "to_dense",
     "TooFewMembers",

@@ -63,11 +63,6 @@ class Algorithm:
         boosters, under the configuration's own values), when the search has ended early and time
         is left (:meth:`automl.engine.search.AdaptiveProposer.propose_variant`). None when the
         algorithm is not varied: it is deterministic given its data, or a variant would not differ.
-    categorical_param : str or None
-        The constructor parameter that declares columns as categorical (CatBoost's ``cat_features``),
-        for an estimator that encodes categories itself: its pipeline reads the string columns' blocks
-        of the featurization back as codes (:class:`~automl.algorithms.CategoryCodes`) and declares
-        them. None: it takes the featurization as it is.
     """
 
     name: str
@@ -85,7 +80,6 @@ class Algorithm:
     size: ModelSize | None = None
     grows: str | None = None
     variant_params: Mapping[str, Any] | None = None
-    categorical_param: str | None = None
 
     @property
     def display_name(self) -> str:

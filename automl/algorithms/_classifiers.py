@@ -61,7 +61,6 @@ for _algorithm in (
         "CatBoostClassifier", TASK, CatBoostLabelClassifier, "MaxAbsScaler", priority=2,
         thread_param="thread_count",
         default_params=CATBOOST_DEFAULTS, search_space=CATBOOST_SPACE, variant_params=SEED_VARIANT,
-        categorical_param="cat_features",
     ),
     Algorithm(
         "RandomForest", TASK, RandomForestClassifier, "MaxAbsScaler", priority=3,

@@ -5,7 +5,7 @@ model never refers to the job engine).
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 import numpy as np
 import scipy.sparse as sp
@@ -14,7 +14,6 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.metaestimators import available_if
 
 from automl.algorithms._algorithm import Algorithm
-from automl.algorithms._category_codes import CategoryCodes
 from automl.algorithms._growing import fit_within
 
 __all__ = ["ScoringPipeline", "fit_pipeline", "make_pipeline", "to_dense"]
@@ -79,25 +78,18 @@ class ScoringPipeline(Pipeline):
 
 
 def make_pipeline(algorithm: Algorithm, params: Mapping[str, Any] | None = None, n_jobs: int = 1, *,
-                  n_rows: int | None = None, n_values: int = 1,
-                  category_blocks: Sequence[Sequence[int]] | None = None) -> Pipeline:
+                  n_rows: int | None = None, n_values: int = 1) -> Pipeline:
     """The unfitted per-model pipeline of ``algorithm``: the scaler, then the estimator.
 
     Learners that take only dense input get a ``densify`` step first. With ``n_rows`` (the
     rows it will be fitted on; ``n_values``: the classes, or 1) a model whose size grows with
     the rows is capped to :data:`~automl.algorithms.MAX_MODEL_BYTES` (:meth:`Algorithm.sized_params`).
-    With ``category_blocks`` (:func:`featurizers.category_blocks` of the input), an algorithm that
-    encodes categories itself (``Algorithm.categorical_param``) gets a ``codes`` step after the
-    scaler (:class:`CategoryCodes`), and its estimator is told that the codes are categorical.
     """
     steps = [] if algorithm.accepts_sparse else [
         ("densify", FunctionTransformer(to_dense, accept_sparse=True))]
-    steps.append(("preprocessor", algorithm.make_preprocessor()))
     sized = algorithm.sized_params(params, n_rows, n_values)
-    if algorithm.categorical_param and category_blocks:
-        steps.append(("codes", CategoryCodes([list(b) for b in category_blocks])))
-        sized[algorithm.categorical_param] = list(range(len(category_blocks)))
-    return Pipeline([*steps, ("estimator", algorithm.make_estimator(sized, n_jobs=n_jobs))])
+    return Pipeline([*steps, ("preprocessor", algorithm.make_preprocessor()),
+                     ("estimator", algorithm.make_estimator(sized, n_jobs=n_jobs))])
 
 
 def fit_pipeline(model: Pipeline, algorithm: Algorithm, X: Any, y: np.ndarray,

@@ -46,7 +46,6 @@ for _algorithm in (
         "CatBoostRegressor", TASK, CatBoostValueRegressor, "MaxAbsScaler", priority=2,
         thread_param="thread_count",
         default_params=CATBOOST_DEFAULTS, search_space=CATBOOST_SPACE, variant_params=SEED_VARIANT,
-        categorical_param="cat_features",
     ),
     Algorithm(
         "RandomForest", TASK, RandomForestRegressor, "MaxAbsScaler", priority=3, thread_param="n_jobs",

@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
-from automl.explain._tree_contributions import back_to_inputs, tree_contributions
+from automl.explain._tree_contributions import tree_contributions
 
 __all__ = ["EXTRACTORS", "engineered_importance"]
 
@@ -96,10 +96,8 @@ def _importance(model: Any, X: Any, quick: bool = False,
                 deadline: float | None = None) -> tuple[np.ndarray | None, str | None]:
     """Shares of ``model`` (a pipeline, an ensemble or an estimator) on its input ``X``; an ensemble's
     members reached after ``deadline`` (a ``time.perf_counter()``) are read as with ``quick``."""
-    steps, X_in = [], X
     if isinstance(model, Pipeline):
-        steps = [step for _, step in model.steps[:-1]]
-        if steps:
+        if len(model.steps) > 1:
             X = model[:-1].transform(X)
         model = model.steps[-1][1]
     for extractor in EXTRACTORS:
@@ -107,7 +105,7 @@ def _importance(model: Any, X: Any, quick: bool = False,
             continue
         values = extractor.extract(model, X)
         if values is not None and values.shape[0] == X.shape[1]:
-            shares = _shares(back_to_inputs(steps, X_in, values, "expand_importances") if steps else values)
+            shares = _shares(values)
             if shares is not None:
                 return shares, extractor.method
     return _ensemble(model, X, quick, deadline)  # voting and stack ensembles: their members' shares

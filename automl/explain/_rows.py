@@ -30,7 +30,7 @@ from sklearn.pipeline import Pipeline
 from featurizers import raw_feature_origins
 
 from automl.errors import DataError
-from automl.explain._tree_contributions import back_to_inputs, tree_contributions
+from automl.explain._tree_contributions import tree_contributions
 
 __all__ = ["ROW_METHODS", "RowExplanation", "explain_rows"]
 
@@ -109,14 +109,12 @@ def _exact(model: Any, X: pd.DataFrame) -> RowExplanation | None:
     members = _members(rest)
     total, libraries = None, set()
     for member, weight in members:
-        steps = [step for _, step in member.steps[:-1]] if isinstance(member, Pipeline) else []
-        inputs = member[:-1].transform(engineered) if steps else engineered
+        inputs = member[:-1].transform(engineered) if isinstance(member, Pipeline) and len(member) > 1 else engineered
         estimator = member[-1] if isinstance(member, Pipeline) else member
         found = tree_contributions(estimator, inputs)
         if found is None:
             return None
-        values = back_to_inputs(steps, engineered, found[0], "expand_contributions") if steps else found[0]
-        total = values * weight if total is None else total + values * weight
+        total = found[0] * weight if total is None else total + found[0] * weight
         libraries.add(found[1])
     classes = getattr(model, "classes_", None)
     if classes is not None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["TREE_CONTRIBUTIONS", "back_to_inputs", "tree_contributions"]
+__all__ = ["TREE_CONTRIBUTIONS", "tree_contributions"]
 
 #: Largest featurized matrix (cells) densified for tree contributions.
 MAX_DENSE_CELLS = 20_000_000
@@ -55,9 +54,6 @@ def _catboost(estimator: Any, X: Any) -> np.ndarray | None:
 
     if not isinstance(estimator, CatBoost):
         return None
-    if isinstance(X, pd.DataFrame):  # categorical codes first (automl.algorithms.CategoryCodes)
-        pool = Pool(X, cat_features=estimator.get_cat_feature_indices())
-        return _blocks(estimator.get_feature_importance(pool, type="ShapValues"), *X.shape)
     dense = _dense(X)
     if dense is None:
         return None
@@ -76,17 +72,3 @@ def tree_contributions(estimator: Any, X: Any) -> tuple[np.ndarray, str] | None:
         if values is not None:
             return values, library
     return None
-
-
-def back_to_inputs(steps: list[Any], X: Any, values: np.ndarray, expand: str) -> np.ndarray:
-    """``values`` of the features after the transforming ``steps`` (fitted, in order) as values of their
-    input ``X``'s features, through each step that changes the features' layout: its method ``expand``
-    (``"expand_contributions"`` or ``"expand_importances"``, as :class:`automl.algorithms.CategoryCodes`
-    has) given the step's own input. Steps without it keep one output per input feature."""
-    inputs = [X]
-    for step in steps[:-1]:
-        inputs.append(step.transform(inputs[-1]))
-    for step, step_input in zip(reversed(steps), reversed(inputs)):
-        if hasattr(step, expand):
-            values = getattr(step, expand)(values, step_input)
-    return values

@@ -127,24 +127,3 @@ def test_categorical_override_on_numbers():
     assert plan.recipes["zip"] == "onehot"
     assert plan.summary(fitted)[0]["EngineeredFeatureCount"] == 300
     assert "set by column_name_and_types" in plan.notes["zip"]
-
-
-def test_category_blocks_are_each_string_column_s_own_outputs():
-    """One block per column asked for that is encoded as categories (one-hot, hashed or label outputs),
-    in output order; none for text, numbers, or columns not asked for."""
-    from featurizers import category_blocks
-
-    rng = np.random.default_rng(0)
-    n = 300
-    X = pd.DataFrame({"size": rng.normal(size=n), "colour": rng.choice(["red", "blue", "green"], size=n),
-                      "member": rng.choice(["yes", "no"], size=n), "code": rng.choice([f"k{i}" for i in range(40)], size=n),
-                      "note": [" ".join(rng.choice(["good", "bad", "late", "fine", "slow"], size=6)) for _ in range(n)],
-                      "rooms": rng.integers(1, 5, size=n)})
-    plan = plan_featurization(X, column_name_and_types={"code": "CategoricalHash", "note": "Text", "rooms": "Categorical"})
-    fitted = plan.build().fit(X)
-    names = list(fitted.get_feature_names_out())
-    blocks = category_blocks(fitted, ["colour", "member", "code", "note"])
-    assert [[names[i] for i in b] for b in blocks][:2] == [["member"], ["colour_blue", "colour_green", "colour_red"]]
-    assert len(blocks) == 3 and all(names[i].startswith("code_hash_") for i in blocks[2])
-    assert not any(names[i].startswith(("note", "rooms", "size")) for b in blocks for i in b)
-    assert sorted(i for b in blocks for i in b) == [i for i, n in enumerate(names) if n.startswith(("colour", "member", "code"))]

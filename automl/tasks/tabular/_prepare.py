@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import pandas as pd
-from pandas.api import types as ptypes
 from sklearn.base import clone
 
 import featurizers
@@ -26,14 +25,10 @@ from automl.tasks.tabular._validation_plan import ValidationPlan, plan_validatio
 if TYPE_CHECKING:
     from automl.tasks.tabular._tabular_tasks import TabularTask
 
-__all__ = ["CHECK_ROWS", "MAX_CODED_BYTES", "FoldData", "TabularData", "coded_blocks", "load_frames", "prepare",
-           "string_columns"]
+__all__ = ["CHECK_ROWS", "FoldData", "TabularData", "load_frames", "prepare"]
 
 #: Validation rows kept on a result to check exports on.
 CHECK_ROWS = 2000
-#: Largest dense copy of a featurized fold (its string columns' blocks read back as codes) handed to a
-#: learner that encodes categories itself; past it, that learner takes the featurization as it is.
-MAX_CODED_BYTES = 1 << 28
 
 
 @dataclass
@@ -47,7 +42,6 @@ class FoldData:
     valid_rows: np.ndarray
     w_train: np.ndarray | None = None
     w_valid: np.ndarray | None = None
-    category_blocks: list[list[int]] | None = None  # the string columns' blocks in X_train (coded_blocks)
 
 
 @dataclass
@@ -77,7 +71,6 @@ class TabularData:
     class_weights: dict | None = None    # applied to training rows when they help (Class balancing)
     final_model: str = REFIT             # how the final model is trained: BAG or REFIT (._bagging)
     final_model_reason: str = ""
-    refit_category_blocks: list[list[int]] | None = None  # the string columns' blocks in X_refit
 
     @property
     def models_per_member(self) -> int:
@@ -207,35 +200,16 @@ def _require_features(plan: featurizers.FeaturizationPlan) -> None:
         "set_featurization(column_name_and_types={'<column>': 'Categorical'}) (or 'Numeric', 'Text').")
 
 
-def string_columns(X: pd.DataFrame) -> list[str]:
-    """The columns that hold neither numbers nor dates: the categories a learner may encode itself."""
-    return [str(c) for c in X.columns if not (ptypes.is_numeric_dtype(X[c]) or ptypes.is_datetime64_any_dtype(X[c]))
-            or ptypes.is_bool_dtype(X[c])]
-
-
-def coded_blocks(transformer: Any, X_featurized: Any, strings: list[str]) -> list[list[int]] | None:
-    """The blocks of ``strings`` in ``X_featurized`` (:func:`featurizers.category_blocks`), which learners
-    that encode categories themselves read back as codes, densely (:class:`automl.algorithms.CategoryCodes`);
-    None when there are none, or when the dense copy would pass :data:`MAX_CODED_BYTES`."""
-    blocks = featurizers.category_blocks(transformer, strings) if strings else []
-    if not blocks:
-        return None
-    rows, width = X_featurized.shape
-    coded_width = width - sum(len(b) for b in blocks) + len(blocks)
-    return blocks if rows * coded_width * 8 <= MAX_CODED_BYTES else None
-
-
 def _featurize_folds(plan: featurizers.FeaturizationPlan, X: pd.DataFrame, y: np.ndarray, w: np.ndarray | None,
-                     validation: ValidationPlan, strings: list[str]) -> tuple[list[FoldData], Any, Any]:
+                     validation: ValidationPlan) -> tuple[list[FoldData], Any, Any]:
     template = plan.build()
     folds = []
     for fold in validation.folds:
         transformer = clone(template).fit(X.iloc[fold.train], y[fold.train])
-        X_train = transformer.transform(X.iloc[fold.train])
         folds.append(FoldData(
-            X_train, y[fold.train], transformer.transform(X.iloc[fold.valid]), y[fold.valid], fold.valid,
-            None if w is None else w[fold.train], None if w is None else w[fold.valid],
-            coded_blocks(transformer, X_train, strings)))
+            transformer.transform(X.iloc[fold.train]), y[fold.train],
+            transformer.transform(X.iloc[fold.valid]), y[fold.valid], fold.valid,
+            None if w is None else w[fold.train], None if w is None else w[fold.valid]))
     rows = validation.refit_rows
     refit = clone(template).fit(X.iloc[rows], y[rows])
     return folds, refit, refit.transform(X.iloc[rows])
@@ -315,11 +289,9 @@ def prepare(settings: DataSettings, featurization: FeaturizationSettings, *, tas
     plan = _plan_featurization(X.iloc[validation.refit_rows], featurization, onnx_compatible)
     _require_features(plan)
     validation, memory = _mitigate_memory(plan, X, y, validation, task, seed, memory_limit)
-    strings = [] if onnx_compatible else string_columns(X)  # CatBoost's ONNX export takes numbers only
-    folds, refit, X_refit = _featurize_folds(plan, X, y, w, validation, strings)
+    folds, refit, X_refit = _featurize_folds(plan, X, y, w, validation)
     prepared = TabularData(task, target, X, y, w, validation, plan, folds, refit, X_refit,
-                           dropped_target_rows=frames["dropped"],
-                           refit_category_blocks=coded_blocks(refit, X_refit, strings))
+                           dropped_target_rows=frames["dropped"])
     prepared.featurization_summary = plan.summary(refit)
     task.describe_target(prepared, y[validation.refit_rows], positive_label)
     test = frames["test_data"]

@@ -91,8 +91,7 @@ def refit_steps(trial: TrialResult, prepared: TabularData, n_jobs: int = 1,
     if rows is not None:
         X, y, w = X[rows], y[rows], None if w is None else w[rows]
     n_values = 1 if prepared.classes is None else len(prepared.classes)
-    model = build_model(spec, n_jobs, n_rows=X.shape[0], n_values=n_values, category_blocks=prepared.refit_category_blocks)
-    return fit_model(model, spec, X, y, w)
+    return fit_model(build_model(spec, n_jobs, n_rows=X.shape[0], n_values=n_values), spec, X, y, w)
 
 
 def _bag(folds: dict[int, Pipeline], prepared: TabularData) -> Pipeline | VotingClassifier | VotingRegressor:

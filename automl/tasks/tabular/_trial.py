@@ -43,12 +43,9 @@ def check_pace(spec: TrialSpec, first_fold_seconds: float, n_folds: int) -> None
                       f"{expected:.0f} s, more than {PAST_ALLOWANCE:g}x the {spec.max_seconds:.1f} s a trial may take")
 
 
-def build_model(spec: TrialSpec, n_jobs: int = 1, *, n_rows: int | None = None, n_values: int = 1,
-                category_blocks: list[list[int]] | None = None) -> Pipeline:
-    """The per-trial model: the algorithm's scaler, then the estimator (sized for ``n_rows`` rows; with
-    the string columns' ``category_blocks`` of its input, for an algorithm that encodes categories itself)."""
-    return make_pipeline(spec.algorithm, spec.params, n_jobs, n_rows=n_rows, n_values=n_values,
-                         category_blocks=category_blocks)
+def build_model(spec: TrialSpec, n_jobs: int = 1, *, n_rows: int | None = None, n_values: int = 1) -> Pipeline:
+    """The per-trial model: the algorithm's scaler, then the estimator (sized for ``n_rows`` rows)."""
+    return make_pipeline(spec.algorithm, spec.params, n_jobs, n_rows=n_rows, n_values=n_values)
 
 
 def fit_model(model: Pipeline, spec: TrialSpec, X: Any, y: np.ndarray, w: np.ndarray | None,
@@ -107,8 +104,7 @@ def evaluate_trial(task: TabularTask, spec: TrialSpec, data: TrialData, primary_
         for i, fold in enumerate(data.folds):
             if i == 1:
                 check_pace(spec, time.time() - started, len(data.folds))
-            model = build_model(spec, n_jobs, n_rows=fold.X_train.shape[0], n_values=width,
-                                category_blocks=fold.category_blocks)
+            model = build_model(spec, n_jobs, n_rows=fold.X_train.shape[0], n_values=width)
             wanted = _members(model, spec)
             # The first fold is fitted within its share of the allowance; the others fit as many members.
             allowance = spec.max_seconds / len(data.folds) if spec.max_seconds and i == 0 else None
@@ -140,16 +136,13 @@ def evaluate_trial(task: TabularTask, spec: TrialSpec, data: TrialData, primary_
 
 def trial_memory_bytes(spec: TrialSpec, data: TrialData) -> int:
     """Bytes a trial holds at its peak: the largest fold's arrays as read, the learner's working copy
-    (dense float64, or the sparse arrays for learners that take them; the dense codes and other features
-    for learners that encode categories themselves), the fitted model and the
+    (dense float64, or the sparse arrays for learners that take them), the fitted model and the
     out-of-fold predictions."""
     fold = max(data.folds, key=lambda f: f.X_train.shape[0])
     rows, features = fold.X_train.shape
     width = 1 if data.classes is None else len(data.classes)
     arrays = array_bytes(fold.X_train) + array_bytes(fold.X_valid)
-    blocks = fold.category_blocks if spec.algorithm.categorical_param else None
-    sparse = sp.issparse(fold.X_train) and spec.algorithm.accepts_sparse and not blocks
-    coded = features - sum(len(b) for b in blocks) + len(blocks) if blocks else features
-    working = array_bytes(fold.X_train) if sparse else rows * coded * 8
+    sparse = sp.issparse(fold.X_train) and spec.algorithm.accepts_sparse
+    working = array_bytes(fold.X_train) if sparse else rows * features * 8
     model = spec.algorithm.model_bytes(spec.params, rows, width, features)
     return int(arrays + working + model + data.n_pool * width * 4)

@@ -98,25 +98,3 @@ def test_no_rows_is_a_clear_error(frame):
     model = _model(frame, _labels(frame), LogisticRegression(max_iter=500))
     with pytest.raises(DataError, match="at least one row"):
         explain_rows(model, frame.head(0), frame)
-
-
-def test_catboost_on_category_codes_adds_up_and_credits_the_raw_column(frame, tmp_path, monkeypatch):
-    """CatBoost behind the codes of the string columns (automl.algorithms.CategoryCodes): its contributions
-    to the codes go back to the engineered one-hot outputs, and so to the raw column."""
-    from automl.algorithms import CLASSIFICATION, make_pipeline
-    from featurizers import category_blocks
-
-    monkeypatch.chdir(tmp_path)
-    y = ((frame["colour"] == "red") | (frame["signal"] > 1.0)).to_numpy().astype(int)
-    transformer = plan_featurization(frame).build().fit(frame)
-    engineered = transformer.transform(frame)
-    member = make_pipeline(CLASSIFICATION["CatBoostClassifier"], {"iterations": 60},
-                           category_blocks=category_blocks(transformer, ["colour"])).fit(engineered, y)
-    model = ScoringPipeline([("datatransformer", transformer), *member.steps])
-    explained = explain_rows(model, frame.head(25), frame)
-    assert explained.method == "exact tree contributions (CatBoost)"
-    margin = member.predict(engineered[:25], prediction_type="RawFormulaVal")
-    np.testing.assert_allclose(explained.base_value + explained.contributions.sum(axis=1), margin, atol=1e-6)
-    red = (frame["colour"].head(25) == "red").to_numpy()
-    colour = explained.contributions["colour"].to_numpy()
-    assert colour[red].min() > 0 > colour[~red].max()  # red raises the odds of 1, as the labels say

@@ -45,7 +45,6 @@ def test_a_catboost_job_returns_a_bag_that_is_logged_and_exports(load, tmp_path)
     assert result.best_trial.algorithm == "CatBoostClassifier" and result.best_trial.succeeded
     bag = result.best_model.named_steps["bag"]
     assert len(bag.estimators_) == 3  # one CatBoost per cross-validation fold
-    assert "codes" not in bag.estimators_[0].named_steps  # ONNX mode: CatBoost takes the featurization as it is
     assert result.tracking_errors == [] and set(result.logged_models) == {"mlflow", "onnx"}
     assert result.onnx_check["passed"]
     exported = result.export_onnx(tmp_path / "model.onnx")
@@ -53,29 +52,3 @@ def test_a_catboost_job_returns_a_bag_that_is_logged_and_exports(load, tmp_path)
     labels = session(exported.model).run(None, onnx_feed(X, exported.input_kinds))[0]
     assert np.mean(labels == result.best_model.predict(X)) >= 0.999
     assert not any(p.name == "catboost_info" for p in tmp_path.iterdir())
-
-
-@pytest.mark.slow
-def test_catboost_reads_the_string_columns_as_categories_outside_onnx_mode(load, tmp_path):
-    """Outside ONNX mode, CatBoost's models take the string columns as categories (codes of their blocks),
-    and the export says which step has no converter and what to do."""
-    frame, target, task = load("titanic")
-    job = automl.classification(training_data=frame, target_column_name=target, name="catboost_codes_job",
-                                experiment_name="onnx-tests", log_verbosity="warning", n_cross_validations=3,
-                                enable_model_explainability=False)
-    job.set_limits(max_trials=1)
-    job.set_training(allowed_training_algorithms=["CatBoostClassifier"], enable_vote_ensemble=False,
-                     enable_stack_ensemble=False)
-    result = job.submit(show_progress=False)
-    assert result.best_trial.succeeded and result.tracking_errors == []
-    member = result.best_model.named_steps["bag"].estimators_[0]
-    codes = member.named_steps["codes"]
-    names = result.best_model.named_steps["datatransformer"].get_feature_names_out()
-    coded = {names[b[0]].split("_")[0] for b in codes.blocks}
-    purposes = dict(zip(result.featurization_summary["RawFeatureName"], result.featurization_summary["TypeDetected"]))
-    assert coded == {"Sex", "Embarked", "Cabin"}  # the string columns encoded as categories; not Name, text
-    assert {purposes[c] for c in coded} <= {"Categorical", "CategoricalHash"} and purposes["Name"] == "Text"
-    assert member[-1].get_cat_feature_indices() == list(range(len(codes.blocks)))
-    with pytest.raises(ConfigError, match="step .*codes' \\(CategoryCodes\\) has no ONNX converter.*"
-                                          "enable_onnx_compatible_models=True"):
-        result.export_onnx(tmp_path / "model.onnx")
