@@ -68,22 +68,23 @@ class CodedCatBoost:
     def __init__(self, task: str):
         self.task = task
 
-    def _features(self, X: pd.DataFrame) -> pd.DataFrame:
+    def _features(self, X: pd.DataFrame, fit: bool = False) -> pd.DataFrame:
+        strings = _as_categories(X, self.columns_)[self.columns_]
+        if fit:
+            self.codes_ = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1).fit(strings)
         featurized = self.featurization_.transform(X.drop(columns=self.columns_))
         featurized = featurized.toarray() if sp.issparse(featurized) else np.asarray(featurized, dtype=float)
-        codes = self.codes_.transform(_as_categories(X, self.columns_)[self.columns_]).astype(int)
+        codes = self.codes_.transform(strings).astype(int)
         return pd.concat([pd.DataFrame(featurized).add_prefix("f"), pd.DataFrame(codes).add_prefix("code")], axis=1)
 
     def fit(self, X: pd.DataFrame, y: pd.Series) -> "CodedCatBoost":
         self.columns_ = string_columns(X)
         rest = X.drop(columns=self.columns_)
         self.featurization_ = featurizers.plan_featurization(rest).build().fit(rest, y)
-        self.codes_ = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
-        self.codes_.fit(_as_categories(X, self.columns_)[self.columns_])
         learner = CatBoostRegressor if self.task == "regression" else CatBoostClassifier
         self.model_ = learner(verbose=0, thread_count=2, allow_writing_files=False,
                               cat_features=[f"code{j}" for j in range(len(self.columns_))])
-        self.model_.fit(self._features(X), y.to_numpy())
+        self.model_.fit(self._features(X, fit=True), y.to_numpy())
         self.classes_ = getattr(self.model_, "classes_", None)
         return self
 

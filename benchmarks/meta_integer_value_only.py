@@ -17,8 +17,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import pandas as pd  # noqa: E402
 from meta_integer_order import compare_per_learner, held_out, touched_datasets  # noqa: E402
 
 
