@@ -10,6 +10,7 @@ from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 from automl.core import name_key, resolve_name
 from automl.algorithms._model_size import MAX_MODEL_BYTES, ModelSize
 from automl.algorithms._space import Domain
+from automl.algorithms._deadline_hooks import DEADLINE_HOOKS
 from automl.errors import ConfigError
 
 #: Per-model preprocessors, by the name Azure shows in front of the algorithm.
@@ -63,6 +64,9 @@ class Algorithm:
         boosters, under the configuration's own values), when the search has ended early and time
         is left (:meth:`automl.engine.search.AdaptiveProposer.propose_variant`). None when the
         algorithm is not varied: it is deterministic given its data, or a variant would not differ.
+    deadline_hook : str or None
+        Key of :data:`~automl.algorithms._deadline_hooks.DEADLINE_HOOKS`: how a fit is stopped at a deadline
+        between iterations (a final model's fit past the job's limit). None: it runs to its end.
     """
 
     name: str
@@ -80,6 +84,7 @@ class Algorithm:
     size: ModelSize | None = None
     grows: str | None = None
     variant_params: Mapping[str, Any] | None = None
+    deadline_hook: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -130,6 +135,9 @@ class AlgorithmRegistry:
             raise ValueError(f"Algorithm {algorithm.name!r} is already registered for {self.task}.")
         if algorithm.preprocessor not in PREPROCESSORS:
             raise ValueError(f"Unknown preprocessor {algorithm.preprocessor!r} for {algorithm.name}.")
+        if algorithm.deadline_hook is not None and algorithm.deadline_hook not in DEADLINE_HOOKS:
+            raise ValueError(f"Unknown deadline hook {algorithm.deadline_hook!r} for {algorithm.name}: one of "
+                             f"{', '.join(map(repr, DEADLINE_HOOKS))}.")
         self._algorithms[algorithm.name] = algorithm
         return algorithm
 

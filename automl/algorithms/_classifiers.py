@@ -51,16 +51,19 @@ for _algorithm in (
     Algorithm(
         "LightGBM", TASK, LGBMClassifier, "MaxAbsScaler", priority=0, thread_param="n_jobs",
         default_params=LIGHTGBM_DEFAULTS, search_space=LIGHTGBM_SPACE, variant_params=LIGHTGBM_VARIANT,
+        deadline_hook="lightgbm",
     ),
     Algorithm(
         "XGBoostClassifier", TASK, XGBoostLabelClassifier, "MaxAbsScaler", priority=1,
         thread_param="n_jobs",
         default_params=XGBOOST_DEFAULTS, search_space=XGBOOST_SPACE, variant_params=BOOSTING_VARIANT,
+        deadline_hook="xgboost",
     ),
     Algorithm(
         "CatBoostClassifier", TASK, CatBoostLabelClassifier, "MaxAbsScaler", priority=2,
         thread_param="thread_count",
         default_params=CATBOOST_DEFAULTS, search_space=CATBOOST_SPACE, variant_params=SEED_VARIANT,
+        deadline_hook="catboost",
     ),
     Algorithm(
         "RandomForest", TASK, RandomForestClassifier, "MaxAbsScaler", priority=3,
@@ -83,6 +86,7 @@ for _algorithm in (
         "GradientBoosting", TASK, GradientBoostingClassifier, "MaxAbsScaler", priority=6, grows="n_estimators",
         default_params={"n_estimators": 100, "random_state": 0},
         search_space=GRADIENT_BOOSTING_SPACE, variant_params=BOOSTING_VARIANT,
+        deadline_hook="sklearn_monitor",
     ),
     Algorithm(
         "SGD", TASK, SGDClassifier, "StandardScalerWrapper", priority=7,

@@ -15,6 +15,7 @@ from sklearn.utils.metaestimators import available_if
 
 from automl.algorithms._algorithm import Algorithm
 from automl.algorithms._growing import fit_within
+from automl.algorithms._deadline_hooks import deadline_fit_params
 
 __all__ = ["ScoringPipeline", "fit_pipeline", "make_pipeline", "to_dense"]
 
@@ -93,13 +94,16 @@ def make_pipeline(algorithm: Algorithm, params: Mapping[str, Any] | None = None,
 
 
 def fit_pipeline(model: Pipeline, algorithm: Algorithm, X: Any, y: np.ndarray,
-                 sample_weight: np.ndarray | None = None, max_seconds: float | None = None) -> Pipeline:
+                 sample_weight: np.ndarray | None = None, max_seconds: float | None = None,
+                 deadline: float | None = None) -> Pipeline:
     """Fit ``model`` (from :func:`make_pipeline`) with sample weights where ``algorithm`` takes them.
 
     With ``max_seconds``, an algorithm that ``grows`` member by member fits as many members as
     the allowance holds (:func:`~automl.algorithms._growing.fit_within`); the estimator's
     parameter then says how many it has. It raises :class:`~automl.algorithms.TooFewMembers` when
-    that is fewer than :data:`~automl.algorithms.MIN_MEMBERS`.
+    that is fewer than :data:`~automl.algorithms.MIN_MEMBERS`. With ``deadline`` (a ``time.monotonic()``),
+    an algorithm with a ``deadline_hook`` stops at its first iteration past it, raising (a
+    :class:`~automl.core.PastDeadline`, which CatBoost wraps in its own error).
     """
     fit_params = {}
     if sample_weight is not None and algorithm.supports_sample_weight:
@@ -107,4 +111,8 @@ def fit_pipeline(model: Pipeline, algorithm: Algorithm, X: Any, y: np.ndarray,
     if algorithm.grows and max_seconds is not None:
         fit_within(model, algorithm.grows, X, y, fit_params, max_seconds)
         return model
-    return model.fit(X, y, **fit_params)
+    hook_params, undo = deadline_fit_params(algorithm.deadline_hook, model[-1], deadline)
+    try:
+        return model.fit(X, y, **fit_params, **{f"estimator__{k}": v for k, v in hook_params.items()})
+    finally:
+        undo()

@@ -37,15 +37,18 @@ for _algorithm in (
     Algorithm(
         "LightGBM", TASK, LGBMRegressor, "MaxAbsScaler", priority=0, thread_param="n_jobs",
         default_params=LIGHTGBM_DEFAULTS, search_space=LIGHTGBM_SPACE, variant_params=LIGHTGBM_VARIANT,
+        deadline_hook="lightgbm",
     ),
     Algorithm(
         "XGBoostRegressor", TASK, XGBRegressor, "MaxAbsScaler", priority=1, thread_param="n_jobs",
         default_params=XGBOOST_DEFAULTS, search_space=XGBOOST_SPACE, variant_params=BOOSTING_VARIANT,
+        deadline_hook="xgboost",
     ),
     Algorithm(
         "CatBoostRegressor", TASK, CatBoostValueRegressor, "MaxAbsScaler", priority=2,
         thread_param="thread_count",
         default_params=CATBOOST_DEFAULTS, search_space=CATBOOST_SPACE, variant_params=SEED_VARIANT,
+        deadline_hook="catboost",
     ),
     Algorithm(
         "RandomForest", TASK, RandomForestRegressor, "MaxAbsScaler", priority=3, thread_param="n_jobs",
@@ -68,6 +71,7 @@ for _algorithm in (
         "GradientBoosting", TASK, GradientBoostingRegressor, "MaxAbsScaler", priority=6, grows="n_estimators",
         default_params={"n_estimators": 100, "random_state": 0},
         search_space=GRADIENT_BOOSTING_SPACE, variant_params=BOOSTING_VARIANT,
+        deadline_hook="sklearn_monitor",
     ),
     Algorithm(
         "LassoLars", TASK, LassoLars, "StandardScalerWrapper", priority=7,

@@ -2,20 +2,23 @@
 
 The ensembles leave out members whose final models would not let theirs fit the time left before the
 job's limit (:func:`~automl.engine._budget.final_model_time`); the refit then takes the best trial whose
-final model fits (:func:`~automl.engine._budget.refit_order`). Both say what they gave up in the job's
-notes (``result.budget_notes``).
+final model fits (:func:`~automl.engine._budget.refit_order`), and is not waited for past the limit. Both say
+what they gave up in the job's notes (``result.budget_notes``).
 """
 from __future__ import annotations
 
 import logging
+import math
+import time
 from typing import TYPE_CHECKING, Any, Callable
 
-from automl.core import CANCELED, TrialResult
+from automl.core import CANCELED, PastDeadline, TrialResult, run_by
 from automl.engine._budget import (
     END_OF_JOB_SECONDS,
     JobClock,
     ensemble_budget,
     final_model_time,
+    logging_seconds,
     refit_estimate,
     refit_order,
 )
@@ -86,7 +89,9 @@ def refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: 
                 seconds_left: float, notes: list[str]) -> tuple[Any, TrialResult | None, PreparedData, str]:
     """The best trial whose final model fits in ``seconds_left`` (else the quickest), fitted; the next on
     failure. "Best" is the task's choice (:meth:`Task.choose_final`: forecasting's floor). When the planned
-    final model of the best trial would not fit, the task's lighter forms are used. Also returned: the
+    final model of the best trial would not fit, the task's lighter forms are used. Each refit is waited for
+    until the job's limit (at least its estimate, :func:`_refit_by`); after one is left behind there, only a
+    trial whose refit fits what is left may follow, and a note says which gave no model. Also returned: the
     ``prepared`` data the model was fitted with, and why the fitted trial was chosen over the best
     validation score ("" when it was not).
     """
@@ -99,7 +104,7 @@ def refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: 
     def estimate(trial: TrialResult) -> float:
         return refit_estimate(task, trial, prepared)
 
-    order = refit_order(ranked, estimate, seconds_left)
+    order, started, late = refit_order(ranked, estimate, seconds_left), time.monotonic(), False
     if order and order[0] is not ranked[0]:
         note = (f"refit {order[0].name} ({order[0].display_name}) instead of the best trial {ranked[0].name}, "
                 f"whose refit and logging (about {estimate(ranked[0]):.0f} s) would not fit the "
@@ -107,8 +112,37 @@ def refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: 
         logger.warning("job %s: %s", job.name, note)
         notes.append(note)
     for candidate in order:
+        if late and estimate(candidate) > seconds_left - (time.monotonic() - started):
+            continue  # a refit was left behind at the job's limit: only one that fits what is left
         try:
-            return task.refit(candidate, prepared), candidate, prepared, selection if candidate is ranked[0] else ""
+            model = _refit_by(task, candidate, prepared, max(seconds_left - (time.monotonic() - started),
+                                                             estimate(candidate)), notes)
+            return model, candidate, prepared, selection if candidate is ranked[0] else ""
+        except PastDeadline as exc:
+            candidate.error = f"refit stopped: {exc}"
+            late = True
+            note = f"no final model from {candidate.name} ({candidate.display_name}): {exc}"
+            logger.warning("job %s: %s", job.name, note)
+            notes.append(note)
         except Exception as exc:  # fall back to the next best trial
             candidate.error = f"refit failed: {type(exc).__name__}: {exc}"
     return None, None, prepared, ""
+
+
+def _refit_by(task: Task, trial: TrialResult, prepared: PreparedData, seconds: float, notes: list[str]) -> Any:
+    """``task.refit(trial)`` waited for ``seconds`` at most (all of them when infinite); past them it is left
+    running on a daemon thread and :class:`~automl.core.PastDeadline` is raised. The task's own deadline comes
+    the logging of the model earlier: what it leaves out lets the model be logged by the limit. What the task
+    says it left out is added to ``notes``."""
+    if math.isinf(seconds):
+        return task.refit(trial, prepared)
+    deadline = time.monotonic() + seconds
+    members = trial.ensemble.members if trial.ensemble is not None else [trial]
+    fits_by = deadline - logging_seconds(task.final_model_bytes(members, prepared))
+    own_notes: list[str] = []  # not the job's: a refit left behind may still write to its own
+    (model,) = run_by([lambda: task.refit(trial, prepared, deadline=fits_by, notes=own_notes)], deadline,
+                      name="automl-final-model")
+    if isinstance(model, PastDeadline):
+        raise PastDeadline(f"its refit was not done {seconds:.0f} s after it began, at the job's limit")
+    notes.extend(own_notes)
+    return model

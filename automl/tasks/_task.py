@@ -326,8 +326,15 @@ class Task(ABC):
         return None
 
     @abstractmethod
-    def refit(self, trial: TrialResult, prepared: PreparedData) -> Any:
-        """The model of ``trial`` (an ensemble's members too) fitted on all training data."""
+    def refit(self, trial: TrialResult, prepared: PreparedData, *, deadline: float | None = None,
+              notes: list[str] | None = None) -> Any:
+        """The model of ``trial`` (an ensemble's members too) fitted on all training data.
+
+        A task whose final model can go without some of its fits (a vote's member, a bag's fold) leaves out
+        those not returned by ``deadline`` (a ``time.monotonic()``; None: no deadline) and says so in
+        ``notes``; without them it raises :class:`~automl.core.PastDeadline`. The engine stops waiting for
+        the whole refit a little later (:func:`~automl.engine._final_model.refit_best`), whatever the task.
+        """
 
     @abstractmethod
     def score_test(self, model: Any, prepared: PreparedData) -> dict[str, float] | None:

@@ -107,8 +107,10 @@ class ForecastingTask(Task):
         forecasting model fits its members in turn."""
         return refit_seconds(members, prepared, os.cpu_count() or 1)
 
-    def refit(self, trial: TrialResult, prepared: ForecastData) -> ForecastingModel:
-        """The forecaster (or vote) refit on every series' full history, with every core."""
+    def refit(self, trial: TrialResult, prepared: ForecastData, *, deadline: float | None = None,
+              notes: list[str] | None = None) -> ForecastingModel:
+        """The forecaster (or vote) refit on every series' full history, with every core. It has no parts to
+        leave out: the engine stops waiting for it at its deadline."""
         return refit_forecaster(trial, prepared, os.cpu_count() or 1)
 
     def score_test(self, model: ForecastingModel, prepared: ForecastData) -> dict[str, float] | None:

@@ -74,14 +74,18 @@ def _error(prediction: np.ndarray, y: np.ndarray, classes: np.ndarray | None) ->
     return value if np.isfinite(value) else np.inf
 
 
-def validated_folds(trial: TrialResult, models: list[Any], prepared: TabularData) -> tuple[list[int], str | None]:
+def validated_folds(trial: TrialResult, models: list[Any | None], prepared: TabularData
+                    ) -> tuple[list[int], str | None]:
     """The fold models of ``trial``'s bag that predict their own fold's validation rows about as well
-    as the trial did (:data:`MAX_ERROR_RATIO`), by index, and a sentence on those left out (None when
-    every one is kept, or when the trial kept no validation predictions to compare with)."""
+    as the trial did (:data:`MAX_ERROR_RATIO`), by fold index, and a sentence on those left out (None when
+    every one is kept, or when the trial kept no validation predictions to compare with). A fold whose
+    model is None (not fitted) is neither kept nor named."""
     if trial.valid_predictions is None or trial.valid_rows is None:
-        return list(range(len(models))), None
+        return [i for i, model in enumerate(models) if model is not None], None
     kept, dropped = [], []
     for index, (model, fold) in enumerate(zip(models, prepared.validation.folds)):
+        if model is None:
+            continue
         positions = _refit_positions(prepared, fold.valid)
         if positions is None:
             kept.append(index)

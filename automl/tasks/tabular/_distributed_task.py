@@ -144,8 +144,9 @@ class DistributedTraining:
     def lighter_final_model(self, prepared: DistributedData) -> None:
         return None
 
-    def refit(self, trial: TrialResult, prepared: DistributedData) -> Any:
-        """The trial's own model (trained on the training partitions)."""
+    def refit(self, trial: TrialResult, prepared: DistributedData, *, deadline: float | None = None,
+              notes: list[str] | None = None) -> Any:
+        """The trial's own model (trained on the training partitions): nothing to fit."""
         if trial.model is None:
             raise ValueError(f"trial {trial.name} kept no model")
         return trial.model

@@ -8,7 +8,6 @@ assembles them into a voting or stack estimator behind the same ``datatransforme
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
@@ -16,7 +15,7 @@ from sklearn.ensemble import VotingClassifier, VotingRegressor
 from sklearn.pipeline import Pipeline
 
 from automl.algorithms import ScoringPipeline
-from automl.core import TrialResult, TrialSpec
+from automl.core import PastDeadline, TrialResult, TrialSpec, run_by
 from automl.ensembles import (
     StackEnsembleSpec,
     VotingEnsembleSpec,
@@ -82,16 +81,18 @@ def refit_seconds(members: list[TrialResult], n_folds: int, workers: int = 1) ->
 
 
 def refit_steps(trial: TrialResult, prepared: TabularData, n_jobs: int = 1,
-                rows: np.ndarray | None = None) -> Pipeline:
+                rows: np.ndarray | None = None, deadline: float | None = None) -> Pipeline:
     """``trial``'s scaler and estimator fitted on the featurized training rows (``rows`` of them:
-    positions in ``X_refit``, for one fold of a bag; all of them by default)."""
+    positions in ``X_refit``, for one fold of a bag; all of them by default), stopped at ``deadline``
+    where its algorithm can be (:func:`~automl.algorithms.fit_pipeline`)."""
     algorithm = prepared.task.algorithms[trial.algorithm]
     spec = TrialSpec(trial.iteration, trial.name, algorithm, trial.params)
     X, y, w = prepared.refit_arrays()
     if rows is not None:
         X, y, w = X[rows], y[rows], None if w is None else w[rows]
     n_values = 1 if prepared.classes is None else len(prepared.classes)
-    return fit_model(build_model(spec, n_jobs, n_rows=X.shape[0], n_values=n_values), spec, X, y, w)
+    return fit_model(build_model(spec, n_jobs, n_rows=X.shape[0], n_values=n_values), spec, X, y, w,
+                     deadline=deadline)
 
 
 def _bag(folds: dict[int, Pipeline], prepared: TabularData) -> Pipeline | VotingClassifier | VotingRegressor:
@@ -103,14 +104,16 @@ def _bag(folds: dict[int, Pipeline], prepared: TabularData) -> Pipeline | Voting
                                 np.full(len(folds), 1.0 / len(folds)), classes=prepared.classes)
 
 
-def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int = 1,
-                  workers: int = 1) -> list[Pipeline | VotingClassifier | VotingRegressor]:
+def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int = 1, workers: int = 1,
+                  deadline: float | None = None) -> list[Pipeline | VotingClassifier | VotingRegressor | None]:
     """The final model of every member: :func:`refit_steps` on all rows, or under
     ``prepared.final_model == "bag"`` one per fold, averaged (:mod:`._bagging`).
 
     The fits run ``workers`` at a time on threads: the learners fit in native code that releases
     the GIL, so threads use the cores without copying the data; each fit gets
-    ``n_jobs // workers`` threads.
+    ``n_jobs // workers`` threads. A fit that has not returned by ``deadline`` (a ``time.monotonic()``)
+    is left behind (:func:`~automl.core.run_by`): a bag goes without that fold, and a member none of
+    whose fits returned is None.
     """
     folds = bag_rows(prepared) if prepared.final_model == BAG else None
     parts: list[np.ndarray | None] = folds if folds is not None else [None]
@@ -118,35 +121,42 @@ def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int
     workers = max(1, min(workers, len(units)))
     per_unit = max(1, n_jobs // workers)
 
-    def fit(unit: tuple[TrialResult, np.ndarray | None]) -> Pipeline:
-        return refit_steps(unit[0], prepared, per_unit, unit[1])
+    def fit(member: TrialResult, rows: np.ndarray | None) -> Callable[[], Pipeline]:
+        return lambda: refit_steps(member, prepared, per_unit, rows, deadline)
 
-    if workers == 1:
-        fitted = [fit(unit) for unit in units]
-    else:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="automl-refit") as pool:
-            fitted = list(pool.map(fit, units))
-    k = len(parts)
+    fitted = run_by([fit(*unit) for unit in units], deadline, workers, name="automl-refit")
     if folds is None:
-        return [fitted[i] for i in range(len(members))]
-    return [_checked_bag(member, fitted[i * k:(i + 1) * k], prepared, n_jobs) for i, member in enumerate(members)]
+        return [None if isinstance(model, PastDeadline) else model for model in fitted]
+    k = len(parts)
+    return [_checked_bag(member, fitted[i * k:(i + 1) * k], prepared, n_jobs, deadline)
+            for i, member in enumerate(members)]
 
 
-def _checked_bag(member: TrialResult, folds: list[Pipeline], prepared: TabularData,
-                 n_jobs: int) -> Pipeline | VotingClassifier | VotingRegressor:
-    """The bag of ``member``'s fold models that passed :func:`validated_folds`; a refit on all rows
-    when none did. What was left out is added to ``prepared.final_model_reason``."""
-    kept, note = validated_folds(member, folds, prepared)
+def _checked_bag(member: TrialResult, folds: list[Pipeline | PastDeadline], prepared: TabularData, n_jobs: int,
+                 deadline: float | None) -> Pipeline | VotingClassifier | VotingRegressor | None:
+    """The bag of ``member``'s fold models that returned by ``deadline`` and passed :func:`validated_folds`;
+    a refit on all rows when none passed, None when none returned. What was left out is added to
+    ``prepared.final_model_reason``."""
+    returned = [None if isinstance(model, PastDeadline) else model for model in folds]
+    late = [str(i) for i, model in enumerate(returned) if model is None]
+    if late:
+        prepared.final_model_reason += (f"; the model(s) of fold(s) {', '.join(late)} of {member.name} left out: "
+                                        "not fitted by the job's limit")
+    if len(late) == len(folds):
+        return None
+    kept, note = validated_folds(member, returned, prepared)
     if note is not None:
         prepared.final_model_reason += f"; {note}"
     if kept:
-        return _bag({i: folds[i] for i in kept}, prepared)
+        return _bag({i: returned[i] for i in kept}, prepared)
     prepared.final_model_reason += f" ({member.name} refit on all training rows instead)"
-    return refit_steps(member, prepared, n_jobs)
+    (model,) = run_by([lambda: refit_steps(member, prepared, n_jobs, deadline=deadline)], deadline,
+                      name="automl-refit")
+    return None if isinstance(model, PastDeadline) else model
 
 
 def refit_ensemble(trial: TrialResult, prepared: TabularData,
-                   refit_member: Callable[[TrialResult], Pipeline]) -> Pipeline:
+                   refit_member: Callable[[TrialResult], Pipeline | None]) -> Pipeline:
     """The model of an ensemble trial, refit on all training data, taking raw rows.
 
     Parameters
@@ -158,29 +168,42 @@ def refit_ensemble(trial: TrialResult, prepared: TabularData,
     refit_member : callable
         ``refit_member(member_trial)`` returns that member's fitted
         ``Pipeline([("preprocessor", ...), ("estimator", ...)])`` trained on all
-        featurized training rows.
+        featurized training rows, or None when it was not fitted by the job's limit.
 
     Returns
     -------
     Pipeline
         ``Pipeline([("datatransformer", prepared.refit_transformer), ("ensemble", model)])``
         where ``model`` is a fitted ``VotingClassifier`` (soft) / ``VotingRegressor``
-        or a :class:`StackEnsembleClassifier` / :class:`StackEnsembleRegressor`.
+        or a :class:`StackEnsembleClassifier` / :class:`StackEnsembleRegressor`. A vote
+        goes without the members that were not fitted, its weights scaled to sum to one.
 
     Raises
     ------
     ValueError
         When a refit member does not know exactly the job's classes.
+    PastDeadline
+        When a stack's member, or every member of a vote, was not fitted.
     """
     spec = trial.ensemble
     members = [(member_name(m), refit_member(m)) for m in spec.members]
-    if isinstance(spec, VotingEnsembleSpec):
-        model = make_voting_ensemble(*_flat_vote(members, spec.weights), classes=prepared.classes)
+    fitted = [model is not None for _, model in members]
+    if isinstance(spec, VotingEnsembleSpec) and any(fitted):
+        weights = np.asarray(spec.weights, dtype=float)[fitted]
+        vote = [member for member, ok in zip(members, fitted) if ok]
+        model = make_voting_ensemble(*_flat_vote(vote, weights / weights.sum()), classes=prepared.classes)
+    elif not all(fitted):
+        raise PastDeadline(f"{_late_members(spec.members, fitted)} not fitted by the job's limit")
     elif isinstance(spec, StackEnsembleSpec):
         model = make_stack_ensemble(members, spec.meta_learner, classes=prepared.classes)
     else:
         raise TypeError(f"trial {trial.name!r} holds no ensemble this version can refit: {type(spec).__name__}.")
     return ScoringPipeline([("datatransformer", prepared.refit_transformer), ("ensemble", model)])
+
+
+def _late_members(members: list[TrialResult], fitted: list[bool]) -> str:
+    """The members not fitted, as "the refit of trial(s) 3, 8"."""
+    return "the refit of trial(s) " + ", ".join(str(m.iteration) for m, ok in zip(members, fitted) if not ok)
 
 
 def _flat_vote(members: list[tuple[str, Pipeline | VotingClassifier | VotingRegressor]],
@@ -197,17 +220,28 @@ def _flat_vote(members: list[tuple[str, Pipeline | VotingClassifier | VotingRegr
     return flat, flat_weights
 
 
-def refit_trial(trial: TrialResult, prepared: TabularData, n_jobs: int = 1, workers: int = 1) -> Pipeline:
+def refit_trial(trial: TrialResult, prepared: TabularData, n_jobs: int = 1, workers: int = 1,
+                deadline: float | None = None, notes: list[str] | None = None) -> Pipeline:
     """The model of ``trial`` refit on all training data: one Pipeline taking raw rows.
 
     Its first step is the fitted ``datatransformer``; an ensemble's members are refit
     ``workers`` at a time (:func:`refit_members`) and assembled by :func:`refit_ensemble`.
+    Fits not returned by ``deadline`` (a ``time.monotonic()``) are left out: a vote's members and a
+    bag's folds (``notes`` and ``prepared.final_model_reason`` say which); without them there is no
+    model, and :class:`~automl.core.PastDeadline` is raised.
     """
     if trial.ensemble is not None:
         members = trial.ensemble.members
-        fitted = dict(zip(map(id, members), refit_members(members, prepared, n_jobs, workers)))
-        return refit_ensemble(trial, prepared, lambda member: fitted[id(member)])
-    (model,) = refit_members([trial], prepared, n_jobs, workers)
+        models = refit_members(members, prepared, n_jobs, workers, deadline)
+        fitted = dict(zip(map(id, members), models))
+        model = refit_ensemble(trial, prepared, lambda member: fitted[id(member)])
+        if notes is not None and any(m is None for m in models):
+            notes.append(f"{trial.name} ({trial.algorithm}) goes without "
+                         f"{_late_members(members, [m is not None for m in models])}: not fitted by the job's limit")
+        return model
+    (model,) = refit_members([trial], prepared, n_jobs, workers, deadline)
+    if model is None:
+        raise PastDeadline("its refit on all rows did not return by the job's limit")
     if isinstance(model, Pipeline):
         return ScoringPipeline([("datatransformer", prepared.refit_transformer), *model.steps])
     return ScoringPipeline([("datatransformer", prepared.refit_transformer), ("bag", model)])

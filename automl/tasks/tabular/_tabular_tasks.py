@@ -171,11 +171,13 @@ class TabularTask(Task):
                                    final_model_reason="refit on all training rows: a bag of the fold models "
                                                       "would not fit the time left"), what
 
-    def refit(self, trial: TrialResult, prepared: TabularData) -> Pipeline:
-        """The trial's pipeline (or ensemble) behind the fitted featurization, refit on all training rows."""
+    def refit(self, trial: TrialResult, prepared: TabularData, *, deadline: float | None = None,
+              notes: list[str] | None = None) -> Pipeline:
+        """The trial's pipeline (or ensemble) behind the fitted featurization, refit on all training rows; a
+        vote's members and a bag's folds not fitted by ``deadline`` left out (:func:`refit_trial`)."""
         # BLAS on one thread: it otherwise fights the boosters' OpenMP threads for the cores.
         with threadpool_limits(limits=1, user_api="blas"):
-            return refit_trial(trial, prepared, refit_threads(prepared), refit_workers())
+            return refit_trial(trial, prepared, refit_threads(prepared), refit_workers(), deadline, notes)
 
     def score_test(self, model: Pipeline, prepared: TabularData) -> dict[str, float] | None:
         """Every metric of ``model`` on the test data, or None without test data."""

@@ -49,10 +49,10 @@ def build_model(spec: TrialSpec, n_jobs: int = 1, *, n_rows: int | None = None, 
 
 
 def fit_model(model: Pipeline, spec: TrialSpec, X: Any, y: np.ndarray, w: np.ndarray | None,
-              max_seconds: float | None = None) -> Pipeline:
+              max_seconds: float | None = None, deadline: float | None = None) -> Pipeline:
     """Fit ``model`` with sample weights where the algorithm takes them (within ``max_seconds``
-    for algorithms that grow member by member)."""
-    return fit_pipeline(model, spec.algorithm, X, y, w, max_seconds=max_seconds)
+    for algorithms that grow member by member; stopped at ``deadline`` where the algorithm can be)."""
+    return fit_pipeline(model, spec.algorithm, X, y, w, max_seconds=max_seconds, deadline=deadline)
 
 
 def _members(model: Pipeline, spec: TrialSpec) -> int | None:

@@ -2,6 +2,7 @@
 the result says why (``result.budget_notes``)."""
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 import automl
-from automl.engine._budget import GRACE_SHARE
+from automl.engine._budget import END_OF_JOB_SECONDS, GRACE_SHARE
 from automl.jobs import AutoMLJob
 from automl.tasks import get_task
 from automl.testing import registered_test_algorithm
@@ -73,10 +74,12 @@ def test_explanations_that_would_not_fit_the_time_left_are_skipped_and_the_resul
     real_refit = type(task).refit
     submitted = []
 
-    def slow_refit(self, trial, prepared):  # the refit ends a second before the job's limit
+    def slow_refit(self, trial, prepared, **deadline):
+        # The refit ends 1.6 s before the time kept for the end of the job: before its fits' deadline, which
+        # leaves the logging about 1 s, and with less than the explanations' 2-s minimum left after it.
         limit = submitted[0] + budget_seconds * (1 + GRACE_SHARE)
-        time.sleep(max(0.0, limit - time.monotonic() - 1.0))
-        return real_refit(self, trial, prepared)
+        time.sleep(max(0.0, limit - time.monotonic() - END_OF_JOB_SECONDS - 1.6))
+        return real_refit(self, trial, prepared, **deadline)
 
     monkeypatch.setattr(type(task), "refit", slow_refit)
     job = automl.classification(training_data=small_classification_frame, target_column_name="label",
@@ -137,7 +140,7 @@ def test_ensemble_members_whose_final_model_would_not_fit_are_left_out_and_the_r
 def test_an_ensembles_final_model_is_held_to_the_time_left_after_the_ensembles_budget(monkeypatch):
     """A member whose final model fits the time left when the ensembles start, but not what is left once
     they have had their budget (a quarter of it), is left out: the refit comes after them."""
-    from automl.engine._budget import END_OF_JOB_SECONDS, ENSEMBLE_SHARE, REFIT_SAFETY
+    from automl.engine._budget import ENSEMBLE_SHARE, REFIT_SAFETY
 
     task = get_task("classification")
     real = type(task).final_fit_seconds
@@ -159,3 +162,84 @@ def test_an_ensembles_final_model_is_held_to_the_time_left_after_the_ensembles_b
         assert all(m.algorithm != "LightGBM" for m in ensemble.ensemble.members)
         note = next(n for n in result.budget_notes if n.startswith(ensemble.name))
         assert note.endswith("left before the job's limit once the ensembles are built")
+
+
+@pytest.fixture
+def refit_fits_never_return(monkeypatch):
+    """``refit_fits_never_return(algorithm)``: its fits for the final model do not return until the test ends, as
+    the CatBoost refit that ran for 271 s of a 60-s job (#18); the trials, in their own processes, are not touched."""
+    from automl.tasks.tabular import _refit
+
+    release, stuck = threading.Event(), set()
+    real = _refit.refit_steps
+
+    def refit_steps(trial, prepared, n_jobs=1, rows=None, deadline=None):
+        if trial.algorithm in stuck:
+            release.wait(60)
+        return real(trial, prepared, n_jobs, rows, deadline)
+
+    monkeypatch.setattr(_refit, "refit_steps", refit_steps)
+    yield stuck.add
+    release.set()
+
+
+def _timed(job: AutoMLJob):
+    started = time.monotonic()
+    result = job.submit(show_progress=False)
+    return result, time.monotonic() - started
+
+
+def test_a_vote_goes_without_a_member_whose_refit_does_not_return_and_the_job_keeps_its_limit(
+        refit_fits_never_return):
+    refit_fits_never_return("DecisionTree")
+    job = _ensemble_job()
+    # Refit on all rows: one fit per member, so the stuck one holds one of the two refit threads whatever its
+    # place in the vote (a bag's stuck folds would hold both when it comes first).
+    job.set_training(allowed_training_algorithms=["LightGBM", "LogisticRegression", "DecisionTree"],
+                     enable_stack_ensemble=False, enable_model_explainability=False, final_model="refit")
+    job.set_limits(timeout_minutes=0.4)
+    result, seconds = _timed(job)
+    assert seconds <= 0.4 * 60 * (1 + GRACE_SHARE)
+    assert result.best_model is not None and result.best_trial.algorithm == "VotingEnsemble"
+    trees = [m for m in result.best_trial.ensemble.members if m.algorithm == "DecisionTree"]
+    assert trees, "the test needs a vote with a DecisionTree member"
+    note = next(n for n in result.budget_notes if "goes without" in n)
+    assert note.startswith(f"{result.best_trial.name} (VotingEnsemble) goes without the refit of trial(s) "
+                           f"{', '.join(str(m.iteration) for m in trees)}: not fitted by the job's limit")
+    assert all(name.split("_")[1] not in {str(m.iteration) for m in trees}
+               for name in result.best_model.named_steps["ensemble"].named_estimators_)
+
+
+def test_a_job_whose_only_refit_does_not_return_ends_at_its_limit_without_a_model_and_says_why(
+        small_classification_frame, refit_fits_never_return):
+    refit_fits_never_return("DecisionTree")
+    job = automl.classification(training_data=small_classification_frame, target_column_name="label",
+                                log_verbosity="warning")
+    job.set_training(allowed_training_algorithms=["DecisionTree"],
+                     enable_vote_ensemble=False, enable_stack_ensemble=False)
+    job.set_limits(max_trials=1, timeout_minutes=0.2)
+    result, seconds = _timed(job)
+    assert seconds <= 0.2 * 60 * (1 + GRACE_SHARE)
+    assert result.best_model is None and result.status == "Failed"
+    assert result.budget_notes[-1].startswith(f"no final model from {result.trials[0].name} ({result.trials[0].display_name}): ")
+    assert result.trials[0].error.startswith("refit stopped: ")
+
+
+def test_the_engine_stops_waiting_for_a_refit_at_the_jobs_limit_whatever_the_task_does(
+        small_classification_frame, monkeypatch):
+    """A task's refit that ignores its deadline (in native code, or a task that cannot leave parts out)."""
+    release = threading.Event()
+    monkeypatch.setattr(type(get_task("classification")), "refit",
+                        lambda self, trial, prepared, deadline=None, notes=None: release.wait(60))
+    job = automl.classification(training_data=small_classification_frame, target_column_name="label",
+                                log_verbosity="warning")
+    job.set_training(allowed_training_algorithms=["DecisionTree"],
+                     enable_vote_ensemble=False, enable_stack_ensemble=False)
+    job.set_limits(max_trials=1, timeout_minutes=0.2)
+    try:
+        result, seconds = _timed(job)
+    finally:
+        release.set()
+    assert seconds <= 0.2 * 60 * (1 + GRACE_SHARE)
+    assert result.best_model is None
+    assert "its refit was not done" in result.budget_notes[-1] and "at the job's limit" in result.budget_notes[-1]

@@ -181,18 +181,18 @@ def test_the_job_bags_the_validated_fold_models_and_refits_when_none_is(monkeypa
     second = bag_rows(prepared)[1]
     fit = _refit.refit_steps
 
-    def sabotaged(trial, prepared, n_jobs=1, rows=None):
+    def sabotaged(trial, prepared, n_jobs=1, rows=None, deadline=None):
         if rows is not None and np.array_equal(rows, second):
             X, y, _ = prepared.refit_arrays()
             return _wrong("regression", X, y)
-        return fit(trial, prepared, n_jobs, rows)
+        return fit(trial, prepared, n_jobs, rows, deadline)
 
     monkeypatch.setattr(_refit, "refit_steps", sabotaged)
     model = refit_trial(trial, prepared)
     assert list(model.named_steps["bag"].named_estimators_) == ["fold_0", "fold_2"]
     assert "the model of fold 1" in prepared.final_model_reason
     # No fold model passes: the member is refit on all rows, and the reason says so.
-    monkeypatch.setattr(_refit, "refit_steps", lambda t, p, n_jobs=1, rows=None:
+    monkeypatch.setattr(_refit, "refit_steps", lambda t, p, n_jobs=1, rows=None, deadline=None:
                         _wrong("regression", *p.refit_arrays()[:2]) if rows is not None else fit(t, p, n_jobs))
     prepared = _prepared(n_cross_validations=3)
     model = refit_trial(trial, prepared)

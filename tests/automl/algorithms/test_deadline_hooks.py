@@ -1,0 +1,56 @@
+"""A final model's fit stops at its deadline, between iterations, for every learner that declares a hook."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from automl.algorithms import Algorithm, fit_pipeline, make_pipeline
+from automl.algorithms._deadline_hooks import DEADLINE_HOOKS
+from automl.tasks import get_task
+
+HOOKED = [(task, algorithm.name) for task in ("classification", "regression")
+          for algorithm in get_task(task).algorithms if algorithm.deadline_hook is not None]
+
+
+def _data(task: str) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    y = X[:, 0] + rng.normal(scale=0.3, size=300)
+    return X, (np.where(y > 0, "yes", "no") if task == "classification" else y)
+
+
+def test_the_boosters_declare_a_hook():
+    assert {name for _, name in HOOKED} >= {"LightGBM", "XGBoostClassifier", "XGBoostRegressor",
+                                            "CatBoostClassifier", "CatBoostRegressor", "GradientBoosting"}
+
+
+@pytest.mark.parametrize("task,name", HOOKED)
+def test_a_fit_past_its_deadline_stops_at_its_first_iteration(task, name):
+    algorithm = get_task(task).algorithms[name]
+    X, y = _data(task)
+    model = make_pipeline(algorithm, {}, 1)
+    with pytest.raises(Exception, match="stopped at its deadline"):
+        fit_pipeline(model, algorithm, X, y, deadline=time.monotonic() - 1.0)
+
+
+@pytest.mark.parametrize("task,name", HOOKED)
+def test_a_fit_within_its_deadline_is_the_fit_without_one_and_keeps_no_hook(task, name):
+    algorithm = get_task(task).algorithms[name]
+    X, y = _data(task)
+    free = fit_pipeline(make_pipeline(algorithm, {}, 1), algorithm, X, y)
+    held = fit_pipeline(make_pipeline(algorithm, {}, 1), algorithm, X, y, deadline=time.monotonic() + 600)
+    predict = "predict_proba" if task == "classification" else "predict"
+    np.testing.assert_allclose(getattr(held, predict)(X), getattr(free, predict)(X))
+    hook = DEADLINE_HOOKS[algorithm.deadline_hook]
+    if hook.on_estimator:  # set for the fit only: a logged model does not carry the deadline
+        assert held[-1].get_params()[hook.param] == free[-1].get_params()[hook.param]
+
+
+def test_an_unknown_hook_is_refused_when_registered():
+    from automl.algorithms import AlgorithmRegistry
+
+    registry = AlgorithmRegistry("regression")
+    with pytest.raises(ValueError, match="Unknown deadline hook 'lightgbm2'"):
+        registry.register(Algorithm("Odd", "regression", object, "MaxAbsScaler", deadline_hook="lightgbm2"))
