@@ -7,8 +7,9 @@ on a 75/25 split drawn with the seed (stratified for classification), on ``../sh
 The figures are printed as JSON lines: the held-out AUC_weighted or r2 (the job's primary metric too),
 the wall time of ``submit()``, the trials and the searched trials that completed, the returned model,
 the searched trials that ran longer than a trial's allowance (``slow``: algorithm, seconds, status,
-reason) and those stopped after their first fold for their pace. To compare two versions, run it from
-two checkouts (``PYTHONPATH``) with the same arguments and pair the lines by (dataset, seed).
+reason), those stopped after their first fold for their pace, and the job's ``budget_notes``. To
+compare two versions, run it from two checkouts (``PYTHONPATH``) with the same arguments and pair the
+lines by (dataset, seed).
 
     python benchmarks/meta_jobs.py --seeds 0 1 2 [--datasets sonar glass] [--minutes 1]
 """
@@ -49,7 +50,8 @@ def run_job(name: str, entry: dict, frame: pd.DataFrame, seed: int, minutes: flo
     extra = fitted.extra
     return {"dataset": name, "seed": seed, "minutes": minutes, "score": round(score, 5),
             "wall": extra["submit_seconds"], "trials": fitted.trials, "completed": extra["completed_trials"],
-            "best": fitted.best, "slow": extra["slow_trials"], "stopped_for_pace": extra["stopped_for_pace"]}
+            "best": fitted.best, "slow": extra["slow_trials"], "stopped_for_pace": extra["stopped_for_pace"],
+            "budget_notes": extra["budget_notes"]}
 
 
 def main() -> None:
