@@ -11,6 +11,7 @@ per-model pipeline (scaler and estimator), the steps a fitted model holds.
 """
 from automl.algorithms._algorithm import PREPROCESSORS, Algorithm, AlgorithmRegistry
 from automl.algorithms._classifiers import CLASSIFICATION
+from automl.algorithms._deadline_hooks import STOPPED_ATTRIBUTE
 from automl.algorithms._growing import MIN_MEMBERS, TooFewMembers
 from automl.algorithms._model_size import (MAX_MODEL_BYTES, ForestSize, ModelSize, TrainingDataSize,
                                           fitted_model_bytes)
@@ -21,6 +22,6 @@ from automl.algorithms._space import Choice, Domain, Float, Int, sample_config
 __all__ = [
     "Algorithm", "AlgorithmRegistry", "CLASSIFICATION", "Choice", "Domain", "Float", "ForestSize", "Int",
     "MAX_MODEL_BYTES", "MIN_MEMBERS", "ModelSize", "PREPROCESSORS", "TrainingDataSize",
-    "REGRESSION", "ScoringPipeline", "fit_pipeline", "fitted_model_bytes", "make_pipeline", "sample_config", "to_dense",
+    "REGRESSION", "STOPPED_ATTRIBUTE", "ScoringPipeline", "fit_pipeline", "fitted_model_bytes", "make_pipeline", "sample_config", "to_dense",
     "TooFewMembers",
 ]

@@ -8,9 +8,9 @@ from sklearn.base import BaseEstimator
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
 
 from automl.core import name_key, resolve_name
+from automl.algorithms._deadline_hooks import DEADLINE_HOOKS
 from automl.algorithms._model_size import MAX_MODEL_BYTES, ModelSize
 from automl.algorithms._space import Domain
-from automl.algorithms._deadline_hooks import DEADLINE_HOOKS
 from automl.errors import ConfigError
 
 #: Per-model preprocessors, by the name Azure shows in front of the algorithm.

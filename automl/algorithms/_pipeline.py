@@ -14,8 +14,8 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.metaestimators import available_if
 
 from automl.algorithms._algorithm import Algorithm
-from automl.algorithms._growing import fit_within
 from automl.algorithms._deadline_hooks import deadline_fit_params
+from automl.algorithms._growing import fit_within
 
 __all__ = ["ScoringPipeline", "fit_pipeline", "make_pipeline", "to_dense"]
 
@@ -102,8 +102,8 @@ def fit_pipeline(model: Pipeline, algorithm: Algorithm, X: Any, y: np.ndarray,
     the allowance holds (:func:`~automl.algorithms._growing.fit_within`); the estimator's
     parameter then says how many it has. It raises :class:`~automl.algorithms.TooFewMembers` when
     that is fewer than :data:`~automl.algorithms.MIN_MEMBERS`. With ``deadline`` (a ``time.monotonic()``),
-    an algorithm with a ``deadline_hook`` stops at its first iteration past it, raising (a
-    :class:`~automl.core.PastDeadline`, which CatBoost wraps in its own error).
+    an algorithm with a ``deadline_hook`` ends its boosting at its first iteration past it and keeps the
+    iterations it has, which its estimator's ``iterations_at_deadline_`` then says.
     """
     fit_params = {}
     if sample_weight is not None and algorithm.supports_sample_weight:
@@ -111,8 +111,8 @@ def fit_pipeline(model: Pipeline, algorithm: Algorithm, X: Any, y: np.ndarray,
     if algorithm.grows and max_seconds is not None:
         fit_within(model, algorithm.grows, X, y, fit_params, max_seconds)
         return model
-    hook_params, undo = deadline_fit_params(algorithm.deadline_hook, model[-1], deadline)
+    hook_params, finish = deadline_fit_params(algorithm.deadline_hook, model[-1], deadline)
     try:
         return model.fit(X, y, **fit_params, **{f"estimator__{k}": v for k, v in hook_params.items()})
     finally:
-        undo()
+        finish()

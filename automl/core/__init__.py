@@ -2,7 +2,7 @@
 
 Nothing here imports another part of automl but :mod:`automl.errors`.
 """
-from automl.core._deadline import PastDeadline, run_by
+from automl.core._deadline import RETURN_SECONDS, PastDeadline, run_by
 from automl.core._json import plain
 from automl.core._heap import release_freed_memory, return_large_blocks_on_free
 from automl.core._naming import name_key, resolve_name
@@ -10,6 +10,6 @@ from automl.core._sizes import serialized_bytes
 from automl.core._trial_records import CANCELED, COMPLETED, FAILED, TrialData, TrialResult, TrialSpec
 from automl.core._workers import remove_from_workers
 
-__all__ = ["CANCELED", "COMPLETED", "FAILED", "PastDeadline", "TrialData", "TrialResult", "TrialSpec", "name_key",
+__all__ = ["CANCELED", "COMPLETED", "FAILED", "RETURN_SECONDS", "PastDeadline", "TrialData", "TrialResult", "TrialSpec", "name_key",
            "plain", "release_freed_memory", "remove_from_workers", "resolve_name", "return_large_blocks_on_free",
            "run_by", "serialized_bytes"]

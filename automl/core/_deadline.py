@@ -10,9 +10,13 @@ import threading
 import time
 from typing import Callable, Sequence, TypeVar
 
-__all__ = ["PastDeadline", "run_by"]
+__all__ = ["RETURN_SECONDS", "PastDeadline", "run_by"]
 
 T = TypeVar("T")
+
+#: A fit stopped at its deadline (a booster's hook) returns within this many seconds: the end of its
+#: iteration and the assembly of what it fitted.
+RETURN_SECONDS = 1.0
 
 
 class PastDeadline(RuntimeError):
@@ -77,11 +81,11 @@ def run_by(calls: Sequence[Callable[[], T]], deadline: float | None, workers: in
                 break
             finished.wait(wait)
         late.set()
-        # A call that ended at the deadline (a fit stopped by it, :mod:`automl.algorithms._deadline_hooks`) is late too.
+        # A call that ended at the deadline (a fit stopped by it) is late too.
         done = {i: (ok, value) for i, (ok, value, at) in outcomes.items() if deadline is None or at < deadline}
     for index in sorted(done):
         ok, value = done[index]
         if not ok:
             raise value  # type: ignore[misc]
-    return [done[i][1] if i in done else PastDeadline(f"call {i} had not returned by its deadline")  # type: ignore[misc]
-            for i in range(len(calls))]
+    return [done[i][1] if i in done  # type: ignore[misc]
+            else PastDeadline(f"call {i} had not returned by its deadline") for i in range(len(calls))]

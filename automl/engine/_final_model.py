@@ -12,7 +12,7 @@ import math
 import time
 from typing import TYPE_CHECKING, Any, Callable
 
-from automl.core import CANCELED, PastDeadline, TrialResult, run_by
+from automl.core import CANCELED, RETURN_SECONDS, PastDeadline, TrialResult, run_by
 from automl.engine._budget import (
     END_OF_JOB_SECONDS,
     JobClock,
@@ -132,13 +132,14 @@ def refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: 
 def _refit_by(task: Task, trial: TrialResult, prepared: PreparedData, seconds: float, notes: list[str]) -> Any:
     """``task.refit(trial)`` waited for ``seconds`` at most (all of them when infinite); past them it is left
     running on a daemon thread and :class:`~automl.core.PastDeadline` is raised. The task's own deadline comes
-    the logging of the model earlier: what it leaves out lets the model be logged by the limit. What the task
-    says it left out is added to ``notes``."""
+    the logging of the model and :data:`~automl.core.RETURN_SECONDS` earlier (at most half of ``seconds``):
+    what it cuts lets the model be logged by the limit. What the task says it cut is added to ``notes``."""
     if math.isinf(seconds):
         return task.refit(trial, prepared)
     deadline = time.monotonic() + seconds
     members = trial.ensemble.members if trial.ensemble is not None else [trial]
-    fits_by = deadline - logging_seconds(task.final_model_bytes(members, prepared))
+    fits_by = deadline - min(logging_seconds(task.final_model_bytes(members, prepared)) + RETURN_SECONDS,
+                             seconds / 2)
     own_notes: list[str] = []  # not the job's: a refit left behind may still write to its own
     (model,) = run_by([lambda: task.refit(trial, prepared, deadline=fits_by, notes=own_notes)], deadline,
                       name="automl-final-model")

@@ -8,14 +8,15 @@ assembles them into a voting or stack estimator behind the same ``datatransforme
 from __future__ import annotations
 
 import os
+import time
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from sklearn.ensemble import VotingClassifier, VotingRegressor
 from sklearn.pipeline import Pipeline
 
-from automl.algorithms import ScoringPipeline
-from automl.core import PastDeadline, TrialResult, TrialSpec, run_by
+from automl.algorithms import STOPPED_ATTRIBUTE, ScoringPipeline
+from automl.core import RETURN_SECONDS, PastDeadline, TrialResult, TrialSpec, run_by
 from automl.ensembles import (
     StackEnsembleSpec,
     VotingEnsembleSpec,
@@ -111,9 +112,10 @@ def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int
 
     The fits run ``workers`` at a time on threads: the learners fit in native code that releases
     the GIL, so threads use the cores without copying the data; each fit gets
-    ``n_jobs // workers`` threads. A fit that has not returned by ``deadline`` (a ``time.monotonic()``)
-    is left behind (:func:`~automl.core.run_by`): a bag goes without that fold, and a member none of
-    whose fits returned is None.
+    ``n_jobs // workers`` threads. At ``deadline`` (a ``time.monotonic()``) a booster ends its boosting
+    with the iterations it has (:func:`~automl.algorithms.fit_pipeline`); a fit that has not returned
+    :data:`~automl.core.RETURN_SECONDS` later is left behind (:func:`~automl.core.run_by`): a bag goes
+    without that fold, and a member none of whose fits returned is None.
     """
     folds = bag_rows(prepared) if prepared.final_model == BAG else None
     parts: list[np.ndarray | None] = folds if folds is not None else [None]
@@ -124,7 +126,7 @@ def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int
     def fit(member: TrialResult, rows: np.ndarray | None) -> Callable[[], Pipeline]:
         return lambda: refit_steps(member, prepared, per_unit, rows, deadline)
 
-    fitted = run_by([fit(*unit) for unit in units], deadline, workers, name="automl-refit")
+    fitted = run_by([fit(*unit) for unit in units], _returned_by(deadline), workers, name="automl-refit")
     if folds is None:
         return [None if isinstance(model, PastDeadline) else model for model in fitted]
     k = len(parts)
@@ -132,11 +134,16 @@ def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int
             for i, member in enumerate(members)]
 
 
+def _returned_by(deadline: float | None) -> float | None:
+    """When fits stopped at ``deadline`` have returned."""
+    return None if deadline is None else deadline + RETURN_SECONDS
+
+
 def _checked_bag(member: TrialResult, folds: list[Pipeline | PastDeadline], prepared: TabularData, n_jobs: int,
                  deadline: float | None) -> Pipeline | VotingClassifier | VotingRegressor | None:
     """The bag of ``member``'s fold models that returned by ``deadline`` and passed :func:`validated_folds`;
-    a refit on all rows when none passed, None when none returned. What was left out is added to
-    ``prepared.final_model_reason``."""
+    a refit on all rows when none passed (all that returned when ``deadline`` has passed), None when none
+    returned. What was left out is added to ``prepared.final_model_reason``."""
     returned = [None if isinstance(model, PastDeadline) else model for model in folds]
     late = [str(i) for i, model in enumerate(returned) if model is None]
     if late:
@@ -147,10 +154,13 @@ def _checked_bag(member: TrialResult, folds: list[Pipeline | PastDeadline], prep
     kept, note = validated_folds(member, returned, prepared)
     if note is not None:
         prepared.final_model_reason += f"; {note}"
+    if not kept and deadline is not None and time.monotonic() >= deadline:  # no time for a refit on all rows
+        kept = [i for i, model in enumerate(returned) if model is not None]
+        prepared.final_model_reason += f" (kept: no time was left to refit {member.name} on all training rows)"
     if kept:
         return _bag({i: returned[i] for i in kept}, prepared)
     prepared.final_model_reason += f" ({member.name} refit on all training rows instead)"
-    (model,) = run_by([lambda: refit_steps(member, prepared, n_jobs, deadline=deadline)], deadline,
+    (model,) = run_by([lambda: refit_steps(member, prepared, n_jobs, deadline=deadline)], _returned_by(deadline),
                       name="automl-refit")
     return None if isinstance(model, PastDeadline) else model
 
@@ -226,22 +236,45 @@ def refit_trial(trial: TrialResult, prepared: TabularData, n_jobs: int = 1, work
 
     Its first step is the fitted ``datatransformer``; an ensemble's members are refit
     ``workers`` at a time (:func:`refit_members`) and assembled by :func:`refit_ensemble`.
-    Fits not returned by ``deadline`` (a ``time.monotonic()``) are left out: a vote's members and a
-    bag's folds (``notes`` and ``prepared.final_model_reason`` say which); without them there is no
-    model, and :class:`~automl.core.PastDeadline` is raised.
+    At ``deadline`` (a ``time.monotonic()``) boosters keep the iterations they have; fits that have not
+    returned soon after are left out: a vote's members and a bag's folds. ``notes`` and
+    ``prepared.final_model_reason`` say which; without them there is no model, and
+    :class:`~automl.core.PastDeadline` is raised.
     """
+    members = trial.ensemble.members if trial.ensemble is not None else [trial]
+    models = refit_members(members, prepared, n_jobs, workers, deadline)
+    if notes is not None:
+        notes.extend(_deadline_notes(trial, members, models))
     if trial.ensemble is not None:
-        members = trial.ensemble.members
-        models = refit_members(members, prepared, n_jobs, workers, deadline)
         fitted = dict(zip(map(id, members), models))
-        model = refit_ensemble(trial, prepared, lambda member: fitted[id(member)])
-        if notes is not None and any(m is None for m in models):
-            notes.append(f"{trial.name} ({trial.algorithm}) goes without "
-                         f"{_late_members(members, [m is not None for m in models])}: not fitted by the job's limit")
-        return model
-    (model,) = refit_members([trial], prepared, n_jobs, workers, deadline)
+        return refit_ensemble(trial, prepared, lambda member: fitted[id(member)])
+    (model,) = models
     if model is None:
         raise PastDeadline("its refit on all rows did not return by the job's limit")
     if isinstance(model, Pipeline):
         return ScoringPipeline([("datatransformer", prepared.refit_transformer), *model.steps])
     return ScoringPipeline([("datatransformer", prepared.refit_transformer), ("bag", model)])
+
+
+def _deadline_notes(trial: TrialResult, members: list[TrialResult],
+                    models: list[Pipeline | VotingClassifier | VotingRegressor | None]) -> list[str]:
+    """What the deadline cut from the final model of ``trial``: boosting it ended early, and a vote's members
+    it left out."""
+    notes = []
+    stopped = {m.iteration: _iterations_at_deadline(model) for m, model in zip(members, models) if model is not None}
+    stopped = {k: v for k, v in stopped.items() if v}
+    if stopped:
+        notes.append(f"the refit of trial(s) {', '.join(map(str, stopped))} ended its boosting at the job's limit "
+                     f"(after {', '.join(map(str, stopped.values()))} iterations): fewer than its trial fitted")
+    if trial.ensemble is not None and any(model is None for model in models):
+        notes.append(f"{trial.name} ({trial.algorithm}) goes without "
+                     f"{_late_members(members, [m is not None for m in models])}: not fitted by the job's limit")
+    return notes
+
+
+def _iterations_at_deadline(model: Pipeline | VotingClassifier | VotingRegressor) -> str:
+    """The iterations of each of ``model``'s estimators (a bag's fold models) that its deadline stopped, "" when
+    none was ("120", or "120/131" for a bag's)."""
+    fits = list(model.named_estimators_.values()) if isinstance(model, (VotingClassifier, VotingRegressor)) else [model]
+    counts = [getattr(fit[-1], STOPPED_ATTRIBUTE, None) for fit in fits]
+    return "/".join(str(c) for c in counts if c is not None)

@@ -221,8 +221,9 @@ def test_a_job_whose_only_refit_does_not_return_ends_at_its_limit_without_a_mode
     result, seconds = _timed(job)
     assert seconds <= 0.2 * 60 * (1 + GRACE_SHARE)
     assert result.best_model is None and result.status == "Failed"
-    assert result.budget_notes[-1].startswith(f"no final model from {result.trials[0].name} ({result.trials[0].display_name}): ")
-    assert result.trials[0].error.startswith("refit stopped: ")
+    trial = result.trials[0]
+    assert result.budget_notes[-1].startswith(f"no final model from {trial.name} ({trial.display_name}): ")
+    assert trial.error.startswith("refit stopped: ")
 
 
 def test_the_engine_stops_waiting_for_a_refit_at_the_jobs_limit_whatever_the_task_does(

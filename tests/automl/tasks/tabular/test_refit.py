@@ -109,3 +109,30 @@ def test_a_bag_goes_without_a_fold_not_fitted_by_the_deadline(stuck_fits):
     rows = _refit.bag_rows(prepared)
     expected = np.mean([refit_steps(trial, prepared, rows=rows[i]).predict_proba(Z) for i in (0, 2)], axis=0)
     np.testing.assert_allclose(model.predict_proba(X), expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("final_model", [REFIT, BAG])
+def test_a_booster_refit_at_its_deadline_keeps_the_iterations_it_has_and_the_notes_say_so(final_model):
+    prepared = _prepared(final_model)
+    trial = _trial(prepared, 0, "LightGBM", {"n_estimators": 200})
+    notes: list[str] = []
+    model = refit_trial(trial, prepared, deadline=time.monotonic() - 0.5, notes=notes)  # stops at once
+    fits = list(model.named_steps["bag"].named_estimators_.values()) if final_model == BAG else [model]
+    assert [fit[-1].booster_.current_iteration() for fit in fits] == [1] * len(fits)
+    iterations = "/".join(["1"] * len(fits))
+    assert notes == [f"the refit of trial(s) 0 ended its boosting at the job's limit (after {iterations} "
+                     "iterations): fewer than its trial fitted"]
+    assert refit_trial(trial, prepared, deadline=time.monotonic() + 60, notes=notes) and len(notes) == 1
+
+
+def test_a_bag_whose_folds_all_fail_validation_at_its_deadline_keeps_them_rather_than_refit(monkeypatch):
+    prepared = _prepared(BAG)
+    trial = _trial(prepared, 0, "LogisticRegression")
+    monkeypatch.setattr(_refit, "validated_folds", lambda member, models, prepared: ([], "every fold far worse"))
+    model = refit_trial(trial, prepared, deadline=time.monotonic() - 0.5)
+    assert list(model.named_steps["bag"].named_estimators_) == ["fold_0", "fold_1", "fold_2"]
+    assert "(kept: no time was left to refit job_0 on all training rows)" in prepared.final_model_reason
+    # With time left, the member is refit on all rows instead, as before.
+    prepared = _prepared(BAG)
+    model = refit_trial(trial, prepared, deadline=time.monotonic() + 60)
+    assert "bag" not in model.named_steps and "job_0 refit on all training rows instead" in prepared.final_model_reason
