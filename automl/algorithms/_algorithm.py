@@ -58,7 +58,8 @@ class Algorithm:
     grows : str or None
         The parameter that counts the estimator's members (``n_estimators``) when it can add
         members to a fitted model (``warm_start``): a trial with a time allowance fits as many
-        as the allowance holds (:mod:`automl.algorithms._growing`).
+        as the allowance holds (:mod:`automl.algorithms._growing`), and a final model's fit held to a
+        deadline without a ``deadline_hook`` grows a chunk of members at a time until it.
     variant_params : mapping or None
         What a seed variant of a configuration sets besides ``random_state`` (row subsampling for
         boosters, under the configuration's own values), when the search has ended early and time
@@ -66,7 +67,8 @@ class Algorithm:
         algorithm is not varied: it is deterministic given its data, or a variant would not differ.
     deadline_hook : str or None
         Key of :data:`~automl.algorithms._deadline_hooks.DEADLINE_HOOKS`: how a fit is stopped at a deadline
-        between iterations (a final model's fit past the job's limit). None: it runs to its end.
+        between iterations (a final model's fit past the job's limit). None: it runs to its end, or grows
+        until it when it ``grows``.
     """
 
     name: str

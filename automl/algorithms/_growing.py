@@ -10,6 +10,10 @@ When the first member shows that fewer than :data:`MIN_MEMBERS` would fit, the l
 a forest of one tree scores like a single unpruned tree (on 7,500 rows of 2,510 columns, r2 -0.2
 where the job's boosted trees scored 0.44) and the rest of the trial's folds would spend the slot's
 time on it.
+
+A final model's fit held to a deadline grows the same way (:func:`grow_by`): a chunk of members at a time,
+keeping those it has when the next chunk would end past the deadline, as a booster keeps its iterations
+(:mod:`automl.algorithms._deadline_hooks`).
 """
 from __future__ import annotations
 
@@ -19,13 +23,17 @@ from typing import Any, Mapping
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-__all__ = ["MIN_MEMBERS", "SAFETY", "TooFewMembers", "fit_within"]
+from automl.algorithms._deadline_hooks import STOPPED_ATTRIBUTE
+
+__all__ = ["DEADLINE_CHUNKS", "MIN_MEMBERS", "SAFETY", "TooFewMembers", "fit_within", "grow_by"]
 
 #: Share of the time left the remaining members are planned to fill (their time varies).
 SAFETY = 0.85
 #: Fewest members worth keeping (the search spaces' lower bound of ``n_estimators``), or fewer when
 #: fewer were asked for.
 MIN_MEMBERS = 10
+#: A fit held to a deadline grows its members in this many chunks: it stops at most a chunk early.
+DEADLINE_CHUNKS = 10
 
 
 class TooFewMembers(RuntimeError):
@@ -67,4 +75,35 @@ def fit_within(model: Pipeline, param: str, X: Any, y: np.ndarray, fit_params: M
         estimator.set_params(**{param: fitted})
         estimator.fit(Xt, y, **estimator_params)
     estimator.set_params(warm_start=False)
+    return fitted
+
+
+def grow_by(model: Pipeline, param: str, X: Any, y: np.ndarray, fit_params: Mapping[str, Any],
+            deadline: float) -> int:
+    """Fit ``model`` (a pipeline ending in a ``warm_start`` ensemble) a chunk of members at a time (a
+    :data:`DEADLINE_CHUNKS`-th of its ``param``) until all are fitted or the next chunk, at the pace of the
+    last one, would end past ``deadline`` (a ``time.monotonic()``); the first chunk is always fitted.
+    Return the members fitted. The members are those of one fit of that many (a forest draws each
+    member's seed in turn); when they are fewer than asked, the estimator's ``param`` says how many and
+    its ``iterations_at_deadline_`` (:data:`STOPPED_ATTRIBUTE`) too.
+    """
+    Xt = model[:-1].fit_transform(X, y) if len(model) > 1 else X
+    estimator = model[-1]
+    wanted = int(estimator.get_params()[param])
+    estimator_params = {k.split("__", 1)[1]: v for k, v in fit_params.items()}
+    chunk = max(1, -(-wanted // DEADLINE_CHUNKS))
+    fitted, per_member = 0, 0.0
+    try:
+        while fitted < wanted:
+            size = min(chunk, wanted - fitted)
+            if fitted and time.monotonic() + size * per_member > deadline:
+                break
+            started = time.monotonic()
+            estimator.set_params(warm_start=True, **{param: fitted + size})
+            estimator.fit(Xt, y, **estimator_params)
+            fitted, per_member = fitted + size, (time.monotonic() - started) / size
+    finally:
+        estimator.set_params(warm_start=False)
+    if fitted < wanted:
+        setattr(estimator, STOPPED_ATTRIBUTE, fitted)
     return fitted

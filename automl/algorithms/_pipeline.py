@@ -15,7 +15,7 @@ from sklearn.utils.metaestimators import available_if
 
 from automl.algorithms._algorithm import Algorithm
 from automl.algorithms._deadline_hooks import deadline_fit_params
-from automl.algorithms._growing import fit_within
+from automl.algorithms._growing import fit_within, grow_by
 
 __all__ = ["ScoringPipeline", "fit_pipeline", "make_pipeline", "to_dense"]
 
@@ -103,13 +103,18 @@ def fit_pipeline(model: Pipeline, algorithm: Algorithm, X: Any, y: np.ndarray,
     parameter then says how many it has. It raises :class:`~automl.algorithms.TooFewMembers` when
     that is fewer than :data:`~automl.algorithms.MIN_MEMBERS`. With ``deadline`` (a ``time.monotonic()``),
     an algorithm with a ``deadline_hook`` ends its boosting at its first iteration past it and keeps the
-    iterations it has, which its estimator's ``iterations_at_deadline_`` then says.
+    iterations it has, which its estimator's ``iterations_at_deadline_`` then says; one that ``grows`` and has
+    no hook grows a chunk of members at a time until the next would end past it
+    (:func:`~automl.algorithms._growing.grow_by`), and says so the same way.
     """
     fit_params = {}
     if sample_weight is not None and algorithm.supports_sample_weight:
         fit_params["estimator__sample_weight"] = sample_weight
     if algorithm.grows and max_seconds is not None:
         fit_within(model, algorithm.grows, X, y, fit_params, max_seconds)
+        return model
+    if algorithm.grows and algorithm.deadline_hook is None and deadline is not None:
+        grow_by(model, algorithm.grows, X, y, fit_params, deadline)
         return model
     hook_params, finish = deadline_fit_params(algorithm.deadline_hook, model[-1], deadline)
     try:

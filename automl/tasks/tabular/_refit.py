@@ -258,14 +258,15 @@ def refit_trial(trial: TrialResult, prepared: TabularData, n_jobs: int = 1, work
 
 def _deadline_notes(trial: TrialResult, members: list[TrialResult],
                     models: list[Pipeline | VotingClassifier | VotingRegressor | None]) -> list[str]:
-    """What the deadline cut from the final model of ``trial``: boosting it ended early, and a vote's members
-    it left out."""
+    """What the deadline cut from the final model of ``trial``: boosting or growth it ended early, and a vote's
+    members it left out."""
     notes = []
     stopped = {m.iteration: _iterations_at_deadline(model) for m, model in zip(members, models) if model is not None}
     stopped = {k: v for k, v in stopped.items() if v}
     if stopped:
-        notes.append(f"the refit of trial(s) {', '.join(map(str, stopped))} ended its boosting at the job's limit "
-                     f"(after {', '.join(map(str, stopped.values()))} iterations): fewer than its trial fitted")
+        notes.append(f"the refit of trial(s) {', '.join(map(str, stopped))} ended at the job's limit with "
+                     f"{', '.join(map(str, stopped.values()))} iterations (boosting rounds or trees): fewer than its "
+                     "trial fitted")
     if trial.ensemble is not None and any(model is None for model in models):
         notes.append(f"{trial.name} ({trial.algorithm}) goes without "
                      f"{_late_members(members, [m is not None for m in models])}: not fitted by the job's limit")

@@ -1,8 +1,9 @@
 """A final model's fit ends its boosting at its deadline and keeps the iterations it has, for every learner that
-declares a hook."""
+declares a hook; a learner that grows without one grows until its deadline."""
 from __future__ import annotations
 
 import time
+import types
 
 import numpy as np
 import pytest
@@ -15,6 +16,8 @@ from automl.tasks import get_task
 ITERATIONS = {"LightGBM": "n_estimators", "XGBoostClassifier": "n_estimators", "XGBoostRegressor": "n_estimators"}
 HOOKED = [(task, algorithm.name) for task in ("classification", "regression")
           for algorithm in get_task(task).algorithms if algorithm.deadline_hook is not None]
+GROWN = [(task, algorithm.name) for task in ("classification", "regression")
+         for algorithm in get_task(task).algorithms if algorithm.grows and algorithm.deadline_hook is None]
 
 
 def _data(task: str) -> tuple[np.ndarray, np.ndarray]:
@@ -55,6 +58,49 @@ def test_a_fit_within_its_deadline_is_the_fit_without_one_and_keeps_no_hook(task
     hook = DEADLINE_HOOKS[algorithm.deadline_hook]
     if hook.on_estimator:  # set for the fit only: a logged model does not carry the deadline
         assert held[-1].get_params()[hook.param] == free[-1].get_params()[hook.param]
+
+
+def test_the_forests_grow_to_a_deadline():
+    assert {name for _, name in GROWN} >= {"RandomForest", "ExtremeRandomTrees"}
+
+
+@pytest.mark.parametrize("task,name", GROWN)
+def test_a_grown_fit_past_its_deadline_keeps_its_first_chunk_the_trees_of_a_fit_of_that_many(task, name):
+    algorithm = get_task(task).algorithms[name]
+    X, y = _data(task)
+    params = {algorithm.grows: 30, "random_state": 3}
+    stopped = fit_pipeline(make_pipeline(algorithm, params, 1), algorithm, X, y, deadline=time.monotonic() - 1.0)
+    assert getattr(stopped[-1], STOPPED_ATTRIBUTE) == 3 and len(stopped[-1].estimators_) == 3
+    assert stopped[-1].get_params()[algorithm.grows] == 3 and stopped[-1].warm_start is False
+    three = fit_pipeline(make_pipeline(algorithm, {**params, algorithm.grows: 3}, 1), algorithm, X, y)
+    predict = "predict_proba" if task == "classification" else "predict"
+    np.testing.assert_allclose(getattr(stopped, predict)(X), getattr(three, predict)(X))
+
+
+@pytest.mark.parametrize("task,name", GROWN)
+def test_a_grown_fit_within_its_deadline_is_the_fit_without_one(task, name):
+    algorithm = get_task(task).algorithms[name]
+    X, y = _data(task)
+    params = {algorithm.grows: 30, "random_state": 3}
+    free = fit_pipeline(make_pipeline(algorithm, params, 1), algorithm, X, y)
+    held = fit_pipeline(make_pipeline(algorithm, params, 1), algorithm, X, y, deadline=time.monotonic() + 600)
+    predict = "predict_proba" if task == "classification" else "predict"
+    np.testing.assert_allclose(getattr(held, predict)(X), getattr(free, predict)(X))
+    assert len(held[-1].estimators_) == 30 and not hasattr(held[-1], STOPPED_ATTRIBUTE)
+    assert held[-1].warm_start is False
+
+
+def test_a_grown_fit_stops_before_a_chunk_that_would_end_past_its_deadline(monkeypatch):
+    from automl.algorithms import _growing
+
+    algorithm = get_task("regression").algorithms["RandomForest"]
+    X, y = _data("regression")
+    clock = iter(np.arange(0.0, 100.0, 1.0))  # each reading a second later: a chunk of 5 trees takes a second
+    monkeypatch.setattr(_growing, "time", types.SimpleNamespace(monotonic=lambda: float(next(clock))))
+    # Chunks run 0-1, 3-4 and 6-7 (checked at 2 and 5: they would end at 3 and 6); checked at 8, the next
+    # would end at 9, past 7.5.
+    model = make_pipeline(algorithm, {"n_estimators": 50}, 1)
+    assert _growing.grow_by(model, "n_estimators", X, y, {}, deadline=7.5) == 15
 
 
 def test_an_unknown_hook_is_refused_when_registered():

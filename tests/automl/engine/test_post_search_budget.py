@@ -165,22 +165,9 @@ def test_an_ensembles_final_model_is_held_to_the_time_left_after_the_ensembles_b
 
 
 @pytest.fixture
-def refit_fits_never_return(monkeypatch):
-    """``refit_fits_never_return(algorithm)``: its fits for the final model do not return until the test ends, as
-    the CatBoost refit that ran for 271 s of a 60-s job (#18); the trials, in their own processes, are not touched."""
-    from automl.tasks.tabular import _refit
-
-    release, stuck = threading.Event(), set()
-    real = _refit.refit_steps
-
-    def refit_steps(trial, prepared, n_jobs=1, rows=None, deadline=None):
-        if trial.algorithm in stuck:
-            release.wait(60)
-        return real(trial, prepared, n_jobs, rows, deadline)
-
-    monkeypatch.setattr(_refit, "refit_steps", refit_steps)
-    yield stuck.add
-    release.set()
+def refit_fits_never_return(held_refit_fits):
+    """``refit_fits_never_return(algorithm)``: its fits for the final model do not return until the test ends."""
+    return lambda algorithm: held_refit_fits(lambda trial, fold: trial.algorithm == algorithm)
 
 
 def _timed(job: AutoMLJob):

@@ -3,7 +3,6 @@ cannot go without its fits raises PastDeadline."""
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
 
 import numpy as np
@@ -38,22 +37,11 @@ def _trial(prepared, iteration: int, algorithm: str, params: dict | None = None)
 
 
 @pytest.fixture
-def stuck_fits(monkeypatch):
+def stuck_fits(held_refit_fits):
     """``stuck_fits(iteration, fold=None)``: the refit of that trial (that fold of its bag, or all of them) never
-    returns until the test ends, as the CatBoost refit that ran for 271 s of a 60-s job (#18)."""
-    release, stuck = threading.Event(), []
-    real = _refit.refit_steps
-
-    def refit_steps(trial, prepared, n_jobs=1, rows=None, deadline=None):
-        fold = None if rows is None else next(i for i, r in enumerate(_refit.bag_rows(prepared))
-                                              if np.array_equal(r, rows))
-        if any(trial.iteration == it and (f is None or f == fold) for it, f in stuck):
-            release.wait(120)
-        return real(trial, prepared, n_jobs, rows, deadline)
-
-    monkeypatch.setattr(_refit, "refit_steps", refit_steps)
-    yield lambda iteration, fold=None: stuck.append((iteration, fold))
-    release.set()
+    returns until the test ends."""
+    return lambda iteration, fold=None: held_refit_fits(
+        lambda trial, at: trial.iteration == iteration and (fold is None or fold == at))
 
 
 def _vote(prepared, members, weights) -> TrialResult:
@@ -120,19 +108,31 @@ def test_a_booster_refit_at_its_deadline_keeps_the_iterations_it_has_and_the_not
     fits = list(model.named_steps["bag"].named_estimators_.values()) if final_model == BAG else [model]
     assert [fit[-1].booster_.current_iteration() for fit in fits] == [1] * len(fits)
     iterations = "/".join(["1"] * len(fits))
-    assert notes == [f"the refit of trial(s) 0 ended its boosting at the job's limit (after {iterations} "
-                     "iterations): fewer than its trial fitted"]
+    assert notes == [f"the refit of trial(s) 0 ended at the job's limit with {iterations} iterations (boosting "
+                     "rounds or trees): fewer than its trial fitted"]
     assert refit_trial(trial, prepared, deadline=time.monotonic() + 60, notes=notes) and len(notes) == 1
+
+
+def test_a_forest_refit_at_its_deadline_keeps_its_first_chunk_of_trees_and_the_notes_say_so():
+    prepared = _prepared(REFIT)
+    trial = _trial(prepared, 0, "RandomForest", {"n_estimators": 40})
+    notes: list[str] = []
+    model = refit_trial(trial, prepared, deadline=time.monotonic() - 0.5, notes=notes)
+    assert len(model[-1].estimators_) == 4 and model[-1].n_estimators == 4  # a tenth of its 40 trees
+    assert notes == ["the refit of trial(s) 0 ended at the job's limit with 4 iterations (boosting rounds or "
+                     "trees): fewer than its trial fitted"]
+    assert len(refit_trial(trial, prepared, deadline=time.monotonic() + 60)[-1].estimators_) == 40
 
 
 def test_a_bag_whose_folds_all_fail_validation_at_its_deadline_keeps_them_rather_than_refit(monkeypatch):
     prepared = _prepared(BAG)
     trial = _trial(prepared, 0, "LogisticRegression")
     monkeypatch.setattr(_refit, "validated_folds", lambda member, models, prepared: ([], "every fold far worse"))
-    model = refit_trial(trial, prepared, deadline=time.monotonic() - 0.5)
-    assert list(model.named_steps["bag"].named_estimators_) == ["fold_0", "fold_1", "fold_2"]
-    assert "(kept: no time was left to refit job_0 on all training rows)" in prepared.final_model_reason
     # With time left, the member is refit on all rows instead, as before.
-    prepared = _prepared(BAG)
     model = refit_trial(trial, prepared, deadline=time.monotonic() + 60)
     assert "bag" not in model.named_steps and "job_0 refit on all training rows instead" in prepared.final_model_reason
+    # At the deadline (the folds' fits, warm now, return within the second they are waited for past it): kept.
+    prepared = _prepared(BAG)
+    model = refit_trial(trial, prepared, deadline=time.monotonic())
+    assert list(model.named_steps["bag"].named_estimators_) == ["fold_0", "fold_1", "fold_2"]
+    assert "(kept: no time was left to refit job_0 on all training rows)" in prepared.final_model_reason
