@@ -21,8 +21,9 @@ from automl.engine._budget import (
     JobClock,
     explanation_budget,
     insight_budget,
-    trial_allowance,
     post_search_reserve,
+    result_write_seconds,
+    trial_allowance,
 )
 from automl.engine._final_model import build_ensembles, refit_best
 from automl.engine._checkpoint import EXTEND, RESUME, SUBMIT, JobSession, SearchCheckpoint, restore_search
@@ -389,7 +390,8 @@ def _run_session_of(job: AutoMLJob, task: Task, observers: Sequence[Any], comput
     if best_model is not None:
         _explanations(job, task, prepared, result, clock, notes)
     result.duration_seconds = clock.elapsed
-    watchers.finish_by(clock.limit)
+    # The logging is waited for until the limit, but for the time the result then takes to be written.
+    watchers.finish_by(clock.limit - result_write_seconds(task, prepared, trials, best))
     watchers.job_finished(job, result)
     release_freed_memory()  # the logging's and the report's garbage, before the caller's next step
     clock.lap("tracking")

@@ -39,8 +39,6 @@ logger = logging.getLogger("automl")
 OUTPUT_FOLDER_TAG, SESSIONS_TAG = "automl.output_folder", "automl.sessions"
 #: Seconds the queued logging may take at most, at the end of a job or at the exit of the process.
 DEFAULT_FLUSH_TIMEOUT = 300.0
-#: Seconds ``job_finished`` waits at least, even past the job's limit (the last calls are quick).
-MIN_FINISH_SECONDS = 0.5
 
 
 def _warm_charts() -> None:
@@ -141,7 +139,7 @@ class MlflowTracker:
     def _wait_seconds(self) -> float:
         if self._deadline is None:
             return self.flush_timeout
-        return min(self.flush_timeout, max(MIN_FINISH_SECONDS, self._deadline - time.monotonic()))
+        return min(self.flush_timeout, max(0.0, self._deadline - time.monotonic()))
 
     def job_finished(self, job: AutoMLJob, result: AutoMLResult) -> None:
         """Queue the end of the job and wait for the queue until the job's limit; what is left goes

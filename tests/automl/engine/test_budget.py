@@ -1,9 +1,11 @@
 """The final refit keeps the job within its time limit: the best trial whose refit fits goes first."""
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from automl.core import COMPLETED, TrialResult
+from automl.engine._budget import RESULT_WRITE_FIXED_SECONDS, result_write_seconds
 from automl.engine._budget import refit_order as order_by_estimate
 from automl.tasks.tabular import refit_seconds
 
@@ -121,3 +123,13 @@ def test_the_reserve_for_what_follows_the_search_is_capped_at_the_tasks_share(ta
     post_search_reserve(stop, task, _prepared(1), 120.0, metric, explain=True)(_trial(1, 1000.0))  # a refit far too long
     assert stop.reserve_seconds == pytest.approx(task.max_post_search_share * 120.0)
     assert get_task("forecasting").max_post_search_share > get_task("regression").max_post_search_share
+
+
+def test_writing_the_result_is_estimated_from_the_trials_predictions_and_the_final_model():
+    task = SimpleNamespace(final_model_bytes=lambda members, prepared: 50 * 2**20 * len(members))
+    a, b = _trial(0, 1.0), _trial(1, 1.0)
+    a.valid_predictions, a.valid_rows = np.zeros(10 * 2**17), np.arange(2**17)  # 10 MB and 1 MB
+    assert result_write_seconds(task, None, [], None) == RESULT_WRITE_FIXED_SECONDS
+    assert result_write_seconds(task, None, [a, b], b) == pytest.approx(RESULT_WRITE_FIXED_SECONDS + 61 / 100)
+    vote = _trial(2, 0.0, members=[a, b])
+    assert result_write_seconds(task, None, [a, b, vote], vote) == pytest.approx(RESULT_WRITE_FIXED_SECONDS + 1.11)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 import automl
 import automl.jobs._default_observers
 from automl.tracking import MlflowTracker
@@ -57,6 +59,70 @@ def test_logging_past_the_limit_goes_on_in_the_background_and_is_recorded_when_d
     assert result.mlflow_run_id is not None and "mlflow" in result.logged_models
     run = make_client(tracking_uri).get_run(result.mlflow_run_id)
     assert run.info.status == "FINISHED"
+
+
+@pytest.mark.timing  # the time job_finished takes, against the job's limit
+def test_a_job_at_its_limit_does_not_wait_for_logging_past_it(small_classification_frame, monkeypatch,
+                                                               tracking_uri):
+    release, finishing = threading.Event(), []
+
+    class LateTracker(MlflowTracker):
+        """As if the job came to its end a second after its limit, with the parent's files held."""
+
+        def __init__(self, tracking_uri=None):
+            super().__init__(tracking_uri, client_factory=lambda uri: HeldArtifactsClient(uri, release))
+
+        def finish_by(self, deadline):
+            super().finish_by(time.monotonic() - 1.0)
+
+        def job_finished(self, job, result):
+            started = time.monotonic()
+            super().job_finished(job, result)
+            finishing.append(time.monotonic() - started)
+
+    monkeypatch.setattr(automl.jobs._default_observers, "MlflowTracker", LateTracker)
+    job = automl.classification(training_data=small_classification_frame, target_column_name="label",
+                                name="late_logging", experiment_name="tracking-budget", log_verbosity="warning")
+    job.set_limits(max_trials=1, max_concurrent_trials=1, timeout_minutes=1)
+    job.set_training(allowed_training_algorithms=["DecisionTree"], enable_vote_ensemble=False,
+                     enable_stack_ensemble=False)
+    try:
+        result = job.submit(show_progress=False)
+        # Past the limit nothing more is waited for: the logging goes on in the background.
+        assert finishing and finishing[0] < 0.3, finishing
+        assert "artifacts of job late_logging" in result.tracking_pending
+        assert any(n.startswith("MLflow logging goes on in the background after 0.0 s") for n in result.budget_notes)
+    finally:
+        release.set()
+    waited = time.monotonic()
+    while result.tracking_pending and time.monotonic() - waited < 60:
+        time.sleep(0.2)
+    assert result.tracking_pending == [] and result.mlflow_run_id is not None
+
+
+def test_the_logging_is_waited_for_until_the_limit_less_the_writing_of_the_result(small_classification_frame,
+                                                                                  monkeypatch, tracking_uri):
+    import automl.engine._run
+
+    deadlines = []
+
+    class RecordingTracker(MlflowTracker):
+        def finish_by(self, deadline):
+            deadlines.append(deadline)
+            super().finish_by(deadline)
+
+    monkeypatch.setattr(automl.jobs._default_observers, "MlflowTracker", RecordingTracker)
+    monkeypatch.setattr(automl.engine._run, "result_write_seconds", lambda *args: 30.0)
+    job = automl.classification(training_data=small_classification_frame, target_column_name="label",
+                                name="result_write", experiment_name="tracking-budget", log_verbosity="warning")
+    job.set_limits(max_trials=1, max_concurrent_trials=1, timeout_minutes=1)
+    job.set_training(allowed_training_algorithms=["DecisionTree"], enable_vote_ensemble=False,
+                     enable_stack_ensemble=False)
+    submitted = time.monotonic()
+    job.submit(show_progress=False)
+    returned = time.monotonic()
+    # The limit is 63 s after the job's start, which is between the call and its return.
+    assert submitted + 63 - 30 <= deadlines[0] <= returned + 63 - 30
 
 
 EXIT_SCRIPT = """
