@@ -12,8 +12,8 @@ where the job's boosted trees scored 0.44) and the rest of the trial's folds wou
 time on it.
 
 A final model's fit held to a deadline grows the same way (:func:`grow_by`): a chunk of members at a time,
-keeping those it has when the next chunk would end past the deadline, as a booster keeps its iterations
-(:mod:`automl.algorithms._deadline_hooks`).
+the first at least :data:`MIN_MEMBERS`, keeping those it has when the next chunk would end past the
+deadline, as a booster keeps its iterations (:mod:`automl.algorithms._deadline_hooks`).
 """
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def grow_by(model: Pipeline, param: str, X: Any, y: np.ndarray, fit_params: Mapp
             deadline: float) -> int:
     """Fit ``model`` (a pipeline ending in a ``warm_start`` ensemble) a chunk of members at a time (a
     :data:`DEADLINE_CHUNKS`-th of its ``param``) until all are fitted or the next chunk, at the pace of the
-    last one, would end past ``deadline`` (a ``time.monotonic()``); the first chunk is always fitted.
+    last one, would end past ``deadline`` (a ``time.monotonic()``). The first chunk, always fitted, holds at
+    least :data:`MIN_MEMBERS` (or all asked for, when fewer): fewer are not worth keeping, as in a trial.
     Return the members fitted. The members are those of one fit of that many (a forest draws each
     member's seed in turn); when they are fewer than asked, the estimator's ``param`` says how many and
     its ``iterations_at_deadline_`` (:data:`STOPPED_ATTRIBUTE`) too.
@@ -95,7 +96,7 @@ def grow_by(model: Pipeline, param: str, X: Any, y: np.ndarray, fit_params: Mapp
     fitted, per_member = 0, 0.0
     try:
         while fitted < wanted:
-            size = min(chunk, wanted - fitted)
+            size = min(chunk if fitted else max(chunk, MIN_MEMBERS), wanted - fitted)
             if fitted and time.monotonic() + size * per_member > deadline:
                 break
             started = time.monotonic()

@@ -65,16 +65,19 @@ def test_the_forests_grow_to_a_deadline():
 
 
 @pytest.mark.parametrize("task,name", GROWN)
-def test_a_grown_fit_past_its_deadline_keeps_its_first_chunk_the_trees_of_a_fit_of_that_many(task, name):
+@pytest.mark.parametrize("wanted,kept", [(30, 10), (300, 30), (6, 6)])  # a tenth, at least 10 (or all)
+def test_a_grown_fit_past_its_deadline_keeps_its_first_chunk_the_trees_of_a_fit_of_that_many(task, name, wanted,
+                                                                                             kept):
     algorithm = get_task(task).algorithms[name]
     X, y = _data(task)
-    params = {algorithm.grows: 30, "random_state": 3}
+    params = {algorithm.grows: wanted, "random_state": 3}
     stopped = fit_pipeline(make_pipeline(algorithm, params, 1), algorithm, X, y, deadline=time.monotonic() - 1.0)
-    assert getattr(stopped[-1], STOPPED_ATTRIBUTE) == 3 and len(stopped[-1].estimators_) == 3
-    assert stopped[-1].get_params()[algorithm.grows] == 3 and stopped[-1].warm_start is False
-    three = fit_pipeline(make_pipeline(algorithm, {**params, algorithm.grows: 3}, 1), algorithm, X, y)
+    assert len(stopped[-1].estimators_) == kept and stopped[-1].get_params()[algorithm.grows] == kept
+    assert getattr(stopped[-1], STOPPED_ATTRIBUTE, None) == (kept if kept < wanted else None)
+    assert stopped[-1].warm_start is False
+    alone = fit_pipeline(make_pipeline(algorithm, {**params, algorithm.grows: kept}, 1), algorithm, X, y)
     predict = "predict_proba" if task == "classification" else "predict"
-    np.testing.assert_allclose(getattr(stopped, predict)(X), getattr(three, predict)(X))
+    np.testing.assert_allclose(getattr(stopped, predict)(X), getattr(alone, predict)(X))
 
 
 @pytest.mark.parametrize("task,name", GROWN)
@@ -97,10 +100,10 @@ def test_a_grown_fit_stops_before_a_chunk_that_would_end_past_its_deadline(monke
     X, y = _data("regression")
     clock = iter(np.arange(0.0, 100.0, 1.0))  # each reading a second later: a chunk of 5 trees takes a second
     monkeypatch.setattr(_growing, "time", types.SimpleNamespace(monotonic=lambda: float(next(clock))))
-    # Chunks run 0-1, 3-4 and 6-7 (checked at 2 and 5: they would end at 3 and 6); checked at 8, the next
-    # would end at 9, past 7.5.
+    # Chunks of 10, 5 and 5 trees run 0-1, 3-4 and 6-7 (checked at 2 and 5: they would end at 2.5 and 6);
+    # checked at 8, the next would end at 9, past 7.5.
     model = make_pipeline(algorithm, {"n_estimators": 50}, 1)
-    assert _growing.grow_by(model, "n_estimators", X, y, {}, deadline=7.5) == 15
+    assert _growing.grow_by(model, "n_estimators", X, y, {}, deadline=7.5) == 20
 
 
 def test_an_unknown_hook_is_refused_when_registered():

@@ -27,6 +27,16 @@ class HeldArtifactsClient:
         return getattr(self._client, name)
 
 
+def _tree_job(frame, name: str, max_trials: int, timeout_minutes: float) -> automl.jobs.AutoMLJob:
+    """A tracked job of DecisionTree trials, one at a time, without ensembles."""
+    job = automl.classification(training_data=frame, target_column_name="label", name=name,
+                                experiment_name="tracking-budget", log_verbosity="warning")
+    job.set_limits(max_trials=max_trials, max_concurrent_trials=1, timeout_minutes=timeout_minutes)
+    job.set_training(allowed_training_algorithms=["DecisionTree"], enable_vote_ensemble=False,
+                     enable_stack_ensemble=False)
+    return job
+
+
 def test_logging_past_the_limit_goes_on_in_the_background_and_is_recorded_when_done(
         small_classification_frame, monkeypatch, tracking_uri):
     release = threading.Event()
@@ -36,11 +46,7 @@ def test_logging_past_the_limit_goes_on_in_the_background_and_is_recorded_when_d
             super().__init__(tracking_uri, client_factory=lambda uri: HeldArtifactsClient(uri, release))
 
     monkeypatch.setattr(automl.jobs._default_observers, "MlflowTracker", Tracker)
-    job = automl.classification(training_data=small_classification_frame, target_column_name="label",
-                                name="held_logging", experiment_name="tracking-budget", log_verbosity="warning")
-    job.set_limits(max_trials=2, max_concurrent_trials=1, timeout_minutes=0.1)
-    job.set_training(allowed_training_algorithms=["DecisionTree"], enable_vote_ensemble=False,
-                     enable_stack_ensemble=False)
+    job = _tree_job(small_classification_frame, "held_logging", max_trials=2, timeout_minutes=0.1)
     result = job.submit(show_progress=False)
 
     # submit() returned at the job's limit with the parent's files still being logged.
@@ -81,11 +87,7 @@ def test_a_job_at_its_limit_does_not_wait_for_logging_past_it(small_classificati
             finishing.append(time.monotonic() - started)
 
     monkeypatch.setattr(automl.jobs._default_observers, "MlflowTracker", LateTracker)
-    job = automl.classification(training_data=small_classification_frame, target_column_name="label",
-                                name="late_logging", experiment_name="tracking-budget", log_verbosity="warning")
-    job.set_limits(max_trials=1, max_concurrent_trials=1, timeout_minutes=1)
-    job.set_training(allowed_training_algorithms=["DecisionTree"], enable_vote_ensemble=False,
-                     enable_stack_ensemble=False)
+    job = _tree_job(small_classification_frame, "late_logging", max_trials=1, timeout_minutes=1)
     try:
         result = job.submit(show_progress=False)
         # Past the limit nothing more is waited for: the logging goes on in the background.
@@ -113,11 +115,7 @@ def test_the_logging_is_waited_for_until_the_limit_less_the_writing_of_the_resul
 
     monkeypatch.setattr(automl.jobs._default_observers, "MlflowTracker", RecordingTracker)
     monkeypatch.setattr(automl.engine._run, "result_write_seconds", lambda *args: 30.0)
-    job = automl.classification(training_data=small_classification_frame, target_column_name="label",
-                                name="result_write", experiment_name="tracking-budget", log_verbosity="warning")
-    job.set_limits(max_trials=1, max_concurrent_trials=1, timeout_minutes=1)
-    job.set_training(allowed_training_algorithms=["DecisionTree"], enable_vote_ensemble=False,
-                     enable_stack_ensemble=False)
+    job = _tree_job(small_classification_frame, "result_write", max_trials=1, timeout_minutes=1)
     submitted = time.monotonic()
     job.submit(show_progress=False)
     returned = time.monotonic()

@@ -115,13 +115,13 @@ def test_a_booster_refit_at_its_deadline_keeps_the_iterations_it_has_and_the_not
 
 def test_a_forest_refit_at_its_deadline_keeps_its_first_chunk_of_trees_and_the_notes_say_so():
     prepared = _prepared(REFIT)
-    trial = _trial(prepared, 0, "RandomForest", {"n_estimators": 40})
+    trial = _trial(prepared, 0, "RandomForest", {"n_estimators": 200})
     notes: list[str] = []
     model = refit_trial(trial, prepared, deadline=time.monotonic() - 0.5, notes=notes)
-    assert len(model[-1].estimators_) == 4 and model[-1].n_estimators == 4  # a tenth of its 40 trees
-    assert notes == ["the refit of trial(s) 0 ended at the job's limit with 4 iterations (boosting rounds or "
+    assert len(model[-1].estimators_) == 20 and model[-1].n_estimators == 20  # a tenth of its 200 trees
+    assert notes == ["the refit of trial(s) 0 ended at the job's limit with 20 iterations (boosting rounds or "
                      "trees): fewer than its trial fitted"]
-    assert len(refit_trial(trial, prepared, deadline=time.monotonic() + 60)[-1].estimators_) == 40
+    assert len(refit_trial(trial, prepared, deadline=time.monotonic() + 60)[-1].estimators_) == 200
 
 
 def test_a_bag_whose_folds_all_fail_validation_at_its_deadline_keeps_them_rather_than_refit(monkeypatch):
