@@ -87,7 +87,7 @@ def fit_automl_studio(train: pd.DataFrame, entry: dict, budget: float, seed: int
 
 def _onnx_predictor(result: Any, workdir: Path, task: str, extra: dict) -> Callable | None:
     """onnxruntime scoring of the exported best model (feed conversion included)."""
-    from automl.export import onnx_feed, session
+    from automl.export import onnx_feed, run_in_parts, session
 
     try:
         exported = result.export_onnx(workdir / "model.onnx")
@@ -95,10 +95,11 @@ def _onnx_predictor(result: Any, workdir: Path, task: str, extra: dict) -> Calla
         extra["onnx_error"] = f"{type(exc).__name__}: {exc}"[:300]
         return None
     sess, kinds = session(exported.graph), exported.input_kinds
-    output = "probabilities" if task == "classification" else "variable"
+    rows = exported.rows_per_run or 2**31  # a KNN's distances a bounded number of rows at a time
+    position = [o.name for o in sess.get_outputs()].index("probabilities" if task == "classification" else "variable")
 
     def predict(X: pd.DataFrame) -> np.ndarray:
-        return sess.run([output], onnx_feed(X, kinds))[0]
+        return run_in_parts(sess, onnx_feed(X, kinds), rows)[position]
     return predict
 
 

@@ -88,12 +88,16 @@ class OnnxScorer:
     def __init__(self, model: Any, *, threads: int | None = None) -> None:
         import onnx
 
-        from automl.export import session
+        from automl.export import rows_per_run, session
 
         if isinstance(model, (str, os.PathLike)):
             model = Path(model).read_bytes()
         graph = model if isinstance(model, bytes) else model.SerializeToString()
-        meta = _metadata(onnx.load_model_from_string(model) if isinstance(model, bytes) else model)
+        parsed = onnx.load_model_from_string(model) if isinstance(model, bytes) else model
+        meta = _metadata(parsed)
+        #: Rows per onnxruntime call: :data:`ONNX_CHUNK_ROWS`, fewer where a KNN's distances would be large.
+        self.rows_per_run = min(ONNX_CHUNK_ROWS, rows_per_run(parsed) or ONNX_CHUNK_ROWS)
+        del parsed
         if "automl.inputs" not in meta:
             raise ConfigError("this ONNX model was not exported by automl-studio (no 'automl.inputs' "
                               "metadata); export it with result.export_onnx(path).")
@@ -128,13 +132,11 @@ class OnnxScorer:
 
     def run(self, feed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The graph's outputs for a feed of at least one row (:func:`automl.export.onnx_feed`),
-        computed :data:`ONNX_CHUNK_ROWS` rows at a time: the intermediate tensors of a whole mini
-        batch would cost memory and cache misses."""
-        rows = len(next(iter(feed.values())))
-        parts = [self._session.run(None, {k: v[start:start + ONNX_CHUNK_ROWS] for k, v in feed.items()})
-                 for start in range(0, rows, ONNX_CHUNK_ROWS)]
-        return {name: np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i]
-                for i, name in enumerate(self._outputs)}
+        computed :attr:`rows_per_run` rows at a time: the intermediate tensors of a whole mini
+        batch would cost memory and cache misses (a KNN's distances to every training row most)."""
+        from automl.export import run_in_parts
+
+        return dict(zip(self._outputs, run_in_parts(self._session, feed, self.rows_per_run)))
 
     def labels_and_probabilities(self, out: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray | None]:
         """Labels (or values) and class probabilities (None for regression) of :meth:`run`'s outputs."""

@@ -9,7 +9,7 @@ import pandas as pd
 
 from automl.core import release_freed_memory
 from automl.errors import AutoMLError, ConfigError
-from automl.export._check import OnnxCheck, check_onnx
+from automl.export._check import OnnxCheck, check_onnx, rows_per_run
 from automl.export._convert import to_onnx
 
 if TYPE_CHECKING:
@@ -33,12 +33,16 @@ class OnnxExport:
         Figures of the comparison with the Python model.
     path : pathlib.Path or None
         Where the graph was written.
+    rows_per_run : int or None
+        Rows one onnxruntime run should take at most (a KNN's distances to every training row,
+        :func:`~automl.export.rows_per_run`); None: no bound.
     """
 
     graph: bytes
     input_kinds: dict[str, str]
     check: OnnxCheck
     path: Path | None = None
+    rows_per_run: int | None = None
 
     @property
     def model(self) -> Any:
@@ -88,10 +92,10 @@ def export_onnx(model: Any, path: str | Path | None, X: pd.DataFrame, *,
         raise ConfigError("export_onnx needs raw validation rows to check the graph against the "
                           "Python model; pass X=<DataFrame of raw rows>.")
     onnx_model, kinds = to_onnx(model, X, name=name)
-    graph = onnx_model.SerializeToString()
+    graph, rows = onnx_model.SerializeToString(), rows_per_run(onnx_model)
     del onnx_model  # the parsed graph goes before onnxruntime loads the check's session
     release_freed_memory()
-    exported = OnnxExport(graph, kinds, check_onnx(model, graph, kinds, X))
+    exported = OnnxExport(graph, kinds, check_onnx(model, graph, kinds, X, rows), rows_per_run=rows)
     if strict and not exported.check.passed:
         raise AutoMLError(f"The ONNX graph does not match the Python model on validation rows "
                           f"({exported.check}); it was not written.")

@@ -1,11 +1,14 @@
 """Every ONNX-convertible algorithm converts and predicts like Python (ONNX-mode featurization)."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from automl.tasks import get_task
-from automl.export import MAX_DIFFERENCE, export_onnx
+from automl.export import MAX_DIFFERENCE, RUN_MEMORY_BYTES, export_onnx, onnx_feed
+from automl.export._check import DISTANCE_COPIES
 
 ROWS = 600
 
@@ -57,6 +60,38 @@ def test_knn_distances_use_the_cdist_kernel(dataset, load, single_model):
     ops = {node.op_type for node in exported.model.graph.node}
     assert "CDist" in ops and "Scan" not in ops
     assert exported.check.passed
+
+
+@pytest.mark.parametrize("dataset", ["titanic", "diamonds"])  # a classifier and a regressor
+def test_a_knn_graph_runs_a_bounded_number_of_rows_at_a_time(dataset, load, single_model, monkeypatch):
+    # One run of 10,000 rows against 100,000 training rows held 8.8 GB: every row's distance to every training
+    # row at once (scikit-learn computes them a chunk of rows at a time).
+    import automl.export._check
+    from automl.batch import OnnxScorer
+
+    frame, target, task = load(dataset)
+    model, X = single_model(frame.head(ROWS), target, task, "KNN")
+    per_row = DISTANCE_COPIES * model[-1].n_samples_fit_ * 8  # the graph computes its distances in double
+    assert export_onnx(model, None, X).rows_per_run == RUN_MEMORY_BYTES // per_row
+    monkeypatch.setattr(automl.export._check, "RUN_MEMORY_BYTES", 7 * per_row)
+    exported = export_onnx(model, None, X)
+    assert exported.rows_per_run == 7 and exported.check.passed
+    scorer, runs = OnnxScorer(exported.graph), []
+    real_run = scorer._session.run
+    scorer._session = SimpleNamespace(run=lambda *args: runs.append(1) or real_run(*args),
+                                      get_outputs=scorer._session.get_outputs)
+    whole = dict(zip(scorer._outputs, real_run(None, onnx_feed(X, exported.input_kinds))))
+    if task == "classification":
+        np.testing.assert_allclose(scorer.predict_proba(X), whole["probabilities"])
+    else:
+        np.testing.assert_allclose(scorer.predict(X), whole["variable"].ravel())
+    assert len(runs) == -(-len(X) // 7)
+
+
+def test_a_graph_without_distances_runs_its_rows_at_once(load, single_model):
+    frame, target, task = load("titanic")
+    model, X = single_model(frame.head(ROWS), target, task, "LightGBM")
+    assert export_onnx(model, None, X).rows_per_run is None
 
 
 def _splits(booster) -> list[tuple[int, float]]:
