@@ -52,17 +52,19 @@ EXPLANATION_SHARE, MIN_EXPLANATION_SECONDS, MAX_EXPLANATION_SECONDS = 0.05, 2.0,
 class JobClock:
     """A job's start, its time limit, and the seconds spent in each stage (``result.timings``).
 
-    ``limit`` is the promise: the start plus ``timeout_minutes`` plus :data:`GRACE_SHARE` of it.
-    ``spent_seconds`` were spent by an earlier session of the job (resume): the clock starts that
-    much in the past, so the limit counts the time spent, not the gap between the sessions.
+    ``limit`` is the promise: the start plus ``timeout_minutes`` plus :data:`GRACE_SHARE` of it. The
+    start is ``started`` (a ``time.monotonic()``: the user's call, so the promise counts what precedes the
+    job's run) or now. ``spent_seconds`` were spent by an earlier session of the job (resume): the clock
+    starts that much in the past, so the limit counts the time spent, not the gap between the sessions.
     """
 
-    def __init__(self, budget_seconds: float, spent_seconds: float = 0.0) -> None:
-        self.started = time.monotonic() - spent_seconds
+    def __init__(self, budget_seconds: float, spent_seconds: float = 0.0, started: float | None = None) -> None:
+        begun = time.monotonic() if started is None else started
+        self.started = begun - spent_seconds
         self.budget_seconds = budget_seconds
         self.limit = self.started + budget_seconds * (1 + GRACE_SHARE)
         self.timings: dict[str, float] = {}
-        self._mark = time.monotonic()
+        self._mark = begun
 
     def lap(self, stage: str) -> None:
         """Record the time since the last lap as ``stage``."""

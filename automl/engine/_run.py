@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import guardrails
@@ -217,7 +218,7 @@ def insights_after_the_job(saved: SavedJob, result: AutoMLResult, max_seconds: f
 
 def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
             cancel_event: threading.Event | None = None, saved: SavedJob | None = None,
-            kind: str = SUBMIT) -> AutoMLResult:
+            kind: str = SUBMIT, started: float | None = None) -> AutoMLResult:
     """Run ``job`` to the end and return its result.
 
     Parameters
@@ -235,6 +236,8 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
     kind : str
         "submit" (a new job), "resume" (continue an interrupted job: its time spent and trials
         count) or "extend" (a finished job given more budget: ``job.limits`` are this session's).
+    started : float, optional
+        The ``time.monotonic()`` of the user's call, from which the job's time limit counts (default: now).
 
     Raises
     ------
@@ -243,6 +246,7 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
     DataError
         A continued job's data differ from its first session's.
     """
+    started = time.monotonic() if started is None else started
     folder = JobStateFolder(job.output_folder / STATE_FOLDER)
     lock = JobLock(folder.folder, job.name)
     try:
@@ -254,7 +258,7 @@ def run_job(job: AutoMLJob, observers: Sequence[Any], *, compute: Any = "local",
                        job.name, folder.folder, exc)
         folder.enabled = False
     try:
-        return _run_session(job, observers, compute, cancel_event or threading.Event(), saved, kind, folder)
+        return _run_session(job, observers, compute, cancel_event or threading.Event(), saved, kind, folder, started)
     finally:
         lock.release()
 
@@ -296,7 +300,7 @@ def _source(job: AutoMLJob) -> str:
 
 
 def _run_session(job: AutoMLJob, observers: Sequence[Any], compute: Any, cancel_event: threading.Event,
-                 saved: SavedJob | None, kind: str, folder: JobStateFolder) -> AutoMLResult:
+                 saved: SavedJob | None, kind: str, folder: JobStateFolder, started: float) -> AutoMLResult:
     task = get_task(job.task)
     cluster, owned, why = cluster_for_training(compute, job.training.normalized().training_mode,
                                                estimated_memory_bytes(job.data.training_data))
@@ -311,7 +315,7 @@ def _run_session(job: AutoMLJob, observers: Sequence[Any], compute: Any, cancel_
                            why, exc)
             compute = cluster
     try:
-        return _run_session_of(job, task, observers, compute, cancel_event, saved, kind, folder)
+        return _run_session_of(job, task, observers, compute, cancel_event, saved, kind, folder, started)
     finally:
         task.release()
         if cluster is not None and owned:
@@ -345,9 +349,10 @@ def _explanations(job: AutoMLJob, task: Task, prepared: PreparedData, result: Au
 
 def _run_session_of(job: AutoMLJob, task: Task, observers: Sequence[Any], compute: Any,
                     cancel_event: threading.Event, saved: SavedJob | None, kind: str,
-                    folder: JobStateFolder) -> AutoMLResult:
+                    folder: JobStateFolder, started: float) -> AutoMLResult:
     limits = job.limits
-    clock = JobClock(limits.timeout_seconds, saved.position.spent_seconds if saved and kind == RESUME else 0.0)
+    clock = JobClock(limits.timeout_seconds, saved.position.spent_seconds if saved and kind == RESUME else 0.0,
+                     started)
     notes: list[str] = []
     # The memory limit is this machine's; on a Dask cluster the workers' own limits apply.
     local = compute in (None, "local")

@@ -8,6 +8,7 @@ gives a finished job more time and trials. Neither trains a finished trial again
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,13 +65,14 @@ def run_saved(saved: SavedJob, kind: str, *, compute: str | Client | None = None
               output_dir: str | os.PathLike | None = None) -> AutoMLResult:
     """Run another session (``kind``: "resume" or "extend") of the job ``saved`` (from
     :func:`resumable_job` or :func:`extendable_job`); ``saved.job.cancel()`` stops it."""
+    started = time.monotonic()  # the time limit counts from the call
     job = saved.job
     if output_dir is not None:
         job.output_dir = Path(output_dir)
     job.validate()
     target = _check_compute(compute) if compute is not None else job.compute
     return run_job(job, default_observers(job, show_progress), compute=target, cancel_event=job._cancel_event,
-                   saved=saved, kind=kind)
+                   saved=saved, kind=kind, started=started)
 
 
 def resume(job_name: str, *, output_dir: str | os.PathLike | None = None, compute: str | Client | None = None,

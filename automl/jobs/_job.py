@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence
@@ -258,15 +259,16 @@ class AutoMLJob:
         ConfigError
             A setting is invalid (checked before any data is read).
         """
+        started = time.monotonic()  # the time limit counts from the call
         self.validate()
         target = _check_compute(compute) if compute is not None else self.compute
         self._cancel_event = threading.Event()
         observers = default_observers(self, show_progress)
         if wait:
-            return run_job(self, observers, compute=target, cancel_event=self._cancel_event)
+            return run_job(self, observers, compute=target, cancel_event=self._cancel_event, started=started)
         run = JobRun(self)
         observers.append(run)
-        run.start(lambda: run_job(self, observers, compute=target, cancel_event=self._cancel_event))
+        run.start(lambda: run_job(self, observers, compute=target, cancel_event=self._cancel_event, started=started))
         return run
 
     def cancel(self) -> None:

@@ -106,6 +106,12 @@ def test_the_logging_is_waited_for_until_the_limit_less_the_writing_of_the_resul
                                                                                   monkeypatch, tracking_uri):
     import automl.engine._run
 
+    real_cluster_for_training = automl.engine._run.cluster_for_training
+
+    def slow_start(*args):  # a second spent before the job's run, which the limit counts too
+        time.sleep(1.0)
+        return real_cluster_for_training(*args)
+
     deadlines = []
 
     class RecordingTracker(MlflowTracker):
@@ -115,12 +121,13 @@ def test_the_logging_is_waited_for_until_the_limit_less_the_writing_of_the_resul
 
     monkeypatch.setattr(automl.jobs._default_observers, "MlflowTracker", RecordingTracker)
     monkeypatch.setattr(automl.engine._run, "result_write_seconds", lambda *args: 30.0)
+    monkeypatch.setattr(automl.engine._run, "cluster_for_training", slow_start)
     job = _tree_job(small_classification_frame, "result_write", max_trials=1, timeout_minutes=1)
     submitted = time.monotonic()
-    job.submit(show_progress=False)
-    returned = time.monotonic()
-    # The limit is 63 s after the job's start, which is between the call and its return.
-    assert submitted + 63 - 30 <= deadlines[0] <= returned + 63 - 30
+    result = job.submit(show_progress=False)
+    # The limit is 63 s after the call to submit(), the second before the job's run included.
+    assert submitted + 63 - 30 <= deadlines[0] <= submitted + 0.5 + 63 - 30
+    assert result.timings["setup"] >= 1.0
 
 
 EXIT_SCRIPT = """
