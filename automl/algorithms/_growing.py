@@ -40,6 +40,17 @@ class TooFewMembers(RuntimeError):
     """The time allowance holds fewer members than :data:`MIN_MEMBERS`; the message says how many."""
 
 
+def _ready_to_grow(model: Pipeline, param: str, X: Any, y: np.ndarray, fit_params: Mapping[str, Any]
+                   ) -> tuple[Any, Any, int, dict[str, Any]]:
+    """The rows after ``model``'s steps before its estimator (those steps fitted once), the estimator, the
+    members it is asked for (its ``param``) and its own fit parameters (``fit_params`` without the step's
+    prefix)."""
+    Xt = model[:-1].fit_transform(X, y) if len(model) > 1 else X
+    estimator = model[-1]
+    return (Xt, estimator, int(estimator.get_params()[param]),
+            {k.split("__", 1)[1]: v for k, v in fit_params.items()})
+
+
 def fit_within(model: Pipeline, param: str, X: Any, y: np.ndarray, fit_params: Mapping[str, Any],
                max_seconds: float) -> int:
     """Fit ``model`` (a pipeline ending in a ``warm_start`` ensemble) so that it takes about
@@ -55,10 +66,7 @@ def fit_within(model: Pipeline, param: str, X: Any, y: np.ndarray, fit_params: M
         When the first member shows that fewer than ``min(MIN_MEMBERS, n_estimators)`` fit.
     """
     started = time.monotonic()
-    Xt = model[:-1].fit_transform(X, y) if len(model) > 1 else X
-    estimator = model[-1]
-    wanted = int(estimator.get_params()[param])
-    estimator_params = {k.split("__", 1)[1]: v for k, v in fit_params.items()}
+    Xt, estimator, wanted, estimator_params = _ready_to_grow(model, param, X, y, fit_params)
     fitted = 1
     estimator.set_params(warm_start=True, **{param: fitted})
     first = time.monotonic()
@@ -88,10 +96,7 @@ def grow_by(model: Pipeline, param: str, X: Any, y: np.ndarray, fit_params: Mapp
     member's seed in turn); when they are fewer than asked, the estimator's ``param`` says how many and
     its ``iterations_at_deadline_`` (:data:`STOPPED_ATTRIBUTE`) too.
     """
-    Xt = model[:-1].fit_transform(X, y) if len(model) > 1 else X
-    estimator = model[-1]
-    wanted = int(estimator.get_params()[param])
-    estimator_params = {k.split("__", 1)[1]: v for k, v in fit_params.items()}
+    Xt, estimator, wanted, estimator_params = _ready_to_grow(model, param, X, y, fit_params)
     chunk = max(1, -(-wanted // DEADLINE_CHUNKS))
     fitted, per_member = 0, 0.0
     try:

@@ -128,10 +128,15 @@ def refit_members(members: list[TrialResult], prepared: TabularData, n_jobs: int
 
     fitted = run_by([fit(*unit) for unit in units], _returned_by(deadline), workers, name="automl-refit")
     if folds is None:
-        return [None if isinstance(model, PastDeadline) else model for model in fitted]
+        return _returned(fitted)
     k = len(parts)
     return [_checked_bag(member, fitted[i * k:(i + 1) * k], prepared, n_jobs, deadline)
             for i, member in enumerate(members)]
+
+
+def _returned(fitted: list[Pipeline | PastDeadline]) -> list[Pipeline | None]:
+    """The fitted models of :func:`~automl.core.run_by`, None for those that had not returned."""
+    return [None if isinstance(model, PastDeadline) else model for model in fitted]
 
 
 def _returned_by(deadline: float | None) -> float | None:
@@ -144,7 +149,7 @@ def _checked_bag(member: TrialResult, folds: list[Pipeline | PastDeadline], prep
     """The bag of ``member``'s fold models that returned by ``deadline`` and passed :func:`validated_folds`;
     a refit on all rows when none passed (all that returned when ``deadline`` has passed), None when none
     returned. What was left out is added to ``prepared.final_model_reason``."""
-    returned = [None if isinstance(model, PastDeadline) else model for model in folds]
+    returned = _returned(folds)
     late = [str(i) for i, model in enumerate(returned) if model is None]
     if late:
         prepared.final_model_reason += (f"; the model(s) of fold(s) {', '.join(late)} of {member.name} left out: "
@@ -160,9 +165,9 @@ def _checked_bag(member: TrialResult, folds: list[Pipeline | PastDeadline], prep
     if kept:
         return _bag({i: returned[i] for i in kept}, prepared)
     prepared.final_model_reason += f" ({member.name} refit on all training rows instead)"
-    (model,) = run_by([lambda: refit_steps(member, prepared, n_jobs, deadline=deadline)], _returned_by(deadline),
-                      name="automl-refit")
-    return None if isinstance(model, PastDeadline) else model
+    (model,) = _returned(run_by([lambda: refit_steps(member, prepared, n_jobs, deadline=deadline)],
+                                _returned_by(deadline), name="automl-refit"))
+    return model
 
 
 def refit_ensemble(trial: TrialResult, prepared: TabularData,
