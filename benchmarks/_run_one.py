@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import shutil
 import statistics
 import sys
 import time
@@ -24,7 +23,7 @@ from sklearn.metrics import r2_score, roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import load_split  # noqa: E402
-from _systems import SYSTEMS, Fitted, System, scratch_dir  # noqa: E402
+from _systems import SYSTEMS, Fitted, remove_scratch, scratch_dir  # noqa: E402
 
 SINGLE_ROW_CALLS = 100
 BATCH_ROWS = 10_000
@@ -80,21 +79,20 @@ def run(system: str, dataset: str, budget: float, seed: int) -> dict:
     train, test, entry = load_split(dataset, seed)  # each seed is its own split, as well as the system's seed
     train, test = parse_dates(train, entry), parse_dates(test, entry)
     X_test, y_test = test.drop(columns=[entry["target"]]), test[entry["target"]]
-    workdir = scratch_dir()
+    workdir, fitted = scratch_dir(), None
     try:
-        return _fit_and_score(spec, train, X_test, y_test, entry, budget, seed, workdir)
+        started, fit_started = time.perf_counter(), time.time()
+        fitted = spec.fit(train, entry, budget, seed, workdir)
+        wall = time.perf_counter() - started
+        return _export_and_score(fitted, wall, fit_started, X_test, y_test, entry, budget)
     finally:  # a full run is hundreds of jobs: their models and runs would fill the disk
-        shutil.rmtree(workdir, ignore_errors=True)
+        remove_scratch(workdir, fitted)
 
 
-def _fit_and_score(spec: System, train: pd.DataFrame, X_test: pd.DataFrame, y_test: pd.Series, entry: dict,
-                   budget: float, seed: int, workdir: Path) -> dict:
-    """Fit ``spec`` in ``workdir``, export, and score on the test rows."""
-    started = time.perf_counter()
-    fit_started = time.time()
-    fitted = spec.fit(train, entry, budget, seed, workdir)
-    wall = time.perf_counter() - started
-    phases = [["fit", fit_started, time.time()], *fitted.extra.pop("stages", [])]
+def _export_and_score(fitted: Fitted, wall: float, fit_started: float, X_test: pd.DataFrame, y_test: pd.Series,
+                      entry: dict, budget: float) -> dict:
+    """Export ``fitted`` (trained in ``wall`` seconds from ``fit_started``) and score it on the test rows."""
+    phases = [["fit", fit_started, fit_started + wall], *fitted.extra.pop("stages", [])]
     exporting = time.time()
     onnx_predict = fitted.make_onnx_predict() if fitted.make_onnx_predict is not None else None
     phases.append(["onnx_export", exporting, time.time()])

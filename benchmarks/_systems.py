@@ -10,6 +10,8 @@ environment, which has no automl-studio.
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -31,6 +33,9 @@ class Fitted:
     #: Exports the model and returns its ONNX Runtime predict (called after the wall time is taken).
     make_onnx_predict: Callable[[], Callable[[pd.DataFrame], np.ndarray] | None] | None = None
     classes: list | None = None  # column order of the probabilities
+    #: Waits, at most the seconds given, for what the system still does after returning (automl-studio's
+    #: MLflow logging, ``result.tracking_pending``); True when nothing is left. None: nothing goes on.
+    settle: Callable[[float], bool] | None = None
 
 
 def _classes(model: Any) -> list | None:
@@ -82,7 +87,16 @@ def fit_automl_studio(train: pd.DataFrame, entry: dict, budget: float, seed: int
         predict = model.predict
     return Fitted(predict, len(result.trials), result.best_trial.display_name, extra,
                   lambda: _onnx_predictor(result, workdir, entry["task"], extra),
-                  classes=_classes(model))
+                  classes=_classes(model), settle=lambda seconds: _logging_done(result, seconds))
+
+
+def _logging_done(result: Any, seconds: float) -> bool:
+    """Whether the job's MLflow logging, left to the background when ``submit()`` returned, ends within
+    ``seconds`` (the tracker empties ``result.tracking_pending`` with its last call)."""
+    end = time.monotonic() + seconds
+    while result.tracking_pending and time.monotonic() < end:
+        time.sleep(0.05)
+    return not result.tracking_pending
 
 
 def _onnx_predictor(result: Any, workdir: Path, task: str, extra: dict) -> Callable | None:
@@ -201,3 +215,17 @@ SYSTEMS: dict[str, System] = {s.name: s for s in [
 def scratch_dir() -> Path:
     """A fresh temporary folder for one run's artefacts."""
     return Path(tempfile.mkdtemp(prefix="automl-bench-"))
+
+
+#: How long a run's scratch folder waits for the system's background work before it is removed.
+SETTLE_SECONDS = 300.0
+
+
+def remove_scratch(workdir: Path, fitted: Fitted | None) -> None:
+    """Remove ``workdir`` once ``fitted``'s background work (its MLflow logging into the folder's store)
+    has ended, or :data:`SETTLE_SECONDS` later; removed under it, the logging fails ("attempt to write a
+    readonly database") and its thread goes on into the next run."""
+    if fitted is not None and fitted.settle is not None and not fitted.settle(SETTLE_SECONDS):
+        print(f"background work of the run in {workdir} still going after {SETTLE_SECONDS:.0f} s; removed anyway",
+              file=sys.stderr)
+    shutil.rmtree(workdir, ignore_errors=True)

@@ -19,8 +19,9 @@ and prediction.
 AutoGluon runs from its own environment (``.venv-autogluon``, made by
 ``make bench``: it needs pandas < 3); when that is missing it is reported as not
 available. Results: JSON lines in ``benchmarks/results/tabular.jsonl`` and a
-Markdown report ``benchmarks/results/tabular_<budget>s.md``; a full run (all
-datasets and systems) also refreshes the README's "Benchmarks" table.
+Markdown report ``benchmarks/results/tabular_<budget>s.md`` (``tabular_<budget>s_partial.md`` for a
+run of some datasets or seeds); a full run (all datasets and systems) also refreshes the README's
+"Benchmarks" table.
 
 Usage::
 
@@ -148,8 +149,12 @@ def main() -> None:
                 append_result("tabular.jsonl", {**context, **record})
                 records.append(record)
     markdown = render_markdown(records, context, {s: r for s, r in missing.items() if r})
-    (RESULTS / f"tabular_{int(args.budget)}s.md").write_text(markdown)
+    # A run of some datasets or seeds leaves the report of the last complete run as it is.
+    complete = args.datasets is None and args.seeds is None
+    report = RESULTS / f"tabular_{int(args.budget)}s{'' if complete else '_partial'}.md"
+    report.write_text(markdown)
     print(markdown)
+    print(f"report: {report}")
     full_run = (args.datasets is None and args.seeds is None and set(args.systems) == set(SYSTEMS)
                 and args.budget == 60)
     if full_run:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -28,7 +27,7 @@ from sklearn.model_selection import train_test_split
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _run_one import held_out_score  # noqa: E402
-from _systems import fit_automl_studio, scratch_dir  # noqa: E402
+from _systems import fit_automl_studio, remove_scratch, scratch_dir  # noqa: E402
 from learn_portfolio import load_dataset, meta_folder  # noqa: E402
 
 MAX_ROWS = 20_000
@@ -40,13 +39,13 @@ def run_job(name: str, entry: dict, frame: pd.DataFrame, seed: int, minutes: flo
     entry = {**entry, "metric": "AUC_weighted" if classification else "r2_score"}
     train, test = train_test_split(frame, test_size=0.25, random_state=seed,
                                    stratify=frame[target] if classification else None)
-    workdir = scratch_dir()
+    workdir, fitted = scratch_dir(), None
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{workdir / 'mlflow.db'}"  # each job its own store
     try:
         fitted = fit_automl_studio(train, entry, 60 * minutes, seed, workdir)
         score = held_out_score(fitted, test.drop(columns=[target]), test[target], entry)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    finally:  # after the job's logging into the store, which may go on after submit()
+        remove_scratch(workdir, fitted)
     extra = fitted.extra
     return {"dataset": name, "seed": seed, "minutes": minutes, "score": round(score, 5),
             "wall": extra["submit_seconds"], "trials": fitted.trials, "completed": extra["completed_trials"],
