@@ -7,6 +7,7 @@ what they gave up in the job's notes (``result.budget_notes``).
 """
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import time
@@ -92,7 +93,8 @@ def refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: 
     final model of the best trial would not fit, the task's lighter forms are used. Each refit is waited for
     until the job's limit (at least its estimate, :func:`_refit_by`); after one is left behind there, only a
     trial whose refit fits what is left may follow, and a note says which gave no model. Also returned: the
-    ``prepared`` data the model was fitted with, and why the fitted trial was chosen over the best
+    ``prepared`` data the model was fitted with (a shallow copy per refit, which writes what it cut, such as a
+    bag's folds left out, to its own copy: one left behind never writes to the job's), and why the fitted trial was chosen over the best
     validation score ("" when it was not).
     """
     ranked, selection = task.choose_final(task.rank(trials, job.primary_metric), prepared, job.primary_metric)
@@ -114,10 +116,11 @@ def refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: 
     for candidate in order:
         if late and estimate(candidate) > seconds_left - (time.monotonic() - started):
             continue  # a refit was left behind at the job's limit: only one that fits what is left
+        attempt = copy.copy(prepared)  # the refit's own: one left behind goes on writing to it, not to the job's
         try:
-            model = _refit_by(task, candidate, prepared, max(seconds_left - (time.monotonic() - started),
-                                                             estimate(candidate)), notes)
-            return model, candidate, prepared, selection if candidate is ranked[0] else ""
+            model = _refit_by(task, candidate, attempt, max(seconds_left - (time.monotonic() - started),
+                                                            estimate(candidate)), notes)
+            return model, candidate, attempt, selection if candidate is ranked[0] else ""
         except PastDeadline as exc:
             candidate.error = f"refit stopped: {exc}"
             late = True
