@@ -19,9 +19,9 @@ and prediction.
 AutoGluon runs from its own environment (``.venv-autogluon``, made by
 ``make bench``: it needs pandas < 3); when that is missing it is reported as not
 available. Results: JSON lines in ``benchmarks/results/tabular.jsonl`` and a
-Markdown report ``benchmarks/results/tabular_<budget>s.md`` (``tabular_<budget>s_partial.md`` for a
-run of some datasets or seeds); a full run (all datasets and systems) also refreshes the README's
-"Benchmarks" table.
+Markdown report ``benchmarks/results/tabular_<budget>s.md``: ``tabular_<budget>s_<systems>.md`` for a
+run of some of the systems, with ``_partial`` (ignored by git) for a run of some datasets or seeds; a
+full run (all datasets and systems) also refreshes the README's "Benchmarks" table.
 
 Usage::
 
@@ -149,9 +149,10 @@ def main() -> None:
                 append_result("tabular.jsonl", {**context, **record})
                 records.append(record)
     markdown = render_markdown(records, context, {s: r for s, r in missing.items() if r})
-    # A run of some datasets or seeds leaves the report of the last complete run as it is.
-    complete = args.datasets is None and args.seeds is None
-    report = RESULTS / f"tabular_{int(args.budget)}s{'' if complete else '_partial'}.md"
+    # A run of some systems, datasets or seeds leaves the report of the last complete run as it is.
+    systems = "" if set(args.systems) == set(SYSTEMS) else "_" + "_".join(args.systems)
+    narrowed = "" if args.datasets is None and args.seeds is None else "_partial"
+    report = RESULTS / f"tabular_{int(args.budget)}s{systems}{narrowed}.md"
     report.write_text(markdown)
     print(markdown)
     print(f"report: {report}")
