@@ -93,9 +93,9 @@ def refit_best(job: AutoMLJob, task: Task, trials: list[TrialResult], prepared: 
     final model of the best trial would not fit, the task's lighter forms are used. Each refit is waited for
     until the job's limit (at least its estimate, :func:`_refit_by`); after one is left behind there, only a
     trial whose refit fits what is left may follow, and a note says which gave no model. Also returned: the
-    ``prepared`` data the model was fitted with (a shallow copy per refit, which writes what it cut, such as a
-    bag's folds left out, to its own copy: one left behind never writes to the job's), and why the fitted trial was chosen over the best
-    validation score ("" when it was not).
+    ``prepared`` data the model was fitted with (each refit gets a shallow copy and writes what it cut, such as
+    a bag's folds left out, to it: one left behind never writes to the job's), and why the fitted trial was
+    chosen over the best validation score ("" when it was not).
     """
     ranked, selection = task.choose_final(task.rank(trials, job.primary_metric), prepared, job.primary_metric)
     if selection:
