@@ -34,7 +34,7 @@ class Fitted:
     make_onnx_predict: Callable[[], Callable[[pd.DataFrame], np.ndarray] | None] | None = None
     classes: list | None = None  # column order of the probabilities
     #: Waits, at most the seconds given, for what the system still does after returning (automl-studio's
-    #: MLflow logging, ``result.tracking_pending``); True when nothing is left. None: nothing goes on.
+    #: MLflow logging: ``result.wait_for_tracking``); True when nothing is left. None: nothing goes on.
     settle: Callable[[float], bool] | None = None
 
 
@@ -87,16 +87,7 @@ def fit_automl_studio(train: pd.DataFrame, entry: dict, budget: float, seed: int
         predict = model.predict
     return Fitted(predict, len(result.trials), result.best_trial.display_name, extra,
                   lambda: _onnx_predictor(result, workdir, entry["task"], extra),
-                  classes=_classes(model), settle=lambda seconds: _logging_done(result, seconds))
-
-
-def _logging_done(result: Any, seconds: float) -> bool:
-    """Whether the job's MLflow logging, left to the background when ``submit()`` returned, ends within
-    ``seconds`` (the tracker empties ``result.tracking_pending`` with its last call)."""
-    end = time.monotonic() + seconds
-    while result.tracking_pending and time.monotonic() < end:
-        time.sleep(0.05)
-    return not result.tracking_pending
+                  classes=_classes(model), settle=result.wait_for_tracking)
 
 
 def _onnx_predictor(result: Any, workdir: Path, task: str, extra: dict) -> Callable | None:

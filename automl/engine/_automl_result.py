@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from automl.export import OnnxExport
 
 _LEADING = ["name", "algorithm", "status"]
+#: How often :meth:`AutoMLResult.wait_for_tracking` looks whether the background logging has ended.
+TRACKING_POLL_SECONDS = 0.05
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -170,7 +173,8 @@ class AutoMLResult:
         Figures of the last ONNX parity check (:class:`automl.export.OnnxCheck`).
     tracking_pending : list of str
         What MLflow was still logging when ``submit()`` returned (in the background; the
-        process waits for it before it exits); emptied when the logging ends.
+        process waits for it before it exits); emptied when the logging ends
+        (:meth:`wait_for_tracking` waits for that).
     _tracking_store : str or None
         The store's URI as given, credentials included: kept in memory (private) for
         :meth:`register_model`, never printed, logged or written.
@@ -277,6 +281,28 @@ class AutoMLResult:
             return True
         key = get_task(self.task).sort_key(self.primary_metric)
         return key(self.best_trial.score) < key(float(self.previous_best["score"]))
+
+    def wait_for_tracking(self, timeout: float | None = None) -> bool:
+        """Wait for the MLflow logging that went on in the background after ``submit()`` returned.
+
+        A job at its time limit returns without waiting for the rest of its logging
+        (:attr:`tracking_pending` lists it); read the job's MLflow runs, or remove their store, after
+        this returns True.
+
+        Parameters
+        ----------
+        timeout : float, optional
+            The most seconds to wait; None waits until the logging ends.
+
+        Returns
+        -------
+        bool
+            True when nothing is left to log, False when ``timeout`` passed first.
+        """
+        end = math.inf if timeout is None else time.monotonic() + timeout
+        while self.tracking_pending and time.monotonic() < end:
+            time.sleep(TRACKING_POLL_SECONDS)
+        return not self.tracking_pending
 
     def featurize(self, X: pd.DataFrame) -> pd.DataFrame:
         """The engineered features of raw rows ``X``, as the models see them.

@@ -68,10 +68,7 @@ def _submit_within_the_promise(job, **kwargs):
 
 def _logged_trials(result, store) -> set[str]:
     """Names of the trial runs under the job's parent run, once the background logging is done."""
-    deadline = time.monotonic() + 120
-    while result.tracking_pending and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert not result.tracking_pending
+    assert result.wait_for_tracking(timeout=120)
     client = MlflowClient(store)
     experiment = client.get_experiment_by_name("time-promise")
     runs = client.search_runs([experiment.experiment_id],

@@ -57,10 +57,9 @@ def test_logging_past_the_limit_goes_on_in_the_background_and_is_recorded_when_d
     assert "artifacts of job held_logging" in note
     assert result.mlflow_run_id is None  # recorded by the last queued call, not yet run
 
+    assert not result.wait_for_tracking(timeout=0.5)  # still held
     release.set()
-    waited = time.monotonic()
-    while result.tracking_pending and time.monotonic() - waited < 60:
-        time.sleep(0.2)
+    assert result.wait_for_tracking(timeout=60)
     assert result.tracking_pending == [] and result.tracking_errors == []
     assert result.mlflow_run_id is not None and "mlflow" in result.logged_models
     run = make_client(tracking_uri).get_run(result.mlflow_run_id)
@@ -96,9 +95,7 @@ def test_a_job_at_its_limit_does_not_wait_for_logging_past_it(small_classificati
         assert any(n.startswith("MLflow logging goes on in the background after 0.0 s") for n in result.budget_notes)
     finally:
         release.set()
-    waited = time.monotonic()
-    while result.tracking_pending and time.monotonic() - waited < 60:
-        time.sleep(0.2)
+    assert result.wait_for_tracking(timeout=60)
     assert result.tracking_pending == [] and result.mlflow_run_id is not None
 
 
