@@ -223,6 +223,15 @@ class AutoMLResult:
     tracking_pending: list[str] = field(default_factory=list)
     _tracking_store: str | None = field(default=None, repr=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The result as pickled (the state folder's ``result.pkl``, read back by :func:`automl.load_result`):
+        without the tracking store's URI as given (its credentials are kept in memory only), and with
+        nothing pending, as no process logs a result read back (``budget_notes`` say whether the logging
+        went on in the background)."""
+        state = dict(self.__dict__)
+        state["_tracking_store"], state["tracking_pending"] = None, []
+        return state
+
     def explain_rows(self, X: pd.DataFrame, *, n_permutations: int = 16, seed: int = 0) -> RowExplanation:
         """The contribution of each raw column to each row's prediction (:func:`automl.explain.explain_rows`:
         exact tree contributions where the model has them, else sampled Shapley values, which say so)."""
