@@ -62,13 +62,15 @@ def load_saved_job(job_name: str, output_dir: str | os.PathLike | None = None) -
 
 
 def run_saved(saved: SavedJob, kind: str, *, compute: str | Client | None = None, show_progress: bool = True,
-              output_dir: str | os.PathLike | None = None) -> AutoMLResult:
+              output_dir: str | os.PathLike | None = None, tracking_uri: str | None = None) -> AutoMLResult:
     """Run another session (``kind``: "resume" or "extend") of the job ``saved`` (from
     :func:`resumable_job` or :func:`extendable_job`); ``saved.job.cancel()`` stops it."""
     started = time.monotonic()  # the time limit counts from the call
     job = saved.job
     if output_dir is not None:
         job.output_dir = Path(output_dir)
+    if tracking_uri is not None:
+        job.tracking_uri = tracking_uri
     job.validate()
     target = _check_compute(compute) if compute is not None else job.compute
     return run_job(job, default_observers(job, show_progress), compute=target, cancel_event=job._cancel_event,
@@ -76,7 +78,7 @@ def run_saved(saved: SavedJob, kind: str, *, compute: str | Client | None = None
 
 
 def resume(job_name: str, *, output_dir: str | os.PathLike | None = None, compute: str | Client | None = None,
-           show_progress: bool = True) -> AutoMLResult:
+           show_progress: bool = True, tracking_uri: str | None = None) -> AutoMLResult:
     """Continue job ``job_name`` where it was interrupted (killed, canceled, or failed after its search).
 
     Its finished trials are kept, not trained again; the trials that were running start again; the
@@ -93,6 +95,9 @@ def resume(job_name: str, *, output_dir: str | os.PathLike | None = None, comput
         Where the trials run (default: the job's).
     show_progress : bool
         Print the trials and a status line on stderr.
+    tracking_uri : str, optional
+        The MLflow store, given again when the job's URI held a password: the state folder keeps
+        it without (``http://user@host``). ``MLFLOW_TRACKING_PASSWORD`` does the same.
 
     Returns
     -------
@@ -108,7 +113,7 @@ def resume(job_name: str, *, output_dir: str | os.PathLike | None = None, comput
         The job's data changed since its first session.
     """
     return run_saved(resumable_job(job_name, output_dir), RESUME, compute=compute, show_progress=show_progress,
-                     output_dir=output_dir)
+                     output_dir=output_dir, tracking_uri=tracking_uri)
 
 
 def resumable_job(job_name: str, output_dir: str | os.PathLike | None = None) -> SavedJob:
@@ -123,7 +128,7 @@ def resumable_job(job_name: str, output_dir: str | os.PathLike | None = None) ->
 
 def extend(job_name: str, *, timeout_minutes: float | None = None, max_trials: int | None = None,
            output_dir: str | os.PathLike | None = None, compute: str | Client | None = None,
-           show_progress: bool = True) -> AutoMLResult:
+           show_progress: bool = True, tracking_uri: str | None = None) -> AutoMLResult:
     """Give the finished job ``job_name`` more budget: up to ``max_trials`` more trials in up to
     ``timeout_minutes`` more minutes (AutoGluon's ``fit_extra``).
 
@@ -139,7 +144,7 @@ def extend(job_name: str, *, timeout_minutes: float | None = None, max_trials: i
         Minutes this session may take (default: the job's ``timeout_minutes``).
     max_trials : int, optional
         Trials to add (default: the job's ``max_trials``); the ensembles come on top, as before.
-    output_dir, compute, show_progress
+    output_dir, compute, show_progress, tracking_uri
         As in :func:`resume`.
 
     Raises
@@ -151,7 +156,7 @@ def extend(job_name: str, *, timeout_minutes: float | None = None, max_trials: i
         The job's data changed since its first session.
     """
     return run_saved(extendable_job(job_name, timeout_minutes, max_trials, output_dir), EXTEND, compute=compute,
-                     show_progress=show_progress, output_dir=output_dir)
+                     show_progress=show_progress, output_dir=output_dir, tracking_uri=tracking_uri)
 
 
 def extendable_job(job_name: str, timeout_minutes: float | None = None, max_trials: int | None = None,

@@ -34,6 +34,7 @@ from automl.settings import (
     merge,
 )
 from automl.tasks import TASKS, Task, get_task
+from automl.tracking import without_password
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -112,10 +113,12 @@ class AutoMLJob:
         return (self.output_dir or outputs_root() / self.name).absolute()
 
     def __getstate__(self) -> dict[str, Any]:
-        """Picklable settings (the job's state folder holds them): no cancel event, and a Dask
-        client is kept as its scheduler's address."""
+        """Picklable settings (the job's state folder holds them): no cancel event, a Dask client
+        kept as its scheduler's address, and the tracking URI without its password."""
         state = dict(self.__dict__)
         state.pop("_cancel_event", None)
+        if isinstance(self.tracking_uri, str):
+            state["tracking_uri"] = without_password(self.tracking_uri)
         if not isinstance(self.compute, str):
             state["compute"] = "local"
         return state

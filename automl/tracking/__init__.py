@@ -17,7 +17,9 @@ Security: a logged or registered ``"mlflow"`` model is a pickle (cloudpickle), a
 pickle runs the code it holds. Load models only from stores you trust, never from an
 untrusted path; exchange the ONNX graph (``format="onnx"``) instead. Tracking credentials
 (``MLFLOW_TRACKING_TOKEN``, ``MLFLOW_TRACKING_PASSWORD``, a password in the tracking URI) are
-never written to logs, runs or results: messages are redacted before they are kept.
+never written to logs, runs or results: messages are redacted before they are kept. A job's state
+folder keeps its tracking URI without the password (:func:`without_password`); give it again to
+``automl.resume`` or ``automl.extend`` (``tracking_uri=``), or set ``MLFLOW_TRACKING_PASSWORD``.
 """
 from automl.tracking._models import SERIALIZATION_FORMAT, pinned_requirements, save_sklearn_model
 from automl.tracking._model_registry import register_result_model
@@ -26,11 +28,12 @@ from automl.tracking._store import (
     resolve_tracking_uri,
     tracking_enabled,
     using_tracking_uri,
+    without_password,
 )
 from automl.tracking._tracker import MlflowTracker
 
 __all__ = [
     "MlflowTracker", "SERIALIZATION_FORMAT", "default_tracking_uri", "pinned_requirements",
     "register_result_model", "resolve_tracking_uri", "save_sklearn_model", "tracking_enabled",
-    "using_tracking_uri",
+    "using_tracking_uri", "without_password",
 ]

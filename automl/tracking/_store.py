@@ -49,6 +49,15 @@ def redact(text: str) -> str:
     return text
 
 
+def without_password(uri: str) -> str:
+    """``uri`` with the password of ``scheme://user:password@host`` left out (``scheme://user@host``).
+
+    What a job's saved settings keep: a resumed job is given the password again
+    (``automl.resume(..., tracking_uri=...)``, or ``MLFLOW_TRACKING_PASSWORD``, which MLflow reads).
+    """
+    return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}@", uri)
+
+
 def job_tracking_uri(result: AutoMLResult) -> str | None:
     """The URI a result was tracked to, credentials included (``result.tracking_uri`` is redacted)."""
     return result._tracking_store or result.tracking_uri

@@ -86,6 +86,7 @@ def _everything_written(root: Path) -> list[tuple[Path, bytes]]:
 
 def test_tracking_credentials_are_never_written(tmp_path, monkeypatch, caplog, capfd):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AUTOML_OUTPUTS_DIR", str(tmp_path / "outputs"))  # the jobs' state folders, read below
     monkeypatch.delenv("AUTOML_TRACKING", raising=False)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
     monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", TOKEN)
@@ -105,7 +106,7 @@ def test_tracking_credentials_are_never_written(tmp_path, monkeypatch, caplog, c
     assert result.status == unreachable.status == "Completed" and unreachable.tracking_errors
 
     written = _everything_written(tmp_path)
-    assert any(p.suffix == ".pkl" for p, _ in written) and report.exists()
+    assert {"job.pkl", "result.pkl"} <= {p.name for p, _ in written} and report.exists()
     said = capfd.readouterr()
     texts = {"logs": caplog.text, "stdout": said.out, "stderr": said.err,
              "results": repr([{k: v for k, v in vars(r).items() if not k.startswith("_")}

@@ -14,6 +14,7 @@ import automl
 from automl.batch import load_scorer
 from automl.export import onnx_feed, session
 from automl.serving import load_served_model
+from automl.tracking._store import job_tracking_uri
 from tests._mlflow_server import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.slow
@@ -84,3 +85,28 @@ def _downloaded_models() -> set[Path]:
     root = Path(tempfile.gettempdir())
     return {m.parent for pattern in ("*/MLmodel", "*/*/MLmodel", "*/*/*/MLmodel") for m in root.glob(pattern)
             if "pytest-of-" not in str(m)}
+
+
+def test_a_password_in_the_uri_is_not_saved_and_is_given_again_to_extend(mlflow_server, titanic_frame,
+                                                                          monkeypatch, tmp_path):
+    monkeypatch.setenv("AUTOML_OUTPUTS_DIR", str(tmp_path / "outputs"))
+    secret = "pw-51c0e7-state-folder"
+    with_password = mlflow_server.replace("http://", f"http://ops:{secret}@")  # the server takes any
+    job = automl.classification(training_data=titanic_frame.head(300), target_column_name="Survived",
+                                experiment_name="server-tests", name="titanic_password", log_verbosity="warning",
+                                tracking_uri=with_password, enable_model_explainability=False,
+                                validation_data_size=0.25)
+    job.set_limits(max_trials=1, max_concurrent_trials=1)
+    job.set_training(allowed_training_algorithms=["LogisticRegression"], enable_vote_ensemble=False,
+                     enable_stack_ensemble=False)
+    first = job.submit(show_progress=False)
+    assert first.tracking_errors == [] and job.tracking_uri == with_password  # the job in memory keeps it
+
+    state = tmp_path / "outputs" / "titanic_password" / "state"
+    assert not [p.name for p in state.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+    saved = automl.jobs.load_saved_job("titanic_password").job
+    assert saved.tracking_uri == mlflow_server.replace("http://", "http://ops@")
+
+    extended = automl.extend("titanic_password", max_trials=1, show_progress=False, tracking_uri=with_password)
+    assert extended.mlflow_run_id == first.mlflow_run_id and extended.tracking_errors == []
+    assert job_tracking_uri(extended) == with_password and secret not in extended.tracking_uri
