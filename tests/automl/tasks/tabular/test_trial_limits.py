@@ -108,3 +108,17 @@ def test_a_learner_that_grows_is_held_to_its_allowance_by_its_members_not_stoppe
                      stop_when_slow=True)
     result = task.evaluate_trial(spec, prepared.trial_data(), "r2_score")
     assert result.status == COMPLETED and MIN_MEMBERS <= result.params["n_estimators"] < 3000
+
+
+def test_a_booster_is_stopped_inside_its_first_fold_once_its_pace_says_it_will_be_skipped(prepared):
+    # 5,000 boosting rounds of 255 leaves take about 40 s a fold; the first fold is stopped at twice the
+    # allowance's share of one fold (0.4 s), not fitted to its end to be skipped after it.
+    task, data = prepared.task, prepared.trial_data()
+    spec = TrialSpec(0, "t_0", task.algorithms["LightGBM"], {"n_estimators": 5_000, "num_leaves": 255,
+                                                            "learning_rate": 0.001, "min_child_samples": 2},
+                     max_seconds=0.4, stop_when_slow=True)
+    result = task.evaluate_trial(spec, data, "r2_score")
+    assert result.status == CANCELED and np.isnan(result.score) and result.valid_predictions is None
+    assert re.fullmatch(r"skipped: its first fold was stopped after \d+\.\d s, at iteration \d+: its 2 folds would "
+                        rf"take more than {PAST_ALLOWANCE:g}x the 0\.4 s a trial may take", result.error), result.error
+    assert result.duration_seconds < 2.0
