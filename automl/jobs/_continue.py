@@ -97,7 +97,8 @@ def resume(job_name: str, *, output_dir: str | os.PathLike | None = None, comput
         Print the trials and a status line on stderr.
     tracking_uri : str, optional
         The MLflow store, given again when the job's URI held a password: the state folder keeps
-        it without (``http://user@host``). ``MLFLOW_TRACKING_PASSWORD`` does the same.
+        it without (``http://user@host``). ``MLFLOW_TRACKING_USERNAME`` and ``MLFLOW_TRACKING_PASSWORD``
+        do the same.
 
     Returns
     -------

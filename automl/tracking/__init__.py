@@ -19,7 +19,8 @@ untrusted path; exchange the ONNX graph (``format="onnx"``) instead. Tracking cr
 (``MLFLOW_TRACKING_TOKEN``, ``MLFLOW_TRACKING_PASSWORD``, a password in the tracking URI) are
 never written to logs, runs or results: messages are redacted before they are kept. A job's state
 folder keeps its tracking URI without the password (:func:`without_password`); give it again to
-``automl.resume`` or ``automl.extend`` (``tracking_uri=``), or set ``MLFLOW_TRACKING_PASSWORD``.
+``automl.resume`` or ``automl.extend`` (``tracking_uri=``), or set ``MLFLOW_TRACKING_USERNAME`` and
+``MLFLOW_TRACKING_PASSWORD``.
 """
 from automl.tracking._models import SERIALIZATION_FORMAT, pinned_requirements, save_sklearn_model
 from automl.tracking._model_registry import register_result_model

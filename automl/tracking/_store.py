@@ -53,7 +53,8 @@ def without_password(uri: str) -> str:
     """``uri`` with the password of ``scheme://user:password@host`` left out (``scheme://user@host``).
 
     What a job's saved settings keep: a resumed job is given the password again
-    (``automl.resume(..., tracking_uri=...)``, or ``MLFLOW_TRACKING_PASSWORD``, which MLflow reads).
+    (``automl.resume(..., tracking_uri=...)``, or ``MLFLOW_TRACKING_USERNAME`` and
+    ``MLFLOW_TRACKING_PASSWORD``, which MLflow reads).
     """
     return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}@", uri)
 
