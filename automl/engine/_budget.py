@@ -180,11 +180,9 @@ def refit_order(ranked: list[TrialResult], estimate: Callable[[TrialResult], flo
     if not ranked:
         return []
     quickest = min(estimate(t) for t in ranked)
-    allowed = max(seconds_left, quickest + REFIT_ESTIMATE_RESOLUTION)
-    fits = [t for t in ranked if estimate(t) <= allowed]
-    if seconds_left < quickest:  # none fits: the rest quickest first
-        return fits + sorted([t for t in ranked if t not in fits], key=estimate)
-    return fits + [t for t in ranked if t not in fits]
+    fits = [t for t in ranked if estimate(t) <= max(seconds_left, quickest + REFIT_ESTIMATE_RESOLUTION)]
+    rest = [t for t in ranked if t not in fits]
+    return fits + (sorted(rest, key=estimate) if seconds_left < quickest else rest)  # none fits: quickest first
 
 
 def post_search_reserve(stop: StopRules, task: Task, prepared: PreparedData, budget_seconds: float, metric: Metric,

@@ -17,8 +17,8 @@ from automl.tasks.tabular._featurized_size import array_bytes
 if TYPE_CHECKING:
     from automl.tasks.tabular._tabular_tasks import TabularTask
 
-__all__ = ["PAST_ALLOWANCE", "TooSlow", "align_classes", "build_model", "check_pace", "evaluate_trial", "fit_model",
-           "pace_deadline", "trial_memory_bytes"]
+__all__ = ["PAST_ALLOWANCE", "TooSlow", "align_classes", "build_model", "check_pace", "check_stopped_at_pace",
+           "evaluate_trial", "fit_model", "pace_deadline", "trial_memory_bytes"]
 
 #: A learner that cannot grow member by member (``Algorithm.grows`` is None) is stopped after its
 #: first fold when its folds would take more than this many times the trial's allowance
@@ -56,6 +56,15 @@ def pace_deadline(spec: TrialSpec, n_folds: int) -> float | None:
     if not _judged_by_pace(spec, n_folds):
         return None
     return time.monotonic() + PAST_ALLOWANCE * spec.max_seconds / n_folds
+
+
+def check_stopped_at_pace(spec: TrialSpec, model: Pipeline, seconds: float, n_folds: int) -> None:
+    """Raise :class:`TooSlow` when the fit of ``model`` was stopped at its :func:`pace_deadline` (its estimator
+    says how many iterations it holds) after ``seconds``."""
+    iterations = getattr(model[-1], STOPPED_ATTRIBUTE, None)
+    if iterations is not None:
+        raise TooSlow(f"its first fold was stopped after {seconds:.1f} s, at iteration {iterations}: its {n_folds} "
+                      f"folds would take more than {PAST_ALLOWANCE:g}x the {spec.max_seconds:.1f} s a trial may take")
 
 
 def build_model(spec: TrialSpec, n_jobs: int = 1, *, n_rows: int | None = None, n_values: int = 1) -> Pipeline:
@@ -126,10 +135,7 @@ def evaluate_trial(task: TabularTask, spec: TrialSpec, data: TrialData, primary_
             deadline = pace_deadline(spec, len(data.folds)) if i == 0 else None
             model = fit_model(model, spec, fold.X_train, fold.y_train, fold.w_train, max_seconds=allowance,
                               deadline=deadline)
-            if getattr(model[-1], STOPPED_ATTRIBUTE, None) is not None:
-                raise TooSlow(f"its first fold was stopped after {time.time() - started:.1f} s, at iteration "
-                              f"{getattr(model[-1], STOPPED_ATTRIBUTE)}: its {len(data.folds)} folds would take "
-                              f"more than {PAST_ALLOWANCE:g}x the {spec.max_seconds:.1f} s a trial may take")
+            check_stopped_at_pace(spec, model, time.time() - started, len(data.folds))
             if allowance is not None and wanted is not None and _members(model, spec) < wanted:
                 spec = dataclasses.replace(spec, params=_fitted_params(model, spec, fold.X_train.shape[0], width))
                 result.params = dict(spec.params)  # what was fitted: the refit fits the same trees
